@@ -1,0 +1,64 @@
+// swift-tools-version: 6.0
+// BranchSim: a scenario language, a Monte Carlo engine and an interactive shell
+// for testing retail-bank marketing plans. Data flows one way:
+// text -> tokens -> AST -> checked scenario -> simulation plan -> replications -> results -> reports.
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "BranchSim",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "branchsim", targets: ["branchsim"]),
+        .library(name: "BranchSimModel", targets: ["BranchSimModel"]),
+        .library(name: "BranchSimLanguage", targets: ["BranchSimLanguage"]),
+        .library(name: "BranchSimEngine", targets: ["BranchSimEngine"]),
+        .library(name: "BranchSimReports", targets: ["BranchSimReports"]),
+        .library(name: "BranchSimDriver", targets: ["BranchSimDriver"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The checked scenario (what a run means) and result data: the contract between stages.
+        .target(name: "BranchSimModel", swiftSettings: strict),
+        // Lexing, parsing, AST, checking, diagnostics, formatting.
+        .target(name: "BranchSimLanguage", dependencies: ["BranchSimModel"], swiftSettings: strict),
+        // Random streams, samplers, population, steps, Monte Carlo.
+        .target(name: "BranchSimEngine", dependencies: ["BranchSimModel"], swiftSettings: strict),
+        // Tables, CSV, JSON, SVG/HTML.
+        .target(name: "BranchSimReports", dependencies: ["BranchSimModel"], swiftSettings: strict),
+        // Executes a checked program: run, report, compare, sweep, expect, export.
+        .target(
+            name: "BranchSimDriver",
+            dependencies: ["BranchSimModel", "BranchSimLanguage", "BranchSimEngine", "BranchSimReports"],
+            swiftSettings: strict),
+        .systemLibrary(
+            name: "CLibEdit",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]),
+        // The interactive shell on libedit.
+        .target(
+            name: "BranchSimShell",
+            dependencies: ["BranchSimDriver", "CLibEdit"],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "branchsim",
+            dependencies: [
+                "BranchSimDriver", "BranchSimShell",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+
+        .testTarget(name: "BranchSimModelTests", dependencies: ["BranchSimModel"]),
+        .testTarget(name: "BranchSimLanguageTests", dependencies: ["BranchSimLanguage"]),
+        .testTarget(name: "BranchSimEngineTests", dependencies: ["BranchSimEngine", "BranchSimLanguage"]),
+        .testTarget(name: "BranchSimReportsTests", dependencies: ["BranchSimReports"]),
+        .testTarget(name: "BranchSimShellTests", dependencies: ["BranchSimShell"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["BranchSimDriver"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

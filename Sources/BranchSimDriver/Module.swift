@@ -1,0 +1,2 @@
+/// BranchSimDriver: see Package.swift for this module's role.
+public enum BranchSimDriverModule {}

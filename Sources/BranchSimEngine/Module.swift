@@ -1,0 +1,2 @@
+/// BranchSimEngine: see Package.swift for this module's role.
+public enum BranchSimEngineModule {}

@@ -1,0 +1,2 @@
+/// BranchSimLanguage: see Package.swift for this module's role.
+public enum BranchSimLanguageModule {}

@@ -1,0 +1,170 @@
+/// What a metric measures, for formatting.
+public enum MetricUnit: String, Sendable, Codable, Hashable {
+    /// Yuan.
+    case money
+    /// Customers, contacts, occurrences.
+    case count
+    case hours
+    case fte
+    /// A plain ratio (uplift per unit cost).
+    case ratio
+}
+
+public struct MetricDescriptor: Sendable, Codable, Hashable {
+    /// Canonical key, e.g. `funnel.upgrade_meeting.attend`.
+    public var key: String
+    public var unit: MetricUnit
+
+    public init(key: String, unit: MetricUnit) {
+        self.key = key
+        self.unit = unit
+    }
+}
+
+/// One replication's summary: a value per metric and, per series, a value per step.
+public struct ReplicationRecord: Sendable, Codable, Equatable {
+    /// Replication index `i` (its random stream depends only on (seed, i)).
+    public var index: Int
+    /// Same order as `RunResult.metrics`.
+    public var values: [Double]
+    /// Flattened `series.count x steps`, series-major: `series[s * steps + t]`.
+    public var series: [Double]
+
+    public init(index: Int, values: [Double], series: [Double]) {
+        self.index = index
+        self.values = values
+        self.series = series
+    }
+}
+
+/// The outcome of running one scenario: per-replication rows and what they mean.
+///
+/// Summaries are computed from the rows on demand, in replication order, so results
+/// are the same whatever the number of threads and however replications were sliced.
+public struct RunResult: Sendable, Codable, Equatable {
+    public static let formatVersion = 1
+
+    /// `base` or the variant's name.
+    public var label: String
+    public var title: String
+    public var seed: UInt64
+    public var steps: Int
+    public var stepUnit: String
+    public var metrics: [MetricDescriptor]
+    /// Per-step series: `aum`, `aum.TIER`, `hours.ROLE`, `fte.ROLE`, ...
+    public var series: [String]
+    /// Sorted by `index`.
+    public var replications: [ReplicationRecord]
+    /// FTE on hand per role across all branches (role name -> FTE).
+    public var availableFTE: [String: Double]
+    /// How the replication count was decided (e.g. `fixed`, or `until uplift within 1%: reached`).
+    public var stopping: String
+
+    public init(label: String, title: String, seed: UInt64, steps: Int, stepUnit: String,
+                metrics: [MetricDescriptor], series: [String], replications: [ReplicationRecord],
+                availableFTE: [String: Double], stopping: String = "fixed") {
+        self.label = label
+        self.title = title
+        self.seed = seed
+        self.steps = steps
+        self.stepUnit = stepUnit
+        self.metrics = metrics
+        self.series = series
+        self.replications = replications
+        self.availableFTE = availableFTE
+        self.stopping = stopping
+    }
+
+    public var count: Int { replications.count }
+
+    public func metricIndex(_ key: String) -> Int? { metrics.firstIndex { $0.key == key } }
+    public func seriesIndex(_ name: String) -> Int? { series.firstIndex(of: name) }
+
+    /// The metric's value in each replication, in replication order.
+    public func values(of key: String) -> [Double]? {
+        guard let i = metricIndex(key) else { return nil }
+        return replications.map { $0.values[i] }
+    }
+
+    public func summary(of key: String) -> MetricSummary? {
+        values(of: key).map(MetricSummary.init(values:))
+    }
+
+    /// Per-step values of a series in one replication.
+    public func series(_ name: String, replication r: Int) -> ArraySlice<Double>? {
+        guard let s = seriesIndex(name), r < replications.count else { return nil }
+        return replications[r].series[(s * steps)..<((s + 1) * steps)]
+    }
+
+    /// Per-step quantile bands of a series across replications (for fan charts).
+    public func seriesBands(_ name: String) -> [MetricSummary]? {
+        guard let s = seriesIndex(name) else { return nil }
+        return (0..<steps).map { t in
+            MetricSummary(values: replications.map { $0.series[s * steps + t] })
+        }
+    }
+
+    /// Joins slices of one run (`--replications 0..<500` and `500..<1000`) into the whole run.
+    public static func merged(_ parts: [RunResult]) throws(MergeError) -> RunResult {
+        guard var whole = parts.first else { throw .empty }
+        for p in parts.dropFirst() {
+            guard p.metrics == whole.metrics, p.series == whole.series, p.seed == whole.seed,
+                  p.steps == whole.steps, p.label == whole.label, p.title == whole.title
+            else { throw .incompatible(p.label) }
+            whole.replications += p.replications
+        }
+        whole.replications.sort { $0.index < $1.index }
+        for (a, b) in zip(whole.replications, whole.replications.dropFirst()) where a.index == b.index {
+            throw .overlap(a.index)
+        }
+        if parts.count > 1 { whole.stopping = "merged from \(parts.count) slices" }
+        return whole
+    }
+}
+
+public enum MergeError: Error, Equatable, CustomStringConvertible {
+    case empty
+    case incompatible(String)
+    case overlap(Int)
+
+    public var description: String {
+        switch self {
+        case .empty: return "nothing to merge"
+        case .incompatible(let l): return "slice '\(l)' comes from another scenario, seed or version; merge slices of one run only"
+        case .overlap(let i): return "replication \(i) appears in more than one slice; give each slice its own --replications range"
+        }
+    }
+}
+
+/// Runs of several variants over the same replications: `compare A, B, ...`.
+public struct ComparisonResult: Sendable, Equatable {
+    public var runs: [RunResult]
+    public var metrics: [String]
+    public var independent: Bool
+
+    public init(runs: [RunResult], metrics: [String], independent: Bool) {
+        self.runs = runs
+        self.metrics = metrics
+        self.independent = independent
+    }
+
+    /// Per-replication differences `runs[later] - runs[first]` of a metric, paired by replication index.
+    public func differences(of key: String, first: Int = 0, later: Int = 1) -> [Double]? {
+        guard runs.indices.contains(first), runs.indices.contains(later),
+              let a = runs[first].values(of: key), let b = runs[later].values(of: key), a.count == b.count
+        else { return nil }
+        return zip(b, a).map { $0 - $1 }
+    }
+
+    public func difference(of key: String, first: Int = 0, later: Int = 1) -> MetricSummary? {
+        differences(of: key, first: first, later: later).map(MetricSummary.init(values:))
+    }
+
+    /// Share of paired replications in which the later variant's value exceeds the first's
+    /// (ties count one half).
+    public func probabilityBetter(of key: String, first: Int = 0, later: Int = 1) -> Double? {
+        guard let d = differences(of: key, first: first, later: later), !d.isEmpty else { return nil }
+        let wins = d.reduce(0.0) { $0 + ($1 > 0 ? 1 : ($1 == 0 ? 0.5 : 0)) }
+        return wins / Double(d.count)
+    }
+}

@@ -1,0 +1,427 @@
+/// A checked scenario: every name resolved to an index, every number in range.
+///
+/// Only the checker in BranchSimLanguage builds these from text; the engine only
+/// reads them. Indices (`TierID`, `ProductID`, ...) index the arrays of the
+/// scenario that holds them. Money is in yuan, shares and probabilities are in
+/// `0...1`, calendar durations are `CalendarDuration`, staff time is in minutes.
+public struct Scenario: Sendable, Equatable {
+    public var title: String
+    public var settings: RunSettings
+    /// Lowest tier first; ranges are contiguous `[low, high)` in upgrade points.
+    public var tiers: [Tier]
+    public var segments: [Segment]
+    public var products: [Product]
+    public var roles: [Role]
+    public var branches: [Branch]
+    public var networks: [Network]
+    /// In declaration order: within a step, campaigns run in this order.
+    public var campaigns: [Campaign]
+    public var policy: ContactPolicy?
+    public var enforceStaff: Bool
+
+    public init(
+        title: String, settings: RunSettings, tiers: [Tier], segments: [Segment] = [],
+        products: [Product], roles: [Role] = [], branches: [Branch], networks: [Network] = [],
+        campaigns: [Campaign] = [], policy: ContactPolicy? = nil, enforceStaff: Bool = false
+    ) {
+        self.title = title
+        self.settings = settings
+        self.tiers = tiers
+        self.segments = segments
+        self.products = products
+        self.roles = roles
+        self.branches = branches
+        self.networks = networks
+        self.campaigns = campaigns
+        self.policy = policy
+        self.enforceStaff = enforceStaff
+    }
+
+    /// Number of whole steps in the horizon (the horizon rounded to whole steps, at least 1).
+    public var steps: Int {
+        let step = settings.step.duration.ticks
+        return max(1, Int((Double(settings.horizon.ticks) / Double(step)).rounded()))
+    }
+
+    public var totalCustomers: Int { branches.reduce(0) { $0 + $1.customers } }
+
+    public func tierIndex(named name: String) -> Int? { tiers.firstIndex { $0.name == name } }
+    public func productIndex(named name: String) -> Int? { products.firstIndex { $0.name == name } }
+    public func roleIndex(named name: String) -> Int? { roles.firstIndex { $0.name == name } }
+    public func branchIndex(named name: String) -> Int? { branches.firstIndex { $0.name == name } }
+    public func campaignIndex(named name: String) -> Int? { campaigns.firstIndex { $0.name == name } }
+    public func segmentIndex(named name: String) -> Int? { segments.firstIndex { $0.name == name } }
+}
+
+public typealias TierID = Int
+public typealias ProductID = Int
+public typealias RoleID = Int
+public typealias BranchID = Int
+public typealias SegmentID = Int
+public typealias CampaignID = Int
+public typealias NetworkID = Int
+
+/// `scenario "title" { horizon, step, runs, seed, threads }`.
+public struct RunSettings: Sendable, Equatable {
+    public var horizon: CalendarDuration
+    public var step: StepUnit
+    public var runs: RunCount
+    public var seed: UInt64
+    /// `nil`: as many threads as the machine has cores.
+    public var threads: Int?
+
+    public init(horizon: CalendarDuration = .years(1), step: StepUnit = .week, runs: RunCount = .fixed(1000),
+                seed: UInt64 = 1, threads: Int? = nil) {
+        self.horizon = horizon
+        self.step = step
+        self.runs = runs
+        self.seed = seed
+        self.threads = threads
+    }
+}
+
+/// How many replications to run.
+public enum RunCount: Sendable, Equatable {
+    case fixed(Int)
+    /// `runs until METRIC within P%`: add replications until the 95% interval's
+    /// half-width of `metric` is under `relativeHalfWidth` of its mean, at most `cap`.
+    case until(metric: MetricPath, relativeHalfWidth: Double, cap: Int)
+
+    /// The most replications this count can ask for.
+    public var maximum: Int {
+        switch self {
+        case .fixed(let n): return n
+        case .until(_, _, let cap): return cap
+        }
+    }
+}
+
+/// A customer tier: a range of upgrade points and the defaults of its customers.
+public struct Tier: Sendable, Equatable {
+    public var name: String
+    /// Inclusive lower bound in points (0 for the bottom tier).
+    public var low: Double
+    /// Exclusive upper bound in points; `nil` for the open top tier.
+    public var high: Double?
+    /// Share of a branch's customers (0...1); shares of all tiers sum to 1.
+    public var share: Double
+    /// Share whose contact details work (0...1). MODEL.md default 100%.
+    public var reachable: Double
+    /// Off-bank assets as a multiple of the starting in-bank balance. Default 1.0.
+    public var offbank: Double
+    /// Starting balance distribution; `nil`: the default for the tier's range
+    /// (log-uniform over the range; bottom tier from 1k; top tier Pareto alpha 1.5).
+    public var aum: Distribution?
+    /// How the starting balance is split over products; empty: all in the first
+    /// non-flat product named `deposit`, else the first non-flat product.
+    public var holds: [ProductShare]
+    /// Relationship-manager role that manages this tier's customers.
+    public var managedBy: RoleID?
+    /// Probability per month that a customer leaves with its balance.
+    public var attritionPerMonth: Double
+    /// Relative balance drift per month (0.01 = +1% a month).
+    public var growthPerMonth: Double
+
+    public init(name: String, low: Double, high: Double?, share: Double, reachable: Double = 1, offbank: Double = 1,
+                aum: Distribution? = nil, holds: [ProductShare] = [], managedBy: RoleID? = nil,
+                attritionPerMonth: Double = 0, growthPerMonth: Double = 0) {
+        self.name = name
+        self.low = low
+        self.high = high
+        self.share = share
+        self.reachable = reachable
+        self.offbank = offbank
+        self.aum = aum
+        self.holds = holds
+        self.managedBy = managedBy
+        self.attritionPerMonth = attritionPerMonth
+        self.growthPerMonth = growthPerMonth
+    }
+
+    public func contains(points: Double) -> Bool {
+        points >= low && (high.map { points < $0 } ?? true)
+    }
+}
+
+/// `segment NAME share P [in TIER, ...]`: an independent tag.
+public struct Segment: Sendable, Equatable {
+    public var name: String
+    /// Probability a customer carries the tag, per tier (count = number of tiers).
+    /// Tiers the segment is not `in` have 0.
+    public var shareByTier: [Double]
+
+    public init(name: String, shareByTier: [Double]) {
+        self.name = name
+        self.shareByTier = shareByTier
+    }
+}
+
+/// `product NAME points C [flat] [term D retain P]`.
+public struct Product: Sendable, Equatable {
+    public var name: String
+    /// Points per yuan of balance (a coefficient, 折算系数), or, when `flat`,
+    /// the fixed points a customer holding the product gets.
+    public var points: Double
+    /// A flat product counts `points` once if held, whatever its balance; in `buys`
+    /// its share is the probability that a converting customer takes it, and it takes no money.
+    public var flat: Bool
+    /// Term of the product; at maturity the balance is retained with `retain`, else it leaves.
+    public var term: CalendarDuration?
+    public var retain: Double
+
+    public init(name: String, points: Double, flat: Bool = false, term: CalendarDuration? = nil, retain: Double = 1) {
+        self.name = name
+        self.points = points
+        self.flat = flat
+        self.term = term
+        self.retain = retain
+    }
+}
+
+public struct ProductShare: Sendable, Equatable {
+    public var product: ProductID
+    public var share: Double
+
+    public init(product: ProductID, share: Double) {
+        self.product = product
+        self.share = share
+    }
+}
+
+/// `role NAME hours H per week [capacity K customers]`: one FTE of a staff role.
+public struct Role: Sendable, Equatable {
+    public var name: String
+    public var hoursPerWeek: Double
+    /// Customers one FTE can manage (relationship capacity).
+    public var capacityCustomers: Int?
+
+    public init(name: String, hoursPerWeek: Double, capacityCustomers: Int? = nil) {
+        self.name = name
+        self.hoursPerWeek = hoursPerWeek
+        self.capacityCustomers = capacityCustomers
+    }
+}
+
+/// An outlet with its tier parameters resolved (scenario tiers with the branch's overrides).
+public struct Branch: Sendable, Equatable {
+    public var name: String
+    public var customers: Int
+    /// Staff on hand, FTE per role (count = number of roles; 0 where none).
+    public var staff: [Double]
+    /// The tiers as this branch sees them: same count and ranges as `Scenario.tiers`,
+    /// with `share`, `reachable`, `offbank`, `aum`, `holds`, attrition and growth
+    /// possibly overridden by the branch (and `offbank Nx` on the branch applied).
+    public var tiers: [Tier]
+
+    public init(name: String, customers: Int, staff: [Double], tiers: [Tier]) {
+        self.name = name
+        self.customers = customers
+        self.staff = staff
+        self.tiers = tiers
+    }
+}
+
+/// `network NAME { hub B  satellites B1, B2 }`.
+public struct Network: Sendable, Equatable {
+    public var name: String
+    public var hub: BranchID
+    public var satellites: [BranchID]
+
+    public init(name: String, hub: BranchID, satellites: [BranchID]) {
+        self.name = name
+        self.hub = hub
+        self.satellites = satellites
+    }
+
+    public var members: [BranchID] { [hub] + satellites }
+}
+
+public enum Channel: String, Sendable, Equatable, CaseIterable {
+    case event, phone, ai_call, sms, wechat, lobby, visit, mgm
+}
+
+public enum Audience: String, Sendable, Equatable {
+    /// Customers of the host branch only.
+    case own
+    /// Customers of every branch in the host branch's network.
+    case network
+}
+
+/// A marketing campaign, resolved.
+public struct Campaign: Sendable, Equatable {
+    public var name: String
+    public var channel: Channel?
+    /// Host branches (resolved from `at BRANCH|all|hub|satellites`); one run of the
+    /// campaign's occurrences per host branch.
+    public var hosts: [BranchID]
+    public var audience: Audience
+    /// For `audience network`: the network each host belongs to (same count as `hosts`).
+    public var hostNetworks: [NetworkID?]
+    public var targets: [TargetWeight]
+    public var filter: TargetFilter?
+    public var frequency: Rate
+    public var contacts: ContactCount
+    public var funnel: [FunnelStage]
+    public var capacity: StageCapacity?
+    public var amount: Distribution?
+    /// `max offbank`: amounts are capped by what the customer still holds off-bank.
+    public var capByOffbank: Bool
+    public var buys: [ProductShare]
+    public var cooldown: CalendarDuration?
+    public var referrals: Referrals?
+    public var effort: [Effort]
+    public var cost: [Cost]
+    public var starts: CalendarDuration
+    public var ends: CalendarDuration?
+
+    public init(name: String, channel: Channel? = nil, hosts: [BranchID], audience: Audience = .own,
+                hostNetworks: [NetworkID?]? = nil, targets: [TargetWeight], filter: TargetFilter? = nil,
+                frequency: Rate, contacts: ContactCount, funnel: [FunnelStage], capacity: StageCapacity? = nil,
+                amount: Distribution? = nil, capByOffbank: Bool = false, buys: [ProductShare] = [],
+                cooldown: CalendarDuration? = nil, referrals: Referrals? = nil, effort: [Effort] = [],
+                cost: [Cost] = [], starts: CalendarDuration = .zero, ends: CalendarDuration? = nil) {
+        self.name = name
+        self.channel = channel
+        self.hosts = hosts
+        self.audience = audience
+        self.hostNetworks = hostNetworks ?? Array(repeating: nil, count: hosts.count)
+        self.targets = targets
+        self.filter = filter
+        self.frequency = frequency
+        self.contacts = contacts
+        self.funnel = funnel
+        self.capacity = capacity
+        self.amount = amount
+        self.capByOffbank = capByOffbank
+        self.buys = buys
+        self.cooldown = cooldown
+        self.referrals = referrals
+        self.effort = effort
+        self.cost = cost
+        self.starts = starts
+        self.ends = ends
+    }
+}
+
+/// One target tier and its weight in the guest list (weights are normalised to sum 1).
+public struct TargetWeight: Sendable, Equatable {
+    public var tier: TierID
+    public var weight: Double
+
+    public init(tier: TierID, weight: Double) {
+        self.tier = tier
+        self.weight = weight
+    }
+}
+
+/// `where SEGMENT` or `where balance A..B` (in-bank balance, `[A, B)`), applied to the whole target.
+public enum TargetFilter: Sendable, Equatable {
+    case segment(SegmentID)
+    case balance(low: Double, high: Double)
+    /// Customers holding a product with a term that matures within the window (follow-up at maturity).
+    case maturing(ProductID, within: CalendarDuration)
+}
+
+public enum ContactCount: Sendable, Equatable {
+    case count(Int)
+    /// `contacts all`: the whole eligible pool (a mass SMS).
+    case all
+}
+
+public struct FunnelStage: Sendable, Equatable {
+    public var name: String
+    /// Probability of passing, given the previous stage was passed.
+    public var probability: Double
+    /// A stage named `reach` passes only reachable customers, then applies `probability`.
+    public var isReach: Bool { name == "reach" }
+
+    public init(name: String, probability: Double) {
+        self.name = name
+        self.probability = probability
+    }
+}
+
+/// `capacity C at STAGE`: at most `limit` pass that stage in one occurrence.
+public struct StageCapacity: Sendable, Equatable {
+    public var limit: Int
+    public var stage: Int
+
+    public init(limit: Int, stage: Int) {
+        self.limit = limit
+        self.stage = stage
+    }
+}
+
+/// Money distributions (yuan).
+public enum Distribution: Sendable, Equatable {
+    case fixed(Double)
+    case uniform(Double, Double)
+    /// Log-normal given its median and 90th percentile.
+    case lognormal(median: Double, p90: Double)
+    /// A share of what the customer holds off-bank now.
+    case shareOfOffbank(Double)
+    case pareto(min: Double, alpha: Double)
+}
+
+/// `referrals P new TIER`: each conversion brings a new customer with probability P.
+public struct Referrals: Sendable, Equatable {
+    public var probability: Double
+    public var tier: TierID
+
+    public init(probability: Double, tier: TierID) {
+        self.probability = probability
+        self.tier = tier
+    }
+}
+
+/// `effort UNIT ROLE [n x] DURATION`: role-minutes per unit.
+public struct Effort: Sendable, Equatable {
+    public enum Unit: Sendable, Equatable {
+        case occurrence
+        case contact
+        case conversion
+        /// Per customer who passes funnel stage `index`.
+        case stage(Int)
+    }
+
+    public var unit: Unit
+    public var role: RoleID
+    public var people: Double
+    public var minutes: Double
+
+    public init(unit: Unit, role: RoleID, people: Double = 1, minutes: Double) {
+        self.unit = unit
+        self.role = role
+        self.people = people
+        self.minutes = minutes
+    }
+
+    /// Role-hours per unit.
+    public var hours: Double { people * minutes / 60 }
+}
+
+/// `cost AMOUNT per occurrence|contact|conversion`.
+public struct Cost: Sendable, Equatable {
+    public enum Unit: String, Sendable, Equatable {
+        case occurrence, contact, conversion
+    }
+
+    public var amount: Double
+    public var unit: Unit
+
+    public init(amount: Double, unit: Unit) {
+        self.amount = amount
+        self.unit = unit
+    }
+}
+
+/// `policy max N contacts per PERIOD`: a rolling window across all campaigns.
+public struct ContactPolicy: Sendable, Equatable {
+    public var maxContacts: Int
+    public var period: CalendarDuration
+
+    public init(maxContacts: Int, period: CalendarDuration) {
+        self.maxContacts = maxContacts
+        self.period = period
+    }
+}

@@ -1,0 +1,2 @@
+/// BranchSimReports: see Package.swift for this module's role.
+public enum BranchSimReportsModule {}

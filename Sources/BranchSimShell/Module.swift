@@ -1,0 +1,2 @@
+/// BranchSimShell: see Package.swift for this module's role.
+public enum BranchSimShellModule {}

@@ -1,0 +1,6 @@
+import Testing
+@testable import BranchSimEngine
+
+@Test func BranchSimEngineTestsModuleLinks() {
+    _ = BranchSimEngineModule.self
+}

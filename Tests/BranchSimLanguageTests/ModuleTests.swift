@@ -1,0 +1,6 @@
+import Testing
+@testable import BranchSimLanguage
+
+@Test func BranchSimLanguageTestsModuleLinks() {
+    _ = BranchSimLanguageModule.self
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import BranchSimReports
+
+@Test func BranchSimReportsTestsModuleLinks() {
+    _ = BranchSimReportsModule.self
+}

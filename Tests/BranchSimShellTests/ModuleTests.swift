@@ -1,0 +1,6 @@
+import Testing
+@testable import BranchSimShell
+
+@Test func BranchSimShellTestsModuleLinks() {
+    _ = BranchSimShellModule.self
+}

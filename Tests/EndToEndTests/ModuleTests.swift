@@ -1,0 +1,6 @@
+import Testing
+@testable import BranchSimDriver
+
+@Test func EndToEndTestsModuleLinks() {
+    _ = BranchSimDriverModule.self
+}
