@@ -1,0 +1,31 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Facts about where output goes, for colour and progress.
+enum Terminal {
+    /// Colour on `fd` only for a terminal whose TERM is not `dumb`, and never with NO_COLOR set.
+    static func wantsColour(fd: Int32) -> Bool {
+        let env = ProcessInfo.processInfo.environment
+        if let nc = env["NO_COLOR"], !nc.isEmpty { return false }
+        if env["TERM"] == "dumb" { return false }
+        return isatty(fd) == 1
+    }
+
+    static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+}
+
+/// Parses `A..<B`, `A..B` (inclusive) or `A-B` replication ranges.
+func parseReplicationRange(_ text: String) -> Range<Int>? {
+    let t = text.replacingOccurrences(of: " ", with: "")
+    if let r = t.range(of: "..<") {
+        guard let a = Int(t[..<r.lowerBound]), let b = Int(t[r.upperBound...]), a >= 0, b > a else { return nil }
+        return a..<b
+    }
+    if let r = t.range(of: "..") {
+        guard let a = Int(t[..<r.lowerBound]), let b = Int(t[r.upperBound...]), a >= 0, b >= a else { return nil }
+        return a..<(b + 1)
+    }
+    return nil
+}
