@@ -13,6 +13,7 @@ command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 if [ "$want_test" = 1 ]; then
   command -v tmux >/dev/null 2>&1 || missing+=(tmux)
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
 fi
 
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -32,13 +32,13 @@ public enum JUnitWriter {
             let st = max(s.outcomes.count, s.error == nil ? 0 : 1)
             x += "  <testsuite name=\"\(escape(s.name))\" id=\"\(i)\" tests=\"\(st)\" failures=\"\(sf)\" errors=\"\(s.error == nil ? 0 : 1)\" skipped=\"0\" time=\"\(seconds(s.seconds))\" file=\"\(escape(s.file))\">\n"
             if let e = s.error {
-                x += "    <testcase name=\"check \(escape(s.name))\" classname=\"\(escape(s.name))\" file=\"\(escape(s.file))\" time=\"0\">\n"
+                x += "    <testcase name=\"check \(escape(s.file))\" classname=\"\(escape(s.name))\" time=\"0\">\n"
                 x += "      <error message=\"scenario error\" type=\"ScenarioError\">\(escape(e))</error>\n"
                 x += "    </testcase>\n"
-                continue
             }
             for o in s.outcomes {
-                x += "    <testcase name=\"\(escape(o.expectation.text))\" classname=\"\(escape(s.name))\" file=\"\(escape(o.location.file))\" line=\"\(o.location.line)\" time=\"0\">\n"
+                // The common schema allows only name, classname and time on a test case: the line goes in the name.
+                x += "    <testcase name=\"\(escape(o.expectation.text)) (line \(o.location.line))\" classname=\"\(escape(s.name))\" time=\"0\">\n"
                 if !o.passed {
                     x += "      <failure message=\"\(escape(format(o)))\" type=\"ExpectationFailed\">\(escape(format(o)))</failure>\n"
                 }
