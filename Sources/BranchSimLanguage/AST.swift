@@ -115,6 +115,8 @@ public struct Statement: Sendable, Hashable {
     public var trailingComment: String?
     /// Comments written just before the closing `}`.
     public var closingComments: [String] = []
+    /// Whether `{` and `}` were on one line (kept by the formatter).
+    public var blockOnOneLine = false
     /// Whether a blank line preceded this statement (kept by the formatter).
     public var blankLineBefore = false
     public var range: SourceRange

@@ -8,6 +8,7 @@ struct Parser {
     private var pendingComments: [String] = []
     private var pendingCommentStart: Int?
     private var lastEnd: Int?
+    private var lastCommentStart: Int?
 
     init(_ file: SourceFile) {
         self.file = file
@@ -47,7 +48,11 @@ struct Parser {
             switch kind {
             case .newline: advance()
             case .comment(let c):
-                if pendingComments.isEmpty { pendingCommentStart = current.range.start }
+                if pendingComments.isEmpty { pendingCommentStart = current.range.start } else if let prev = lastCommentStart,
+                    file.lineIndex(of: current.range.start) - file.lineIndex(of: prev) > 1 {
+                    pendingComments.append(Formatter.blankLine)
+                }
+                lastCommentStart = current.range.start
                 pendingComments.append(c)
                 advance()
             case .invalid: advance()
@@ -126,6 +131,9 @@ struct Parser {
             return nil
         }
         let blank = blankLineBefore(t.range.start)
+        if !pendingComments.isEmpty, let prev = lastCommentStart, file.lineIndex(of: t.range.start) - file.lineIndex(of: prev) > 1 {
+            pendingComments.append(Formatter.blankLine)
+        }
         let leading = takeComments()
         advance()
         var s = Statement(kind: stmtKind, keywordRange: t.range, range: t.range)
@@ -217,6 +225,7 @@ struct Parser {
             skipTrivia()
             if kind == .rbrace {
                 s.closingComments = takeComments()
+                s.blockOnOneLine = file.lineIndex(of: open.start) == file.lineIndex(of: current.range.start)
                 s.range = s.range.union(current.range)
                 lastEnd = current.range.end
                 advance()
@@ -291,6 +300,8 @@ struct Parser {
             case .newline, .eof, .lbrace, .rbrace:
                 return terms
             case .comment(let c):
+                let next = tokens[min(pos + 1, tokens.count - 1)].kind
+                if next == .newline || next == .eof || next == .rbrace { return terms }
                 pendingComments.append(c)
                 advance()
             case .invalid:
