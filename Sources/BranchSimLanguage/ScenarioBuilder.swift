@@ -60,6 +60,12 @@ extension ScenarioChecker {
     /// Checks declarations into a scenario; `nil` when there was any error.
     func build(_ decls: [Statement]) -> Scenario? {
         failed = false
+        // Later duplicates are reported by the program checker; build with the first only.
+        var seenNames = Set<String>()
+        let decls = decls.filter { s in
+            guard s.kind.isNamedDeclaration, let n = s.name else { return true }
+            return seenNames.insert("\(s.kind.rawValue) \(n)").inserted
+        }
         func all(_ k: StatementKind) -> [Statement] { decls.filter { $0.kind == k } }
         for s in decls where s.kind == .let { defineLet(s) }
 

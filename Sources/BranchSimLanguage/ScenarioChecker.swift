@@ -213,6 +213,11 @@ final class ScenarioChecker {
         if let w = v.peekWord, let d = Self.calendarUnits[w] {
             v.i += 1
             period = d
+        } else if let w = v.peekWord, lets[w] == nil {
+            error("unknown period '\(w)' in \(label)", v.here,
+                  Suggest.notes(for: w, in: ["day", "workday", "week", "month", "year"]) + [.help("write '2 per week', '1 per month' or '1 per workday'")])
+            v.i = v.terms.count
+            return nil
         } else if let d = calendar(&v, label) {
             period = d
         } else {
