@@ -5,5 +5,6 @@ struct BranchSimCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "branchsim",
         abstract: "Test retail-bank marketing plans before spending money and staff on them.",
-        version: "0.1.0")
+        version: "0.1.0",
+        subcommands: [CheckCommand.self, FmtCommand.self])
 }

@@ -1,0 +1,232 @@
+import BranchSimModel
+
+public enum Severity: String, Sendable, Hashable, Codable {
+    case error, warning
+}
+
+/// A `note:` or `help:` line under a diagnostic.
+public struct DiagnosticNote: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable { case note, help }
+    public var kind: Kind
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public static func help(_ m: String) -> DiagnosticNote { .init(.help, m) }
+    public static func note(_ m: String) -> DiagnosticNote { .init(.note, m) }
+
+    public var text: String { "\(kind.rawValue): \(message)" }
+}
+
+/// A problem found in a scenario: where, how bad, what, and what to do.
+///
+/// Messages are lowercase, tokens in single quotes, no final period.
+/// `location` is the first character; `end` is one past the last character
+/// (same line as `location` unless the range spans lines). A diagnostic about a whole
+/// file without a position has line 0.
+public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
+    public var severity: Severity
+    public var message: String
+    public var location: SourceLocation
+    public var end: SourceLocation
+    public var range: SourceRange?
+    public var notes: [DiagnosticNote]
+
+    public init(severity: Severity, message: String, location: SourceLocation, end: SourceLocation? = nil,
+                range: SourceRange? = nil, notes: [DiagnosticNote] = []) {
+        self.severity = severity
+        self.message = message
+        self.location = location
+        self.end = end ?? SourceLocation(file: location.file, line: location.line, column: location.column + 1)
+        self.range = range
+        self.notes = notes
+    }
+
+    public var isError: Bool { severity == .error }
+
+    /// `file:line:col: severity: message` (the first line of the rendered form).
+    public var description: String {
+        let place = location.line > 0 ? "\(location.file):\(location.line):\(location.column)" : location.file
+        return "\(place): \(severity.rawValue): \(message)"
+    }
+}
+
+/// Collects diagnostics, turning ranges into locations with the sources it knows.
+struct DiagnosticSink {
+    var sources: [String: SourceFile] = [:]
+    var diagnostics: [Diagnostic] = []
+    /// Suppresses exact repeats (the same problem seen through a variant).
+    private var seen: Set<Diagnostic> = []
+
+    init(sources: [String: SourceFile] = [:]) { self.sources = sources }
+
+    var hasErrors: Bool { diagnostics.contains { $0.isError } }
+
+    mutating func add(_ source: SourceFile) { sources[source.path] = source }
+
+    func make(_ severity: Severity, _ message: String, at range: SourceRange?, notes: [DiagnosticNote]) -> Diagnostic {
+        guard let range else {
+            return Diagnostic(severity: severity, message: message,
+                              location: SourceLocation(file: "<input>", line: 0, column: 0), notes: notes)
+        }
+        guard let file = sources[range.file] else {
+            return Diagnostic(severity: severity, message: message,
+                              location: SourceLocation(file: range.file, line: 0, column: 0), range: range, notes: notes)
+        }
+        let start = file.location(of: range.start)
+        var end = file.location(of: max(range.end, range.start))
+        if range.end <= range.start { end.column = start.column + 1; end.line = start.line }
+        return Diagnostic(severity: severity, message: message, location: start, end: end, range: range, notes: notes)
+    }
+
+    mutating func append(_ d: Diagnostic) {
+        if seen.insert(d).inserted { diagnostics.append(d) }
+    }
+
+    mutating func error(_ message: String, at range: SourceRange?, notes: [DiagnosticNote] = []) {
+        append(make(.error, message, at: range, notes: notes))
+    }
+
+    mutating func error(_ message: String, _ range: SourceRange?, _ notes: [DiagnosticNote] = []) {
+        append(make(.error, message, at: range, notes: notes))
+    }
+
+    mutating func warning(_ message: String, at range: SourceRange?, notes: [DiagnosticNote] = []) {
+        append(make(.warning, message, at: range, notes: notes))
+    }
+
+    /// A note that points at a place: "first declared here" as `file:line:col`.
+    func here(_ text: String, _ range: SourceRange) -> DiagnosticNote {
+        let loc = sources[range.file].map { $0.location(of: range.start) }
+        return .note(loc.map { "\(text) at \($0)" } ?? text)
+    }
+}
+
+/// Renders diagnostics as text: the header, the source line with a gutter, a caret under
+/// the column and `~` under the rest of the range, then `note:`/`help:` lines.
+///
+/// ```
+/// a.bsim:3:10: error: unknown tier 'potentail'
+///   |
+/// 3 | target potentail
+///   |        ^~~~~~~~~
+///   = help: did you mean 'potential'?
+/// ```
+/// CJK characters take two terminal columns; the caret is placed by display width.
+public struct DiagnosticRenderer: Sendable {
+    public var colour: Bool
+
+    public init(colour: Bool = false) { self.colour = colour }
+
+    private func paint(_ s: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+
+    public func render(_ d: Diagnostic, sources: [String: SourceFile]) -> String {
+        let sevColour = d.severity == .error ? "1;31" : "1;33"
+        let place = d.location.line > 0 ? "\(d.location.file):\(d.location.line):\(d.location.column)" : d.location.file
+        var out = paint(place + ":", "1") + " " + paint(d.severity.rawValue + ":", sevColour) + " " + paint(d.message, "1") + "\n"
+        let gutterWidth = String(d.location.line).count
+        let pad = String(repeating: " ", count: gutterWidth)
+        if d.location.line > 0, let file = sources[d.location.file], d.location.line <= file.lineCount {
+            let line = file.lineText(d.location.line)
+            let scalars = Array(line.unicodeScalars)
+            let startCol = max(1, d.location.column)
+            let endCol: Int
+            if d.end.line == d.location.line { endCol = max(startCol + 1, d.end.column) } else { endCol = max(startCol + 1, scalars.count + 1) }
+            var lead = 0
+            for i in 0..<min(startCol - 1, scalars.count) { lead += Self.displayWidth(scalars[i]) }
+            lead += max(0, startCol - 1 - scalars.count)
+            var span = 0
+            for i in (startCol - 1)..<(endCol - 1) {
+                span += i < scalars.count ? Self.displayWidth(scalars[i]) : 1
+            }
+            span = max(1, span)
+            out += paint(pad + " |", "1;34") + "\n"
+            out += paint("\(d.location.line) |", "1;34") + " " + line + "\n"
+            let marker = "^" + String(repeating: "~", count: span - 1)
+            out += paint(pad + " |", "1;34") + " " + String(repeating: " ", count: lead) + paint(marker, sevColour) + "\n"
+        }
+        for n in d.notes {
+            out += paint(pad + " =", "1;34") + " " + paint(n.kind.rawValue + ":", "1") + " " + n.message + "\n"
+        }
+        return out
+    }
+
+    /// Renders every diagnostic, in order, separated by blank lines.
+    public func render(_ ds: [Diagnostic], sources: [String: SourceFile]) -> String {
+        ds.map { render($0, sources: sources) }.joined(separator: "\n")
+    }
+
+    /// Terminal columns of a character: 2 for East Asian wide and full-width characters, else 1.
+    public static func displayWidth(_ s: Unicode.Scalar) -> Int {
+        let v = s.value
+        switch v {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+             0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+             0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x2FFFD, 0x30000...0x3FFFD:
+            return 2
+        default:
+            return 1
+        }
+    }
+}
+
+/// The JSON shape of a diagnostic for editors and CI.
+public struct DiagnosticJSON: Codable, Sendable, Equatable {
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public var endLine: Int
+    public var endColumn: Int
+    public var severity: String
+    public var message: String
+    public var notes: [String]
+
+    public init(_ d: Diagnostic) {
+        file = d.location.file
+        line = d.location.line
+        column = d.location.column
+        endLine = d.end.line
+        endColumn = d.end.column
+        severity = d.severity.rawValue
+        message = d.message
+        notes = d.notes.map(\.text)
+    }
+}
+
+/// Edit distance and "did you mean" suggestions.
+public enum Suggest {
+    /// Levenshtein distance over characters.
+    public static func distance(_ a: String, _ b: String) -> Int {
+        let x = Array(a), y = Array(b)
+        if x.isEmpty { return y.count }
+        if y.isEmpty { return x.count }
+        var prev = Array(0...y.count)
+        var cur = Array(repeating: 0, count: y.count + 1)
+        for i in 1...x.count {
+            cur[0] = i
+            for j in 1...y.count {
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+            }
+            swap(&prev, &cur)
+        }
+        return prev[y.count]
+    }
+
+    /// The closest candidate within a distance of about a third of the word (at least 2), if any.
+    public static func closest(to word: String, in candidates: [String]) -> String? {
+        let limit = max(2, word.count / 3)
+        var best: (String, Int)?
+        for c in candidates where c != word {
+            let d = distance(word.lowercased(), c.lowercased())
+            if d <= limit, best == nil || d < best!.1 { best = (c, d) }
+        }
+        return best?.0
+    }
+
+    static func notes(for word: String, in candidates: [String]) -> [DiagnosticNote] {
+        closest(to: word, in: candidates).map { [.help("did you mean '\($0)'?")] } ?? []
+    }
+}

@@ -1,2 +1,0 @@
-/// BranchSimLanguage: see Package.swift for this module's role.
-public enum BranchSimLanguageModule {}

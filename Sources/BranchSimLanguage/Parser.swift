@@ -1,0 +1,455 @@
+/// Builds the AST from tokens. Never fails: problems become diagnostics, and the parser
+/// skips to the next statement to find more.
+struct Parser {
+    let file: SourceFile
+    private var tokens: [Token]
+    private var pos = 0
+    private(set) var problems: [(String, SourceRange, [DiagnosticNote])] = []
+    private var pendingComments: [String] = []
+    private var pendingCommentStart: Int?
+    private var lastEnd: Int?
+    private var lastCommentStart: Int?
+
+    init(_ file: SourceFile) {
+        self.file = file
+        let (toks, lexProblems) = Lexer.tokenize(file)
+        tokens = toks
+        problems = lexProblems
+    }
+
+    static func parse(_ file: SourceFile) -> (SourceUnit, [(String, SourceRange, [DiagnosticNote])]) {
+        var p = Parser(file)
+        let unit = p.parseUnit()
+        return (unit, p.problems)
+    }
+
+    // MARK: tokens
+
+    private var current: Token { tokens[min(pos, tokens.count - 1)] }
+    private var kind: TokenKind { current.kind }
+    private mutating func advance() { if pos < tokens.count - 1 { pos += 1 } }
+    private var atEOF: Bool { kind == .eof }
+
+    private mutating func problem(_ m: String, _ r: SourceRange, _ notes: [DiagnosticNote] = []) {
+        problems.append((m, r, notes))
+    }
+
+    private func describe(_ t: Token) -> String {
+        switch t.kind {
+        case .newline: return t.text == ";" ? "';'" : "end of line"
+        case .eof: return "end of file"
+        default: return "'\(t.text)'"
+        }
+    }
+
+    /// Skips line ends and comments, keeping comments for the next item.
+    private mutating func skipTrivia() {
+        while true {
+            switch kind {
+            case .newline: advance()
+            case .comment(let c):
+                if pendingComments.isEmpty { pendingCommentStart = current.range.start } else if let prev = lastCommentStart,
+                    file.lineIndex(of: current.range.start) - file.lineIndex(of: prev) > 1 {
+                    pendingComments.append(Formatter.blankLine)
+                }
+                lastCommentStart = current.range.start
+                pendingComments.append(c)
+                advance()
+            case .invalid: advance()
+            default: return
+            }
+        }
+    }
+
+    /// A comment right after an item on its line.
+    private mutating func trailingComment() -> String? {
+        if case .comment(let c) = kind, let end = lastEnd, file.lineIndex(of: current.range.start) == file.lineIndex(of: end) {
+            advance()
+            return c
+        }
+        return nil
+    }
+
+    private mutating func takeComments() -> [String] {
+        defer { pendingComments = []; pendingCommentStart = nil }
+        return pendingComments
+    }
+
+    /// Skips to the end of the statement (balancing braces).
+    private mutating func recover() {
+        var depth = 0
+        while !atEOF {
+            switch kind {
+            case .lbrace: depth += 1
+            case .rbrace:
+                if depth == 0 { return }
+                depth -= 1
+                if depth == 0 { advance(); return }
+            case .newline where depth == 0: return
+            default: break
+            }
+            advance()
+        }
+    }
+
+    // MARK: statements
+
+    mutating func parseUnit() -> SourceUnit {
+        var statements: [Statement] = []
+        while true {
+            skipTrivia()
+            if atEOF { break }
+            if kind == .rbrace {
+                problem("unexpected '}'", current.range, [.help("remove it, or open a block with '{' after a statement")])
+                advance()
+                continue
+            }
+            if let s = parseStatement(inVariant: false) { statements.append(s) }
+        }
+        return SourceUnit(file: file, statements: statements, trailingComments: takeComments())
+    }
+
+    private mutating func blankLineBefore(_ start: Int) -> Bool {
+        guard let end = lastEnd else { return false }
+        let first = pendingCommentStart ?? start
+        return file.lineIndex(of: first) - file.lineIndex(of: end) > 1
+    }
+
+    private mutating func parseStatement(inVariant: Bool) -> Statement? {
+        let t = current
+        guard case .identifier(let word) = t.kind, let stmtKind = StatementKind(rawValue: word) else {
+            let shown = describe(t)
+            var notes: [DiagnosticNote] = []
+            if case .identifier(let w) = t.kind {
+                notes = Suggest.notes(for: w, in: LanguageVocabulary.keywords + (inVariant ? ["drop"] : []))
+                if notes.isEmpty { notes = [.help("a statement starts with a keyword such as 'tier', 'campaign' or 'run'")] }
+            }
+            problem("expected a statement, found \(shown)", t.range, notes)
+            _ = takeComments()
+            advance()
+            recover()
+            return nil
+        }
+        let blank = blankLineBefore(t.range.start)
+        if !pendingComments.isEmpty, let prev = lastCommentStart, file.lineIndex(of: t.range.start) - file.lineIndex(of: prev) > 1 {
+            pendingComments.append(Formatter.blankLine)
+        }
+        let leading = takeComments()
+        advance()
+        var s = Statement(kind: stmtKind, keywordRange: t.range, range: t.range)
+        s.leadingComments = leading
+        s.blankLineBefore = blank
+        switch stmtKind {
+        case .scenario, .tier, .segment, .product, .role, .branch, .network, .campaign:
+            parseName(&s, optional: stmtKind == .scenario, allowString: stmtKind == .scenario)
+            s.inline = parseProperties(kind: stmtKind, firstStartsLine: false)
+            if kind == .lbrace { parseBlock(&s) }
+        case .variant:
+            parseName(&s, optional: false, allowString: false)
+            if kind == .lbrace {
+                let open = current.range
+                advance()
+                var body: [Statement] = []
+                while true {
+                    skipTrivia()
+                    if kind == .rbrace { s.closingComments = takeComments(); s.range = s.range.union(current.range); lastEnd = current.range.end; advance(); break }
+                    if atEOF {
+                        problem("missing '}' to close variant '\(s.name ?? "")'", open, [.help("add '}' after the variant's last statement")])
+                        break
+                    }
+                    if let inner = parseStatement(inVariant: true) { body.append(inner) }
+                }
+                s.body = body
+            } else {
+                problem("expected '{' after the variant name", current.range, [.help("write 'variant NAME { statements }'")])
+                s.body = []
+                recover()
+            }
+        case .let:
+            parseName(&s, optional: false, allowString: false)
+            if kind == .equals {
+                advance()
+                if let e = parseExpr() { s.expr = e; s.range = s.range.union(e.range); lastEnd = e.range.end }
+            } else {
+                problem("expected '=' after 'let \(s.name ?? "")'", current.range, [.help("write 'let NAME = VALUE'")])
+            }
+            if kind != .newline && kind != .eof && kind != .rbrace {
+                problem("unexpected \(describe(current)) after the value of 'let \(s.name ?? "")'", current.range)
+                recover()
+            }
+        case .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop:
+            s.args = parseTerms(kind: nil, key: nil)
+            if let last = s.args.last { s.range = s.range.union(last.range) }
+            lastEnd = s.range.end
+        }
+        if !(stmtKind == .variant) { lastEnd = max(lastEnd ?? 0, s.range.end) }
+        s.trailingComment = trailingComment()
+        switch kind {
+        case .newline, .eof: break
+        case .rbrace where inVariant: break
+        default:
+            problem("unexpected \(describe(current)) after the \(stmtKind.rawValue) statement", current.range,
+                    [.help("end the statement with a line break or ';'")])
+            recover()
+        }
+        return s
+    }
+
+    private mutating func parseName(_ s: inout Statement, optional: Bool, allowString: Bool) {
+        switch kind {
+        case .identifier(let n) where !(optional && LanguageVocabulary.keys(for: s.kind).contains(n)):
+            s.name = n
+            s.nameRange = current.range
+            s.range = s.range.union(current.range)
+            advance()
+        case .string(let n) where allowString:
+            s.name = n
+            s.nameRange = current.range
+            s.nameIsString = true
+            s.range = s.range.union(current.range)
+            advance()
+        default:
+            if !optional {
+                problem("expected a name after '\(s.kind.rawValue)', found \(describe(current))", current.range,
+                        [.help("write '\(s.kind.rawValue) NAME ...'; names are letters, digits and '_'")])
+            }
+        }
+        lastEnd = s.range.end
+    }
+
+    private mutating func parseBlock(_ s: inout Statement) {
+        let open = current.range
+        advance()
+        var props: [Property] = []
+        while true {
+            skipTrivia()
+            if kind == .rbrace {
+                s.closingComments = takeComments()
+                s.blockOnOneLine = file.lineIndex(of: open.start) == file.lineIndex(of: current.range.start)
+                s.range = s.range.union(current.range)
+                lastEnd = current.range.end
+                advance()
+                break
+            }
+            if atEOF {
+                problem("missing '}' to close the block of \(s.kind.rawValue) '\(s.name ?? "")'", open,
+                        [.help("add '}' after the last property line")])
+                break
+            }
+            if kind == .lbrace {
+                problem("unexpected '{' inside the block of \(s.kind.rawValue) '\(s.name ?? "")'", current.range)
+                advance()
+                recover()
+                continue
+            }
+            let leading = takeComments()
+            var line = parseProperties(kind: s.kind, firstStartsLine: true)
+            if line.isEmpty {
+                problem("expected a property name, found \(describe(current))", current.range,
+                        [.help("a block line is 'key value...'; properties of \(s.kind.rawValue): " +
+                               (LanguageVocabulary.properties[s.kind.rawValue] ?? []).joined(separator: ", "))])
+                advance()
+                recover()
+                continue
+            }
+            line[0].leadingComments = leading
+            line[line.count - 1].trailingComment = trailingComment()
+            props += line
+            if kind != .newline && kind != .rbrace && !atEOF {
+                problem("unexpected \(describe(current)) in the block of \(s.kind.rawValue) '\(s.name ?? "")'", current.range)
+                recover()
+            }
+        }
+        s.block = props
+    }
+
+    /// `key value... key value...` up to a line end, `{` or `}`.
+    private mutating func parseProperties(kind stmt: StatementKind, firstStartsLine: Bool) -> [Property] {
+        var props: [Property] = []
+        while true {
+            guard case .identifier(let key) = kind else { break }
+            let keyRange = current.range
+            advance()
+            lastEnd = keyRange.end
+            var p = Property(key: key, keyRange: keyRange, values: [])
+            p.startsLine = props.isEmpty && firstStartsLine
+            if stmt == .branch && key == "tier" {
+                p.values = parseTerms(kind: nil, key: nil)
+            } else {
+                p.values = parseTerms(kind: stmt, key: key)
+            }
+            if !pendingComments.isEmpty { p.leadingComments = takeComments() }
+            props.append(p)
+        }
+        if props.isEmpty == false || kind == .lbrace || kind == .newline || kind == .rbrace || atEOF { return props }
+        // A value where a property name should be.
+        problem("expected a property name, found \(describe(current))", current.range,
+                [.help("properties of \(stmt.rawValue): " + (LanguageVocabulary.properties[stmt.rawValue] ?? []).joined(separator: ", "))])
+        while kind != .newline && kind != .lbrace && kind != .rbrace && !atEOF { advance() }
+        return props
+    }
+
+    /// Value terms up to a line end, `{`, `}` or (with `kind`) the next property name.
+    private mutating func parseTerms(kind stmt: StatementKind?, key: String?) -> [Term] {
+        var terms: [Term] = []
+        let keys = stmt.map { LanguageVocabulary.keys(for: $0) } ?? []
+        let connectors = key.flatMap { LanguageVocabulary.connectors[$0] } ?? []
+        while true {
+            let t = current
+            switch t.kind {
+            case .newline, .eof, .lbrace, .rbrace:
+                return terms
+            case .comment(let c):
+                let next = tokens[min(pos + 1, tokens.count - 1)].kind
+                if next == .newline || next == .eof || next == .rbrace { return terms }
+                pendingComments.append(c)
+                advance()
+            case .invalid:
+                advance()
+            case .identifier(let w):
+                let afterJoin = terms.last.map { $0.isSymbol(.comma) || $0.isSymbol(.arrow) } ?? false
+                if keys.contains(w) && !afterJoin && !connectors.contains(w) { return terms }
+                advance()
+                if kind == .lparen {
+                    terms.append(parseCall(w, t.range))
+                } else {
+                    terms.append(.word(w, t.range))
+                }
+            case .number(let v, let s):
+                advance()
+                terms.append(.number(v, s, text: t.text, t.range))
+            case .string(let s):
+                advance()
+                terms.append(.string(s, t.range))
+            case .lparen:
+                advance()
+                let e = parseExpr()
+                var r = t.range
+                if kind == .rparen { r = r.union(current.range); advance() } else {
+                    problem("expected ')' to close '('", current.range, [.help("'(' opened here: match it with ')'")])
+                }
+                if let e { terms.append(.expr(e, r.union(e.range))) }
+            case .rparen:
+                problem("unexpected ')'", t.range)
+                advance()
+            default:
+                if let sym = Self.symbol(t.kind) { terms.append(.symbol(sym, t.range)) }
+                advance()
+            }
+            lastEnd = terms.last?.range.end ?? lastEnd
+        }
+    }
+
+    private static func symbol(_ k: TokenKind) -> Symbol? {
+        switch k {
+        case .comma: return .comma
+        case .arrow: return .arrow
+        case .dotdot: return .range
+        case .slash: return .slash
+        case .equals: return .equals
+        case .plus: return .plus
+        case .minus: return .minus
+        case .star: return .star
+        case .greater: return .greater
+        case .greaterEqual: return .greaterEqual
+        case .less: return .less
+        case .lessEqual: return .lessEqual
+        case .equalEqual: return .equalEqual
+        case .notEqual: return .notEqual
+        default: return nil
+        }
+    }
+
+    private mutating func parseCall(_ name: String, _ nameRange: SourceRange) -> Term {
+        advance()  // (
+        var args: [[Term]] = []
+        var arg: [Term] = []
+        var range = nameRange
+        loop: while true {
+            let t = current
+            switch t.kind {
+            case .rparen:
+                range = range.union(t.range)
+                advance()
+                break loop
+            case .comma:
+                args.append(arg)
+                arg = []
+                advance()
+            case .newline, .eof, .lbrace, .rbrace:
+                problem("expected ')' to close '\(name)('", t.range, [.help("write '\(name)(A, B)'")])
+                break loop
+            case .identifier(let w):
+                advance()
+                arg.append(.word(w, t.range))
+            case .number(let v, let s):
+                advance()
+                arg.append(.number(v, s, text: t.text, t.range))
+            case .lparen:
+                advance()
+                if let e = parseExpr() { arg.append(.expr(e, t.range.union(e.range))) }
+                if kind == .rparen { advance() } else { problem("expected ')'", current.range) }
+            case .string(let s):
+                advance()
+                arg.append(.string(s, t.range))
+            default:
+                if let sym = Self.symbol(t.kind) { arg.append(.symbol(sym, t.range)) }
+                advance()
+            }
+        }
+        if !arg.isEmpty || !args.isEmpty { args.append(arg) }
+        return .call(name, args: args, range)
+    }
+
+    // MARK: expressions
+
+    private mutating func parseExpr() -> Expr? {
+        guard var lhs = parseTermExpr() else { return nil }
+        while kind == .plus || kind == .minus {
+            let op: BinaryOperator = kind == .plus ? .add : .subtract
+            advance()
+            guard let rhs = parseTermExpr() else { return lhs }
+            lhs = .binary(op, lhs, rhs, range: lhs.range.union(rhs.range))
+        }
+        return lhs
+    }
+
+    private mutating func parseTermExpr() -> Expr? {
+        guard var lhs = parseUnary() else { return nil }
+        while kind == .star || kind == .slash {
+            let op: BinaryOperator = kind == .star ? .multiply : .divide
+            advance()
+            guard let rhs = parseUnary() else { return lhs }
+            lhs = .binary(op, lhs, rhs, range: lhs.range.union(rhs.range))
+        }
+        return lhs
+    }
+
+    private mutating func parseUnary() -> Expr? {
+        let t = current
+        switch t.kind {
+        case .minus:
+            advance()
+            guard let e = parseUnary() else { return nil }
+            return .negate(e, range: t.range.union(e.range))
+        case .number(let v, _):
+            advance()
+            return .number(v, text: t.text, range: t.range)
+        case .identifier(let w):
+            advance()
+            return .reference(w, range: t.range)
+        case .lparen:
+            advance()
+            guard let e = parseExpr() else { return nil }
+            var r = t.range.union(e.range)
+            if kind == .rparen { r = r.union(current.range); advance() } else {
+                problem("expected ')' to close '('", current.range)
+            }
+            return .group(e, range: r)
+        default:
+            problem("expected a number or a name, found \(describe(t))", t.range,
+                    [.help("a value is a number ('5万', '40%'), a 'let' name, or '(' expression ')'")])
+            return nil
+        }
+    }
+}

@@ -1,0 +1,464 @@
+import BranchSimModel
+
+/// What checking produced: a program when there were no errors, and every diagnostic.
+public struct CheckOutcome: Sendable {
+    public var program: CheckedProgram?
+    public var diagnostics: [Diagnostic]
+    /// Every file read (for rendering diagnostics), by path.
+    public var sources: [String: SourceFile]
+
+    public init(program: CheckedProgram?, diagnostics: [Diagnostic], sources: [String: SourceFile]) {
+        self.program = program
+        self.diagnostics = diagnostics
+        self.sources = sources
+    }
+
+    public var hasErrors: Bool { diagnostics.contains { $0.isError } }
+    public var errors: [Diagnostic] { diagnostics.filter(\.isError) }
+    public var warnings: [Diagnostic] { diagnostics.filter { !$0.isError } }
+}
+
+/// Checks a whole file's statements (includes already expanded) into a `CheckedProgram`.
+struct ProgramChecker {
+    var sink: DiagnosticSink
+
+    /// Parses `file`, expanding `include`s through `loader`.
+    static func parseExpanding(_ file: SourceFile, loader: any SourceLoader, sink: inout DiagnosticSink,
+                               stack: [String] = []) -> [Statement] {
+        sink.add(file)
+        let (unit, problems) = Parser.parse(file)
+        for (m, r, n) in problems { sink.error(m, at: r, notes: n) }
+        return expandIncludes(unit.statements, from: file.path, loader: loader, sink: &sink, stack: stack + [file.path])
+    }
+
+    static func expandIncludes(_ statements: [Statement], from path: String, loader: any SourceLoader,
+                               sink: inout DiagnosticSink, stack: [String]) -> [Statement] {
+        var out: [Statement] = []
+        for s in statements {
+            if s.kind == .variant, let body = s.body, body.contains(where: { $0.kind == .include }) {
+                for inner in body where inner.kind == .include {
+                    sink.error("'include' is not allowed inside a variant", inner.keywordRange, [.help("include the file at the top level")])
+                }
+                var v = s
+                v.body = body.filter { $0.kind != .include }
+                out.append(v)
+                continue
+            }
+            guard s.kind == .include else { out.append(s); continue }
+            guard s.args.count == 1, case .string(let target, let r) = s.args[0] else {
+                sink.error("expected a file name in quotes after 'include'", s.args.first?.range ?? s.keywordRange,
+                           [.help("write 'include \"common.bsim\"'")])
+                continue
+            }
+            let resolved = resolveIncludePath(target, relativeTo: path)
+            if let at = stack.firstIndex(of: resolved) {
+                let cycle = (stack[at...] + [resolved]).joined(separator: " -> ")
+                sink.error("include cycle: \(cycle)", r, [.help("remove one of the 'include' statements")])
+                continue
+            }
+            do {
+                let file = try loader.load(target, relativeTo: path)
+                out += parseExpanding(file, loader: loader, sink: &sink, stack: stack)
+            } catch let e as SourceLoadError {
+                sink.error("cannot include '\(target)': \(e.reason)", r, [.note("looked for '\(resolved)'"),
+                                                                         .help("paths are relative to the including file")])
+            } catch {
+                sink.error("cannot include '\(target)': \(error)", r)
+            }
+        }
+        return out
+    }
+
+    /// Reports declarations given twice and statements in the wrong place.
+    static func checkDuplicates(_ decls: [Statement], sink: inout DiagnosticSink) {
+        var first: [String: Statement] = [:]
+        for s in decls {
+            let key: String
+            if s.kind.isNamedDeclaration, let n = s.name { key = "\(s.kind.rawValue) \(n)" } else if s.kind == .scenario || s.kind == .policy || s.kind == .enforce {
+                key = s.kind.rawValue
+            } else { continue }
+            if let f = first[key] {
+                let what = s.kind.isNamedDeclaration ? "\(s.kind.rawValue) '\(s.name ?? "")'" : "'\(s.kind.rawValue)'"
+                sink.error("duplicate \(what)", s.nameRange ?? s.keywordRange,
+                           [sink.here("first declared", f.nameRange ?? f.keywordRange), .help("rename or remove one of them")])
+            } else {
+                first[key] = s
+            }
+        }
+    }
+
+    mutating func check(_ statements: [Statement]) -> CheckedProgram? {
+        var decls: [Statement] = []
+        var variants: [Statement] = []
+        var actions: [Statement] = []
+        for s in statements {
+            switch s.kind {
+            case .variant: variants.append(s)
+            case .run, .report, .compare, .sweep, .expect, .export: actions.append(s)
+            case .drop:
+                sink.error("'drop' belongs inside a variant", s.keywordRange, [.help("write 'variant NAME { drop \(s.args.first?.word ?? "KIND") ... }'")])
+            case .include: break
+            case .scenario, .tier, .segment, .product, .role, .branch, .network, .campaign, .policy, .enforce, .let:
+                decls.append(s)
+            }
+        }
+        Self.checkDuplicates(decls, sink: &sink)
+        Self.checkDuplicates(variants, sink: &sink)
+        let baseChecker = ScenarioChecker(sink: sink)
+        let base = baseChecker.build(decls)
+        sink = baseChecker.sink
+        var built: [(name: String, scenario: Scenario)] = []
+        var seenVariant: Set<String> = []
+        for v in variants {
+            let name = v.name ?? ""
+            if name == "base" { sink.error("'base' names the file without variants; choose another variant name", v.nameRange ?? v.keywordRange) }
+            guard seenVariant.insert(name).inserted else { continue }
+            let merged = Edits.merge(base: decls, variant: v, sink: &sink)
+            for s in v.body ?? [] where s.kind.isNamedDeclaration || s.kind == .scenario {
+                Self.checkDuplicates((v.body ?? []).filter { $0.kind == s.kind && $0.name == s.name }, sink: &sink)
+            }
+            let before = sink.diagnostics.count
+            let checker = ScenarioChecker(sink: sink)
+            let scenario = checker.build(merged)
+            var vs = checker.sink
+            let added = vs.diagnostics[before...].map { d -> Diagnostic in
+                var d = d
+                d.notes.append(.note("in variant '\(name)'"))
+                return d
+            }
+            vs.diagnostics.removeSubrange(before...)
+            added.forEach { vs.append($0) }
+            sink = vs
+            if let scenario { built.append((name, scenario)) }
+        }
+        let located = checkActions(actions, base: base, variants: built, decls: decls, variantNames: variants.compactMap(\.name))
+        guard let base, !sink.hasErrors else { return nil }
+        return CheckedProgram(base: base, variants: built, actions: located)
+    }
+
+    // MARK: actions
+
+    private func keys(_ scenarios: [Scenario]) -> [String] {
+        var seen = Set<String>()
+        var out: [String] = []
+        for s in scenarios {
+            for m in MetricCatalog.metrics(for: s) where seen.insert(m.key).inserted { out.append(m.key) }
+        }
+        return out
+    }
+
+    /// Keys and their group prefixes (`funnel`, `staffing.wealth_manager`), for suggestions.
+    private func selectors(_ keys: [String]) -> [String] {
+        var out = Set(keys)
+        for k in keys {
+            let parts = k.split(separator: ".")
+            for n in 1..<max(1, parts.count) { out.insert(parts[..<n].joined(separator: ".")) }
+        }
+        return out.sorted()
+    }
+
+    private mutating func metricList(_ items: [[Term]], keys: [String], anchor: SourceRange, what: String) -> [String] {
+        var out: [String] = []
+        for item in items {
+            guard item.count == 1, let w = item[0].word else {
+                sink.error("expected a metric name in \(what), found \(describe(item.first))", item.first?.range ?? anchor,
+                           [.help("metrics are written like 'uplift', 'funnel' or 'staffing.wealth_manager.fte'")])
+                continue
+            }
+            if MetricCatalog.select(w, from: keys).isEmpty {
+                sink.error("unknown metric '\(w)'", item[0].range, Suggest.notes(for: w, in: selectors(keys)))
+            } else {
+                out.append(w)
+            }
+        }
+        return out
+    }
+
+    private mutating func checkActions(_ actions: [Statement], base: Scenario?, variants: [(name: String, scenario: Scenario)],
+                                       decls: [Statement], variantNames: [String]) -> [LocatedAction] {
+        var out: [LocatedAction] = []
+        var current: [Scenario] = base.map { [$0] } ?? []
+        var compared = false
+        let lets = ScenarioChecker(sink: DiagnosticSink(sources: sink.sources))
+        for s in decls where s.kind == .let { lets.defineLet(s) }
+        func scenario(_ name: String) -> Scenario? {
+            name == "base" ? base : variants.first { $0.name == name }?.scenario
+        }
+        for s in actions {
+            let loc = sink.make(.error, "", at: s.keywordRange, notes: []).location
+            let before = sink.diagnostics.count
+            var action: Action?
+            var v = Values(s.args, what: "'\(s.kind.rawValue)'", anchor: s.keywordRange)
+            switch s.kind {
+            case .run:
+                var runs: RunCount?
+                var variant: String?
+                while !v.atEnd {
+                    if v.take("runs") {
+                        if v.take("until") {
+                            let (count, _) = runsUntil(&v, base: base, lets: lets)
+                            runs = count
+                        } else if let (n, _) = lets.integer(&v, "'runs'", min: 1) {
+                            runs = .fixed(n)
+                        }
+                    } else if v.take("variant") {
+                        guard let t = v.next(), let w = t.word else { sink.error("expected a variant name after 'variant'", v.here); break }
+                        if scenario(w) == nil && !variantNames.contains(w) {
+                            sink.error("unknown variant '\(w)'", t.range, Suggest.notes(for: w, in: variantNames + ["base"]))
+                        } else { variant = w == "base" ? nil : w }
+                    } else {
+                        sink.error("unexpected \(describe(v.peek)) after 'run'", v.here,
+                                   [.help("write 'run', 'run runs 500' or 'run variant NAME'")])
+                        break
+                    }
+                }
+                sink.diagnostics += lets.sink.diagnostics
+                lets.sink.diagnostics = []
+                if let sc = variant.map(scenario) ?? base { current = [sc] }
+                action = .run(runs: runs, variant: variant)
+            case .report:
+                let items = v.commaList().filter { !$0.isEmpty }
+                if items.isEmpty { sink.error("expected metrics after 'report'", s.keywordRange, [.help("write 'report uplift, upgrades, funnel'")]) }
+                action = .report(metricList(items, keys: keys(current), anchor: s.keywordRange, what: "'report'"))
+            case .compare:
+                var names: [String] = []
+                var nameTerms: [Term] = []
+                while let t = v.peek, t.word != "on", t.word != "independent" { nameTerms.append(t); v.i += 1 }
+                var nv = Values(nameTerms, what: "'compare'", anchor: s.keywordRange)
+                var scs: [Scenario] = []
+                for item in nv.commaList() where !item.isEmpty {
+                    guard item.count == 1, let w = item[0].word else {
+                        sink.error("expected a variant name in 'compare', found \(describe(item.first))", item[0].range)
+                        continue
+                    }
+                    if let sc = scenario(w) { scs.append(sc); names.append(w) } else if variantNames.contains(w) { names.append(w) } else {
+                        sink.error("unknown variant '\(w)'", item[0].range, Suggest.notes(for: w, in: variantNames + ["base"]))
+                    }
+                }
+                if nameTerms.isEmpty || names.count + (sink.diagnostics.count - before) < 2 {
+                    sink.error("'compare' needs at least two variants", s.keywordRange, [.help("write 'compare base, NAME on uplift'")])
+                }
+                var metrics = ["uplift"]
+                var independent = false
+                if v.take("on") {
+                    var mt: [Term] = []
+                    while let t = v.peek, t.word != "independent" { mt.append(t); v.i += 1 }
+                    var mv = Values(mt, what: "'compare'", anchor: s.keywordRange)
+                    metrics = metricList(mv.commaList().filter { !$0.isEmpty }, keys: keys(scs.isEmpty ? current : scs), anchor: s.keywordRange, what: "'compare'")
+                }
+                if v.take("independent") { independent = true }
+                if !v.atEnd { sink.error("unexpected \(describe(v.peek)) in 'compare'", v.here) }
+                if !scs.isEmpty { current = scs }
+                compared = true
+                action = .compare(variants: names, metrics: metrics, independent: independent)
+            case .sweep:
+                action = sweep(&v, s, base: base, decls: decls)
+            case .expect:
+                action = expect(&v, s, keys: keys(current), compared: compared, lets: lets)
+            case .export:
+                guard v.take("last"), v.take("to") else {
+                    sink.error("expected 'last to \"FILE\"' after 'export'", v.here, [.help("write 'export last to \"results.csv\"'")])
+                    break
+                }
+                guard case .string(let path, let r)? = v.next() else {
+                    sink.error("expected a file name in quotes after 'export last to'", v.here)
+                    break
+                }
+                let ext = path.split(separator: ".").last.map { String($0).lowercased() } ?? ""
+                if !["csv", "json", "html"].contains(ext) || !path.contains(".") {
+                    sink.error("cannot export to '\(path)': the file name must end in .csv, .json or .html", r)
+                }
+                if !v.atEnd { sink.error("unexpected \(describe(v.peek)) after the file name", v.here) }
+                action = .export(path: path)
+            default: break
+            }
+            if let action, sink.diagnostics.count == before || !sink.diagnostics[before...].contains(where: \.isError) {
+                out.append(LocatedAction(action, at: loc))
+            }
+        }
+        return out
+    }
+
+    private mutating func runsUntil(_ v: inout Values, base: Scenario?, lets: ScenarioChecker) -> (RunCount?, Bool) {
+        guard let t = v.next(), let m = t.word else { sink.error("expected a metric after 'runs until'", v.here); return (nil, false) }
+        guard v.take("within") else { sink.error("expected 'within P%' after 'runs until \(m)'", v.here); return (nil, false) }
+        guard let p = lets.probability(&v, "the precision of 'runs until'") else {
+            sink.diagnostics += lets.sink.diagnostics; lets.sink.diagnostics = []; return (nil, false)
+        }
+        var cap = LanguageDefaults.runsUntilCap
+        if v.take("max"), let (n, _) = lets.integer(&v, "the cap of 'runs until'", min: 2) { cap = n }
+        sink.diagnostics += lets.sink.diagnostics
+        lets.sink.diagnostics = []
+        guard let base else { return (nil, false) }
+        let keys = MetricCatalog.metrics(for: base).map(\.key)
+        guard let path = MetricCatalog.resolve(m, keys: Set(keys)), path.scope == .run else {
+            sink.error("unknown metric '\(m)' in 'runs until'", t.range, Suggest.notes(for: m, in: keys))
+            return (nil, false)
+        }
+        return (.until(metric: path, relativeHalfWidth: p, cap: cap), true)
+    }
+
+    private mutating func expect(_ v: inout Values, _ s: Statement, keys: [String], compared: Bool, lets: ScenarioChecker) -> Action? {
+        guard let t = v.next(), let path = t.word else {
+            sink.error("expected a metric after 'expect'", v.here, [.help("write 'expect uplift.mean > 0'")])
+            return nil
+        }
+        guard let mp = MetricCatalog.resolve(path, keys: Set(keys)) else {
+            var cands = selectors(keys)
+            cands += keys.flatMap { k in Statistic.allCases.map { "\(k).\($0.rawValue)" } }
+            if path.hasPrefix("compare.") { cands = keys.map { "compare.\($0).diff.mean" } + keys.map { "compare.\($0).prob_better" } }
+            sink.error("unknown metric '\(path)'", t.range, Suggest.notes(for: path, in: cands)
+                       + [.note("a metric path is METRIC[.STAT], 'compare.METRIC.diff[.STAT]' or 'compare.METRIC.prob_better'")])
+            return nil
+        }
+        if mp.scope != .run && !compared {
+            sink.error("'\(path)' needs a 'compare' before this 'expect'", t.range, [.help("write 'compare A, B on \(mp.metric)' first")])
+        }
+        let condition: Expectation.Condition
+        if v.take("within") {
+            guard let a = lets.amount(&v, "the lower bound", allowNegative: true), v.takeSymbol(.range),
+                  let b = lets.amount(&v, "the upper bound", allowNegative: true) else {
+                sink.diagnostics += lets.sink.diagnostics; lets.sink.diagnostics = []
+                sink.error("expected 'A..B' after 'within'", v.here)
+                return nil
+            }
+            if b < a { sink.error("the range \(formatAmount(a))..\(formatAmount(b)) is reversed", t.range) }
+            condition = .within(a, b)
+        } else {
+            let opTerm = v.next()
+            let ops: [Symbol: ComparisonOperator] = [.greater: .greater, .greaterEqual: .greaterOrEqual, .less: .less,
+                                                     .lessEqual: .lessOrEqual, .equalEqual: .equal, .notEqual: .notEqual]
+            guard case .symbol(let sym, _)? = opTerm, let op = ops[sym] else {
+                sink.error("expected a comparison ('>', '>=', '<', '<=', '==', '!=') or 'within' after '\(path)', found \(describe(opTerm))",
+                           opTerm?.range ?? v.here, opTerm?.isSymbol(.equals) == true ? [.help("write '==' to compare for equality")] : [])
+                return nil
+            }
+            guard let n = lets.number(&v, "the expected value") else {
+                sink.diagnostics += lets.sink.diagnostics; lets.sink.diagnostics = []
+                return nil
+            }
+            condition = .compare(op, n.value)
+        }
+        if !v.atEnd { sink.error("unexpected \(describe(v.peek)) after the expectation", v.here) }
+        let src = sink.sources[s.keywordRange.file]
+        let text = src.map { $0.slice(s.range) } ?? path
+        return .expect(Expectation(path: mp, condition: condition, text: text))
+    }
+
+    private mutating func sweep(_ v: inout Values, _ s: Statement, base: Scenario?, decls: [Statement]) -> Action? {
+        guard let first = v.next(), var path = first.word else {
+            sink.error("expected a path after 'sweep'", v.here, [.help("write 'sweep CAMPAIGN.contacts over 20, 40, 60'")])
+            return nil
+        }
+        var pathRange = first.range
+        if path == "let", let n = v.peek, let name = n.word { path = "let \(name)"; pathRange = pathRange.union(n.range); v.i += 1 }
+        var values: [[Term]] = []
+        var rest: [Term] = []
+        if v.take("over") {
+            var vt: [Term] = []
+            while let t = v.peek, t.word != "on" { vt.append(t); v.i += 1 }
+            var vv = Values(vt, what: "'sweep'", anchor: s.keywordRange)
+            values = vv.commaList().filter { !$0.isEmpty }
+        } else if v.take("from") {
+            let lets = ScenarioChecker(sink: DiagnosticSink(sources: sink.sources))
+            for d in decls where d.kind == .let { lets.defineLet(d) }
+            guard let a = lets.number(&v, "the start of the sweep"), v.take("to"), let b = lets.number(&v, "the end of the sweep"),
+                  v.take("step"), let st = lets.number(&v, "the sweep step") else {
+                sink.diagnostics += lets.sink.diagnostics
+                sink.error("expected 'from A to B step S' in 'sweep'", v.here, [.help("write 'sweep CAMPAIGN.contacts from 20 to 60 step 10'")])
+                return nil
+            }
+            if st.value <= 0 { sink.error("the sweep step must be more than zero", st.range); return nil }
+            if b.value < a.value { sink.error("the sweep runs backwards: \(b.text) is below \(a.text)", a.range.union(b.range)); return nil }
+            let count = Int(((b.value - a.value) / st.value + 1e-9).rounded(.down)) + 1
+            if count > 1000 { sink.error("the sweep has \(count) values; at most 1000", st.range); return nil }
+            for k in 0..<count {
+                let x = a.value + Double(k) * st.value
+                values.append([.number(x, a.suffix, text: Self.text(x, a.suffix), a.range.union(b.range))])
+            }
+        } else {
+            sink.error("expected 'over V1, V2, ...' or 'from A to B step S' after the sweep path", v.here)
+            return nil
+        }
+        while let t = v.peek, t.word != "on" { rest.append(t); v.i += 1 }
+        if let t = rest.first { sink.error("unexpected \(describe(t)) in 'sweep'", t.range) }
+        var metrics = ["uplift"]
+        let baseKeys = base.map { keys([$0]) } ?? []
+        if v.take("on") {
+            var mv = Values(Array(v.terms[v.i...]), what: "'sweep'", anchor: s.keywordRange)
+            v.i = v.terms.count
+            metrics = metricList(mv.commaList().filter { !$0.isEmpty }, keys: baseKeys, anchor: s.keywordRange, what: "'sweep'")
+        }
+        if values.isEmpty { sink.error("the sweep has no values", s.keywordRange); return nil }
+        guard base != nil else { return nil }
+        var points: [SweepPoint] = []
+        for (k, value) in values.enumerated() {
+            var edited = decls
+            do { try Edits.set(path: path, value: value, in: &edited) } catch {
+                sink.error(error.message, pathRange, error.notes)
+                return nil
+            }
+            let scratch = ScenarioChecker(sink: DiagnosticSink(sources: sink.sources))
+            let label = value.map { t -> String in
+                if let src = sink.sources[t.range.file], case .number(_, _, let text, _) = t, k >= 0 { return text.isEmpty ? src.slice(t.range) : text }
+                return sink.sources[t.range.file]?.slice(t.range) ?? describe(t)
+            }.joined(separator: " ")
+            if let sc = scratch.build(edited) {
+                let num = value.lazy.compactMap { t -> Double? in if case .number(let x, _, _, _) = t { return x } else { return nil } }.first
+                points.append(SweepPoint(label: label, value: num ?? Double(k), scenario: sc))
+            } else {
+                let range = value.first!.range.union(value.last!.range)
+                sink.error("sweep value '\(label)' makes the scenario invalid", range,
+                           scratch.sink.diagnostics.filter(\.isError).prefix(3).map { .note("\($0.description)") })
+            }
+        }
+        return .sweep(path: path, points: points, metrics: metrics)
+    }
+
+    /// A generated sweep value written with the start value's suffix.
+    static func text(_ x: Double, _ suffix: NumberSuffix?) -> String {
+        guard let suffix else { return formatPlain(x) }
+        return formatPlain(((x / suffix.scale) * 1e9).rounded() / 1e9) + suffix.rawValue
+    }
+}
+
+/// The language front end: text or a path in, a checked program or diagnostics out.
+public enum FrontEnd {
+    /// Checks the file at `path` (and the files it includes).
+    public static func check(path: String, loader: any SourceLoader = FileSystemLoader()) -> CheckOutcome {
+        do {
+            let file = try loader.load(path, relativeTo: nil)
+            return check(file, loader: loader)
+        } catch let e as SourceLoadError {
+            let d = Diagnostic(severity: .error, message: "cannot read '\(path)': \(e.reason)",
+                               location: SourceLocation(file: path, line: 0, column: 0))
+            return CheckOutcome(program: nil, diagnostics: [d], sources: [:])
+        } catch {
+            let d = Diagnostic(severity: .error, message: "cannot read '\(path)': \(error)", location: SourceLocation(file: path, line: 0, column: 0))
+            return CheckOutcome(program: nil, diagnostics: [d], sources: [:])
+        }
+    }
+
+    /// Checks `source` as if read from `file` (`include`s are resolved relative to `file`).
+    public static func check(source: String, file: String, loader: any SourceLoader = FileSystemLoader()) -> CheckOutcome {
+        check(SourceFile(path: file, text: source), loader: loader)
+    }
+
+    static func check(_ file: SourceFile, loader: any SourceLoader) -> CheckOutcome {
+        var sink = DiagnosticSink()
+        let statements = ProgramChecker.parseExpanding(file, loader: loader, sink: &sink)
+        var checker = ProgramChecker(sink: sink)
+        let program = checker.check(statements)
+        return CheckOutcome(program: program, diagnostics: checker.sink.diagnostics, sources: checker.sink.sources)
+    }
+
+    /// Parses only: the AST and syntax diagnostics (no includes, no checking).
+    public static func parse(source: String, file: String) -> (unit: SourceUnit, diagnostics: [Diagnostic]) {
+        let f = SourceFile(path: file, text: source)
+        var sink = DiagnosticSink()
+        sink.add(f)
+        let (unit, problems) = Parser.parse(f)
+        for (m, r, n) in problems { sink.error(m, at: r, notes: n) }
+        return (unit, sink.diagnostics)
+    }
+}

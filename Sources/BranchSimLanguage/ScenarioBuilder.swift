@@ -1,0 +1,553 @@
+import BranchSimModel
+import Foundation
+
+/// The playbook's default tiers ("Potential customers' upgrade"): used when a file declares none.
+public enum LanguageDefaults {
+    public static let tiers: [Tier] = [
+        Tier(name: "longtail", low: 0, high: 50_000, share: 0.91),
+        Tier(name: "potential", low: 50_000, high: 200_000, share: 0.06),
+        Tier(name: "midhigh", low: 200_000, high: 6_000_000, share: 0.025),
+        Tier(name: "private", low: 6_000_000, high: nil, share: 0.005),
+    ]
+    public static let products: [Product] = [Product(name: "deposit", points: 1.0)]
+    public static let branchCustomers = 20_000
+    /// The branch used when a file declares none.
+    public static let branchName = "main"
+    public static let runsUntilCap = 10_000
+    /// Memory estimate: bytes per customer per thread, and per branch per thread.
+    public static let bytesPerCustomer = 80
+    public static let bytesPerBranch = 64 * 1024
+    public static let memoryLimit: Double = 4 * 1024 * 1024 * 1024
+}
+
+extension ScenarioChecker {
+    private func what(_ key: String, _ s: Statement) -> String {
+        if s.kind == .scenario { return "'\(key)' of the scenario" }
+        return "'\(key)' of \(s.kind.rawValue) '\(s.name ?? "")'"
+    }
+
+    /// Properties of `s`, reporting unknown keys and keys given twice (except those that repeat).
+    private func properties(_ s: Statement, repeatable: Set<String> = []) -> [Property] {
+        let keys = LanguageVocabulary.properties[s.kind.rawValue] ?? []
+        var seen: [String: SourceRange] = [:]
+        var out: [Property] = []
+        for p in s.properties {
+            guard keys.contains(p.key) else {
+                var notes = Suggest.notes(for: p.key, in: keys)
+                if notes.isEmpty { notes = [.note("properties of \(s.kind.rawValue): " + keys.joined(separator: ", "))] }
+                error("unknown property '\(p.key)' for \(s.kind.rawValue)" + (s.name.map { " '\($0)'" } ?? ""), p.keyRange, notes)
+                continue
+            }
+            if !repeatable.contains(p.key), let first = seen[p.key] {
+                error("'\(p.key)' is given twice for \(s.kind.rawValue)" + (s.name.map { " '\($0)'" } ?? ""), p.keyRange,
+                      [sink.here("first given", first), .help("remove one of them")])
+                continue
+            }
+            seen[p.key] = p.keyRange
+            out.append(p)
+        }
+        return out
+    }
+
+    private func values(_ p: Property, _ s: Statement) -> Values { Values(p.values, what: what(p.key, s), anchor: p.keyRange) }
+
+    private func finish(_ v: Values) {
+        if !v.atEnd { unexpectedRest(v) }
+    }
+
+    // MARK: build
+
+    /// Checks declarations into a scenario; `nil` when there was any error.
+    func build(_ decls: [Statement]) -> Scenario? {
+        failed = false
+        // Later duplicates are reported by the program checker; build with the first only.
+        var seenNames = Set<String>()
+        let decls = decls.filter { s in
+            guard s.kind.isNamedDeclaration, let n = s.name else { return true }
+            return seenNames.insert("\(s.kind.rawValue) \(n)").inserted
+        }
+        func all(_ k: StatementKind) -> [Statement] { decls.filter { $0.kind == k } }
+        for s in decls where s.kind == .let { defineLet(s) }
+
+        var settings = RunSettings()
+        var title = "Untitled scenario"
+        for s in all(.scenario) {
+            if let n = s.name { title = n }
+            readSettings(s, &settings)
+        }
+        // Products and roles first: tiers and campaigns refer to them.
+        var products = all(.product).map(product)
+        if products.isEmpty { products = LanguageDefaults.products }
+        let productNames = products.map(\.name)
+        let roles = all(.role).map(role)
+        let roleNames = roles.map(\.name)
+        let tierStatements = all(.tier)
+        var tiers = tierStatements.isEmpty ? LanguageDefaults.tiers : tierStatements.map { tier($0, productNames: productNames, roleNames: roleNames) }
+        if !tierStatements.isEmpty { checkRanges(tierStatements, &tiers) }
+        let tierNames = tiers.map(\.name)
+        let segments = all(.segment).map { segment($0, tierNames: tierNames) }
+        var branches = all(.branch).map { branch($0, tiers: tiers, roleNames: roleNames, productNames: productNames) }
+        if branches.isEmpty {
+            branches = [Branch(name: LanguageDefaults.branchName, customers: LanguageDefaults.branchCustomers,
+                               staff: Array(repeating: 0, count: roles.count), tiers: tiers)]
+        }
+        let branchNames = branches.map(\.name)
+        let networks = networksOf(all(.network), branchNames: branchNames)
+        var scenario = Scenario(title: title, settings: settings, tiers: tiers, segments: segments, products: products,
+                                roles: roles, branches: branches, networks: networks)
+        scenario.campaigns = all(.campaign).map { campaign($0, in: scenario) }
+        for s in all(.policy) { scenario.policy = policy(s) }
+        for s in all(.enforce) {
+            var v = Values(s.args, what: "'enforce'", anchor: s.keywordRange)
+            if v.take("staff"), v.atEnd { scenario.enforceStaff = true } else {
+                error("expected 'enforce staff'", v.peek?.range ?? s.keywordRange, [.help("'enforce staff' is the only form")])
+            }
+        }
+        resolveUntil(&scenario)
+        checkMemory(scenario, decls)
+        return failed ? nil : scenario
+    }
+
+    // MARK: scenario
+
+    private func readSettings(_ s: Statement, _ out: inout RunSettings) {
+        for p in properties(s) {
+            var v = values(p, s)
+            switch p.key {
+            case "horizon":
+                if let d = calendar(&v) {
+                    if d.ticks <= 0 { error("the horizon must be longer than zero", p.range) } else { out.horizon = d }
+                }
+            case "step":
+                let t = v.next()
+                if let w = t?.word, let u = StepUnit(rawValue: w.hasSuffix("s") ? String(w.dropLast()) : w) { out.step = u } else {
+                    error("the step must be 'week' or 'month', found \(describe(t))", t?.range ?? v.here)
+                }
+            case "runs":
+                if v.take("until") {
+                    guard let metric = v.next(), let m = metric.word else {
+                        error("expected a metric after 'runs until'", v.here, [.help("write 'runs until uplift within 1%'")])
+                        break
+                    }
+                    guard v.take("within") else {
+                        error("expected 'within P%' after 'runs until \(m)'", v.here, [.help("write 'runs until \(m) within 1%'")])
+                        break
+                    }
+                    guard let pct = probability(&v, "the precision of 'runs until'") else { break }
+                    var cap = LanguageDefaults.runsUntilCap
+                    if v.take("max") { if let (n, _) = integer(&v, "the cap of 'runs until'", min: 2) { cap = n } }
+                    if pct <= 0 { error("the precision of 'runs until' must be more than 0%", p.range) }
+                    pendingUntil = (m, metric.range, pct, cap)
+                } else if let (n, _) = integer(&v, min: 1) {
+                    out.runs = .fixed(n)
+                }
+            case "seed":
+                if let (n, _) = integer(&v, min: 0) { out.seed = UInt64(n) }
+            case "threads":
+                if let (n, r) = integer(&v, min: 1) { out.threads = n; threadsRange = r }
+            default: break
+            }
+            finish(v)
+        }
+    }
+
+    private func resolveUntil(_ s: inout Scenario) {
+        guard let u = pendingUntil else { return }
+        pendingUntil = nil
+        let keys = MetricCatalog.metrics(for: s).map(\.key)
+        guard let path = MetricCatalog.resolve(u.metric, keys: Set(keys)), path.scope == .run else {
+            error("unknown metric '\(u.metric)' in 'runs until'", u.range, Suggest.notes(for: u.metric, in: keys))
+            return
+        }
+        s.settings.runs = .until(metric: path, relativeHalfWidth: u.within, cap: u.cap)
+    }
+
+    private func checkMemory(_ s: Scenario, _ decls: [Statement]) {
+        let threads = Double(s.settings.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let customers = Double(s.branches.reduce(0) { $0 + $1.customers })
+        let bytes = threads * (customers * Double(LanguageDefaults.bytesPerCustomer)
+                               + Double(s.branches.count * LanguageDefaults.bytesPerBranch))
+        guard bytes > LanguageDefaults.memoryLimit else { return }
+        let gib = String(format: "%.1f", bytes / 1_073_741_824)
+        // Point at the largest branch's 'customers'.
+        var where_: SourceRange? = threadsRange
+        var largest = -1
+        for d in decls where d.kind == .branch {
+            if let p = d.properties.first(where: { $0.key == "customers" }),
+               let b = s.branches.first(where: { $0.name == d.name }), b.customers > largest {
+                largest = b.customers
+                where_ = p.range
+            }
+        }
+        error("population too large for memory: \(formatPlain(customers)) customers need about \(gib) GiB with \(Int(threads)) thread\(threads == 1 ? "" : "s") (limit 4 GiB)",
+              where_ ?? decls.first?.range,
+              [.note("about \(LanguageDefaults.bytesPerCustomer) bytes per customer per thread"),
+               .help("lower 'customers', or set 'threads' in the scenario block")])
+    }
+
+    // MARK: products, roles
+
+    private func product(_ s: Statement) -> Product {
+        var out = Product(name: s.name ?? "", points: 1)
+        var sawPoints = false, sawRetain: SourceRange?
+        for p in properties(s) {
+            var v = values(p, s)
+            switch p.key {
+            case "points":
+                sawPoints = true
+                if let n = amount(&v) { out.points = n }
+            case "flat": out.flat = true
+            case "term":
+                if let d = calendar(&v) {
+                    if d.ticks == 0 { error("the term of product '\(out.name)' must be longer than zero", p.range) } else { out.term = d }
+                }
+            case "retain":
+                sawRetain = p.keyRange
+                if let x = probability(&v) { out.retain = x }
+            default: break
+            }
+            finish(v)
+        }
+        if !sawPoints {
+            error("product '\(out.name)' needs 'points'", s.nameRange ?? s.keywordRange,
+                  [.help("write 'product \(out.name) points 1.0' (a coefficient) or 'points 5000 flat'")])
+        }
+        if let r = sawRetain, out.term == nil {
+            warning("'retain' has no effect without a 'term' on product '\(out.name)'", r, [.help("add 'term 1 year'")])
+        }
+        return out
+    }
+
+    private func role(_ s: Statement) -> Role {
+        var out = Role(name: s.name ?? "", hoursPerWeek: 40)
+        var sawHours = false
+        for p in properties(s) {
+            var v = values(p, s)
+            switch p.key {
+            case "hours":
+                sawHours = true
+                guard let h = amount(&v) else { break }
+                var perWeek = h
+                if v.take("per") {
+                    switch v.next()?.word {
+                    case "week": break
+                    case "day", "workday": perWeek = h * 5
+                    case "month": perWeek = h * 12 / 52
+                    default:
+                        v.i -= 1
+                        error("expected 'week', 'workday' or 'month' after 'per' in \(v.what)", v.here)
+                        v.i = v.terms.count
+                    }
+                }
+                if perWeek <= 0 { error("role '\(out.name)' must work more than zero hours", p.range) } else { out.hoursPerWeek = perWeek }
+            case "capacity":
+                if let (k, _) = integer(&v, min: 1) { out.capacityCustomers = k }
+                _ = v.take("customers")
+            default: break
+            }
+            finish(v)
+        }
+        if !sawHours {
+            error("role '\(out.name)' needs 'hours'", s.nameRange ?? s.keywordRange, [.help("write 'role \(out.name) hours 40 per week'")])
+        }
+        return out
+    }
+
+    // MARK: tiers
+
+    private struct TierRange { var low: Double?; var high: Double?; var below: Bool; var range: SourceRange }
+    private static var rangeKey: String { "tier-range" }
+
+    private func holds(_ v: inout Values, productNames: [String]) -> [ProductShare] {
+        var out: [ProductShare] = []
+        for item in v.commaList() {
+            var iv = Values(item, what: v.what, anchor: v.anchor)
+            var product: Int?
+            var share: Double?
+            if case .word = iv.peek {
+                product = reference(&iv, kind: "product", in: productNames)?.0
+                share = probability(&iv)
+            } else {
+                share = probability(&iv)
+                product = reference(&iv, kind: "product", in: productNames)?.0
+            }
+            finish(iv)
+            if let product, let share { out.append(ProductShare(product: product, share: share)) }
+        }
+        return out
+    }
+
+    private func tierProperty(_ p: Property, _ v: inout Values, _ t: inout Tier, productNames: [String], roleNames: [String]) {
+        switch p.key {
+        case "share": if let x = probability(&v) { t.share = x }
+        case "reachable": if let x = probability(&v) { t.reachable = x }
+        case "offbank": if let x = multiplier(&v) { t.offbank = x }
+        case "aum": if let d = distribution(&v) { t.aum = d }
+        case "holds":
+            t.holds = holds(&v, productNames: productNames)
+            let sum = t.holds.reduce(0) { $0 + $1.share }
+            if !t.holds.isEmpty, abs(sum - 1) > 1e-6 {
+                error("'holds' shares of tier '\(t.name)' add up to \(formatPercent(sum)), not 100%", p.range)
+            }
+        case "managed":
+            guard v.take("by") else {
+                error("expected 'by' after 'managed'", v.here, [.help("write 'managed by ROLE'")])
+                v.i = v.terms.count
+                return
+            }
+            if let (r, _) = reference(&v, kind: "role", in: roleNames) { t.managedBy = r }
+        case "attrition", "growth":
+            let neg = p.key == "growth"
+            guard let n = number(&v) else { return }
+            if !n.computed && n.suffix != .percent {
+                error("\(v.what) must be a percentage, found '\(n.text)'", n.range, [.help("write '\(n.text)% per month'")])
+                return
+            }
+            if !neg && (n.value < 0 || n.value > 1) { error("\(v.what) is \(formatPercent(n.value)), outside 0..100%", n.range); return }
+            var perMonth = n.value
+            if v.take("per") {
+                switch v.next()?.word {
+                case "month": break
+                case "year": perMonth = p.key == "growth" ? pow(1 + n.value, 1.0 / 12) - 1 : 1 - pow(1 - n.value, 1.0 / 12)
+                default:
+                    v.i -= 1
+                    error("expected 'month' or 'year' after 'per' in \(v.what)", v.here)
+                    v.i = v.terms.count
+                    return
+                }
+            }
+            if p.key == "growth" { t.growthPerMonth = perMonth } else { t.attritionPerMonth = perMonth }
+        default: break
+        }
+    }
+
+    private func tier(_ s: Statement, productNames: [String], roleNames: [String]) -> Tier {
+        var t = Tier(name: s.name ?? "", low: 0, high: nil, share: 0)
+        var sawShare = false
+        for p in properties(s) {
+            var v = values(p, s)
+            switch p.key {
+            case "below":
+                if let x = amount(&v) { t.low = 0; t.high = x }
+            case "from":
+                if let x = amount(&v) { t.low = x; t.high = nil }
+                if v.take("to"), let y = amount(&v) { t.high = y }
+            case "share":
+                sawShare = true
+                tierProperty(p, &v, &t, productNames: productNames, roleNames: roleNames)
+            default:
+                tierProperty(p, &v, &t, productNames: productNames, roleNames: roleNames)
+            }
+            finish(v)
+        }
+        if !sawShare {
+            error("tier '\(t.name)' needs a 'share'", s.nameRange ?? s.keywordRange,
+                  [.help("write 'share P' (the tier's part of a branch's customers)")])
+        }
+        return t
+    }
+
+    private func checkRanges(_ stmts: [Statement], _ tiers: inout [Tier]) {
+        func rangeProp(_ s: Statement) -> Property? { s.properties.first { $0.key == "below" || $0.key == "from" } }
+        var ok = true
+        for (i, s) in stmts.enumerated() {
+            guard let p = rangeProp(s) else {
+                error("tier '\(tiers[i].name)' needs a range", s.nameRange ?? s.keywordRange,
+                      [.help("write 'below X', 'from X to Y' or 'from X' (upgrade points)")])
+                ok = false
+                continue
+            }
+            let t = tiers[i]
+            if let h = t.high, h <= t.low {
+                error("the range of tier '\(t.name)' is reversed: \(formatAmount(h)) is not above \(formatAmount(t.low))", p.range,
+                      [.help("write 'from \(formatAmount(h)) to \(formatAmount(t.low))'")])
+                ok = false
+            }
+        }
+        guard ok else { return }
+        for i in tiers.indices {
+            let t = tiers[i], r = rangeProp(stmts[i])!.range
+            if i == 0 {
+                if t.low > 0 {
+                    error("the lowest tier '\(t.name)' starts at \(formatAmount(t.low)): customers below it have no tier", r,
+                          [.help("write 'below \(formatAmount(t.high ?? t.low))' or start at 0")])
+                }
+            } else {
+                let prev = tiers[i - 1]
+                guard let ph = prev.high else {
+                    error("tier '\(t.name)' follows tier '\(prev.name)', which has no upper bound", r,
+                          [.help("declare tiers lowest first; only the top tier is written 'from X'")])
+                    continue
+                }
+                if t.low < prev.low {
+                    error("tiers must be declared lowest first: tier '\(t.name)' starts below tier '\(prev.name)'", r)
+                } else if t.low < ph {
+                    error("tier '\(t.name)' overlaps tier '\(prev.name)': \(formatAmount(t.low)) is below \(formatAmount(ph))", r,
+                          [.help("start tier '\(t.name)' at \(formatAmount(ph))")])
+                } else if t.low > ph {
+                    error("gap between tier '\(prev.name)' (up to \(formatAmount(ph))) and tier '\(t.name)' (from \(formatAmount(t.low)))", r,
+                          [.help("start tier '\(t.name)' at \(formatAmount(ph))")])
+                }
+            }
+            if i == tiers.count - 1, let h = t.high {
+                error("the top tier '\(t.name)' ends at \(formatAmount(h)): customers above it have no tier", r,
+                      [.help("write 'from \(formatAmount(t.low))' for the top tier")])
+            }
+        }
+        let sum = tiers.reduce(0) { $0 + $1.share }
+        if abs(sum - 1) > 1e-6, tiers.allSatisfy({ $0.share > 0 }) || sum > 1 {
+            let at = stmts.last!.properties.first { $0.key == "share" }?.range ?? stmts.last!.range
+            error("tier shares add up to \(formatPercent(sum)), not 100%", at,
+                  [.note(tiers.map { "\($0.name) \(formatPercent($0.share))" }.joined(separator: ", "))])
+        }
+    }
+
+    // MARK: segments, branches, networks
+
+    private func segment(_ s: Statement, tierNames: [String]) -> Segment {
+        var share: Double?
+        var inTiers: [Int]?
+        for p in properties(s) {
+            var v = values(p, s)
+            switch p.key {
+            case "share": share = probability(&v)
+            case "in":
+                var list: [Int] = []
+                for item in v.commaList() {
+                    var iv = Values(item, what: v.what, anchor: p.keyRange)
+                    if let (t, _) = reference(&iv, kind: "tier", in: tierNames) { list.append(t) }
+                    finish(iv)
+                }
+                inTiers = list
+            default: break
+            }
+            finish(v)
+        }
+        if share == nil && !s.properties.contains(where: { $0.key == "share" }) {
+            error("segment '\(s.name ?? "")' needs a 'share'", s.nameRange ?? s.keywordRange, [.help("write 'segment \(s.name ?? "NAME") share 25%'")])
+        }
+        let p = share ?? 0
+        let by = tierNames.indices.map { i in inTiers.map { $0.contains(i) ? p : 0 } ?? p }
+        return Segment(name: s.name ?? "", shareByTier: by)
+    }
+
+    private func branch(_ s: Statement, tiers: [Tier], roleNames: [String], productNames: [String]) -> Branch {
+        var b = Branch(name: s.name ?? "", customers: LanguageDefaults.branchCustomers,
+                       staff: Array(repeating: 0, count: roleNames.count), tiers: tiers)
+        var overridden = false
+        var shareRange: SourceRange?
+        for p in properties(s, repeatable: ["tier", "staff"]) {
+            var v = values(p, s)
+            switch p.key {
+            case "customers":
+                if let (n, _) = integer(&v, min: 1) { b.customers = n }
+            case "offbank":
+                if let x = multiplier(&v) { for i in b.tiers.indices { b.tiers[i].offbank = x } }
+            case "staff":
+                for item in v.commaList() {
+                    var iv = Values(item, what: v.what, anchor: p.keyRange)
+                    guard let (r, _) = reference(&iv, kind: "role", in: roleNames) else { continue }
+                    if let n = amount(&iv, "staff of role '\(roleNames[r])'") { b.staff[r] = n }
+                    finish(iv)
+                }
+            case "tier":
+                guard let (t, _) = reference(&v, kind: "tier", in: tiers.map(\.name)) else { v.i = v.terms.count; break }
+                // Split the rest into tier properties.
+                var i = v.i
+                let keys = Set(LanguageVocabulary.branchTierProperties)
+                while i < v.terms.count {
+                    guard let key = v.terms[i].word else {
+                        error("expected a tier property, found \(describe(v.terms[i]))", v.terms[i].range)
+                        break
+                    }
+                    guard keys.contains(key) else {
+                        error("'\(key)' cannot be overridden at a branch", v.terms[i].range,
+                              Suggest.notes(for: key, in: LanguageVocabulary.branchTierProperties)
+                              + [.note("a branch may override: " + LanguageVocabulary.branchTierProperties.joined(separator: ", "))])
+                        break
+                    }
+                    var j = i + 1
+                    while j < v.terms.count {
+                        if let w = v.terms[j].word, keys.contains(w), !(v.terms[j - 1].isSymbol(.comma)) { break }
+                        j += 1
+                    }
+                    let sub = Property(key: key, keyRange: v.terms[i].range, values: Array(v.terms[(i + 1)..<j]))
+                    var sv = Values(sub.values, what: "'\(key)' of tier '\(tiers[t].name)' at branch '\(b.name)'", anchor: sub.keyRange)
+                    tierProperty(sub, &sv, &b.tiers[t], productNames: productNames, roleNames: roleNames)
+                    finish(sv)
+                    if key == "share" { overridden = true; shareRange = sub.range }
+                    i = j
+                }
+                v.i = v.terms.count
+            default: break
+            }
+            finish(v)
+        }
+        if overridden {
+            let sum = b.tiers.reduce(0) { $0 + $1.share }
+            if abs(sum - 1) > 1e-6 {
+                error("tier shares at branch '\(b.name)' add up to \(formatPercent(sum)), not 100%", shareRange,
+                      [.note(b.tiers.map { "\($0.name) \(formatPercent($0.share))" }.joined(separator: ", ")),
+                       .help("override the other tiers' shares at this branch too")])
+            }
+        }
+        return b
+    }
+
+    private func networksOf(_ stmts: [Statement], branchNames: [String]) -> [Network] {
+        var out: [Network] = []
+        var member: [Int: String] = [:]
+        for s in stmts {
+            var hub: (Int, SourceRange)?
+            var sats: [(Int, SourceRange)] = []
+            for p in properties(s) {
+                var v = values(p, s)
+                switch p.key {
+                case "hub": hub = reference(&v, kind: "branch", in: branchNames)
+                case "satellites":
+                    for item in v.commaList() {
+                        var iv = Values(item, what: v.what, anchor: p.keyRange)
+                        if let r = reference(&iv, kind: "branch", in: branchNames) { sats.append(r) }
+                        finish(iv)
+                    }
+                default: break
+                }
+                finish(v)
+            }
+            let name = s.name ?? ""
+            guard let hub else {
+                if !s.properties.contains(where: { $0.key == "hub" }) {
+                    error("network '\(name)' needs a 'hub'", s.nameRange ?? s.keywordRange, [.help("write 'hub BRANCH'")])
+                }
+                continue
+            }
+            for (b, r) in [hub] + sats {
+                if let other = member[b] {
+                    error("branch '\(branchNames[b])' is already in network '\(other)'", r,
+                          [.help("a branch belongs to at most one network")])
+                } else {
+                    member[b] = name
+                }
+            }
+            out.append(Network(name: name, hub: hub.0, satellites: sats.map(\.0).filter { $0 != hub.0 }))
+        }
+        return out
+    }
+
+    // MARK: policy
+
+    private func policy(_ s: Statement) -> ContactPolicy? {
+        var v = Values(s.args, what: "'policy'", anchor: s.keywordRange)
+        let help = DiagnosticNote.help("write 'policy max 2 contacts per month'")
+        guard v.take("max") else { error("expected 'max' after 'policy'", v.here, [help]); return nil }
+        guard let (n, _) = integer(&v, "the contact limit", min: 1) else { return nil }
+        guard v.take("contacts") || v.take("contact") else { error("expected 'contacts' after the limit", v.here, [help]); return nil }
+        guard v.take("per") else { error("expected 'per PERIOD' in 'policy'", v.here, [help]); return nil }
+        var period: CalendarDuration?
+        if let w = v.peekWord, let d = Self.calendarUnits[w] { v.i += 1; period = d } else { period = calendar(&v, "the policy period") }
+        if v.take("per") && !v.take("customer") { error("expected 'per customer'", v.here) }
+        finish(v)
+        guard let period else { return nil }
+        return ContactPolicy(maxContacts: n, period: period)
+    }
+}

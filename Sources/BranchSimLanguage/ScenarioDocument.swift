@@ -1,0 +1,207 @@
+import BranchSimModel
+
+/// What typing a piece of text at the shell prompt did.
+public struct EntryOutcome: Sendable {
+    /// Problems found; when any is an error, the document did not change.
+    public var diagnostics: [Diagnostic]
+    /// Actions typed (`run`, `report`, ...), checked against the document as it now stands.
+    public var actions: [LocatedAction]
+    /// The checked program after the entry (nil when the document has errors).
+    public var program: CheckedProgram?
+    /// Declarations added or replaced, as (kind, name).
+    public var changed: [(kind: String, name: String)]
+    /// Sources for rendering the diagnostics.
+    public var sources: [String: SourceFile]
+
+    public var hasErrors: Bool { diagnostics.contains(where: \.isError) }
+}
+
+/// The declarations typed or loaded so far in the shell, kept as AST.
+///
+/// A declaration replaces one of the same kind and name (or is added at the end).
+/// Actions are not stored: they come back checked. On any error nothing changes.
+public struct ScenarioDocument: Sendable {
+    private var statements: [Statement] = []
+    private var sources: [String: SourceFile] = [:]
+    private var entryCount = 0
+    public private(set) var loadedPath: String?
+
+    public init() {}
+
+    /// Kind and name of every declaration, in order (`scenario`, `policy`, `enforce` have their kind as name).
+    public var declarations: [(kind: String, name: String)] {
+        statements.map { ($0.kind.rawValue, $0.name ?? $0.kind.rawValue) }
+    }
+
+    /// Names declared of one kind (for completion).
+    public func names(of kind: String) -> [String] {
+        statements.filter { $0.kind.rawValue == kind }.compactMap(\.name)
+    }
+
+    /// Metric keys of the document's base scenario (for completion); empty when it has errors.
+    public var metricKeys: [String] {
+        check().program.map { MetricCatalog.metrics(for: $0.base).map(\.key) } ?? []
+    }
+
+    /// `:load FILE`: replaces the document with the file's declarations (actions are dropped).
+    /// On errors the document is unchanged.
+    public mutating func load(path: String, loader: any SourceLoader = FileSystemLoader()) -> [Diagnostic] {
+        var sink = DiagnosticSink()
+        let file: SourceFile
+        do { file = try loader.load(path, relativeTo: nil) } catch {
+            let reason = (error as? SourceLoadError)?.reason ?? "\(error)"
+            return [Diagnostic(severity: .error, message: "cannot read '\(path)': \(reason)", location: SourceLocation(file: path, line: 0, column: 0))]
+        }
+        let stmts = ProgramChecker.parseExpanding(file, loader: loader, sink: &sink)
+        let decls = stmts.filter { !$0.kind.isAction }
+        var checker = ProgramChecker(sink: sink)
+        _ = checker.check(decls)
+        if checker.sink.hasErrors { return checker.sink.diagnostics }
+        statements = decls
+        sources = checker.sink.sources
+        loadedPath = file.path
+        return checker.sink.diagnostics
+    }
+
+    /// Parses typed text; declarations replace those of the same kind and name (or are added);
+    /// actions come back checked against the document as it now stands.
+    public mutating func enter(_ text: String, file: String? = nil) -> EntryOutcome {
+        entryCount += 1
+        let name = file ?? "<prompt:\(entryCount)>"
+        let source = SourceFile(path: name, text: text)
+        var sink = DiagnosticSink(sources: sources)
+        let stmts = ProgramChecker.parseExpanding(source, loader: FileSystemLoader(), sink: &sink)
+        var updated = statements
+        var actions: [Statement] = []
+        var changed: [(kind: String, name: String)] = []
+        for s in stmts {
+            if s.kind.isAction { actions.append(s); continue }
+            if s.kind == .drop {
+                sink.error("'drop' belongs inside a variant", s.keywordRange, [.help("at the prompt, use ':drop KIND NAME'")])
+                continue
+            }
+            Self.replace(s, in: &updated)
+            changed.append((s.kind.rawValue, s.name ?? s.kind.rawValue))
+        }
+        var checker = ProgramChecker(sink: sink)
+        let program = checker.check(updated + actions)
+        if checker.sink.hasErrors {
+            return EntryOutcome(diagnostics: checker.sink.diagnostics, actions: [], program: nil, changed: [], sources: checker.sink.sources)
+        }
+        statements = updated
+        sources = checker.sink.sources
+        return EntryOutcome(diagnostics: checker.sink.diagnostics, actions: program?.actions ?? [], program: program,
+                            changed: changed, sources: checker.sink.sources)
+    }
+
+    private static func replace(_ s: Statement, in list: inout [Statement]) {
+        let same: (Statement) -> Bool = { o in
+            o.kind == s.kind && (s.kind.isNamedDeclaration ? o.name == s.name : true)
+        }
+        if let i = list.firstIndex(where: same) { list[i] = s } else { list.append(s) }
+    }
+
+    /// Checks the whole document.
+    public func check() -> CheckOutcome {
+        var checker = ProgramChecker(sink: DiagnosticSink(sources: sources))
+        let program = checker.check(statements)
+        return CheckOutcome(program: program, diagnostics: checker.sink.diagnostics, sources: checker.sink.sources)
+    }
+
+    /// `:set PATH VALUE` (`:set upgrade_meeting.funnel.convert 50%`); on errors nothing changes.
+    public mutating func set(path: String, value: String) -> [Diagnostic] {
+        entryCount += 1
+        let file = SourceFile(path: "<set:\(entryCount)>", text: value)
+        var sink = DiagnosticSink(sources: sources)
+        sink.add(file)
+        // Parse the value as the arguments of a synthetic 'run ' line, then shift ranges back onto `value`.
+        let (vunit, vproblems) = Parser.parse(SourceFile(path: file.path, text: value.isEmpty ? "" : "run " + value))
+        guard vproblems.isEmpty, let terms = vunit.statements.first?.args, !terms.isEmpty else {
+            for (m, r, n) in vproblems { sink.error(m, at: Self.shift(r, by: -4), notes: n) }
+            if vproblems.isEmpty { sink.error("expected a value after '\(path)'", nil) }
+            return sink.diagnostics
+        }
+        let shifted = terms.map { Self.shift($0, by: -4) }
+        var updated = statements
+        do { try Edits.set(path: path, value: shifted, in: &updated) } catch {
+            sink.error(error.message, nil, error.notes)
+            return sink.diagnostics
+        }
+        var checker = ProgramChecker(sink: sink)
+        _ = checker.check(updated)
+        if checker.sink.hasErrors { return checker.sink.diagnostics }
+        statements = updated
+        sources = checker.sink.sources
+        return checker.sink.diagnostics
+    }
+
+    /// Removes a property set at `path`, back to its default; on errors nothing changes.
+    public mutating func unset(path: String) -> [Diagnostic] {
+        var updated = statements
+        var sink = DiagnosticSink(sources: sources)
+        do { try Edits.unset(path: path, in: &updated) } catch {
+            sink.error(error.message, nil, error.notes)
+            return sink.diagnostics
+        }
+        var checker = ProgramChecker(sink: sink)
+        _ = checker.check(updated)
+        if checker.sink.hasErrors { return checker.sink.diagnostics }
+        statements = updated
+        return checker.sink.diagnostics
+    }
+
+    /// `:drop KIND NAME`; on errors nothing changes.
+    public mutating func drop(kind: String, name: String) -> [Diagnostic] {
+        var sink = DiagnosticSink(sources: sources)
+        guard let k = StatementKind(rawValue: kind), !k.isAction, k != .drop, k != .include else {
+            sink.error("cannot drop '\(kind)'", nil, Suggest.notes(for: kind, in: LanguageVocabulary.droppableKinds + ["variant"]))
+            return sink.diagnostics
+        }
+        guard let i = statements.firstIndex(where: { $0.kind == k && ($0.name ?? k.rawValue) == name }) else {
+            sink.error("there is no \(kind) '\(name)'", nil, Suggest.notes(for: name, in: names(of: kind)))
+            return sink.diagnostics
+        }
+        var updated = statements
+        updated.remove(at: i)
+        var checker = ProgramChecker(sink: sink)
+        _ = checker.check(updated)
+        if checker.sink.hasErrors { return checker.sink.diagnostics }
+        statements = updated
+        return checker.sink.diagnostics
+    }
+
+    /// `:reset`: an empty document.
+    public mutating func reset() {
+        statements = []
+        sources = [:]
+        loadedPath = nil
+    }
+
+    /// The canonical text of the whole document (for `:save`).
+    public func source() -> String { Formatter.format(statements: statements) }
+
+    /// One declaration as it stands (by name, or `scenario`/`policy`), canonical text.
+    public func show(name: String) -> String? {
+        guard let s = statements.first(where: { ($0.name ?? $0.kind.rawValue) == name }) ?? statements.first(where: { $0.kind.rawValue == name })
+        else { return nil }
+        var copy = s
+        copy.blankLineBefore = false
+        return Formatter.format(statement: copy)
+    }
+
+    // Moves a range parsed with a prefix back onto the value's text.
+    private static func shift(_ r: SourceRange, by d: Int) -> SourceRange {
+        SourceRange(file: r.file, start: max(0, r.start + d), end: max(0, r.end + d))
+    }
+
+    private static func shift(_ t: Term, by d: Int) -> Term {
+        switch t {
+        case .word(let w, let r): return .word(w, shift(r, by: d))
+        case .number(let v, let s, let text, let r): return .number(v, s, text: text, shift(r, by: d))
+        case .string(let s, let r): return .string(s, shift(r, by: d))
+        case .symbol(let s, let r): return .symbol(s, shift(r, by: d))
+        case .call(let n, let a, let r): return .call(n, args: a.map { $0.map { shift($0, by: d) } }, shift(r, by: d))
+        case .expr(let e, let r): return .expr(e, shift(r, by: d))
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import BranchSimModel
+
+/// A source text with its line-start table; positions are UTF-8 offsets.
+///
+/// Line and column are computed from the table: lines are 1-based, columns count
+/// characters (Unicode scalars) from the start of the line, 1-based.
+public struct SourceFile: Sendable, Equatable {
+    public let path: String
+    public let text: String
+    /// UTF-8 bytes of `text`.
+    public let bytes: [UInt8]
+    /// Offset of the first byte of every line (line 1 starts at 0).
+    public let lineStarts: [Int]
+
+    public init(path: String, text: String) {
+        self.path = path
+        self.text = text
+        let bytes = Array(text.utf8)
+        self.bytes = bytes
+        var starts = [0]
+        for (i, b) in bytes.enumerated() where b == 0x0A { starts.append(i + 1) }
+        self.lineStarts = starts
+    }
+
+    public var lineCount: Int { lineStarts.count }
+
+    /// 0-based index of the line holding `offset`.
+    /// - Complexity: O(log lines).
+    public func lineIndex(of offset: Int) -> Int {
+        var lo = 0, hi = lineStarts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if lineStarts[mid] <= offset { lo = mid } else { hi = mid - 1 }
+        }
+        return lo
+    }
+
+    /// The 1-based line and character column of a UTF-8 offset.
+    public func location(of offset: Int) -> SourceLocation {
+        let clamped = max(0, min(offset, bytes.count))
+        let line = lineIndex(of: clamped)
+        var column = 1
+        var i = lineStarts[line]
+        while i < clamped {
+            if bytes[i] & 0xC0 != 0x80 { column += 1 }
+            i += 1
+        }
+        // A partial scalar at the end counts once.
+        if clamped < bytes.count, clamped > lineStarts[line], bytes[clamped] & 0xC0 == 0x80 { column -= 1 }
+        return SourceLocation(file: path, line: line + 1, column: column)
+    }
+
+    /// The text of 1-based `line`, without its line break.
+    public func lineText(_ line: Int) -> String {
+        guard line >= 1, line <= lineStarts.count else { return "" }
+        let start = lineStarts[line - 1]
+        var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
+        if end > start, bytes[end - 1] == 0x0D { end -= 1 }
+        return String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
+    }
+
+    /// The source text between two offsets.
+    public func slice(_ range: SourceRange) -> String {
+        let s = max(0, min(range.start, bytes.count)), e = max(s, min(range.end, bytes.count))
+        return String(decoding: bytes[s..<e], as: UTF8.self)
+    }
+}
+
+/// A range of UTF-8 offsets `[start, end)` in a named file.
+public struct SourceRange: Sendable, Hashable {
+    public var file: String
+    public var start: Int
+    public var end: Int
+
+    public init(file: String, start: Int, end: Int) {
+        self.file = file
+        self.start = start
+        self.end = end
+    }
+
+    /// The smallest range covering both (same file assumed).
+    public func union(_ other: SourceRange) -> SourceRange {
+        guard other.file == file else { return self }
+        return SourceRange(file: file, start: min(start, other.start), end: max(end, other.end))
+    }
+}
+
+/// Reads scenario files (for `include` and the command line).
+public protocol SourceLoader: Sendable {
+    /// Loads `path`, resolved relative to the directory of `relativeTo` when that is given
+    /// and `path` is relative.
+    func load(_ path: String, relativeTo: String?) throws -> SourceFile
+}
+
+public struct SourceLoadError: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var reason: String
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+    public var description: String { "cannot read '\(path)': \(reason)" }
+}
+
+/// Resolves an include path against the including file's directory.
+public func resolveIncludePath(_ path: String, relativeTo: String?) -> String {
+    guard !path.hasPrefix("/"), let base = relativeTo, let slash = base.lastIndex(of: "/") else { return path }
+    return String(base[...slash]) + path
+}

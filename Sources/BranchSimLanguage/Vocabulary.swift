@@ -1,0 +1,64 @@
+import BranchSimModel
+
+/// The words of the language, for completion, suggestions and the parser's property splitting.
+public enum LanguageVocabulary {
+    /// Statement keywords.
+    public static let keywords: [String] = StatementKind.allCases.filter { $0 != .drop }.map(\.rawValue)
+
+    /// Property names per statement (in the order the reference lists them).
+    public static let properties: [String: [String]] = [
+        "scenario": ["horizon", "step", "runs", "seed", "threads"],
+        "tier": ["below", "from", "share", "reachable", "offbank", "aum", "holds", "managed", "attrition", "growth"],
+        "segment": ["share", "in"],
+        "product": ["points", "flat", "term", "retain"],
+        "role": ["hours", "capacity"],
+        "branch": ["customers", "offbank", "staff", "tier"],
+        "network": ["hub", "satellites"],
+        "campaign": ["at", "audience", "channel", "target", "frequency", "contacts", "funnel", "capacity", "amount",
+                     "buys", "cooldown", "referrals", "effort", "cost", "starts", "ends"],
+    ]
+
+    /// Tier properties a branch may override with `tier NAME ...`.
+    public static let branchTierProperties = ["share", "reachable", "offbank", "aum", "holds", "attrition", "growth"]
+
+    /// Words inside a property's value that must not start a new property (`capacity 15 at attend`).
+    static let connectors: [String: Set<String>] = ["capacity": ["at"]]
+
+    public static let channels: [String] = Channel.allCases.map(\.rawValue)
+    public static let distributions = ["fixed", "uniform", "lognormal", "share", "pareto"]
+    public static let calendarUnits = ["day", "days", "workday", "workdays", "week", "weeks", "month", "months", "year", "years"]
+    public static let staffTimeUnits = ["min", "mins", "minute", "minutes", "h", "hour", "hours"]
+    public static let rateWords = ["per", "daily", "weekly", "monthly"]
+    public static let numberSuffixes = ["k", "M", "万", "亿", "%", "x"]
+    public static let effortUnits = ["occurrence", "contact", "conversion", "stage"]
+    public static let costUnits = ["occurrence", "contact", "conversion"]
+    public static let statistics: [String] = Statistic.allCases.map(\.rawValue)
+    /// Shell-side declarations kinds for `drop KIND NAME`.
+    public static let droppableKinds = ["tier", "segment", "product", "role", "branch", "network", "campaign", "policy", "let"]
+
+    static func keys(for kind: StatementKind) -> Set<String> { Set(properties[kind.rawValue] ?? []) }
+}
+
+/// Whether typed text is unfinished: an open `{` or `(`, or a last line ending in `,` or `->`.
+public enum InputCompleteness {
+    public static func needsMore(_ text: String) -> Bool {
+        let (tokens, _) = Lexer.tokenize(SourceFile(path: "<prompt>", text: text))
+        var braces = 0, parens = 0
+        var last: TokenKind?
+        for t in tokens {
+            switch t.kind {
+            case .lbrace: braces += 1
+            case .rbrace: braces -= 1
+            case .lparen: parens += 1
+            case .rparen: parens -= 1
+            default: break
+            }
+            switch t.kind {
+            case .comment, .eof, .newline: break
+            default: last = t.kind
+            }
+        }
+        if braces > 0 || parens > 0 { return true }
+        return last == .comma || last == .arrow
+    }
+}

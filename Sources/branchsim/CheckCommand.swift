@@ -1,0 +1,62 @@
+import ArgumentParser
+import BranchSimLanguage
+import Foundation
+
+/// `branchsim check FILE...`: reports every problem in scenario files without running them.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check scenario files and report every problem (exit 1 on errors).")
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @Option(name: .long, help: "Diagnostics as 'text' (default) or 'json' (for editors and CI).")
+    var format: OutputFormat = .text
+
+    @Flag(name: .long, help: "Colour the text output even when stderr is not a terminal.")
+    var color = false
+
+    @Argument(help: "Scenario files (.bsim).")
+    var files: [String]
+
+    func run() throws {
+        var all: [Diagnostic] = []
+        var sources: [String: SourceFile] = [:]
+        for f in files {
+            let outcome = FrontEnd.check(path: f)
+            all += outcome.diagnostics
+            sources.merge(outcome.sources) { a, _ in a }
+        }
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let data = try encoder.encode(all.map(DiagnosticJSON.init))
+            FileHandle.standardOutput.write(data)
+            FileHandle.standardOutput.write(Data("\n".utf8))
+        case .text:
+            let renderer = DiagnosticRenderer(colour: color || TerminalColour.stderrWantsColour)
+            let text = renderer.render(all, sources: sources)
+            let errors = all.filter(\.isError).count, warnings = all.count - errors
+            var summary = ""
+            if !all.isEmpty {
+                summary = "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
+            }
+            FileHandle.standardError.write(Data((text + (text.isEmpty ? "" : "\n") + summary).utf8))
+        }
+        if all.contains(where: \.isError) { throw ExitCode(1) }
+    }
+}
+
+/// Whether to colour diagnostics on stderr: a terminal, `TERM` not `dumb`, and `NO_COLOR` unset.
+enum TerminalColour {
+    static var stderrWantsColour: Bool {
+        let env = ProcessInfo.processInfo.environment
+        guard isatty(2) != 0 else { return false }
+        if env["NO_COLOR"] != nil { return false }
+        if let term = env["TERM"], term == "dumb" { return false }
+        return true
+    }
+}

@@ -1,0 +1,140 @@
+import Testing
+@testable import BranchSimLanguage
+import BranchSimModel
+
+/// Bad inputs and the exact diagnostic each gives: "line:col severity: message".
+struct BadInput: CustomTestStringConvertible, Sendable {
+    var name: String
+    var source: String
+    var expected: String
+    var files: [String: String] = [:]
+    var testDescription: String { name }
+}
+
+/// `minimal` with `line` (1-based) replaced by `text`.
+func replacing(_ line: Int, with text: String) -> String {
+    var lines = minimal.components(separatedBy: "\n")
+    lines[line - 1] = text
+    return lines.joined(separator: "\n")
+}
+
+let campaignHeader = 7  // line of 'campaign meet {'
+
+let badInputs: [BadInput] = [
+    BadInput(name: "unknown tier in target", source: replacing(8, with: "  target potentail"),
+             expected: "8:10 error: unknown tier 'potentail'"),
+    BadInput(name: "duplicate tier", source: minimal + "tier potential from 5万 to 20万 share 6%\n",
+             expected: "14:6 error: duplicate tier 'potential'"),
+    BadInput(name: "tier shares", source: replacing(4, with: "tier private   from 600万         share 1%"),
+             expected: "4:34 error: tier shares add up to 100.5%, not 100%"),
+    BadInput(name: "probability above 100%", source: replacing(11, with: "  funnel reach 100% -> attend 150% -> convert 40%"),
+             expected: "11:31 error: stage 'attend' is 150%, outside 0..100%"),
+    BadInput(name: "probability without percent", source: replacing(11, with: "  funnel reach 100% -> attend 0.5 -> convert 40%"),
+             expected: "11:31 error: stage 'attend' must be a percentage, found '0.5'"),
+    BadInput(name: "reversed tier range", source: replacing(2, with: "tier potential from 20万 to 5万   share 6%"),
+             expected: "2:16 error: the range of tier 'potential' is reversed: 5万 is not above 20万"),
+    BadInput(name: "overlapping tiers", source: replacing(2, with: "tier potential from 4万 to 20万   share 6%"),
+             expected: "2:16 error: tier 'potential' overlaps tier 'longtail': 4万 is below 5万"),
+    BadInput(name: "gap between tiers", source: replacing(2, with: "tier potential from 6万 to 20万   share 6%"),
+             expected: "2:16 error: gap between tier 'longtail' (up to 5万) and tier 'potential' (from 6万)"),
+    BadInput(name: "top tier closed", source: replacing(4, with: "tier private   from 600万 to 1亿  share 0.5%"),
+             expected: "4:16 error: the top tier 'private' ends at 1亿: customers above it have no tier"),
+    BadInput(name: "capacity at unknown stage", source: replacing(12, with: "  capacity 20 at atend"),
+             expected: "12:18 error: campaign 'meet' has no funnel stage 'atend'"),
+    BadInput(name: "effort at unknown stage", source: replacing(12, with: "  effort stage sitting wealth_manager 5 min"),
+             expected: "12:16 error: campaign 'meet' has no funnel stage 'sitting'"),
+    BadInput(name: "unknown role in effort", source: replacing(12, with: "  effort contact welth_manager 5 min"),
+             expected: "12:18 error: unknown role 'welth_manager'"),
+    BadInput(name: "unknown product in buys", source: replacing(12, with: "  buys depsit 100%"),
+             expected: "12:8 error: unknown product 'depsit'"),
+    BadInput(name: "at hub without network", source: replacing(12, with: "  at hub"),
+             expected: "12:3 error: 'at hub' needs a network"),
+    BadInput(name: "audience network without network", source: replacing(12, with: "  audience network"),
+             expected: "12:3 error: 'audience network' needs a network"),
+    BadInput(name: "unknown metric in report", source: minimal + "run\nreport uplfit\n",
+             expected: "15:8 error: unknown metric 'uplfit'"),
+    BadInput(name: "unknown metric in expect", source: minimal + "run\nexpect upgrades.p99 > 0\n",
+             expected: "15:8 error: unknown metric 'upgrades.p99'"),
+    BadInput(name: "lognormal p90 below median", source: replacing(12, with: "  amount lognormal(median 6万, p90 2万)"),
+             expected: "12:10 error: the p90 of 'lognormal' (2万) must be above its median (6万)"),
+    BadInput(name: "uniform reversed", source: replacing(12, with: "  amount uniform(5万, 1万)"),
+             expected: "12:10 error: 'uniform' needs its lower bound first: 5万 is above 1万"),
+    BadInput(name: "pareto alpha zero", source: replacing(12, with: "  amount pareto(min 1万, alpha 0)"),
+             expected: "12:10 error: the alpha of 'pareto' must be more than zero, found 0"),
+    BadInput(name: "unknown number suffix", source: replacing(9, with: "  frequency 2 per weak"),
+             expected: "9:19 error: unknown period 'weak' in 'frequency' of campaign 'meet'"),
+    BadInput(name: "bad number suffix", source: replacing(10, with: "  contacts 40kg"),
+             expected: "10:14 error: unknown number suffix 'kg'"),
+    BadInput(name: "unknown property", source: replacing(10, with: "  contact 40"),
+             expected: "10:3 error: unknown property 'contact' for campaign 'meet'"),
+    BadInput(name: "unknown inline tier property", source: replacing(1, with: "tier longtail  below 5万          share 91% reachabel 60%"),
+             expected: "1:44 error: unexpected 'reachabel' in 'share' of tier 'longtail'"),
+    BadInput(name: "missing contacts", source: replacing(10, with: ""),
+             expected: "7:10 error: campaign 'meet' needs 'contacts'"),
+    BadInput(name: "at needed with two branches", source: replacing(6, with: "branch downtown { customers 2000 }\nbranch uptown { customers 2000 }"),
+             expected: "8:10 error: campaign 'meet' needs 'at': there are 2 branches"),
+    BadInput(name: "include missing file", source: "include \"nope.bsim\"\n" + minimal,
+             expected: "1:9 error: cannot include 'nope.bsim': no such file"),
+    BadInput(name: "include cycle", source: "include \"a.bsim\"\n" + minimal,
+             expected: "1:9 error: include cycle: a.bsim -> b.bsim -> a.bsim",
+             files: ["a.bsim": "include \"b.bsim\"\n", "b.bsim": "include \"a.bsim\"\n"]),
+    BadInput(name: "population too large", source: replacing(6, with: "branch downtown { customers 100000000  staff wealth_manager 2 }") + "scenario { threads 1 }\n",
+             expected: "6:19 error: population too large for memory: 100000000 customers need about 7.5 GiB with 1 thread (limit 4 GiB)"),
+    BadInput(name: "unknown statement", source: "campain x\n" + minimal,
+             expected: "1:1 error: expected a statement, found 'campain'"),
+    BadInput(name: "unterminated string", source: "scenario \"title\n" + minimal,
+             expected: "1:10 error: unterminated string"),
+    BadInput(name: "missing closing brace", source: String(minimal.dropLast(2)),
+             expected: "7:15 error: missing '}' to close the block of campaign 'meet'"),
+    BadInput(name: "unknown variant in compare", source: minimal + "variant big { campaign meet { contacts 80 } }\ncompare base, bigg\n",
+             expected: "15:15 error: unknown variant 'bigg'"),
+    BadInput(name: "drop of missing campaign", source: minimal + "variant v { drop campaign meat }\n",
+             expected: "14:27 error: variant 'v' drops campaign 'meat', which does not exist"),
+    BadInput(name: "unknown channel", source: replacing(12, with: "  channel wechatt"),
+             expected: "12:11 error: unknown channel 'wechatt'"),
+    BadInput(name: "unknown let", source: replacing(10, with: "  contacts n_guests"),
+             expected: "10:12 error: expected a number for 'contacts' of campaign 'meet', found 'n_guests'"),
+    BadInput(name: "let division by zero", source: "let a = 1 / (2 - 2)\n" + minimal,
+             expected: "1:9 error: division by zero"),
+    BadInput(name: "duplicate property", source: replacing(12, with: "  contacts 50"),
+             expected: "12:3 error: 'contacts' is given twice for campaign 'meet'"),
+    BadInput(name: "branch tier override shares", source: replacing(6, with: "branch downtown { customers 2000  tier potential share 8% }"),
+             expected: "6:50 error: tier shares at branch 'downtown' add up to 102%, not 100%"),
+    BadInput(name: "expect with single equals", source: minimal + "run\nexpect uplift.mean = 0\n",
+             expected: "15:20 error: expected a comparison ('>', '>=', '<', '<=', '==', '!=') or 'within' after 'uplift.mean', found '='"),
+    BadInput(name: "compare diff without compare", source: minimal + "run\nexpect compare.uplift.diff.mean > 0\n",
+             expected: "15:8 error: 'compare.uplift.diff.mean' needs a 'compare' before this 'expect'"),
+    BadInput(name: "export extension", source: minimal + "run\nexport last to \"out.txt\"\n",
+             expected: "15:16 error: cannot export to 'out.txt': the file name must end in .csv, .json or .html"),
+    BadInput(name: "sweep unknown stage", source: minimal + "sweep meet.funnel.atend over 30%, 40%\n",
+             expected: "14:7 error: campaign 'meet' has no funnel stage 'atend'"),
+    BadInput(name: "sweep value invalid", source: minimal + "sweep meet.funnel.convert over 40%, 140%\n",
+             expected: "14:37 error: sweep value '140%' makes the scenario invalid"),
+    BadInput(name: "campaign without amount warns", source: replacing(12, with: ""),
+             expected: "7:10 warning: campaign 'meet' has no 'amount': its conversions bring in no money"),
+    BadInput(name: "buys shares warning", source: replacing(12, with: "  amount fixed 1万\n  buys deposit 70%"),
+             expected: "13:3 warning: 'buys' shares add up to 70% (70% without flat products), not 100%"),
+    BadInput(name: "unexpected character", source: "tier x below 5万 share 100% @\n",
+             expected: "1:28 error: unexpected character '@'"),
+    BadInput(name: "drop at top level", source: minimal + "drop campaign meet\n",
+             expected: "14:1 error: 'drop' belongs inside a variant"),
+    BadInput(name: "segment in unknown tier", source: minimal + "segment payroll share 25% in potentail\n",
+             expected: "14:30 error: unknown tier 'potentail'"),
+    BadInput(name: "network unknown branch", source: minimal + "network city { hub downtwn }\n",
+             expected: "14:20 error: unknown branch 'downtwn'"),
+    BadInput(name: "cjk column", source: "tier 长尾 below 5万 share 100% reachable 60\n",
+             expected: "1:39 error: 'reachable' of tier '长尾' must be a percentage, found '60'"),
+]
+
+@Suite struct DiagnosticTests {
+    @Test(arguments: badInputs)
+    func badInputGivesDiagnostic(_ c: BadInput) {
+        let o = check(c.source, files: c.files)
+        let all = brief(o)
+        #expect(all.contains(c.expected), "got:\n\(all.joined(separator: "\n"))")
+    }
+
+    @Test func atLeastThirtyDistinctBadInputs() {
+        #expect(Set(badInputs.map(\.expected)).count >= 30)
+    }
+}

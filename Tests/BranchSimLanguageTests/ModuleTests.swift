@@ -1,6 +1,0 @@
-import Testing
-@testable import BranchSimLanguage
-
-@Test func BranchSimLanguageTestsModuleLinks() {
-    _ = BranchSimLanguageModule.self
-}

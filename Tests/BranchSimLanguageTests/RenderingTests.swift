@@ -1,0 +1,80 @@
+import Testing
+@testable import BranchSimLanguage
+import BranchSimModel
+
+@Suite struct RenderingTests {
+    @Test func rendersHeaderSourceCaretAndHelp() {
+        let o = check(replacing(8, with: "  target potentail"))
+        #expect(o.diagnostics.count == 1)
+        let text = DiagnosticRenderer().render(o.diagnostics[0], sources: o.sources)
+        #expect(text == """
+            t.bsim:8:10: error: unknown tier 'potentail'
+              |
+            8 |   target potentail
+              |          ^~~~~~~~~
+              = help: did you mean 'potential'?
+
+            """)
+    }
+
+    @Test func caretUnderCJKUsesDisplayWidth() {
+        let o = check("tier 长尾 below 5万 share 100% reachable 60\n")
+        let d = try! #require(o.diagnostics.first { $0.message.contains("percentage") })
+        let text = DiagnosticRenderer().render(d, sources: o.sources)
+        // '长尾' and '万' take two columns each: the caret sits under '60'.
+        #expect(text == """
+            t.bsim:1:39: error: 'reachable' of tier '长尾' must be a percentage, found '60'
+              |
+            1 | tier 长尾 below 5万 share 100% reachable 60
+              |                                          ^~
+              = help: write '60%'
+
+            """)
+    }
+
+    @Test func notesAndWideGutter() {
+        let src = String(repeating: "\n", count: 11) + minimal + "tier potential from 5万 to 20万 share 6%\n"
+        let o = check(src)
+        let d = try! #require(o.diagnostics.first)
+        let text = DiagnosticRenderer().render(d, sources: o.sources)
+        #expect(text == """
+            t.bsim:25:6: error: duplicate tier 'potential'
+               |
+            25 | tier potential from 5万 to 20万 share 6%
+               |      ^~~~~~~~~
+               = note: first declared at t.bsim:13:6
+               = help: rename or remove one of them
+
+            """)
+    }
+
+    @Test func colourOnlyWhenAsked() {
+        let o = check(replacing(8, with: "  target potentail"))
+        let plain = DiagnosticRenderer(colour: false).render(o.diagnostics, sources: o.sources)
+        let coloured = DiagnosticRenderer(colour: true).render(o.diagnostics, sources: o.sources)
+        #expect(!plain.contains("\u{1B}["))
+        #expect(coloured.contains("\u{1B}[1;31merror:\u{1B}[0m"))
+    }
+
+    @Test func fileWithoutPosition() {
+        let o = FrontEnd.check(path: "/nonexistent/x.bsim")
+        #expect(o.hasErrors)
+        #expect(DiagnosticRenderer().render(o.diagnostics, sources: o.sources) == "/nonexistent/x.bsim: error: cannot read '/nonexistent/x.bsim': no such file\n")
+    }
+
+    @Test func jsonShape() throws {
+        let o = check(replacing(8, with: "  target potentail"))
+        let j = DiagnosticJSON(o.diagnostics[0])
+        #expect(j == DiagnosticJSON(file: "t.bsim", line: 8, column: 10, endLine: 8, endColumn: 19, severity: "error",
+                                    message: "unknown tier 'potentail'", notes: ["help: did you mean 'potential'?"]))
+    }
+}
+
+extension DiagnosticJSON {
+    init(file: String, line: Int, column: Int, endLine: Int, endColumn: Int, severity: String, message: String, notes: [String]) {
+        self.init(Diagnostic(severity: severity == "error" ? .error : .warning, message: message,
+                             location: SourceLocation(file: file, line: line, column: column),
+                             end: SourceLocation(file: file, line: endLine, column: endColumn),
+                             notes: notes.map { n in n.hasPrefix("help: ") ? .help(String(n.dropFirst(6))) : .note(String(n.dropFirst(6))) }))
+    }
+}
