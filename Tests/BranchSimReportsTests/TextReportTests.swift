@@ -55,7 +55,7 @@ import Testing
             upgrades.潜力_to_中高端
             metric                   mean  95% CI  p5  p50  p95
             -----------------------  ----  ------  --  ---  ---
-            upgrades.潜力_to_中高端     0    0 .. 0   0    0    0
+            upgrades.潜力_to_中高端     0  0 .. 0   0    0    0
 
             """)
     }
