@@ -1,0 +1,125 @@
+import BranchSimModel
+
+/// The machine-readable result: schema `branchsim.result/1`, documented in docs/json-schema.md.
+///
+/// The same document always renders to the same bytes: keys sorted, numbers in shortest
+/// round-trip form, NaN and infinities as `null`.
+public enum JSONReport {
+    public static let schema = "branchsim.result/1"
+
+    public static func render(_ doc: ReportDocument) -> String {
+        value(doc).rendered()
+    }
+
+    /// The document as a JSON value (for embedding or inspection).
+    public static func value(_ doc: ReportDocument) -> JSONValue {
+        var root: [String: JSONValue] = [
+            "schema": .string(schema),
+            "scenario": .string(doc.title),
+            "runs": .array(doc.runs.map(run)),
+            "expectations": .array(doc.expectations.map(expectation)),
+        ]
+        root["comparison"] = doc.comparison.map(comparison) ?? .null
+        root["sweep"] = doc.sweep.map(sweep) ?? .null
+        return .object(root)
+    }
+
+    static func summary(_ s: MetricSummary, unit: MetricUnit?) -> JSONValue {
+        var o: [String: JSONValue] = [
+            "n": .integer(Int64(s.n)), "mean": .finite(s.mean), "sd": .finite(s.sd),
+            "ci_low": .finite(s.ciLow), "ci_high": .finite(s.ciHigh), "p5": .finite(s.p5),
+            "p50": .finite(s.p50), "p95": .finite(s.p95), "min": .finite(s.min), "max": .finite(s.max),
+        ]
+        if let unit { o["unit"] = .string(unit.rawValue) }
+        return .object(o)
+    }
+
+    static func run(_ r: RunResult) -> JSONValue {
+        var metrics: [String: JSONValue] = [:]
+        for (i, m) in r.metrics.enumerated() {
+            metrics[m.key] = summary(MetricSummary(values: r.replications.map { $0.values[i] }), unit: m.unit)
+        }
+        var series: [String: JSONValue] = [:]
+        for name in r.series {
+            guard let bands = r.seriesBands(name) else { continue }
+            series[name] = .array(bands.enumerated().map { t, b in
+                .object(["step": .integer(Int64(t + 1)), "p5": .finite(b.p5), "p50": .finite(b.p50),
+                         "p95": .finite(b.p95), "mean": .finite(b.mean)])
+            })
+        }
+        return .object([
+            "label": .string(r.label),
+            "title": .string(r.title),
+            "seed": .unsigned(r.seed),
+            "replications": .integer(Int64(r.count)),
+            "stopping": .string(r.stopping),
+            "steps": .integer(Int64(r.steps)),
+            "step_unit": .string(r.stepUnit),
+            "available_fte": .object(r.availableFTE.mapValues { .finite($0) }),
+            "metric_order": .array(r.metrics.map { .string($0.key) }),
+            "metrics": .object(metrics),
+            "series": .object(series),
+        ])
+    }
+
+    static func comparison(_ c: ComparisonResult) -> JSONValue {
+        var metrics: [String: JSONValue] = [:]
+        for key in c.expandedMetrics {
+            let unit = MetricUnits.unit(of: key, in: c.runs.first)
+            let variants: [JSONValue] = c.runs.map { r in
+                .object(["label": .string(r.label), "summary": r.summary(of: key).map { summary($0, unit: unit) } ?? .null])
+            }
+            let diffs: [JSONValue] = c.runs.indices.dropFirst().map { later in
+                .object([
+                    "first": .string(c.runs[0].label),
+                    "later": .string(c.runs[later].label),
+                    "diff": c.difference(of: key, later: later).map { summary($0, unit: unit) } ?? .null,
+                    "prob_better": .finite(c.probabilityBetter(of: key, later: later)),
+                ])
+            }
+            metrics[key] = .object(["unit": .string(unit.rawValue), "variants": .array(variants), "diffs": .array(diffs)])
+        }
+        return .object([
+            "variants": .array(c.runs.map { .string($0.label) }),
+            "independent": .bool(c.independent),
+            "replications": .integer(Int64(c.runs.first?.count ?? 0)),
+            "selectors": .array(c.metrics.map { .string($0) }),
+            "metric_order": .array(c.expandedMetrics.map { .string($0) }),
+            "metrics": .object(metrics),
+        ])
+    }
+
+    static func sweep(_ s: SweepResult) -> JSONValue {
+        let keys = s.points.first.map { ReportSelection.expand(s.metrics, in: $0.result) } ?? []
+        return .object([
+            "path": .string(s.path),
+            "selectors": .array(s.metrics.map { .string($0) }),
+            "metric_order": .array(keys.map { .string($0) }),
+            "points": .array(s.points.map { p in
+                var m: [String: JSONValue] = [:]
+                for key in keys {
+                    m[key] = p.result.summary(of: key).map { summary($0, unit: MetricUnits.unit(of: key, in: p.result)) } ?? .null
+                }
+                return .object([
+                    "label": .string(p.label), "value": .finite(p.value),
+                    "replications": .integer(Int64(p.result.count)), "seed": .unsigned(p.result.seed),
+                    "metrics": .object(m),
+                ])
+            }),
+        ])
+    }
+
+    static func expectation(_ o: ExpectationOutcome) -> JSONValue {
+        .object([
+            "text": .string(o.expectation.text),
+            "path": .string(o.expectation.path.description),
+            "passed": .bool(o.passed),
+            "measured": .finite(o.measured),
+            "ci_low": .finite(o.intervalLow),
+            "ci_high": .finite(o.intervalHigh),
+            "file": .string(o.location.file),
+            "line": .integer(Int64(o.location.line)),
+            "column": .integer(Int64(o.location.column)),
+        ])
+    }
+}

@@ -1,2 +1,0 @@
-/// BranchSimReports: see Package.swift for this module's role.
-public enum BranchSimReportsModule {}

@@ -1,0 +1,119 @@
+import BranchSimModel
+
+/// How text reports look.
+public struct ReportOptions: Sendable, Equatable {
+    /// Money in whole yuan or in 万 (`--units wan`).
+    public var units: MoneyUnits
+    /// ANSI colour for PASS/FAIL and warnings (only on a terminal; the caller decides).
+    public var colour: Bool
+
+    public init(units: MoneyUnits = .yuan, colour: Bool = false) {
+        self.units = units
+        self.colour = colour
+    }
+}
+
+/// What an `expect` statement found.
+public struct ExpectationOutcome: Sendable, Equatable {
+    public var expectation: Expectation
+    public var measured: Double
+    /// The 95% interval of the measured mean (or of the paired difference), if there is one.
+    public var intervalLow: Double?
+    public var intervalHigh: Double?
+    public var passed: Bool
+    public var location: SourceLocation
+
+    public init(expectation: Expectation, measured: Double, interval: (Double, Double)?, passed: Bool,
+                location: SourceLocation) {
+        self.expectation = expectation
+        self.measured = measured
+        self.intervalLow = interval?.0
+        self.intervalHigh = interval?.1
+        self.passed = passed
+        self.location = location
+    }
+
+    public var interval: (Double, Double)? {
+        guard let intervalLow, let intervalHigh else { return nil }
+        return (intervalLow, intervalHigh)
+    }
+}
+
+/// A `sweep PATH over ...`: one run per value.
+public struct SweepResult: Sendable, Equatable {
+    public struct Point: Sendable, Equatable {
+        /// The value as written (`2 per week`, `40`).
+        public var label: String
+        /// The numeric value, for the x axis of charts; `nil` plots the points evenly.
+        public var value: Double?
+        public var result: RunResult
+
+        public init(label: String, value: Double?, result: RunResult) {
+            self.label = label
+            self.value = value
+            self.result = result
+        }
+    }
+
+    public var path: String
+    public var points: [Point]
+    /// Metric keys or group prefixes, as written.
+    public var metrics: [String]
+
+    public init(path: String, points: [Point], metrics: [String]) {
+        self.path = path
+        self.points = points
+        self.metrics = metrics
+    }
+}
+
+/// Everything one export holds: the last run(s), the last comparison and sweep, and expectations.
+/// JSON, CSV summary and HTML all render from this one value.
+public struct ReportDocument: Sendable, Equatable {
+    /// The last run, or several (`run variant A`, `run variant B`), in the order run.
+    public var runs: [RunResult]
+    public var comparison: ComparisonResult?
+    public var sweep: SweepResult?
+    public var expectations: [ExpectationOutcome]
+
+    public init(runs: [RunResult] = [], comparison: ComparisonResult? = nil, sweep: SweepResult? = nil,
+                expectations: [ExpectationOutcome] = []) {
+        self.runs = runs
+        self.comparison = comparison
+        self.sweep = sweep
+        self.expectations = expectations
+    }
+
+    /// The scenario title: of the first run, else of the comparison, else of the sweep.
+    public var title: String {
+        runs.first?.title ?? comparison?.runs.first?.title ?? sweep?.points.first?.result.title ?? "BranchSim"
+    }
+
+    /// The runs to show side by side: the comparison's variants if there is one, else the runs.
+    public var variants: [RunResult] {
+        if let c = comparison, !c.runs.isEmpty { return c.runs }
+        return runs
+    }
+}
+
+extension ComparisonResult {
+    /// The metric keys the comparison's selectors name (in the run's metric order per selector,
+    /// selectors in the order written, each key once).
+    public var expandedMetrics: [String] {
+        guard let first = runs.first else { return [] }
+        return ReportSelection.expand(metrics, in: first)
+    }
+}
+
+/// Turns written selectors (`uplift`, `funnel`, `staffing.wealth_manager.fte`) into metric keys.
+public enum ReportSelection {
+    public static func expand(_ selectors: [String], in run: RunResult) -> [String] {
+        let keys = run.metrics.map(\.key)
+        var seen = Set<String>()
+        var out: [String] = []
+        for s in selectors {
+            for k in MetricCatalog.select(s, from: keys) where seen.insert(k).inserted { out.append(k) }
+        }
+        return out
+    }
+}

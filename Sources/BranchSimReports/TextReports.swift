@@ -1,0 +1,316 @@
+import BranchSimModel
+
+/// Plain-text reports for the terminal: run, default, comparison and sweep tables, expectation lines.
+public enum TextReports {
+    // MARK: Run reports
+
+    /// Tables for the metrics `selectors` name, one per selector.
+    ///
+    /// `funnel` / `funnel.CAMPAIGN`, `staffing` / `staffing.ROLE` and `upgrades` / `migration`
+    /// get their own layouts; other selectors a table of metric | mean | 95% CI | p5 | p50 | p95.
+    public static func runReport(_ r: RunResult, selectors: [String], options: ReportOptions = ReportOptions()) -> String {
+        var sections: [String] = []
+        let keys = r.metrics.map(\.key)
+        for selector in selectors {
+            let parts = selector.split(separator: ".").map(String.init)
+            if parts.first == "funnel" && parts.count <= 2 {
+                let campaigns = campaignNames(r).filter { parts.count == 1 || $0 == parts[1] }
+                if !campaigns.isEmpty {
+                    sections += campaigns.map { funnelTable(r, campaign: $0, options: options).render() }
+                    continue
+                }
+            }
+            if parts.first == "staffing" && parts.count <= 2 {
+                let roles = roleNames(r).filter { parts.count == 1 || $0 == parts[1] }
+                if !roles.isEmpty {
+                    sections.append(staffingTable(r, roles: roles, options: options).render())
+                    continue
+                }
+            }
+            if selector == "upgrades" || selector == "migration" {
+                sections.append(upgradesReport(r, options: options))
+                continue
+            }
+            let selected = MetricCatalog.select(selector, from: keys)
+            if selected.isEmpty {
+                sections.append("\(selector): no such metric in this run (`:help metrics` lists them)\n")
+            } else {
+                sections.append(metricTable(r, keys: selected, title: selector, options: options).render())
+            }
+        }
+        return sections.joined(separator: "\n")
+    }
+
+    /// What `run` prints: title, runs, seed and steps; the headline metrics; the staffing table.
+    public static func defaultReport(_ r: RunResult, options: ReportOptions = ReportOptions()) -> String {
+        var out = header(r)
+        let headline = ["uplift", "aum.start", "aum.end", "upgrades", "conversions", "new_customers", "cost",
+                        "uplift_per_cost"].filter { r.metricIndex($0) != nil }
+        out += "\n" + metricTable(r, keys: headline, title: nil, options: options).render()
+        let roles = roleNames(r)
+        if !roles.isEmpty { out += "\n" + staffingTable(r, roles: roles, options: options).render() }
+        return out
+    }
+
+    /// `TITLE (LABEL)` and `N runs (stopping), seed S, K weeks`.
+    public static func header(_ r: RunResult) -> String {
+        let label = r.label == "base" ? "" : "  (variant \(r.label))"
+        return "\(r.title)\(label)\n"
+            + "\(NumberFormat.count(Double(r.count))) runs (\(r.stopping)), seed \(r.seed), \(stepsText(r))\n"
+    }
+
+    static func stepsText(_ r: RunResult) -> String {
+        "\(r.steps) \(r.stepUnit)\(r.steps == 1 ? "" : "s")"
+    }
+
+    /// metric | mean | 95% CI | p5 | p50 | p95 for `keys`.
+    public static func metricTable(_ r: RunResult, keys: [String], title: String?, options: ReportOptions) -> TextTable {
+        var t = TextTable(title: title, columns: [
+            .init("metric", .left), .init("mean"), .init("95% CI"), .init("p5"), .init("p50"), .init("p95"),
+        ])
+        for key in keys {
+            guard let i = r.metricIndex(key), let s = r.summary(of: key) else { continue }
+            let unit = r.metrics[i].unit
+            func f(_ v: Double) -> String { NumberFormat.value(v, unit: unit, units: options.units) }
+            t.add([key, f(s.mean), NumberFormat.interval(s.ciLow, s.ciHigh, unit: unit, units: options.units),
+                   f(s.p5), f(s.p50), f(s.p95)])
+        }
+        return t
+    }
+
+    // MARK: Specialised layouts
+
+    /// Campaign names in metric order (from `occurrences.C`, else `funnel.C.*`).
+    public static func campaignNames(_ r: RunResult) -> [String] {
+        var seen = Set<String>(), out: [String] = []
+        for m in r.metrics {
+            let p = m.key.split(separator: ".", maxSplits: 2).map(String.init)
+            if (p[0] == "occurrences" && p.count == 2) || (p[0] == "funnel" && p.count == 3),
+               seen.insert(p[1]).inserted { out.append(p[1]) }
+        }
+        return out
+    }
+
+    /// Role names in metric order (from `staffing.ROLE.hours`).
+    public static func roleNames(_ r: RunResult) -> [String] {
+        r.metrics.compactMap { m in
+            let p = m.key.split(separator: ".").map(String.init)
+            return p.count == 3 && p[0] == "staffing" && p[2] == "hours" ? p[1] : nil
+        }
+    }
+
+    /// Tier names in metric order (from `migration.TIER.left`).
+    public static func tierNames(_ r: RunResult) -> [String] {
+        r.metrics.compactMap { m in
+            let p = m.key.split(separator: ".").map(String.init)
+            return p.count == 3 && p[0] == "migration" && p[2] == "left" ? p[1] : nil
+        }
+    }
+
+    /// The funnel stages of a campaign in order, `contacts` first: (stage name, metric key).
+    public static func funnelStages(_ r: RunResult, campaign: String) -> [(stage: String, key: String)] {
+        let prefix = "funnel.\(campaign)."
+        return r.metrics.compactMap { m in
+            m.key.hasPrefix(prefix) ? (String(m.key.dropFirst(prefix.count)), m.key) : nil
+        }
+    }
+
+    static func mean(_ r: RunResult, _ key: String) -> Double? { r.summary(of: key)?.mean }
+
+    /// stage | mean | passing (share of the stage before) | p5 | p95, then occurrences,
+    /// conversions, turned away and unserved.
+    public static func funnelTable(_ r: RunResult, campaign: String, options: ReportOptions) -> TextTable {
+        var t = TextTable(title: "funnel: \(campaign)", columns: [
+            .init("stage", .left), .init("mean"), .init("passing"), .init("p5"), .init("p95"),
+        ])
+        var previous: Double?
+        for (stage, key) in funnelStages(r, campaign: campaign) {
+            guard let s = r.summary(of: key) else { continue }
+            let passing = previous.map { $0 > 0 ? NumberFormat.percent(s.mean / $0) : NumberFormat.missing } ?? ""
+            t.add([stage, NumberFormat.count(s.mean), passing, NumberFormat.count(s.p5), NumberFormat.count(s.p95)])
+            previous = s.mean
+        }
+        t.addRule()
+        for (label, key) in [("occurrences", "occurrences.\(campaign)"), ("conversions", "conversions.\(campaign)"),
+                             ("turned away", "turned_away.\(campaign)"), ("unserved", "unserved.\(campaign)")] {
+            guard let s = r.summary(of: key) else { continue }
+            t.add([label, NumberFormat.count(s.mean), "", NumberFormat.count(s.p5), NumberFormat.count(s.p95)])
+        }
+        return t
+    }
+
+    /// Per role: what the plan needs against what the branches have.
+    public struct StaffingRow: Sendable, Equatable {
+        public var role: String
+        public var hours: Double
+        public var fteMean: Double
+        public var fteP95: Double
+        /// Mean over replications of the busiest step's FTE.
+        public var peakFTE: Double
+        public var managedFTE: Double
+        public var available: Double
+
+        /// FTE needed at the 95th percentile: activity FTE p95 plus the managed-book FTE (mean).
+        public var needP95: Double { fteP95 + (managedFTE.isFinite ? managedFTE : 0) }
+        /// How many FTE short at p95 (0 when covered).
+        public var shortfall: Double { max(0, needP95 - available) }
+
+        public var status: String {
+            shortfall > 0.005 ? "short by \(NumberFormat.fte(shortfall)) FTE" : "ok"
+        }
+    }
+
+    public static func staffingRows(_ r: RunResult, roles: [String]? = nil) -> [StaffingRow] {
+        (roles ?? roleNames(r)).map { role in
+            let p = "staffing.\(role)."
+            let fte = r.summary(of: p + "fte")
+            let available = mean(r, p + "available") ?? r.availableFTE[role] ?? 0
+            return StaffingRow(role: role, hours: mean(r, p + "hours") ?? .nan, fteMean: fte?.mean ?? .nan,
+                               fteP95: fte?.p95 ?? .nan, peakFTE: mean(r, p + "peak_fte") ?? .nan,
+                               managedFTE: mean(r, p + "managed_fte") ?? 0, available: available)
+        }
+    }
+
+    /// role | hours | FTE mean | FTE p95 | peak FTE | managed FTE | available | status.
+    public static func staffingTable(_ r: RunResult, roles: [String], options: ReportOptions) -> TextTable {
+        var t = TextTable(title: "staffing (FTE needed vs on hand)", columns: [
+            .init("role", .left), .init("hours"), .init("FTE mean"), .init("FTE p95"), .init("peak FTE"),
+            .init("managed FTE"), .init("available"), .init("status", .left),
+        ])
+        for row in staffingRows(r, roles: roles) {
+            let status = row.status == "ok" ? row.status : paint(row.status, .red, options)
+            t.add([row.role, NumberFormat.hours(row.hours), NumberFormat.fte(row.fteMean), NumberFormat.fte(row.fteP95),
+                   NumberFormat.fte(row.peakFTE), NumberFormat.fte(row.managedFTE), NumberFormat.fte(row.available),
+                   status])
+        }
+        return t
+    }
+
+    /// Mean customers moving from each start tier (rows) to each end tier (columns) or leaving.
+    public static func migrationMatrix(_ r: RunResult) -> (tiers: [String], cells: [[Double]]) {
+        let tiers = tierNames(r)
+        let cells = tiers.map { from in
+            (tiers + ["left"]).map { to in mean(r, "migration.\(from).\(to)") ?? .nan }
+        }
+        return (tiers, cells)
+    }
+
+    static func upgradesReport(_ r: RunResult, options: ReportOptions) -> String {
+        let (tiers, cells) = migrationMatrix(r)
+        var out: [String] = []
+        if !tiers.isEmpty {
+            var t = TextTable(title: "tier migration (mean customers, start tier x end tier)",
+                              columns: [.init("start \\ end", .left)] + (tiers + ["left"]).map { .init($0) })
+            for (i, from) in tiers.enumerated() { t.add([from] + cells[i].map(NumberFormat.count)) }
+            out.append(t.render())
+        }
+        let keys = r.metrics.map(\.key)
+        let rows = MetricCatalog.select("upgrades", from: keys) + MetricCatalog.select("downgrades", from: keys)
+        if !rows.isEmpty { out.append(metricTable(r, keys: rows, title: "upgrades", options: options).render()) }
+        return out.joined(separator: "\n")
+    }
+
+    // MARK: Comparison
+
+    /// Per metric: each variant's mean and 95% CI, each later variant minus the first with its
+    /// 95% CI, and the probability that the later variant's value is higher.
+    public static func comparisonReport(_ c: ComparisonResult, options: ReportOptions = ReportOptions()) -> String {
+        guard let first = c.runs.first else { return "compare: nothing was run\n" }
+        let names = c.runs.map(\.label)
+        let n = NumberFormat.count(Double(first.count))
+        var out = "compare \(names.joined(separator: ", ")): "
+        out += c.independent
+            ? "independent runs, \(n) each (intervals wider than with common random numbers)\n"
+            : "common random numbers, \(n) paired runs\n"
+        var t = TextTable(columns: [
+            .init("metric", .left), .init("variant", .left), .init("mean"), .init("95% CI"),
+            .init("P(> \(first.label))"),
+        ])
+        let keys = c.expandedMetrics
+        for (k, key) in keys.enumerated() {
+            if k > 0 { t.addRule() }
+            let unit = MetricUnits.unit(of: key, in: first)
+            func f(_ v: Double) -> String { NumberFormat.value(v, unit: unit, units: options.units) }
+            for (i, run) in c.runs.enumerated() {
+                guard let s = run.summary(of: key) else {
+                    t.add([i == 0 ? key : "", run.label, NumberFormat.missing]); continue
+                }
+                t.add([i == 0 ? key : "", run.label, f(s.mean),
+                       NumberFormat.interval(s.ciLow, s.ciHigh, unit: unit, units: options.units)])
+            }
+            for later in c.runs.indices.dropFirst() {
+                guard let d = c.difference(of: key, first: 0, later: later) else { continue }
+                let p = c.probabilityBetter(of: key, first: 0, later: later).map { NumberFormat.percent($0) } ?? ""
+                t.add(["", "\(c.runs[later].label) - \(first.label)", f(d.mean),
+                       NumberFormat.interval(d.ciLow, d.ciHigh, unit: unit, units: options.units), p])
+            }
+        }
+        if keys.isEmpty { return out + "no metric of the comparison is in these runs\n" }
+        return out + "\n" + t.render()
+    }
+
+    // MARK: Sweep
+
+    /// Per metric, one row per swept value: mean, 95% CI, p5, p95.
+    public static func sweepReport(path: String, points: [(label: String, result: RunResult)], metrics: [String],
+                                   options: ReportOptions = ReportOptions()) -> String {
+        guard let first = points.first?.result else { return "sweep \(path): no values\n" }
+        let out = "sweep \(path): \(points.count) value\(points.count == 1 ? "" : "s"), "
+            + "\(NumberFormat.count(Double(first.count))) runs each\n\n"
+        let keys = ReportSelection.expand(metrics, in: first)
+        let valueHeader = path.split(separator: ".").last.map(String.init) ?? path
+        var t = TextTable(columns: [
+            .init("metric", .left), .init(valueHeader, .left), .init("mean"), .init("95% CI"), .init("p5"), .init("p95"),
+        ])
+        for (k, key) in keys.enumerated() {
+            if k > 0 { t.addRule() }
+            let unit = MetricUnits.unit(of: key, in: first)
+            func f(_ v: Double) -> String { NumberFormat.value(v, unit: unit, units: options.units) }
+            for (i, p) in points.enumerated() {
+                let name = i == 0 ? key : ""
+                guard let s = p.result.summary(of: key) else { t.add([name, p.label, NumberFormat.missing]); continue }
+                t.add([name, p.label, f(s.mean), NumberFormat.interval(s.ciLow, s.ciHigh, unit: unit, units: options.units),
+                       f(s.p5), f(s.p95)])
+            }
+        }
+        return out + t.render()
+    }
+
+    /// The same for a `SweepResult`.
+    public static func sweepReport(_ s: SweepResult, options: ReportOptions = ReportOptions()) -> String {
+        sweepReport(path: s.path, points: s.points.map { ($0.label, $0.result) }, metrics: s.metrics, options: options)
+    }
+
+    // MARK: Expectations
+
+    /// `PASS  uplift.mean > 0  measured 1,234,567 (95% CI 1,100,000 .. 1,350,000)`;
+    /// a failure also names where the expectation was written.
+    public static func expectationLine(_ e: Expectation, measured: Double, interval: (Double, Double)?, passed: Bool,
+                                       location: SourceLocation, options: ReportOptions = ReportOptions()) -> String {
+        func f(_ v: Double) -> String {
+            switch e.path.scope {
+            case .compareProbBetter: return NumberFormat.general(v)
+            case .run, .compareDiff: return NumberFormat.value(v, unit: MetricUnits.guess(e.path.metric), units: options.units)
+            }
+        }
+        var line = passed ? paint("PASS", .green, options) : paint("FAIL", .red, options)
+        line += "  \(e.text)  measured \(f(measured))"
+        if let (a, b) = interval { line += " (95% CI \(f(a)) .. \(f(b)))" }
+        if !passed { line += "  at \(location)" }
+        return line
+    }
+
+    /// The same for a stored outcome.
+    public static func expectationLine(_ o: ExpectationOutcome, options: ReportOptions = ReportOptions()) -> String {
+        expectationLine(o.expectation, measured: o.measured, interval: o.interval, passed: o.passed,
+                        location: o.location, options: options)
+    }
+
+    // MARK: Colour
+
+    enum Colour: String { case red = "31", green = "32" }
+
+    static func paint(_ s: String, _ c: Colour, _ options: ReportOptions) -> String {
+        options.colour ? "\u{1B}[1;\(c.rawValue)m\(s)\u{1B}[0m" : s
+    }
+}

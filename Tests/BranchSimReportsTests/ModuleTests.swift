@@ -1,6 +1,0 @@
-import Testing
-@testable import BranchSimReports
-
-@Test func BranchSimReportsTestsModuleLinks() {
-    _ = BranchSimReportsModule.self
-}

@@ -1,0 +1,161 @@
+import BranchSimModel
+import Testing
+@testable import BranchSimReports
+
+@Suite struct TextReportTests {
+    let run = Fixtures.run()
+
+    @Test func funnelLayoutWithPassingShares() {
+        let text = TextReports.runReport(run, selectors: ["funnel"])
+        let expected = """
+            funnel: 财富升级会
+            stage        mean  passing    p5   p95
+            -----------  ----  -------  ----  ----
+            contacts       80             80    80
+            reach          60    75.0%    60    60
+            attend         30    50.0%    30    30
+            convert      13.5    45.0%  12.2  14.8
+            -----------  ----  -------  ----  ----
+            occurrences     8              8     8
+            conversions     0              0     0
+            turned away     0              0     0
+            unserved        0              0     0
+
+            """
+        #expect(text == expected)
+        // `funnel.CAMPAIGN` picks one campaign with the same layout.
+        #expect(TextReports.runReport(run, selectors: ["funnel.财富升级会"]) == expected)
+    }
+
+    @Test func staffingStatusFlagsShortfallAtP95() {
+        let text = TextReports.runReport(run, selectors: ["staffing"])
+        let expected = """
+            staffing (FTE needed vs on hand)
+            role            hours  FTE mean  FTE p95  peak FTE  managed FTE  available  status
+            --------------  -----  --------  -------  --------  -----------  ---------  -----------------
+            wealth_manager  300.0      2.25     2.92      3.00         0.00       2.00  short by 0.92 FTE
+            大堂经理        100.0      0.50     0.50      0.80         0.00       1.00  ok
+
+            """
+        #expect(text == expected)
+        let rows = TextReports.staffingRows(run)
+        #expect(abs(rows[0].fteP95 - 2.925) < 1e-12)
+        #expect(rows[1].status == "ok")
+    }
+
+    @Test func genericTableInWan() {
+        let text = TextReports.runReport(run, selectors: ["uplift.downtown", "upgrades.潜力_to_中高端"],
+                                         options: ReportOptions(units: .wan))
+        #expect(text == """
+            uplift.downtown
+            metric             mean            95% CI      p5     p50     p95
+            ---------------  ------  ----------------  ------  ------  ------
+            uplift.downtown  0.00万  0.00万 .. 0.00万  0.00万  0.00万  0.00万
+
+            upgrades.潜力_to_中高端
+            metric                   mean  95% CI  p5  p50  p95
+            -----------------------  ----  ------  --  ---  ---
+            upgrades.潜力_to_中高端     0  0 .. 0   0    0    0
+
+            """)
+    }
+
+    @Test func upgradesShowMigrationMatrix() {
+        let text = TextReports.runReport(run, selectors: ["upgrades"])
+        #expect(text.hasPrefix("""
+            tier migration (mean customers, start tier x end tier)
+            start \\ end  longtail  潜力  中高端  left
+            -----------  --------  ----  ------  ----
+            longtail          900     0       0     0
+            潜力                0  58.5    11.5     0
+            中高端              0     0      20     0
+
+            upgrades
+            """))
+        #expect(text.contains("upgrades                     11.5  9.4 .. 13.6  10.2  11.5  12.8\n"))
+    }
+
+    @Test func unknownSelectorSaysWhatToDo() {
+        #expect(TextReports.runReport(run, selectors: ["nope"]).contains("nope: no such metric in this run"))
+    }
+
+    @Test func defaultReportHeadlines() {
+        let text = TextReports.defaultReport(run)
+        #expect(text.hasPrefix("潜力客户 upgrade\n4 runs (fixed), seed 42, 4 weeks\n\nmetric "))
+        #expect(text.contains("\nuplift             2,500,000        446,028 .. 4,553,972    1,150,000    2,500,000    3,850,000\n"))
+        #expect(text.contains("\nuplift_per_cost       208.33"))
+        #expect(text.contains("staffing (FTE needed vs on hand)"))
+        for key in ["aum.start", "aum.end", "upgrades", "conversions", "new_customers", "cost"] {
+            #expect(text.contains("\n\(key) "), "missing \(key)")
+        }
+    }
+
+    @Test func comparisonPairsLaterMinusFirst() {
+        let c = ComparisonResult(runs: [Fixtures.run(label: "standalone"), Fixtures.run(label: "base", shift: 500_000),
+                                        Fixtures.run(label: "多", shift: -100_000)],
+                                 metrics: ["uplift.longtail", "uplift"], independent: false)
+        let text = TextReports.comparisonReport(c)
+        let expected = """
+            compare standalone, base, 多: common random numbers, 4 paired runs
+
+            metric           variant                 mean                95% CI  P(> standalone)
+            ---------------  -----------------  ---------  --------------------  ---------------
+            uplift.longtail  standalone                 0                0 .. 0
+                             base                       0                0 .. 0
+                             多                         0                0 .. 0
+                             base - standalone          0                0 .. 0            50.0%
+                             多 - standalone            0                0 .. 0            50.0%
+            ---------------  -----------------  ---------  --------------------  ---------------
+            uplift           standalone         2,500,000  446,028 .. 4,553,972
+                             base               3,000,000  946,028 .. 5,053,972
+                             多                 2,400,000  346,028 .. 4,453,972
+                             base - standalone    500,000    500,000 .. 500,000           100.0%
+                             多 - standalone     -100,000  -100,000 .. -100,000             0.0%
+            ---------------  -----------------  ---------  --------------------  ---------------
+            uplift.downtown  standalone                 0                0 .. 0
+
+            """
+        // Selectors expand in the order written, each key once (uplift.longtail is not repeated).
+        #expect(text.hasPrefix(expected))
+        #expect(text.components(separatedBy: "uplift.longtail").count == 2)
+        let independent = ComparisonResult(runs: c.runs, metrics: ["uplift"], independent: true)
+        #expect(TextReports.comparisonReport(independent).hasPrefix("compare standalone, base, 多: independent runs, 4 each"))
+    }
+
+    @Test func sweepGroupsValuesByMetric() {
+        let text = TextReports.sweepReport(path: "campaign.财富升级会.contacts",
+                                           points: [("20", Fixtures.run()), ("40", Fixtures.run(shift: 100_000))],
+                                           metrics: ["cost"])
+        #expect(text == """
+            sweep campaign.财富升级会.contacts: 2 values, 4 runs each
+
+            metric           contacts    mean            95% CI      p5     p95
+            ---------------  --------  ------  ----------------  ------  ------
+            cost             20        12,000  12,000 .. 12,000  12,000  12,000
+                             40        12,000  12,000 .. 12,000  12,000  12,000
+            ---------------  --------  ------  ----------------  ------  ------
+            cost.财富升级会  20             0            0 .. 0       0       0
+                             40             0            0 .. 0       0       0
+
+            """)
+    }
+
+    @Test func expectationLines() {
+        let e = Expectation(path: MetricPath(metric: "uplift", statistic: .mean), condition: .compare(.greater, 0),
+                            text: "uplift.mean > 0")
+        let here = SourceLocation(file: "plan.bsim", line: 58, column: 1)
+        #expect(TextReports.expectationLine(e, measured: 1_234_567, interval: (1_100_000, 1_350_000), passed: true,
+                                            location: here)
+                == "PASS  uplift.mean > 0  measured 1,234,567 (95% CI 1,100,000 .. 1,350,000)")
+        #expect(TextReports.expectationLine(e, measured: -5, interval: nil, passed: false, location: here)
+                == "FAIL  uplift.mean > 0  measured -5  at plan.bsim:58:1")
+        let fte = Expectation(path: MetricPath(metric: "staffing.wealth_manager.fte", statistic: .p95),
+                              condition: .compare(.lessOrEqual, 2), text: "staffing.wealth_manager.fte.p95 <= 2")
+        let coloured = TextReports.expectationLine(fte, measured: 2.314, interval: nil, passed: false, location: here,
+                                                   options: ReportOptions(colour: true))
+        #expect(coloured == "\u{1B}[1;31mFAIL\u{1B}[0m  staffing.wealth_manager.fte.p95 <= 2  measured 2.31  at plan.bsim:58:1")
+        let wan = TextReports.expectationLine(e, measured: 1_234_567, interval: nil, passed: true, location: here,
+                                              options: ReportOptions(units: .wan))
+        #expect(wan == "PASS  uplift.mean > 0  measured 123.46万")
+    }
+}
