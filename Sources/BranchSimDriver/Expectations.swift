@@ -1,29 +1,5 @@
 import BranchSimModel
-
-/// The result of checking one `expect` against the last run or comparison.
-public struct ExpectationOutcome: Sendable, Equatable {
-    public enum Status: String, Sendable, Equatable {
-        case passed, failed
-        /// The expectation could not be measured (no run yet, metric missing): counts as failed.
-        case unmeasured
-    }
-
-    public var expectation: Expectation
-    public var location: SourceLocation
-    public var status: Status
-    public var measured: Double?
-    /// The 95% confidence interval of the measured statistic, where it has one (means and differences).
-    public var interval: (Double, Double)?
-    public var note: String?
-
-    public var passed: Bool { status == .passed }
-
-    public static func == (a: ExpectationOutcome, b: ExpectationOutcome) -> Bool {
-        a.expectation == b.expectation && a.location == b.location && a.status == b.status
-            && a.measured == b.measured && a.interval?.0 == b.interval?.0 && a.interval?.1 == b.interval?.1
-            && a.note == b.note
-    }
-}
+import BranchSimReports
 
 /// Measures a metric path on results.
 public enum ExpectationEvaluator {
@@ -31,9 +7,9 @@ public enum ExpectationEvaluator {
     /// (for `compare.` paths; the difference is later minus first, the first pair of variants).
     public static func evaluate(_ expectation: Expectation, at location: SourceLocation,
                                 run: RunResult?, comparison: ComparisonResult?) -> ExpectationOutcome {
-        func unmeasured(_ why: String) -> ExpectationOutcome {
-            ExpectationOutcome(expectation: expectation, location: location, status: .unmeasured,
-                               measured: nil, interval: nil, note: why)
+        func unmeasured(_ why: String, _ value: Double = .nan) -> ExpectationOutcome {
+            ExpectationOutcome(expectation: expectation, measured: value, interval: nil, passed: false,
+                               location: location, note: why)
         }
         let path = expectation.path
         let value: Double
@@ -63,11 +39,9 @@ public enum ExpectationEvaluator {
             value = p
         }
         guard value.isFinite else {
-            return ExpectationOutcome(expectation: expectation, location: location, status: .unmeasured,
-                                      measured: value, interval: nil, note: "the measured value is not a number")
+            return unmeasured("the measured value is not a number", value)
         }
-        return ExpectationOutcome(expectation: expectation, location: location,
-                                  status: expectation.holds(for: value) ? .passed : .failed,
-                                  measured: value, interval: interval, note: nil)
+        return ExpectationOutcome(expectation: expectation, measured: value, interval: interval,
+                                  passed: expectation.holds(for: value), location: location)
     }
 }

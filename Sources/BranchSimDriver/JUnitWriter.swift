@@ -1,4 +1,5 @@
 import BranchSimModel
+import BranchSimReports
 
 /// Writes `branchsim test` outcomes as JUnit XML (the common Ant/Jenkins schema:
 /// `testsuites > testsuite > testcase [> failure]`), one test case per expectation.

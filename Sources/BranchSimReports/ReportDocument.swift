@@ -22,15 +22,18 @@ public struct ExpectationOutcome: Sendable, Equatable {
     public var intervalHigh: Double?
     public var passed: Bool
     public var location: SourceLocation
+    /// Why the expectation could not be measured (no run before it, metric missing); it then fails.
+    public var note: String?
 
     public init(expectation: Expectation, measured: Double, interval: (Double, Double)?, passed: Bool,
-                location: SourceLocation) {
+                location: SourceLocation, note: String? = nil) {
         self.expectation = expectation
         self.measured = measured
         self.intervalLow = interval?.0
         self.intervalHigh = interval?.1
         self.passed = passed
         self.location = location
+        self.note = note
     }
 
     public var interval: (Double, Double)? {

@@ -302,7 +302,10 @@ public enum TextReports {
 
     /// The same for a stored outcome.
     public static func expectationLine(_ o: ExpectationOutcome, options: ReportOptions = ReportOptions()) -> String {
-        expectationLine(o.expectation, measured: o.measured, interval: o.interval, passed: o.passed,
+        if let note = o.note {
+            return paint("FAIL", .red, options) + "  \(o.expectation.text)  (\(note))  at \(o.location)"
+        }
+        return expectationLine(o.expectation, measured: o.measured, interval: o.interval, passed: o.passed,
                         location: o.location, options: options)
     }
 

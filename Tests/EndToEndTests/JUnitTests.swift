@@ -1,4 +1,5 @@
 import BranchSimModel
+import BranchSimReports
 import Foundation
 import Testing
 @testable import BranchSimDriver
@@ -7,8 +8,8 @@ import Testing
     static func outcome(_ text: String, passed: Bool, line: Int) -> ExpectationOutcome {
         ExpectationOutcome(
             expectation: Expectation(path: MetricPath(metric: "uplift"), condition: .compare(.greater, 0), text: text),
-            location: SourceLocation(file: "plans/a <&> b.bsim", line: line, column: 1),
-            status: passed ? .passed : .failed, measured: passed ? 12 : -3, interval: nil, note: nil)
+            measured: passed ? 12 : -3, interval: nil, passed: passed,
+            location: SourceLocation(file: "plans/a <&> b.bsim", line: line, column: 1))
     }
 
     static var sample: String {
@@ -19,7 +20,7 @@ import Testing
                   error: nil, seconds: 1.25),
             .init(name: "broken", file: "plans/broken.bsim", outcomes: [],
                   error: "plans/broken.bsim:2:7: error: unknown tier 'potentail'", seconds: 0),
-        ], format: { "FAIL \($0.expectation.text) measured \($0.measured ?? .nan)" })
+        ], format: { "FAIL \($0.expectation.text) measured \($0.measured)" })
     }
 
     @Test func countsAndEscaping() {
