@@ -53,23 +53,17 @@ public enum Completion {
         if tokens.last == "include" || before.hasSuffix("include \"") {
             return Request(word: word, context: .fileName)
         }
-        guard let first = tokens.first else {
-            // Start of a line inside a block: a property name of the statement that opened it.
-            return Request(word: word, context: .afterKeyword(statementKeyword ?? ""))
-        }
-        if !inBlock || statementKeyword == nil {
-            if metricKeywords.contains(first) && (first != "sweep" || tokens.count == 1) {
-                return Request(word: word, context: .metricPath)
-            }
-            if first == "compare" && tokens.dropFirst().contains("on") {
-                return Request(word: word, context: .metricPath)
-            }
-            return Request(word: word, context: .afterKeyword(first))
-        }
-        if metricKeywords.contains(statementKeyword!) || statementKeyword == "compare" && (pending + [statement]).joined(separator: " ").split(separator: " ").contains("on") {
+        // The statement's keyword: the first word of its first line.
+        let keyword = (inBlock ? statementKeyword : nil) ?? tokens.first ?? ""
+        let pendingTokens = pending.flatMap { $0.split(whereSeparator: { $0.isWhitespace || delimiters.contains($0) }).map(String.init) }
+        let allTokens = (inBlock ? pendingTokens : []) + tokens
+        if metricKeywords.contains(keyword) && (keyword != "sweep" || allTokens.count == 1) {
             return Request(word: word, context: .metricPath)
         }
-        return Request(word: word, context: .afterKeyword(statementKeyword!))
+        if keyword == "compare" && allTokens.contains("on") {
+            return Request(word: word, context: .metricPath)
+        }
+        return Request(word: word, context: .afterKeyword(keyword))
     }
 
     static func firstWord(of line: String) -> String? {
