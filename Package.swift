@@ -57,7 +57,16 @@ let package = Package(
         .testTarget(name: "BranchSimLanguageTests", dependencies: ["BranchSimLanguage"]),
         .testTarget(name: "BranchSimEngineTests", dependencies: ["BranchSimEngine", "BranchSimLanguage"]),
         .testTarget(name: "BranchSimReportsTests", dependencies: ["BranchSimReports"]),
-        .testTarget(name: "BranchSimShellTests", dependencies: ["BranchSimShell"]),
+        // Test support for the shell: a scripted backend, and a binary the terminal tests drive.
+        .target(
+            name: "ShellTestSupport", dependencies: ["BranchSimShell", "BranchSimModel"],
+            path: "Tests/ShellTestSupport", swiftSettings: strict),
+        .executableTarget(
+            name: "shell-fixture", dependencies: ["ShellTestSupport", "BranchSimShell"],
+            path: "Tests/Fixtures/shell-fixture", swiftSettings: strict),
+        .testTarget(
+            name: "BranchSimShellTests",
+            dependencies: ["BranchSimShell", "ShellTestSupport", "shell-fixture"]),
         .testTarget(name: "EndToEndTests", dependencies: ["BranchSimDriver"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,123 @@
+/// The shell's own help topics. The backend may add topics or replace one with a fuller text.
+public enum HelpText {
+    public static let topics = ["statements", "campaign", "metrics", "commands", "keys"]
+
+    public static let overview = """
+        Type statements of the scenario language at the prompt; each runs when it is complete.
+        A line ending in `,` or `->`, or an open `{` or `(`, continues on the next line (...>).
+
+          tier potential from 5万 to 20万 share 6%
+          campaign upgrade_meeting { ... }
+          run runs 500
+          report uplift, funnel
+
+        Commands start with `:`. Help topics (:help TOPIC):
+          statements   every statement, one line each
+          campaign     the properties of a campaign, with an example
+          metrics      metric paths for report, expect, compare and sweep
+          commands     :load, :save, :show, :set, ...
+          keys         editing keys, history, Tab, Ctrl-C and Ctrl-D
+        """
+
+    public static func text(for topic: String) -> String? {
+        switch topic {
+        case "statements": return statements
+        case "campaign", "campaigns": return campaign
+        case "metrics", "metric": return metrics
+        case "commands", "command": return commands
+        case "keys", "key", "editing": return keys
+        default: return nil
+        }
+    }
+
+    static let statements = """
+        Statements (KEYWORD [NAME] [properties] [{ property lines }]):
+          scenario "title" { horizon 12 months  step week  runs 2000  seed 1 }
+          tier NAME from 5万 to 20万 share 6% reachable 75% [managed by ROLE]
+          segment NAME share P [in TIER]
+          product NAME points 1.2 | points 5000 flat [term D retain P]
+          role NAME hours 40 per week [capacity 600 customers]
+          branch NAME { customers 20000  offbank 1.0x  staff ROLE n, ... }
+          network NAME { hub B  satellites B1, B2 }
+          campaign NAME { ... }                   (:help campaign)
+          policy max 2 contacts per month [per customer]
+          enforce staff
+          let NAME = EXPR
+          variant NAME { statements, drop KIND NAME, campaign X { overrides } }
+          run [runs N] [variant V]                simulate and print the default report
+          report METRIC, ...                      tables for the last run
+          compare A, B on METRIC, ...             paired runs of variants (base = no variant)
+          sweep PATH over V1, V2, ... | from A to B step S
+          expect METRIC-PATH OP VALUE             e.g. expect uplift.mean > 0
+          export last to "file.csv|json|html"
+          include "file.bsim"
+        Numbers: 20000, 2.5, 1_000, 5k, 2M, 5万, 1亿, 45%. Durations: 60 min, 8 weeks, 3 months.
+        """
+
+    static let campaign = """
+        A campaign works a funnel at one or more branches, a number of times per step:
+          campaign upgrade_meeting {
+            at downtown                      (BRANCH | all | hub | satellites)
+            channel event                    (event phone ai_call sms wechat lobby visit mgm)
+            target potential                 (TIER [weight], ... [where SEGMENT | balance A..B])
+            frequency 2 per week
+            contacts 40                      (or: contacts all)
+            funnel reach 100% -> accept 45% -> attend 70% -> convert 40%
+            capacity 20 at attend
+            amount lognormal(median 6万, p90 20万) max offbank
+            buys deposit 50%, wealth 30%, fund 20%
+            cooldown 8 weeks
+            effort occurrence wealth_manager 1 x 60 min
+            cost 1500 per occurrence
+          }
+        Also: audience own|network, referrals P new TIER, starts D, ends D.
+        Amounts: fixed X, uniform(A, B), lognormal(median M, p90 Q), share P of offbank, pareto(min M, alpha A).
+        Change one property later with :set, e.g. :set upgrade_meeting.funnel.convert 50%
+        """
+
+    static let metrics = """
+        Metric paths (report, expect, compare, sweep):
+          uplift  uplift.BRANCH  uplift.TIER  aum.start  aum.end
+          upgrades  upgrades.FROM_to_TO  downgrades  migration.FROM.TO
+          funnel.CAMPAIGN.STAGE  conversions.CAMPAIGN  turned_away  unserved  new_customers
+          cost  uplift_per_cost  staffing.ROLE.hours  staffing.ROLE.fte  staffing.ROLE.managed_fte
+        Add a statistic: .mean .sd .p5 .p50 .p95 .ci_low .ci_high (expect uses .mean if none).
+        After compare: compare.METRIC.diff.STAT (later minus first) and compare.METRIC.prob_better.
+          report uplift, funnel, staffing
+          expect staffing.wealth_manager.fte.p95 <= 2
+          compare base, more_meetings on uplift
+        Tab completes metric paths after report, expect, sweep and compare ... on.
+        """
+
+    static var commands: String {
+        let width = ShellCommand.usage.map(\.usage.count).max() ?? 0
+        let lines = ShellCommand.usage.map { "  " + $0.usage.padding(width) + "  " + $0.summary }
+        return "Commands:\n" + lines.joined(separator: "\n") + """
+
+            Examples:
+              :load scenarios/potential-upgrade.bsim
+              :set upgrade_meeting.contacts 60
+              :save my-plan.bsim --force
+            """
+    }
+
+    static let keys = """
+        Editing keys (emacs style; ~/.editrc is read):
+          Tab          complete a keyword, name, metric path or file name;
+                       several matches: what they share is inserted and they are listed
+          Up / Down    earlier / later history entries (also Ctrl-P / Ctrl-N)
+          Ctrl-R       search the history backwards
+          Ctrl-A / E   start / end of the line;  Ctrl-K delete to the end; Ctrl-U the whole line
+          Ctrl-C       at the prompt: drop the line (and an unfinished statement);
+                       during a run: stop the run and return to the prompt
+          Ctrl-D       on an empty line: leave the shell
+        History is kept in $XDG_STATE_HOME/branchsim/history (or ~/.local/state/branchsim/history;
+        BRANCHSIM_HISTORY overrides it). :history N shows the last N entries.
+        """
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

@@ -1,0 +1,65 @@
+import Dispatch
+import Foundation
+
+/// Ctrl-C while a statement runs: SIGINT is ignored as a signal and seen through a dispatch
+/// source instead, which cancels the current `RunControl`. A second Ctrl-C while the run is
+/// still stopping warns; a third leaves the program (status 130).
+/// At the prompt, Ctrl-C is a key (see `LineEditor`), not a signal.
+final class InterruptHandler: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: RunControl?
+    private var presses = 0
+    private let source: any DispatchSourceSignal
+
+    init(out: ShellOutput) {
+        signal(SIGINT, SIG_IGN)
+        // On Linux the source reads a signalfd, which only sees signals blocked in every
+        // thread; an ignored signal that is not blocked is dropped by the kernel.
+        Self.setSIGINTBlocked(true)
+        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue(label: "branchsim.sigint"))
+        source.setEventHandler { [unowned self] in
+            self.interrupted(out: out)
+        }
+        source.resume()
+    }
+
+    func begin(_ control: RunControl) {
+        lock.lock()
+        current = control
+        presses = 0
+        lock.unlock()
+    }
+
+    func end() {
+        lock.lock()
+        current = nil
+        lock.unlock()
+    }
+
+    private func interrupted(out: ShellOutput) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let current else { return }
+        presses += 1
+        switch presses {
+        case 1: current.cancel()
+        case 2: out.note("still stopping the run; press Ctrl-C once more to quit branchsim")
+        default: exit(130)
+        }
+    }
+
+    /// Stops listening and gives SIGINT back its default action.
+    func stop() {
+        source.cancel()
+        // Still ignored while unblocking, so a pending Ctrl-C is dropped, not fatal.
+        Self.setSIGINTBlocked(false)
+        signal(SIGINT, SIG_DFL)
+    }
+
+    private static func setSIGINTBlocked(_ blocked: Bool) {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(blocked ? SIG_BLOCK : SIG_UNBLOCK, &set, nil)
+    }
+}

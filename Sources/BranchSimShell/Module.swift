@@ -1,2 +1,0 @@
-/// BranchSimShell: see Package.swift for this module's role.
-public enum BranchSimShellModule {}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// A running statement's link back to the shell: cancellation (Ctrl-C) and progress.
+///
+/// Thread-safe: the engine may read `isCancelled` and report progress from any thread.
+public final class RunControl: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cancelled = false
+    private var done = 0
+    private var total = 0
+    /// When the run started (monotonic), for the progress bar's delay and ETA.
+    public let started: DispatchTime
+
+    public init(started: DispatchTime = .now()) {
+        self.started = started
+    }
+
+    /// True once the person pressed Ctrl-C. Check it between replications and return soon.
+    public var isCancelled: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return cancelled
+    }
+
+    /// Asks the run to stop. Safe to call from a signal source or any thread, more than once.
+    public func cancel() {
+        lock.lock()
+        cancelled = true
+        lock.unlock()
+    }
+
+    /// Reports that `done` of `total` replications (or other units of work) are finished.
+    /// Cheap: it only records the numbers; the shell draws the bar on its own timer.
+    public func progress(done: Int, total: Int) {
+        lock.lock()
+        self.done = done
+        self.total = total
+        lock.unlock()
+    }
+
+    /// The last reported progress, `(0, 0)` before any.
+    public var lastProgress: (done: Int, total: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (done, total)
+    }
+}

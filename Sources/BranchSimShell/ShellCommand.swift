@@ -1,0 +1,177 @@
+/// A `:command` typed at the prompt, parsed. The shell parses; the backend does the work.
+public enum ShellCommand: Equatable, Sendable {
+    case load(path: String)
+    case save(path: String, force: Bool)
+    case show(name: String?)
+    case set(path: String, value: String)
+    case unset(path: String)
+    case reset
+    case help(topic: String?)
+    case history(count: Int?)
+    case quit
+
+    /// Command names, for completion and did-you-mean.
+    public static let names = ["load", "save", "show", "set", "unset", "reset", "help", "history", "quit", "q"]
+
+    /// One line of usage per command, for `:help commands` and usage errors.
+    public static let usage: [(name: String, usage: String, summary: String)] = [
+        ("load", ":load FILE", "read a scenario file into the session"),
+        ("save", ":save FILE [--force]", "write the session as a scenario file (--force overwrites)"),
+        ("show", ":show [NAME]", "print the session, or one declaration"),
+        ("set", ":set PATH VALUE", "change one property, e.g. :set upgrade_meeting.funnel.convert 50%"),
+        ("unset", ":unset PATH", "undo a :set"),
+        ("reset", ":reset", "forget everything declared in this session"),
+        ("help", ":help [TOPIC]", "help; topics: statements, campaign, metrics, commands, keys"),
+        ("history", ":history [N]", "the last N entries of the history (default 20)"),
+        ("quit", ":quit, :q", "leave the shell (Ctrl-D on an empty line does too)"),
+    ]
+
+    /// Why a `:` line is not a command.
+    public enum ParseError: Error, Equatable, Sendable, CustomStringConvertible {
+        case unknown(String, suggestion: String?)
+        case usage(command: String, problem: String)
+
+        public var description: String {
+            switch self {
+            case .unknown(let name, let s):
+                let hint = s.map { "; did you mean ':\($0)'?" } ?? ""
+                return "unknown command ':\(name)'\(hint) (:help commands lists them)"
+            case .usage(let command, let problem):
+                let u = ShellCommand.usage.first { $0.name == command }?.usage ?? ":\(command)"
+                return "\(problem); usage: \(u)"
+            }
+        }
+    }
+
+    /// Parses a line that starts with `:` (leading white space allowed).
+    public static func parse(_ line: String) -> Result<ShellCommand, ParseError> {
+        var rest = Substring(line.drop { $0.isWhitespace })
+        guard rest.first == ":" else { return .failure(.unknown(String(rest), suggestion: nil)) }
+        rest = rest.dropFirst()
+        let name = String(rest.prefix { !$0.isWhitespace })
+        let argText = String(rest.dropFirst(name.count).drop { $0.isWhitespace })
+            .trimmingTrailingWhitespace()
+        let args: [String]
+        switch splitArguments(argText) {
+        case .success(let a): args = a
+        case .failure(let e): return .failure(.usage(command: name, problem: e.problem))
+        }
+        func noArgs(_ c: ShellCommand) -> Result<ShellCommand, ParseError> {
+            args.isEmpty ? .success(c) : .failure(.usage(command: name, problem: ":\(name) takes no arguments"))
+        }
+        switch name {
+        case "load":
+            guard args.count == 1 else {
+                return .failure(.usage(command: name, problem: args.isEmpty ? "say which file to load" : "give one file name (quote names with spaces)"))
+            }
+            return .success(.load(path: args[0]))
+        case "save":
+            let force = args.contains("--force") || args.contains("-f")
+            let files = args.filter { $0 != "--force" && $0 != "-f" }
+            if let bad = files.first(where: { $0.hasPrefix("--") }) {
+                return .failure(.usage(command: name, problem: "unknown option '\(bad)'"))
+            }
+            guard files.count == 1 else {
+                return .failure(.usage(command: name, problem: files.isEmpty ? "say which file to save to" : "give one file name (quote names with spaces)"))
+            }
+            return .success(.save(path: files[0], force: force))
+        case "show":
+            guard args.count <= 1 else { return .failure(.usage(command: name, problem: "give at most one name")) }
+            return .success(.show(name: args.first))
+        case "set":
+            // The value is the rest of the line as typed: `lognormal(median 6万, p90 20万)`.
+            let path = String(argText.prefix { !$0.isWhitespace })
+            let value = String(argText.dropFirst(path.count).drop { $0.isWhitespace })
+            guard !path.isEmpty, !value.isEmpty else {
+                return .failure(.usage(command: name, problem: path.isEmpty ? "say which property to set" : "say the new value of '\(path)'"))
+            }
+            return .success(.set(path: path, value: value))
+        case "unset":
+            guard args.count == 1 else { return .failure(.usage(command: name, problem: "say which property to unset")) }
+            return .success(.unset(path: args[0]))
+        case "reset": return noArgs(.reset)
+        case "help", "?":
+            guard args.count <= 1 else { return .failure(.usage(command: "help", problem: "give at most one topic")) }
+            return .success(.help(topic: args.first))
+        case "history":
+            guard args.count <= 1 else { return .failure(.usage(command: name, problem: "give at most one count")) }
+            guard let a = args.first else { return .success(.history(count: nil)) }
+            guard let n = Int(a), n > 0 else {
+                return .failure(.usage(command: name, problem: "'\(a)' is not a positive whole number"))
+            }
+            return .success(.history(count: n))
+        case "quit", "q", "exit": return noArgs(.quit)
+        default:
+            return .failure(.unknown(name, suggestion: suggestion(for: name, among: names.filter { $0 != "q" })))
+        }
+    }
+
+    /// Splits on white space; double quotes group (`"my plan.bsim"`), `\` escapes inside them.
+    struct ArgumentError: Error, Equatable { var problem: String }
+
+    static func splitArguments(_ text: String) -> Result<[String], ArgumentError> {
+        var out: [String] = []
+        var current = ""
+        var inWord = false
+        var quoted = false
+        var escaped = false
+        for ch in text {
+            if escaped {
+                current.append(ch)
+                escaped = false
+            } else if quoted {
+                if ch == "\\" { escaped = true } else if ch == "\"" { quoted = false } else { current.append(ch) }
+            } else if ch == "\"" {
+                quoted = true
+                inWord = true
+            } else if ch.isWhitespace {
+                if inWord { out.append(current) }
+                current = ""
+                inWord = false
+            } else {
+                current.append(ch)
+                inWord = true
+            }
+        }
+        if quoted { return .failure(ArgumentError(problem: "a quote is not closed")) }
+        if inWord { out.append(current) }
+        return .success(out)
+    }
+}
+
+/// The closest of `candidates` to `word` (edit distance at most 2, or a prefix either way).
+public func suggestion(for word: String, among candidates: [String]) -> String? {
+    let w = word.lowercased()
+    guard !w.isEmpty else { return nil }
+    var best: (String, Int)?
+    for c in candidates {
+        let d = c.hasPrefix(w) || w.hasPrefix(c) ? 1 : editDistance(w, c)
+        if d <= min(2, max(1, c.count / 2)), best == nil || d < best!.1 { best = (c, d) }
+    }
+    return best?.0
+}
+
+/// Levenshtein distance by characters.
+public func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var prev = Array(0...b.count)
+    var cur = prev
+    for i in 1...a.count {
+        cur[0] = i
+        for j in 1...b.count {
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        swap(&prev, &cur)
+    }
+    return prev[b.count]
+}
+
+extension String {
+    func trimmingTrailingWhitespace() -> String {
+        var s = Substring(self)
+        while let l = s.last, l.isWhitespace { s = s.dropLast() }
+        return String(s)
+    }
+}

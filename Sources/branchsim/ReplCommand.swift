@@ -1,0 +1,37 @@
+import ArgumentParser
+import BranchSimShell
+import Foundation
+
+/// `branchsim repl` (and `branchsim` with no arguments): the interactive shell.
+/// With standard input not a terminal it reads statements as a script
+/// (`branchsim < plan.bsim`), with the exit status of `branchsim run`.
+struct ReplCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "repl",
+        abstract: "Open the interactive shell (the default when no subcommand is given).",
+        discussion: """
+            Type statements of the scenario language at the prompt, or :help. History is kept in \
+            $XDG_STATE_HOME/branchsim/history (BRANCHSIM_HISTORY overrides it). With standard input \
+            not a terminal, statements are read as a script: exit status 1 if an expectation failed, \
+            2 on an error.
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("The history file.", valueName: "file"))
+    var history: String?
+
+    @Flag(name: .long, help: "No colour, even on a terminal (NO_COLOR=1 does the same).")
+    var noColor = false
+
+    func run() throws {
+        guard let makeBackend = BranchSimCommand.makeShellBackend else {
+            FileHandle.standardError.write(Data(
+                "error: this build of branchsim has no scenario-language backend for the shell; use 'branchsim run FILE'\n".utf8))
+            throw ExitCode(2)
+        }
+        var options = ShellOptions()
+        options.historyPath = history
+        if noColor { options.color = false }
+        let status = Shell(backend: makeBackend(), options: options).run()
+        if status != 0 { throw ExitCode(status) }
+    }
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import BranchSimShell
-
-@Test func BranchSimShellTestsModuleLinks() {
-    _ = BranchSimShellModule.self
-}

@@ -1,0 +1,62 @@
+import Testing
+@testable import BranchSimShell
+
+@Suite struct ShellCommandTests {
+    @Test(arguments: [
+        (":load scenarios/potential-upgrade.bsim", ShellCommand.load(path: "scenarios/potential-upgrade.bsim")),
+        (":load \"my plan.bsim\"", .load(path: "my plan.bsim")),
+        (":save x", .save(path: "x", force: false)),
+        (":save x --force", .save(path: "x", force: true)),
+        (":save --force x", .save(path: "x", force: true)),
+        ("  :save x -f  ", .save(path: "x", force: true)),
+        (":show", .show(name: nil)),
+        (":show upgrade_meeting", .show(name: "upgrade_meeting")),
+        (":set upgrade_meeting.funnel.convert 50%", .set(path: "upgrade_meeting.funnel.convert", value: "50%")),
+        (":set upgrade_meeting.amount lognormal(median 6万, p90 20万)",
+         .set(path: "upgrade_meeting.amount", value: "lognormal(median 6万, p90 20万)")),
+        (":unset upgrade_meeting.contacts", .unset(path: "upgrade_meeting.contacts")),
+        (":reset", .reset),
+        (":help", .help(topic: nil)),
+        (":help metrics", .help(topic: "metrics")),
+        (":history", .history(count: nil)),
+        (":history 5", .history(count: 5)),
+        (":quit", .quit),
+        (":q", .quit),
+    ] as [(String, ShellCommand)])
+    func parses(line: String, command: ShellCommand) {
+        #expect(ShellCommand.parse(line) == .success(command))
+    }
+
+    @Test(arguments: [
+        (":save", "say which file to save to; usage: :save FILE [--force]"),
+        (":save a b", "give one file name (quote names with spaces); usage: :save FILE [--force]"),
+        (":save a --forse", "unknown option '--forse'; usage: :save FILE [--force]"),
+        (":load", "say which file to load; usage: :load FILE"),
+        (":load \"open", "a quote is not closed; usage: :load FILE"),
+        (":set upgrade_meeting.contacts", "say the new value of 'upgrade_meeting.contacts'; usage: :set PATH VALUE"),
+        (":history x", "'x' is not a positive whole number; usage: :history [N]"),
+        (":reset now", ":reset takes no arguments; usage: :reset"),
+    ])
+    func usageErrors(line: String, message: String) throws {
+        guard case .failure(let e) = ShellCommand.parse(line) else {
+            Issue.record("\(line) parsed")
+            return
+        }
+        #expect(e.description == message)
+    }
+
+    @Test func unknownCommandsSuggestTheNearest() {
+        #expect(ShellCommand.parse(":lod x") == .failure(.unknown("lod", suggestion: "load")))
+        #expect(ShellCommand.parse(":hlep") == .failure(.unknown("hlep", suggestion: "help")))
+        #expect(ShellCommand.parse(":quiet") == .failure(.unknown("quiet", suggestion: "quit")))
+        #expect(ShellCommand.parse(":frobnicate") == .failure(.unknown("frobnicate", suggestion: nil)))
+        #expect(ShellCommand.ParseError.unknown("lod", suggestion: "load").description
+                == "unknown command ':lod'; did you mean ':load'? (:help commands lists them)")
+    }
+
+    @Test func editDistance() {
+        #expect(BranchSimShell.editDistance("kitten", "sitting") == 3)
+        #expect(BranchSimShell.editDistance("", "abc") == 3)
+        #expect(BranchSimShell.editDistance("same", "same") == 0)
+    }
+}

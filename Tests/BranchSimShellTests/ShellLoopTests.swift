@@ -1,0 +1,183 @@
+import BranchSimModel
+import Foundation
+import ShellTestSupport
+import Testing
+@testable import BranchSimShell
+
+/// The read-evaluate loop, driven by a list of lines (no terminal).
+@Suite struct ShellLoopTests {
+    struct Harness {
+        let backend = ScriptedBackend(stepDuration: 0.001)
+        let captured = CapturedOutput()
+        let dir: String
+        let shell: Shell
+
+        init() throws {
+            dir = try makeTemporaryFolder()
+            shell = Shell(backend: backend,
+                          options: ShellOptions(historyPath: dir + "/history", color: false, environment: ["HOME": dir]),
+                          output: captured.output)
+        }
+
+        func run(_ lines: [String], interactive: Bool) -> Int32 {
+            var source = ListSource(lines)
+            return shell.run(source: &source, interactive: interactive)
+        }
+
+        var executed: [String] {
+            backend.calls.compactMap { if case .execute(let t, _) = $0 { return t } else { return nil } }
+        }
+    }
+
+    @Test func aStatementOverSeveralLinesIsExecutedOnceWhole() throws {
+        let h = try Harness()
+        var source = ListSource(["campaign upgrade_meeting {", "  funnel reach 70% ->", "    attend 35%", "}", "run"])
+        #expect(h.shell.run(source: &source, interactive: true) == 0)
+        #expect(h.executed == ["campaign upgrade_meeting {\n  funnel reach 70% ->\n    attend 35%\n}", "run"])
+        #expect(source.prompts == ["branchsim> ", "      ...> ", "      ...> ", "      ...> ", "branchsim> ", "branchsim> "])
+    }
+
+    @Test func trailingCommaContinuesAndBlankLinesAreSkipped() throws {
+        let h = try Harness()
+        #expect(h.run(["", "report uplift,", "  funnel", "   "], interactive: false) == 0)
+        #expect(h.executed == ["report uplift,\n  funnel"])
+    }
+
+    @Test func scriptLocationsCountLinesOfStandardInput() throws {
+        let h = try Harness()
+        _ = h.run(["tier a share 1%", "", "campaign c {", "}", "run"], interactive: false)
+        let locations = h.backend.calls.compactMap { if case .execute(_, let l) = $0 { return l.description } else { return nil } }
+        #expect(locations == ["<stdin>:1:1", "<stdin>:3:1", "<stdin>:5:1"])
+    }
+
+    @Test func scriptStatusIsOneForAFailedExpectation() throws {
+        let h = try Harness()
+        #expect(h.run(["run", "expect false", "report uplift"], interactive: false) == 1)
+        #expect(h.executed == ["run", "expect false", "report uplift"])
+    }
+
+    @Test func scriptStopsAtTheFirstErrorWithStatusTwo() throws {
+        let h = try Harness()
+        #expect(h.run(["expect false", "oops here", "run"], interactive: false) == 2)
+        #expect(h.executed == ["expect false", "oops here"])
+        #expect(h.captured.stderr == "<stdin>:2:1: error: unknown statement 'oops'; :help statements lists them\n")
+    }
+
+    @Test func interactiveSessionKeepsGoingAfterAnError() throws {
+        let h = try Harness()
+        #expect(h.run(["oops", "run"], interactive: true) == 0)
+        #expect(h.executed == ["oops", "run"])
+        #expect(h.captured.stdout.contains("ok: run (1 line)"))
+    }
+
+    @Test func anUnfinishedStatementAtTheEndGoesToTheBackend() throws {
+        let h = try Harness()
+        _ = h.run(["campaign x {", "  contacts 40"], interactive: false)
+        #expect(h.executed == ["campaign x {\n  contacts 40"])
+    }
+
+    @Test func ctrlCDropsTheUnfinishedStatement() throws {
+        let h = try Harness()
+        var source = ListSource(events: [.line("campaign x {"), .interrupted, .line("run")])
+        _ = h.shell.run(source: &source, interactive: true)
+        #expect(h.executed == ["run"])
+        #expect(source.prompts == ["branchsim> ", "      ...> ", "branchsim> ", "branchsim> "])
+    }
+
+    @Test func quitEndsTheLoop() throws {
+        let h = try Harness()
+        #expect(h.run(["run", ":q", "run"], interactive: true) == 0)
+        #expect(h.executed == ["run"])
+    }
+
+    @Test func commandsReachTheBackend() throws {
+        let h = try Harness()
+        _ = h.run([":load \(h.dir)/missing.bsim", ":show", ":show x", ":set upgrade_meeting.funnel.convert 50%",
+                   ":unset upgrade_meeting.funnel.convert", ":reset", ":load ~/missing.bsim"], interactive: true)
+        #expect(h.backend.calls == [
+            .load("\(h.dir)/missing.bsim"), .show(nil), .show("x"),
+            .set("upgrade_meeting.funnel.convert", "50%"), .unset("upgrade_meeting.funnel.convert"), .reset,
+            .load("\(h.dir)/missing.bsim"),
+        ])
+    }
+
+    @Test func unknownCommandSuggestsAndTheShellGoesOn() throws {
+        let h = try Harness()
+        #expect(h.run([":sav plan.bsim", "run"], interactive: true) == 0)
+        #expect(h.captured.stderr == "error: unknown command ':sav'; did you mean ':save'? (:help commands lists them)\n")
+        #expect(h.executed == ["run"])
+    }
+
+    @Test func saveWritesTheSessionAndRefusesToClobber() throws {
+        let h = try Harness()
+        let path = h.dir + "/plan.bsim"
+        _ = h.run(["tier potential share 6%", ":save \(path)"], interactive: true)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "tier potential share 6%\n")
+        _ = h.run(["run", ":save \(path)"], interactive: true)
+        #expect(h.captured.stderr.contains("error: '\(path)' already exists; add --force to overwrite it, or choose another name"))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "tier potential share 6%\n")
+        _ = h.run([":save \(path) --force"], interactive: true)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "tier potential share 6%\nrun\n")
+        #expect(h.captured.stdout.contains("saved 2 lines to \(path)"))
+    }
+
+    @Test func saveWithNothingToSaveWritesNothing() throws {
+        let h = try Harness()
+        _ = h.run([":save \(h.dir)/empty.bsim"], interactive: true)
+        #expect(!FileManager.default.fileExists(atPath: h.dir + "/empty.bsim"))
+        #expect(h.captured.stderr == "error: nothing to save yet; type statements or :load a file first\n")
+    }
+
+    @Test func historyIsAppendedAsEntered() throws {
+        let h = try Harness()
+        _ = h.run(["campaign x {", "}", "run", ":history 2"], interactive: true)
+        #expect(HistoryStore(path: h.dir + "/history").load() == ["campaign x {\n}", "run", ":history 2"])
+        #expect(h.captured.stdout.hasSuffix("2    run\n3    :history 2\n\n"))  // the last newline: end of input
+        // Scripts leave no history.
+        let s = try Harness()
+        _ = s.run(["run"], interactive: false)
+        #expect(!FileManager.default.fileExists(atPath: s.dir + "/history"))
+    }
+
+    @Test func historyListingIndentsContinuationLines() {
+        #expect(Shell.formatHistory(["a {\n  b\n}", "run"], last: 5) == "1    a {\n       b\n     }\n2    run\n")
+        #expect(Shell.formatHistory(["a", "b", "c"], last: 1) == "3    c\n")
+    }
+
+    @Test func helpHasTheShellTopicsAndTheBackendsOwn() throws {
+        let h = try Harness()
+        _ = h.run([":help", ":help commands", ":help fixture", ":help metrix"], interactive: true)
+        #expect(h.captured.stdout.contains("more topics: fixture"))
+        #expect(h.captured.stdout.contains(":save FILE [--force]"))
+        #expect(h.captured.stdout.contains("The scripted test backend."))
+        #expect(h.captured.stderr == "error: no help on 'metrix'; did you mean 'metrics'? topics: statements, campaign, metrics, commands, keys, fixture\n")
+        for topic in HelpText.topics { #expect(HelpText.text(for: topic) != nil) }
+    }
+
+    @Test func completionAsksTheBackendWithTheWholeStatement() throws {
+        let h = try Harness()
+        _ = h.run(["campaign upgrade_meeting {", "}"], interactive: true)
+        #expect(h.shell.complete(beforeCursor: "report funnel.upgrade_meeting.a") == .init(insert: "ttend ", listing: []))
+        #expect(h.shell.complete(beforeCursor: "cam") == .init(insert: "paign ", listing: []))
+        #expect(h.shell.complete(beforeCursor: ":sh") == .init(insert: "ow ", listing: []))
+        #expect(h.shell.complete(beforeCursor: ":show upg") == .init(insert: "rade_meeting ", listing: []))
+        #expect(h.shell.complete(beforeCursor: ":help met") == .init(insert: "rics ", listing: []))
+        let r = h.shell.complete(beforeCursor: "report staffing.")
+        #expect(r.insert == "wealth_manager.")
+        #expect(r.listing == ["staffing.wealth_manager.fte", "staffing.wealth_manager.hours"])
+    }
+
+    @Test func runControlCancellationStopsASlowRun() throws {
+        let backend = ScriptedBackend(stepDuration: 0.001)
+        let control = RunControl()
+        let captured = CapturedOutput()
+        control.cancel()
+        #expect(backend.execute("slow 100", at: SourceLocation(file: "<prompt>", line: 1, column: 1),
+                                control: control, out: captured.output) == .error)
+        #expect(captured.stdout == "slow run stopped after 0 of 100 steps\n")
+        let fresh = RunControl()
+        #expect(!fresh.isCancelled)
+        fresh.progress(done: 3, total: 9)
+        #expect(fresh.lastProgress == (3, 9))
+    }
+}
