@@ -55,7 +55,7 @@ let package = Package(
 
         .testTarget(name: "BranchSimModelTests", dependencies: ["BranchSimModel"]),
         .testTarget(name: "BranchSimLanguageTests", dependencies: ["BranchSimLanguage"]),
-        .testTarget(name: "BranchSimEngineTests", dependencies: ["BranchSimEngine", "BranchSimLanguage"]),
+        .testTarget(name: "BranchSimEngineTests", dependencies: ["BranchSimEngine"]),
         .testTarget(name: "BranchSimReportsTests", dependencies: ["BranchSimReports"]),
         .testTarget(name: "BranchSimShellTests", dependencies: ["BranchSimShell"]),
         .testTarget(name: "EndToEndTests", dependencies: ["BranchSimDriver"]),
