@@ -55,7 +55,7 @@ let package = Package(
 
         .testTarget(name: "BranchSimModelTests", dependencies: ["BranchSimModel"]),
         .testTarget(name: "BranchSimLanguageTests", dependencies: ["BranchSimLanguage"]),
-        .testTarget(name: "BranchSimEngineTests", dependencies: ["BranchSimEngine", "BranchSimLanguage"]),
+        .testTarget(name: "BranchSimEngineTests", dependencies: ["BranchSimEngine"]),
         .testTarget(name: "BranchSimReportsTests", dependencies: ["BranchSimReports"]),
         // Test support for the shell: a scripted backend, and a binary the terminal tests drive.
         .target(

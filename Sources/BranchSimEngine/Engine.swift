@@ -1,0 +1,280 @@
+import BranchSimModel
+import Dispatch
+import Foundation
+
+/// A flag a caller sets to stop a running simulation (Ctrl-C in the shell).
+/// Workers check it between replications.
+public final class CancellationFlag: Sendable {
+    private let state = LockedValue(false)
+
+    public init() {}
+
+    public func cancel() { state.withLock { $0 = true } }
+
+    public var isCancelled: Bool { state.withLock { $0 } }
+}
+
+/// How to run a scenario; every field defaults to what the scenario says.
+public struct RunOptions: Sendable {
+    /// Which replications to run; `nil`: `0..<runs` (or precision stopping for `runs until`).
+    public var replications: Range<Int>?
+    /// Overrides the scenario's `runs`.
+    public var runs: RunCount?
+    /// Overrides the scenario's seed.
+    public var seed: UInt64?
+    /// `nil`: the scenario's `threads`, else the number of active processors.
+    public var threads: Int?
+    /// 0 gives common random numbers across variants; `compare ... independent` passes a
+    /// different salt per variant so their draws are independent.
+    public var streamSalt: UInt64
+    public var cancellation: CancellationFlag?
+    /// Called from worker threads after each finished chunk of replications (throttled).
+    public var progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
+
+    public init(replications: Range<Int>? = nil, runs: RunCount? = nil, seed: UInt64? = nil, threads: Int? = nil,
+                streamSalt: UInt64 = 0, cancellation: CancellationFlag? = nil,
+                progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) {
+        self.replications = replications
+        self.runs = runs
+        self.seed = seed
+        self.threads = threads
+        self.streamSalt = streamSalt
+        self.cancellation = cancellation
+        self.progress = progress
+    }
+}
+
+public enum EngineError: Error, Equatable, CustomStringConvertible {
+    /// The run was stopped; `completed` replications had finished.
+    case cancelled(completed: Int)
+    /// The scenario cannot be simulated (the message says what to change).
+    case invalidScenario(String)
+
+    public var description: String {
+        switch self {
+        case .cancelled(let n): return "simulation cancelled after \(n) replication\(n == 1 ? "" : "s")"
+        case .invalidScenario(let m): return "cannot simulate this scenario: \(m)"
+        }
+    }
+}
+
+/// What a run cost, beyond its results (for benchmarks).
+public struct RunDiagnostics: Sendable, Equatable {
+    /// Random draws (64-bit values consumed) per replication, in replication order.
+    public var draws: [Int]
+    public var threads: Int
+}
+
+/// The Monte Carlo engine: runs replications of a checked scenario as MODEL.md and
+/// docs/model.md define them.
+public enum Engine {
+    /// Replications per batch for `runs until` (batch boundaries do not depend on threads).
+    public static let precisionBatch = 100
+
+    /// Runs `scenario` and returns one row per replication.
+    /// - Throws: `EngineError.cancelled` when `options.cancellation` is set during the run,
+    ///   `EngineError.invalidScenario` when the scenario cannot be simulated.
+    public static func run(_ scenario: Scenario, label: String, options: RunOptions) throws(EngineError) -> RunResult {
+        try runWithDiagnostics(scenario, label: label, options: options).result
+    }
+
+    /// `run`, also returning the draw counts.
+    public static func runWithDiagnostics(
+        _ scenario: Scenario, label: String, options: RunOptions
+    ) throws(EngineError) -> (result: RunResult, diagnostics: RunDiagnostics) {
+        let plan = try SimulationPlan(scenario)
+        let seed = options.seed ?? scenario.settings.seed
+        let threads = max(1, options.threads ?? scenario.settings.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let count = options.runs ?? scenario.settings.runs
+        var records: [ReplicationRecord] = []
+        var draws: [Int] = []
+        var stopping = "fixed"
+
+        if let range = options.replications {
+            guard range.lowerBound >= 0 else { throw .invalidScenario("replication indices start at 0") }
+            (records, draws) = try runRange(plan, range, seed: seed, threads: threads, options: options,
+                                            done: 0, total: range.count)
+        } else {
+            switch count {
+            case .fixed(let n):
+                (records, draws) = try runRange(plan, 0..<max(0, n), seed: seed, threads: threads, options: options,
+                                                done: 0, total: max(0, n))
+            case .until(let metric, let relative, let cap):
+                guard let mi = plan.metrics.firstIndex(where: { $0.key == metric.metric }) else {
+                    throw .invalidScenario("'runs until' names the metric '\(metric.metric)', which this scenario does not produce")
+                }
+                let name = "until \(metric) within \(formatPercent(relative))"
+                stopping = "\(name): cap \(cap) reached"
+                var next = 0
+                while next < cap {
+                    let end = min(cap, next + precisionBatch)
+                    let (r, d) = try runRange(plan, next..<end, seed: seed, threads: threads, options: options,
+                                              done: next, total: cap)
+                    records += r
+                    draws += d
+                    next = end
+                    let summary = MetricSummary(values: records.map { $0.values[mi] })
+                    if records.count > 1 && summary.halfWidth < relative * abs(summary.mean) {
+                        stopping = "\(name): reached after \(records.count)"
+                        break
+                    }
+                }
+            }
+        }
+        var available: [String: Double] = [:]
+        for (r, role) in scenario.roles.enumerated() { available[role.name] = plan.availableFTE[r] }
+        let result = RunResult(
+            label: label, title: scenario.title, seed: seed, steps: plan.steps,
+            stepUnit: scenario.settings.step.rawValue, metrics: plan.metrics, series: plan.series,
+            replications: records, availableFTE: available, stopping: stopping)
+        return (result, RunDiagnostics(draws: draws, threads: threads))
+    }
+
+    /// Bytes a run needs at most: per-thread population and scratch buffers plus the
+    /// per-replication rows (metrics and series) it keeps.
+    public static func estimateMemory(_ scenario: Scenario, threads: Int) -> Int {
+        let tiers = scenario.tiers.count
+        let products = scenario.products.count
+        let terms = scenario.products.filter { $0.term != nil && !$0.flat }.count
+        let cooldowns = scenario.campaigns.filter { ($0.cooldown?.ticks ?? 0) > 0 }.count
+        let policy = scenario.policy.map { max(1, $0.maxContacts) } ?? 0
+        // Referrals can add customers: allow a quarter more than the starting population.
+        let customers = scenario.totalCustomers + scenario.totalCustomers / 4 + 16
+        // key, total, startTotal, offbank, points, segments, flatHeld (8 bytes each), branch, tier,
+        // startTier, policyHead, pos and set membership (4 each), alive, reachable (1 each),
+        // and the scratch lists (3 x 4 bytes).
+        let perCustomer = 7 * 8 + 6 * 4 + 2 + 3 * 4 + 8 * (products + terms + cooldowns + policy)
+        let perThread = customers * perCustomer + 4096 * (tiers + 1)
+        let metrics = MetricCatalog.metrics(for: scenario).count
+        let series = MetricCatalog.series(for: scenario).count * scenario.steps
+        let row = 8 * (metrics + series) + 64
+        return max(1, threads) * perThread + scenario.settings.runs.maximum * row
+    }
+
+    private static func formatPercent(_ x: Double) -> String {
+        let p = x * 100
+        return p == p.rounded() ? "\(Int(p))%" : "\(p)%"
+    }
+
+    /// Runs the replications in `range`, chunked over `threads` workers; rows come back in
+    /// replication order whatever the thread count.
+    static func runRange(
+        _ plan: SimulationPlan, _ range: Range<Int>, seed: UInt64, threads: Int, options: RunOptions,
+        done: Int, total: Int
+    ) throws(EngineError) -> ([ReplicationRecord], [Int]) {
+        let n = range.count
+        guard n > 0 else { return ([], []) }
+        let slots = ResultSlots(count: n)
+        let workers = min(threads, n)
+        let chunk = max(1, min(16, n / (workers * 8)))
+        let queue = WorkQueue(count: n, chunk: chunk)
+        let salt = options.streamSalt
+        let cancel = options.cancellation
+        let progress = options.progress
+        let low = range.lowerBound
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            var worker = Replicator(plan: plan, seed: seed, salt: salt)
+            while let part = queue.next() {
+                var finished = 0
+                for i in part {
+                    if cancel?.isCancelled == true { break }
+                    let record = worker.run(replication: low + i)
+                    slots.store(i, record: record, draws: worker.draws)
+                    finished += 1
+                }
+                let d = queue.finish(finished)
+                if let progress { progress(done + d, total) }
+                if finished < part.count { break }
+            }
+        }
+        let (records, draws, completed) = slots.collect()
+        if completed < n {
+            throw .cancelled(completed: done + completed)
+        }
+        return (records, draws)
+    }
+}
+
+/// A value behind a lock (a small portable stand-in for `Synchronization.Mutex`).
+final class LockedValue<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func withLock<R>(_ body: (inout Value) -> R) -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
+    }
+}
+
+/// Hands out chunks of replication indices to workers and counts finished ones.
+final class WorkQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nextIndex = 0
+    private var finished = 0
+    private let count: Int
+    private let chunk: Int
+
+    init(count: Int, chunk: Int) {
+        self.count = count
+        self.chunk = chunk
+    }
+
+    func next() -> Range<Int>? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard nextIndex < count else { return nil }
+        let r = nextIndex..<min(count, nextIndex + chunk)
+        nextIndex = r.upperBound
+        return r
+    }
+
+    func finish(_ n: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        finished += n
+        return finished
+    }
+}
+
+/// Preallocated rows, written by replication index from worker threads (each slot by
+/// exactly one worker), read after all workers have joined.
+final class ResultSlots: @unchecked Sendable {
+    private let records: UnsafeMutablePointer<ReplicationRecord?>
+    private let draws: UnsafeMutablePointer<Int>
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        records = .allocate(capacity: count)
+        records.initialize(repeating: nil, count: count)
+        draws = .allocate(capacity: count)
+        draws.initialize(repeating: 0, count: count)
+    }
+
+    deinit {
+        records.deinitialize(count: count)
+        records.deallocate()
+        draws.deallocate()
+    }
+
+    func store(_ i: Int, record: ReplicationRecord, draws d: Int) {
+        records[i] = record
+        draws[i] = d
+    }
+
+    /// The rows in order, their draw counts, and how many leading slots are filled.
+    func collect() -> ([ReplicationRecord], [Int], Int) {
+        var out: [ReplicationRecord] = []
+        var d: [Int] = []
+        out.reserveCapacity(count)
+        for i in 0..<count {
+            guard let r = records[i] else { break }
+            out.append(r)
+            d.append(draws[i])
+        }
+        return (out, d, out.count)
+    }
+}

@@ -1,2 +1,0 @@
-/// BranchSimEngine: see Package.swift for this module's role.
-public enum BranchSimEngineModule {}

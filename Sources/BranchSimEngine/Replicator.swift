@@ -1,0 +1,646 @@
+import BranchSimModel
+import Foundation
+
+/// Purposes: the last element of a key chain, naming what a draw decides.
+enum Purpose {
+    static let balance: UInt64 = 1
+    static let reachable: UInt64 = 2
+    static let segment: UInt64 = 3
+    static let holdFlat: UInt64 = 4
+    static let maturity: UInt64 = 5
+    static let amount: UInt64 = 10
+    static let buyFlat: UInt64 = 11
+    static let referral: UInt64 = 12
+    static let select: UInt64 = 20
+    static let shuffle: UInt64 = 21
+    static let attrition: UInt64 = 30
+    static let mature: UInt64 = 31
+    static let replication: UInt64 = 40
+}
+
+/// One worker's simulation state: the population as a structure of arrays, per-(branch, tier)
+/// index sets with O(1) moves, and scratch buffers, all reused from one replication to the next.
+struct Replicator {
+    let plan: SimulationPlan
+    let rootKey: UInt64
+    let tiers: Int
+    let products: Int
+    let roles: Int
+    let termCount: Int
+    let cooldownSlots: Int
+    let policyMax: Int
+
+    // Population (structure of arrays, indexed by customer).
+    var key: [UInt64] = []
+    var branch: [Int32] = []
+    var alive: [Bool] = []
+    var tier: [Int32] = []
+    var startTier: [Int32] = []
+    var reachable: [Bool] = []
+    var segments: [UInt64] = []
+    var flatHeld: [UInt64] = []
+    var total: [Double] = []
+    var startTotal: [Double] = []
+    var offbank: [Double] = []
+    var points: [Double] = []
+    /// `balance[c * products + p]` (flat products keep 0).
+    var balance: [Double] = []
+    /// `maturity[c * termCount + slot]`: tick at which the term product's current term ends.
+    var maturity: [Int] = []
+    /// `lastContact[c * cooldownSlots + slot]`: tick of the last contact by that campaign.
+    var lastContact: [Int] = []
+    /// Ring of the last `policyMax` contact ticks per customer, and its head.
+    var policyTimes: [Int] = []
+    var policyHead: [Int32] = []
+    /// Position of a customer in its (branch, tier) set.
+    var pos: [Int32] = []
+    /// Members of each (branch, tier): `sets[branch * tiers + tier]`.
+    var sets: [[Int32]]
+    var nextLocal: [Int]
+
+    // Scratch.
+    var pool: [Int32] = []
+    var contacts: [Int32] = []
+    var passing: [Int32] = []
+    var stagePassed: [Int] = []
+    var occHours: [Double]
+
+    // Per replication.
+    var values: [Double]
+    var seriesBuf: [Double]
+    var usedHours: [Double]
+    var stepHours: [Double]
+    var stepCost = 0.0
+    var occCounter: [[Int]]
+    var now = 0
+    var repKey: UInt64 = 0
+    /// Random draws made in the current replication.
+    var draws = 0
+
+    static let never = Int.min / 4
+
+    init(plan: SimulationPlan, seed: UInt64, salt: UInt64) {
+        self.plan = plan
+        rootKey = RandomKey.mix(RandomKey.finalize(seed), salt)
+        tiers = plan.tierCount
+        products = plan.productCount
+        roles = plan.roleCount
+        termCount = plan.termProducts.count
+        cooldownSlots = plan.cooldownSlots
+        policyMax = plan.policyMax
+        sets = Array(repeating: [], count: plan.scenario.branches.count * plan.tierCount)
+        nextLocal = Array(repeating: 0, count: plan.scenario.branches.count)
+        occHours = Array(repeating: 0, count: plan.roleCount)
+        values = Array(repeating: 0, count: plan.metrics.count)
+        seriesBuf = Array(repeating: 0, count: plan.series.count * plan.steps)
+        usedHours = Array(repeating: 0, count: plan.scenario.branches.count * plan.roleCount)
+        stepHours = Array(repeating: 0, count: plan.roleCount)
+        occCounter = plan.campaigns.map { Array(repeating: 0, count: $0.hosts.count) }
+    }
+
+    // MARK: - Replication
+
+    /// Runs replication `index` and returns its record; `draws` holds the draws it made.
+    mutating func run(replication index: Int) -> ReplicationRecord {
+        reset()
+        repKey = RandomKey.mix(rootKey, UInt64(index))
+        let s = plan.scenario
+        for b in 0..<s.branches.count {
+            for t in 0..<tiers {
+                for _ in 0..<plan.tierCounts[b][t] { addCustomer(branch: b, tier: t, isNew: false) }
+            }
+        }
+        var aumStart = 0.0
+        for c in 0..<total.count { aumStart += total[c] }
+
+        let L = plan.layout
+        var hoursTotal = Array(repeating: 0.0, count: roles)
+        var fteSum = Array(repeating: 0.0, count: roles)
+        var ftePeak = Array(repeating: 0.0, count: roles)
+        var managedSum = Array(repeating: 0.0, count: roles)
+        let stepDuration = s.settings.step.duration
+        let steps = plan.steps
+        let seriesCount = plan.series.count
+        let seriesAumTier = 1, seriesCustomers = 1 + tiers, seriesHours = 1 + 2 * tiers
+        let seriesFTE = seriesHours + roles, seriesCost = seriesFTE + roles
+        precondition(seriesCost + 1 == seriesCount, "series layout differs from MetricCatalog.series")
+
+        for step in 0..<steps {
+            now = step * plan.stepTicks
+            for i in usedHours.indices { usedHours[i] = 0 }
+            for i in stepHours.indices { stepHours[i] = 0 }
+            stepCost = 0
+            for ci in 0..<plan.campaigns.count {
+                let cp = plan.campaigns[ci]
+                guard step >= cp.firstStep, now < cp.endTick else { continue }
+                let k = cp.frequency.occurrences(inStep: step - cp.firstStep, step: stepDuration)
+                guard k > 0 else { continue }
+                for h in 0..<cp.hosts.count {
+                    for _ in 0..<k { runOccurrence(ci, host: h) }
+                }
+            }
+            if termCount > 0 { matureTerms() }
+            if plan.hasAttrition { applyAttrition(step: step) }
+            if plan.hasGrowth { applyGrowth() }
+
+            // Series at the end of the step.
+            var aum = 0.0
+            var managed = Array(repeating: 0.0, count: roles)
+            for t in 0..<tiers {
+                var sum = 0.0, count = 0
+                for b in 0..<s.branches.count {
+                    let set = sets[b * tiers + t]
+                    for c in set { sum += total[Int(c)] }
+                    count += set.count
+                    if let r = s.branches[b].tiers[t].managedBy, r >= 0, r < roles, plan.roleCapacity[r] > 0 {
+                        managed[r] += Double(set.count) / plan.roleCapacity[r]
+                    }
+                }
+                aum += sum
+                seriesBuf[(seriesAumTier + t) * steps + step] = sum
+                seriesBuf[(seriesCustomers + t) * steps + step] = Double(count)
+            }
+            seriesBuf[step] = aum
+            for r in 0..<roles {
+                let fte = (plan.roleStepHours[r] > 0 ? stepHours[r] / plan.roleStepHours[r] : 0) + managed[r]
+                seriesBuf[(seriesHours + r) * steps + step] = stepHours[r]
+                seriesBuf[(seriesFTE + r) * steps + step] = fte
+                hoursTotal[r] += stepHours[r]
+                fteSum[r] += fte
+                ftePeak[r] = max(ftePeak[r], fte)
+                managedSum[r] += managed[r]
+            }
+            seriesBuf[seriesCost * steps + step] = stepCost
+        }
+
+        // Cohort view: each customer by its start tier (new customers by the tier they joined).
+        var aumEnd = 0.0
+        for c in 0..<total.count {
+            let end = alive[c] ? total[c] : 0
+            aumEnd += end
+            let d = end - startTotal[c]
+            values[L.upliftBranch[Int(branch[c])]] += d
+            let from = Int(startTier[c])
+            values[L.upliftTier[from]] += d
+            if alive[c] {
+                let to = Int(tier[c])
+                values[L.migration[from * tiers + to]] += 1
+                if to > from {
+                    values[L.upgrades] += 1
+                    values[L.upgradePair[from * tiers + to]] += 1
+                } else if to < from {
+                    values[L.downgrades] += 1
+                }
+            } else {
+                values[L.migrationLeft[from]] += 1
+            }
+        }
+        values[L.aumStart] = aumStart
+        values[L.aumEnd] = aumEnd
+        values[L.uplift] = aumEnd - aumStart
+        var cost = 0.0
+        for ci in 0..<plan.campaigns.count {
+            values[L.totalConversions] += values[L.conversions[ci]]
+            values[L.totalTurnedAway] += values[L.turnedAway[ci]]
+            values[L.totalUnserved] += values[L.unserved[ci]]
+            cost += values[L.campaignCost[ci]]
+        }
+        values[L.cost] = cost
+        values[L.upliftPerCost] = cost > 0 ? (aumEnd - aumStart) / cost : 0
+        for r in 0..<roles {
+            values[L.hours[r]] = hoursTotal[r]
+            values[L.fte[r]] = fteSum[r] / Double(steps)
+            values[L.peakFTE[r]] = ftePeak[r]
+            values[L.managedFTE[r]] = managedSum[r] / Double(steps)
+            values[L.available[r]] = plan.availableFTE[r]
+        }
+        return ReplicationRecord(index: index, values: values, series: seriesBuf)
+    }
+
+    private mutating func reset() {
+        key.removeAll(keepingCapacity: true)
+        branch.removeAll(keepingCapacity: true)
+        alive.removeAll(keepingCapacity: true)
+        tier.removeAll(keepingCapacity: true)
+        startTier.removeAll(keepingCapacity: true)
+        reachable.removeAll(keepingCapacity: true)
+        segments.removeAll(keepingCapacity: true)
+        flatHeld.removeAll(keepingCapacity: true)
+        total.removeAll(keepingCapacity: true)
+        startTotal.removeAll(keepingCapacity: true)
+        offbank.removeAll(keepingCapacity: true)
+        points.removeAll(keepingCapacity: true)
+        balance.removeAll(keepingCapacity: true)
+        maturity.removeAll(keepingCapacity: true)
+        lastContact.removeAll(keepingCapacity: true)
+        policyTimes.removeAll(keepingCapacity: true)
+        policyHead.removeAll(keepingCapacity: true)
+        pos.removeAll(keepingCapacity: true)
+        for i in sets.indices { sets[i].removeAll(keepingCapacity: true) }
+        for i in nextLocal.indices { nextLocal[i] = 0 }
+        for i in values.indices { values[i] = 0 }
+        for i in seriesBuf.indices { seriesBuf[i] = 0 }
+        for i in occCounter.indices { for j in occCounter[i].indices { occCounter[i][j] = 0 } }
+        now = 0
+        draws = 0
+    }
+
+    // MARK: - Customers
+
+    @inline(__always)
+    private mutating func keyedUnit(_ k: UInt64) -> Double {
+        draws &+= 1
+        return RandomKey.unit(RandomKey.finalize(k))
+    }
+
+    /// Adds a customer of branch `b` starting in tier `t` (its next local index), drawing its
+    /// balance, off-bank assets, reachability, segments and flat holdings from its own keys.
+    @discardableResult
+    mutating func addCustomer(branch b: Int, tier t: Int, isNew: Bool) -> Int {
+        let s = plan.scenario
+        let spec = s.branches[b].tiers[t]
+        let local = nextLocal[b]
+        nextLocal[b] += 1
+        let ck = RandomKey.mix(RandomKey.mix(repKey, plan.branchKey[b]), UInt64(local))
+        let c = key.count
+        key.append(ck)
+        branch.append(Int32(b))
+        alive.append(true)
+        let holds = plan.holds[b][t]
+
+        // Starting balance, clipped so that the tier's holdings mix lands in the tier's range.
+        var g = SplitMix64(key: RandomKey.mix(ck, Purpose.balance))
+        let lo = plan.tierLow[t] / holds.coefficient
+        let hi = plan.tierHigh[t] / holds.coefficient
+        var x: Double
+        if let d = spec.aum {
+            x = Sampler.amount(d, offbank: 0, using: &g)
+        } else if hi.isInfinite {
+            x = Sampler.pareto(min: max(lo, 1000), alpha: 1.5, using: &g)
+        } else if lo <= 0 {
+            x = hi > 1000 ? Sampler.logUniform(low: 1000, high: hi, using: &g) : hi * Sampler.unit(using: &g)
+        } else {
+            x = Sampler.logUniform(low: lo, high: hi, using: &g)
+        }
+        draws &+= g.draws
+        x = max(x, lo, 0)
+        if hi.isFinite { x = min(x, hi * (1 - 1e-12)) }
+        for _ in 0..<products { balance.append(0) }
+        for h in holds.money { balance[c * products + h.product] += x * h.share }
+        var flats: UInt64 = 0
+        for f in holds.flat where keyedUnit(RandomKey.mix(ck, Purpose.holdFlat &+ plan.productKey[f.product])) < f.probability {
+            flats |= 1 << UInt64(f.product)
+        }
+        flatHeld.append(flats)
+        total.append(x)
+        startTotal.append(isNew ? 0 : x)
+        offbank.append(spec.offbank * x)
+        reachable.append(keyedUnit(RandomKey.mix(ck, Purpose.reachable)) < spec.reachable)
+        var seg: UInt64 = 0
+        for (i, sg) in s.segments.enumerated() {
+            let p = t < sg.shareByTier.count ? sg.shareByTier[t] : 0
+            if p > 0 && keyedUnit(RandomKey.mix(RandomKey.mix(ck, Purpose.segment), plan.segmentKey[i])) < p {
+                seg |= 1 << UInt64(i)
+            }
+        }
+        segments.append(seg)
+        for slot in 0..<termCount {
+            let p = plan.termProducts[slot]
+            let term = plan.termTicks[p]
+            // Existing holdings are part-way through their term: the remaining time is uniform on (0, term].
+            let u = 1 - keyedUnit(RandomKey.mix(RandomKey.mix(ck, Purpose.maturity), plan.productKey[p]))
+            maturity.append(now + max(1, Int((u * Double(term)).rounded(.up))))
+        }
+        for _ in 0..<cooldownSlots { lastContact.append(Self.never) }
+        for _ in 0..<policyMax { policyTimes.append(Self.never) }
+        policyHead.append(0)
+        points.append(0)
+        tier.append(Int32(t))
+        pos.append(Int32(sets[b * tiers + t].count))
+        sets[b * tiers + t].append(Int32(c))
+        reevaluate(c)
+        startTier.append(tier[c])
+        return c
+    }
+
+    @inline(__always)
+    private func tierOf(points p: Double) -> Int {
+        var t = tiers - 1
+        while t > 0 && p < plan.tierLow[t] { t -= 1 }
+        return t
+    }
+
+    /// Recomputes points from balances and flat holdings and moves the customer to the tier
+    /// whose range holds them.
+    mutating func reevaluate(_ c: Int) {
+        var p = 0.0
+        let base = c * products
+        for i in 0..<products { p += balance[base + i] * plan.coefficient[i] }
+        var f = flatHeld[c]
+        while f != 0 {
+            p += plan.flatPoints[f.trailingZeroBitCount]
+            f &= f &- 1
+        }
+        points[c] = p
+        let nt = tierOf(points: p)
+        let ot = Int(tier[c])
+        if nt != ot && alive[c] {
+            let b = Int(branch[c])
+            removeFromSet(c, set: b * tiers + ot)
+            pos[c] = Int32(sets[b * tiers + nt].count)
+            sets[b * tiers + nt].append(Int32(c))
+            tier[c] = Int32(nt)
+        }
+    }
+
+    @inline(__always)
+    private mutating func removeFromSet(_ c: Int, set k: Int) {
+        let i = Int(pos[c])
+        let last = sets[k].removeLast()
+        if Int(last) != c {
+            sets[k][i] = last
+            pos[Int(last)] = Int32(i)
+        }
+    }
+
+    // MARK: - Campaign occurrences
+
+    @inline(__always)
+    private func eligible(_ c: Int, _ cp: SimulationPlan.CampaignPlan) -> Bool {
+        if cp.cooldownSlot >= 0 && now - lastContact[c * cooldownSlots + cp.cooldownSlot] < cp.cooldownTicks {
+            return false
+        }
+        guard let f = cp.filter else { return true }
+        switch f {
+        case .segment(let s):
+            return segments[c] & (1 << UInt64(s)) != 0
+        case .balance(let lo, let hi):
+            return total[c] >= lo && total[c] < hi
+        case .maturing(let p, let within):
+            let slot = plan.termSlot[p]
+            guard slot >= 0, balance[c * products + p] > 0 else { return false }
+            let m = maturity[c * termCount + slot]
+            return m >= now && m < now + within.ticks
+        }
+    }
+
+    /// Runs occurrence number `occCounter[ci][h]` of campaign `ci` at its host `h`.
+    mutating func runOccurrence(_ ci: Int, host h: Int) {
+        let cp = plan.campaigns[ci]
+        let L = plan.layout
+        let hostBranch = cp.hosts[h]
+        let occ = occCounter[ci][h]
+        occCounter[ci][h] += 1
+        let occTag = RandomKey.mix(RandomKey.mix(cp.key, cp.hostKeys[h]), UInt64(occ))
+        let occKey = RandomKey.mix(repKey, occTag)
+
+        // 1. Contacts: per target tier, a uniform sample without replacement of the eligible pool.
+        contacts.removeAll(keepingCapacity: true)
+        let pools = cp.poolBranches[h]
+        if cp.contactsAll {
+            for t in cp.targetTiers {
+                for b in pools {
+                    for c in sets[b * tiers + t] where eligible(Int(c), cp) { contacts.append(c) }
+                }
+            }
+            if cp.capacityStage >= 0 {
+                // Seats go to a random order of the whole list.
+                var g = Xoshiro256PlusPlus(key: RandomKey.mix(occKey, Purpose.shuffle))
+                Sampler.sampleWithoutReplacement(&contacts, count: contacts.count, k: contacts.count, using: &g)
+                draws &+= g.draws
+            }
+        } else if cp.unionPool {
+            pool.removeAll(keepingCapacity: true)
+            for t in cp.targetTiers {
+                for b in pools {
+                    for c in sets[b * tiers + t] where eligible(Int(c), cp) { pool.append(c) }
+                }
+            }
+            let k = min(cp.contactCount, pool.count)
+            if k > 0 {
+                var g = Xoshiro256PlusPlus(key: RandomKey.mix(occKey, Purpose.select))
+                Sampler.sampleWithoutReplacement(&pool, count: pool.count, k: k, using: &g)
+                draws &+= g.draws
+                contacts.append(contentsOf: pool[0..<k])
+            }
+        } else {
+            let perTier = cp.targetTiers.count == 1
+                ? [cp.contactCount]
+                : SimulationPlan.largestRemainder(total: cp.contactCount, weights: cp.targetWeights)
+            for (j, t) in cp.targetTiers.enumerated() where perTier[j] > 0 {
+                pool.removeAll(keepingCapacity: true)
+                for b in pools {
+                    for c in sets[b * tiers + t] where eligible(Int(c), cp) { pool.append(c) }
+                }
+                let k = min(perTier[j], pool.count)
+                guard k > 0 else { continue }
+                var g = Xoshiro256PlusPlus(key: RandomKey.mix(RandomKey.mix(occKey, Purpose.select), UInt64(j)))
+                Sampler.sampleWithoutReplacement(&pool, count: pool.count, k: k, using: &g)
+                draws &+= g.draws
+                contacts.append(contentsOf: pool[0..<k])
+            }
+        }
+        // The contact policy: a contact that would break the rolling-window cap is skipped.
+        var skipped = 0
+        if policyMax > 0 {
+            var kept = 0
+            for i in 0..<contacts.count {
+                let c = Int(contacts[i])
+                let oldest = policyTimes[c * policyMax + Int(policyHead[c])]
+                if now - oldest < plan.policyTicks {
+                    skipped += 1
+                } else {
+                    contacts[kept] = contacts[i]
+                    kept += 1
+                }
+            }
+            contacts.removeLast(contacts.count - kept)
+        }
+
+        // 2-3. The funnel, with seats at the capacity stage.
+        passing.removeAll(keepingCapacity: true)
+        passing.append(contentsOf: contacts)
+        stagePassed.removeAll(keepingCapacity: true)
+        var turnedAway = 0
+        for s in 0..<cp.stageProbability.count {
+            let p = cp.stageProbability[s]
+            let reach = cp.stageIsReach[s]
+            let sk = cp.stageKey[s]
+            var kept = 0
+            for i in 0..<passing.count {
+                let c = Int(passing[i])
+                if reach && !reachable[c] { continue }
+                let u = keyedUnit(RandomKey.mix(RandomKey.mix(key[c], occTag), sk))
+                if u < p {
+                    passing[kept] = passing[i]
+                    kept += 1
+                }
+            }
+            passing.removeLast(passing.count - kept)
+            if s == cp.capacityStage && passing.count > cp.capacityLimit {
+                turnedAway += passing.count - cp.capacityLimit
+                passing.removeLast(passing.count - cp.capacityLimit)
+            }
+            stagePassed.append(passing.count)
+        }
+
+        // Effort of this occurrence, and the staff check.
+        if cp.hasEffort {
+            for r in 0..<roles {
+                var hrs = cp.occurrenceHours[r] + Double(contacts.count) * cp.contactHours[r]
+                    + Double(passing.count) * cp.conversionHours[r]
+                for s in 0..<stagePassed.count { hrs += Double(stagePassed[s]) * cp.stageHours[s * roles + r] }
+                occHours[r] = hrs
+            }
+            if plan.scenario.enforceStaff {
+                for r in 0..<roles where occHours[r] > 0 {
+                    let i = hostBranch * roles + r
+                    if usedHours[i] + occHours[r] > plan.availableHours[i] + 1e-9 {
+                        values[L.unserved[ci]] += 1
+                        return
+                    }
+                }
+            }
+            for r in 0..<roles {
+                usedHours[hostBranch * roles + r] += occHours[r]
+                stepHours[r] += occHours[r]
+            }
+        }
+
+        // Commit: counts, cooldown and policy marks, cost, conversions, referrals.
+        values[L.occurrences[ci]] += 1
+        values[L.contacts[ci]] += Double(contacts.count)
+        for s in 0..<stagePassed.count { values[L.stages[ci][s]] += Double(stagePassed[s]) }
+        values[L.turnedAway[ci]] += Double(turnedAway)
+        values[L.conversions[ci]] += Double(passing.count)
+        values[L.policySkipped] += Double(skipped)
+        let cost = cp.costPerOccurrence + Double(contacts.count) * cp.costPerContact
+            + Double(passing.count) * cp.costPerConversion
+        values[L.campaignCost[ci]] += cost
+        stepCost += cost
+        for c32 in contacts {
+            let c = Int(c32)
+            if cp.cooldownSlot >= 0 { lastContact[c * cooldownSlots + cp.cooldownSlot] = now }
+            if policyMax > 0 {
+                let head = Int(policyHead[c])
+                policyTimes[c * policyMax + head] = now
+                policyHead[c] = Int32((head + 1) % policyMax)
+            }
+        }
+        for i in 0..<passing.count {
+            let c = Int(passing[i])
+            let base = RandomKey.mix(key[c], occTag)
+            convert(c, base: base, cp)
+            if cp.referralProbability > 0 && keyedUnit(RandomKey.mix(base, Purpose.referral)) < cp.referralProbability {
+                addCustomer(branch: hostBranch, tier: cp.referralTier, isNew: true)
+                values[L.newCustomers] += 1
+            }
+        }
+    }
+
+    /// A conversion: an amount moves from off-bank to in-bank, split over the non-flat
+    /// products bought; each flat product is taken with its probability.
+    private mutating func convert(_ c: Int, base: UInt64, _ cp: SimulationPlan.CampaignPlan) {
+        var amount = 0.0
+        if let d = cp.amount, !cp.buyMoney.isEmpty {
+            var g = SplitMix64(key: RandomKey.mix(base, Purpose.amount))
+            amount = Sampler.amount(d, offbank: offbank[c], using: &g)
+            draws &+= g.draws
+            if cp.capByOffbank { amount = min(amount, max(0, offbank[c])) }
+            amount = max(0, amount)
+        }
+        for f in cp.buyFlat where keyedUnit(RandomKey.mix(RandomKey.mix(base, Purpose.buyFlat), plan.productKey[f.product])) < f.probability {
+            flatHeld[c] |= 1 << UInt64(f.product)
+        }
+        if amount > 0 {
+            for m in cp.buyMoney {
+                balance[c * products + m.product] += amount * m.share
+                let slot = plan.termSlot[m.product]
+                if slot >= 0 { maturity[c * termCount + slot] = now + plan.termTicks[m.product] }
+            }
+            total[c] += amount
+            offbank[c] = max(0, offbank[c] - amount)
+        }
+        reevaluate(c)
+    }
+
+    // MARK: - Natural dynamics
+
+    /// Term products whose term ends in this step: retained (a new term) with the product's
+    /// `retain` probability, else the balance goes back off-bank.
+    private mutating func matureTerms() {
+        let end = now + plan.stepTicks
+        for c in 0..<total.count where alive[c] {
+            var changed = false
+            for slot in 0..<termCount {
+                let p = plan.termProducts[slot]
+                let i = c * products + p
+                let mi = c * termCount + slot
+                while balance[i] > 0 && maturity[mi] < end {
+                    let k = RandomKey.mix(RandomKey.mix(RandomKey.mix(key[c], Purpose.mature), plan.productKey[p]), UInt64(bitPattern: Int64(maturity[mi])))
+                    if keyedUnit(k) < plan.retain[p] {
+                        maturity[mi] += plan.termTicks[p]
+                    } else {
+                        let x = balance[i]
+                        balance[i] = 0
+                        total[c] = max(0, total[c] - x)
+                        offbank[c] += x
+                        changed = true
+                    }
+                }
+            }
+            if changed { reevaluate(c) }
+        }
+    }
+
+    /// Leavers per (branch, tier): a binomial count with the step's leaving probability
+    /// `1 - (1 - p)^(step months)`, chosen uniformly without replacement; they take their balances.
+    private mutating func applyAttrition(step: Int) {
+        let s = plan.scenario
+        for b in 0..<s.branches.count {
+            for t in 0..<tiers {
+                let p = s.branches[b].tiers[t].attritionPerMonth
+                let k = b * tiers + t
+                guard p > 0, !sets[k].isEmpty else { continue }
+                let pStep = 1 - Foundation.pow(1 - min(1, p), plan.stepMonths)
+                let sk = RandomKey.mix(RandomKey.mix(RandomKey.mix(RandomKey.mix(repKey, Purpose.attrition), plan.branchKey[b]), UInt64(t)), UInt64(step))
+                var g = Xoshiro256PlusPlus(key: sk)
+                let n = Sampler.binomial(n: sets[k].count, p: pStep, using: &g)
+                guard n > 0 else { draws &+= g.draws; continue }
+                pool.removeAll(keepingCapacity: true)
+                pool.append(contentsOf: sets[k])
+                Sampler.sampleWithoutReplacement(&pool, count: pool.count, k: n, using: &g)
+                draws &+= g.draws
+                for i in 0..<n {
+                    let c = Int(pool[i])
+                    removeFromSet(c, set: k)
+                    alive[c] = false
+                }
+                values[plan.layout.leftCustomers] += Double(n)
+            }
+        }
+    }
+
+    /// Balances drift: every non-flat balance times `(1 + g)^(step months)`, g of the
+    /// customer's current tier at its branch.
+    private mutating func applyGrowth() {
+        let s = plan.scenario
+        var factors = Array(repeating: 1.0, count: s.branches.count * tiers)
+        for b in 0..<s.branches.count {
+            for t in 0..<tiers {
+                factors[b * tiers + t] = Foundation.pow(1 + s.branches[b].tiers[t].growthPerMonth, plan.stepMonths)
+            }
+        }
+        for c in 0..<total.count where alive[c] {
+            let f = factors[Int(branch[c]) * tiers + Int(tier[c])]
+            guard f != 1 else { continue }
+            var sum = 0.0
+            for p in 0..<products {
+                balance[c * products + p] *= f
+                sum += balance[c * products + p]
+            }
+            total[c] = sum
+            reevaluate(c)
+        }
+    }
+}

@@ -1,0 +1,413 @@
+import BranchSimModel
+import Foundation
+
+/// A checked `Scenario` compiled for simulation: counts, keys, effort tables and metric
+/// slots resolved once, so a replication only does arithmetic on flat arrays.
+struct SimulationPlan: Sendable {
+    struct Holds: Sendable {
+        /// Non-flat products and their normalised shares of the starting balance.
+        var money: [(product: Int, share: Double)]
+        /// Flat products and the probability a customer holds each.
+        var flat: [(product: Int, probability: Double)]
+        /// Points per yuan of the mix (sum of share x coefficient).
+        var coefficient: Double
+    }
+
+    struct CampaignPlan: Sendable {
+        var key: UInt64
+        var firstStep: Int
+        var endTick: Int
+        var frequency: Rate
+        var hosts: [Int]
+        var hostKeys: [UInt64]
+        /// Branches whose customers form the pool, per host.
+        var poolBranches: [[Int]]
+        var targetTiers: [Int]
+        /// Normalised target weights (sum 1).
+        var targetWeights: [Double]
+        /// All weights equal (a plain `target A, B` list): draw from the union of the tiers' pools.
+        var unionPool: Bool
+        var contactsAll: Bool
+        var contactCount: Int
+        var filter: TargetFilter?
+        var stageProbability: [Double]
+        var stageIsReach: [Bool]
+        var stageKey: [UInt64]
+        var capacityStage: Int
+        var capacityLimit: Int
+        var amount: Distribution?
+        var capByOffbank: Bool
+        var buyMoney: [(product: Int, share: Double)]
+        var buyFlat: [(product: Int, probability: Double)]
+        var cooldownTicks: Int
+        /// Column of this campaign in the per-customer cooldown table, or -1.
+        var cooldownSlot: Int
+        var referralProbability: Double
+        var referralTier: Int
+        /// Role-hours per unit, indexed by role.
+        var occurrenceHours: [Double]
+        var contactHours: [Double]
+        var conversionHours: [Double]
+        /// `stageHours[stage * roles + role]`.
+        var stageHours: [Double]
+        var hasEffort: Bool
+        var costPerOccurrence: Double
+        var costPerContact: Double
+        var costPerConversion: Double
+    }
+
+    let scenario: Scenario
+    let tierCount: Int
+    let productCount: Int
+    let roleCount: Int
+    let steps: Int
+    let stepTicks: Int
+    let stepWeeks: Double
+    let stepMonths: Double
+    let tierLow: [Double]
+    let tierHigh: [Double]
+    let coefficient: [Double]
+    let flat: [Bool]
+    let flatPoints: [Double]
+    let productKey: [UInt64]
+    /// Slot of each product in the per-customer maturity table, or -1 (no term).
+    let termSlot: [Int]
+    let termTicks: [Int]
+    let retain: [Double]
+    let termProducts: [Int]
+    let defaultProduct: Int
+    let branchKey: [UInt64]
+    /// Starting customers per branch and tier (largest remainder).
+    let tierCounts: [[Int]]
+    /// `holds[branch][tier]`.
+    let holds: [[Holds]]
+    let segmentKey: [UInt64]
+    let campaigns: [CampaignPlan]
+    let cooldownSlots: Int
+    let policyMax: Int
+    let policyTicks: Int
+    /// Role-hours each branch has in one step, `availableHours[branch * roles + role]`.
+    let availableHours: [Double]
+    let roleStepHours: [Double]
+    let roleCapacity: [Double]
+    let availableFTE: [Double]
+    let hasGrowth: Bool
+    let hasAttrition: Bool
+    let metrics: [MetricDescriptor]
+    let series: [String]
+    let layout: MetricLayout
+
+    init(_ s: Scenario) throws(EngineError) {
+        scenario = s
+        tierCount = s.tiers.count
+        productCount = s.products.count
+        roleCount = s.roles.count
+        guard tierCount > 0 else { throw .invalidScenario("the scenario has no tiers; declare at least one 'tier'") }
+        guard tierCount <= 127 else { throw .invalidScenario("at most 127 tiers are supported") }
+        guard productCount > 0, productCount <= 64 else {
+            throw .invalidScenario("a scenario needs 1 to 64 products (it has \(productCount))")
+        }
+        guard s.segments.count <= 64 else { throw .invalidScenario("at most 64 segments are supported") }
+        guard !s.branches.isEmpty else { throw .invalidScenario("the scenario has no branches; declare at least one 'branch'") }
+        steps = s.steps
+        stepTicks = s.settings.step.duration.ticks
+        stepWeeks = Double(stepTicks) / Double(CalendarDuration.ticksPerWeek)
+        stepMonths = Double(stepTicks) / Double(CalendarDuration.month.ticks)
+        tierLow = s.tiers.map(\.low)
+        tierHigh = s.tiers.map { $0.high ?? .infinity }
+        coefficient = s.products.map { $0.flat ? 0 : $0.points }
+        flat = s.products.map(\.flat)
+        flatPoints = s.products.map { $0.flat ? $0.points : 0 }
+        productKey = s.products.map { RandomKey.hash("product:" + $0.name) }
+        var slots: [Int] = []
+        var termProducts: [Int] = []
+        for (i, p) in s.products.enumerated() {
+            if p.term != nil && !p.flat { slots.append(termProducts.count); termProducts.append(i) } else { slots.append(-1) }
+        }
+        termSlot = slots
+        self.termProducts = termProducts
+        termTicks = s.products.map { $0.term?.ticks ?? 0 }
+        retain = s.products.map(\.retain)
+        guard let firstMoney = s.products.firstIndex(where: { !$0.flat }) else {
+            throw .invalidScenario("every product is flat; declare a product with a points coefficient (e.g. 'product deposit points 1.0')")
+        }
+        defaultProduct = s.products.firstIndex { $0.name == "deposit" && !$0.flat } ?? firstMoney
+
+        branchKey = s.branches.map { RandomKey.hash("branch:" + $0.name) }
+        var counts: [[Int]] = []
+        var holds: [[Holds]] = []
+        for b in s.branches {
+            guard b.tiers.count == tierCount else {
+                throw .invalidScenario("branch '\(b.name)' has \(b.tiers.count) tiers, the scenario \(tierCount)")
+            }
+            guard b.customers >= 0 else { throw .invalidScenario("branch '\(b.name)' has a negative customer count") }
+            counts.append(Self.largestRemainder(total: b.customers, weights: b.tiers.map(\.share)))
+            var hb: [Holds] = []
+            for t in b.tiers {
+                var money: [(product: Int, share: Double)] = []
+                var flatHolds: [(product: Int, probability: Double)] = []
+                for h in t.holds {
+                    guard h.product >= 0 && h.product < productCount else {
+                        throw .invalidScenario("tier '\(t.name)' holds an unknown product")
+                    }
+                    if s.products[h.product].flat { flatHolds.append((h.product, h.share)) } else { money.append((h.product, h.share)) }
+                }
+                let total = money.reduce(0) { $0 + $1.share }
+                if money.isEmpty || total <= 0 {
+                    money = [(defaultProduct, 1)]
+                } else {
+                    money = money.map { ($0.product, $0.share / total) }
+                }
+                let k = money.reduce(0) { $0 + $1.share * s.products[$1.product].points }
+                hb.append(Holds(money: money, flat: flatHolds, coefficient: k > 0 ? k : 1))
+            }
+            holds.append(hb)
+        }
+        tierCounts = counts
+        self.holds = holds
+        segmentKey = s.segments.map { RandomKey.hash("segment:" + $0.name) }
+
+        var plans: [CampaignPlan] = []
+        var cooldownSlots = 0
+        for c in s.campaigns {
+            plans.append(try Self.compile(c, in: s, defaultProduct: defaultProduct, cooldownSlots: &cooldownSlots))
+        }
+        campaigns = plans
+        self.cooldownSlots = cooldownSlots
+        policyMax = s.policy.map { max(1, $0.maxContacts) } ?? 0
+        policyTicks = s.policy?.period.ticks ?? 0
+
+        roleStepHours = s.roles.map { $0.hoursPerWeek * (Double(s.settings.step.duration.ticks) / Double(CalendarDuration.ticksPerWeek)) }
+        roleCapacity = s.roles.map { Double($0.capacityCustomers ?? 0) }
+        var avail: [Double] = []
+        var fte = Array(repeating: 0.0, count: s.roles.count)
+        for b in s.branches {
+            for r in 0..<s.roles.count {
+                let staff = r < b.staff.count ? b.staff[r] : 0
+                avail.append(staff * roleStepHours[r])
+                fte[r] += staff
+            }
+        }
+        availableHours = avail
+        availableFTE = fte
+        hasGrowth = s.branches.contains { $0.tiers.contains { $0.growthPerMonth != 0 } }
+        hasAttrition = s.branches.contains { $0.tiers.contains { $0.attritionPerMonth > 0 } }
+        metrics = MetricCatalog.metrics(for: s)
+        series = MetricCatalog.series(for: s)
+        layout = MetricLayout(s)
+        guard layout.keys == metrics.map(\.key) else {
+            throw .invalidScenario("engine metric layout differs from MetricCatalog (an engine bug; please report it)")
+        }
+    }
+
+    private static func compile(
+        _ c: Campaign, in s: Scenario, defaultProduct: Int, cooldownSlots: inout Int
+    ) throws(EngineError) -> CampaignPlan {
+        let roles = s.roles.count
+        let stepTicks = s.settings.step.duration.ticks
+        for h in c.hosts where h < 0 || h >= s.branches.count {
+            throw .invalidScenario("campaign '\(c.name)' is hosted at an unknown branch")
+        }
+        var pools: [[Int]] = []
+        for (i, h) in c.hosts.enumerated() {
+            if c.audience == .network, i < c.hostNetworks.count, let n = c.hostNetworks[i] {
+                guard n >= 0 && n < s.networks.count else {
+                    throw .invalidScenario("campaign '\(c.name)' names an unknown network")
+                }
+                var members = s.networks[n].members
+                if !members.contains(h) { members.insert(h, at: 0) }
+                pools.append(members)
+            } else if c.audience == .network, let n = s.networks.firstIndex(where: { $0.members.contains(h) }) {
+                pools.append(s.networks[n].members)
+            } else {
+                pools.append([h])
+            }
+        }
+        for t in c.targets where t.tier < 0 || t.tier >= s.tiers.count {
+            throw .invalidScenario("campaign '\(c.name)' targets an unknown tier")
+        }
+        let wsum = c.targets.reduce(0) { $0 + max(0, $1.weight) }
+        let weights = c.targets.map { wsum > 0 ? max(0, $0.weight) / wsum : 1 / Double(c.targets.count) }
+        var capStage = -1, capLimit = Int.max
+        if let cap = c.capacity {
+            guard cap.stage >= 0 && cap.stage < c.funnel.count else {
+                throw .invalidScenario("campaign '\(c.name)': capacity names a stage outside its funnel")
+            }
+            capStage = cap.stage
+            capLimit = max(0, cap.limit)
+        }
+        var money: [(product: Int, share: Double)] = []
+        var flatBuys: [(product: Int, probability: Double)] = []
+        for b in c.buys {
+            guard b.product >= 0 && b.product < s.products.count else {
+                throw .invalidScenario("campaign '\(c.name)' buys an unknown product")
+            }
+            if s.products[b.product].flat { flatBuys.append((b.product, b.share)) } else { money.append((b.product, b.share)) }
+        }
+        if c.buys.isEmpty {
+            money = [(defaultProduct, 1)]
+        } else {
+            let total = money.reduce(0) { $0 + max(0, $1.share) }
+            money = total > 0 ? money.map { ($0.product, max(0, $0.share) / total) } : []
+        }
+        var occH = Array(repeating: 0.0, count: roles)
+        var conH = Array(repeating: 0.0, count: roles)
+        var convH = Array(repeating: 0.0, count: roles)
+        var stH = Array(repeating: 0.0, count: roles * c.funnel.count)
+        for e in c.effort {
+            guard e.role >= 0 && e.role < roles else { throw .invalidScenario("campaign '\(c.name)': effort names an unknown role") }
+            switch e.unit {
+            case .occurrence: occH[e.role] += e.hours
+            case .contact: conH[e.role] += e.hours
+            case .conversion: convH[e.role] += e.hours
+            case .stage(let i):
+                guard i >= 0 && i < c.funnel.count else {
+                    throw .invalidScenario("campaign '\(c.name)': effort names a stage outside its funnel")
+                }
+                stH[i * roles + e.role] += e.hours
+            }
+        }
+        var cost = (0.0, 0.0, 0.0)
+        for k in c.cost {
+            switch k.unit {
+            case .occurrence: cost.0 += k.amount
+            case .contact: cost.1 += k.amount
+            case .conversion: cost.2 += k.amount
+            }
+        }
+        let cooldown = c.cooldown?.ticks ?? 0
+        var slot = -1
+        if cooldown > 0 { slot = cooldownSlots; cooldownSlots += 1 }
+        if let r = c.referrals, r.tier < 0 || r.tier >= s.tiers.count {
+            throw .invalidScenario("campaign '\(c.name)': referrals name an unknown tier")
+        }
+        let contactCount: Int
+        switch c.contacts {
+        case .all: contactCount = Int.max
+        case .count(let n): contactCount = max(0, n)
+        }
+        let allEffort = occH + conH + convH + stH
+        return CampaignPlan(
+            key: RandomKey.hash("campaign:" + c.name),
+            firstStep: (c.starts.ticks + stepTicks - 1) / stepTicks,
+            endTick: c.ends?.ticks ?? Int.max,
+            frequency: c.frequency,
+            hosts: c.hosts,
+            hostKeys: c.hosts.map { RandomKey.hash("host:" + s.branches[$0].name) },
+            poolBranches: pools,
+            targetTiers: c.targets.map(\.tier),
+            targetWeights: weights,
+            unionPool: weights.allSatisfy { $0 == weights.first },
+            contactsAll: c.contacts == .all,
+            contactCount: contactCount,
+            filter: c.filter,
+            stageProbability: c.funnel.map(\.probability),
+            stageIsReach: c.funnel.map(\.isReach),
+            stageKey: c.funnel.map { RandomKey.hash("stage:" + $0.name) },
+            capacityStage: capStage,
+            capacityLimit: capLimit,
+            amount: c.amount,
+            capByOffbank: c.capByOffbank,
+            buyMoney: money,
+            buyFlat: flatBuys,
+            cooldownTicks: cooldown,
+            cooldownSlot: slot,
+            referralProbability: c.referrals?.probability ?? 0,
+            referralTier: c.referrals?.tier ?? 0,
+            occurrenceHours: occH,
+            contactHours: conH,
+            conversionHours: convH,
+            stageHours: stH,
+            hasEffort: allEffort.contains { $0 != 0 },
+            costPerOccurrence: cost.0,
+            costPerContact: cost.1,
+            costPerConversion: cost.2)
+    }
+
+    /// Splits `total` in proportion to `weights` by the largest-remainder (Hamilton) rule:
+    /// floors first, then one more to the largest fractional parts (ties: lower index).
+    /// The counts sum to `total` whenever some weight is positive.
+    static func largestRemainder(total: Int, weights: [Double]) -> [Int] {
+        let w = weights.map { max(0, $0) }
+        let sum = w.reduce(0, +)
+        guard sum > 0, total > 0 else { return Array(repeating: 0, count: weights.count) }
+        let exact = w.map { Double(total) * $0 / sum }
+        var counts = exact.map { Int($0.rounded(.down)) }
+        var left = total - counts.reduce(0, +)
+        let order = exact.indices.sorted { a, b in
+            let fa = exact[a] - Double(counts[a]), fb = exact[b] - Double(counts[b])
+            return fa != fb ? fa > fb : a < b
+        }
+        var i = 0
+        while left > 0 && !order.isEmpty {
+            let k = order[i % order.count]
+            if w[k] > 0 { counts[k] += 1; left -= 1 }
+            i += 1
+        }
+        return counts
+    }
+}
+
+/// Where each metric of `MetricCatalog.metrics(for:)` sits in a replication's value row.
+/// Built in the catalogue's order; the plan checks the keys match the catalogue.
+struct MetricLayout: Sendable {
+    var keys: [String] = []
+    var aumStart = 0, aumEnd = 0, uplift = 0
+    var upliftBranch: [Int] = [], upliftTier: [Int] = []
+    var upgrades = 0, downgrades = 0
+    /// `upgradePair[from * tiers + to]`, -1 where `to <= from`.
+    var upgradePair: [Int] = []
+    var migration: [Int] = []
+    var migrationLeft: [Int] = []
+    var occurrences: [Int] = [], contacts: [Int] = [], stages: [[Int]] = []
+    var conversions: [Int] = [], turnedAway: [Int] = [], unserved: [Int] = []
+    var totalConversions = 0, totalTurnedAway = 0, totalUnserved = 0, policySkipped = 0
+    var newCustomers = 0, leftCustomers = 0, cost = 0, campaignCost: [Int] = [], upliftPerCost = 0
+    var hours: [Int] = [], fte: [Int] = [], peakFTE: [Int] = [], managedFTE: [Int] = [], available: [Int] = []
+
+    init(_ s: Scenario) {
+        func add(_ k: String) -> Int { keys.append(k); return keys.count - 1 }
+        let t = s.tiers.count
+        aumStart = add("aum.start")
+        aumEnd = add("aum.end")
+        uplift = add("uplift")
+        upliftBranch = s.branches.map { add("uplift.\($0.name)") }
+        upliftTier = s.tiers.map { add("uplift.\($0.name)") }
+        upgrades = add("upgrades")
+        downgrades = add("downgrades")
+        upgradePair = Array(repeating: -1, count: t * t)
+        for i in 0..<t {
+            for j in (i + 1)..<t { upgradePair[i * t + j] = add("upgrades.\(s.tiers[i].name)_to_\(s.tiers[j].name)") }
+        }
+        migration = Array(repeating: -1, count: t * t)
+        migrationLeft = Array(repeating: -1, count: t)
+        for i in 0..<t {
+            for j in 0..<t { migration[i * t + j] = add("migration.\(s.tiers[i].name).\(s.tiers[j].name)") }
+            migrationLeft[i] = add("migration.\(s.tiers[i].name).left")
+        }
+        for c in s.campaigns {
+            occurrences.append(add("occurrences.\(c.name)"))
+            contacts.append(add("funnel.\(c.name).contacts"))
+            stages.append(c.funnel.map { add("funnel.\(c.name).\($0.name)") })
+            conversions.append(add("conversions.\(c.name)"))
+            turnedAway.append(add("turned_away.\(c.name)"))
+            unserved.append(add("unserved.\(c.name)"))
+        }
+        totalConversions = add("conversions")
+        totalTurnedAway = add("turned_away")
+        totalUnserved = add("unserved")
+        policySkipped = add("policy_skipped")
+        newCustomers = add("new_customers")
+        leftCustomers = add("left_customers")
+        cost = add("cost")
+        campaignCost = s.campaigns.map { add("cost.\($0.name)") }
+        upliftPerCost = add("uplift_per_cost")
+        for r in s.roles {
+            hours.append(add("staffing.\(r.name).hours"))
+            fte.append(add("staffing.\(r.name).fte"))
+            peakFTE.append(add("staffing.\(r.name).peak_fte"))
+            managedFTE.append(add("staffing.\(r.name).managed_fte"))
+            available.append(add("staffing.\(r.name).available"))
+        }
+    }
+}

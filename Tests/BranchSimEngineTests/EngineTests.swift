@@ -1,0 +1,408 @@
+import BranchSimModel
+import Foundation
+import Testing
+@testable import BranchSimEngine
+
+func run(_ s: Scenario, runs: Int? = nil, threads: Int = 2, seed: UInt64? = nil,
+         replications: Range<Int>? = nil, salt: UInt64 = 0) throws -> RunResult {
+    try Engine.run(s, label: "base", options: RunOptions(
+        replications: replications, runs: runs.map { .fixed($0) }, seed: seed, threads: threads, streamSalt: salt))
+}
+
+extension RunResult {
+    func mean(_ key: String) -> Double {
+        guard let s = summary(of: key) else { Issue.record("no metric \(key)"); return .nan }
+        return s.mean
+    }
+
+    func all(_ key: String) -> [Double] {
+        guard let v = values(of: key) else { Issue.record("no metric \(key)"); return [] }
+        return v
+    }
+}
+
+@Suite struct PlanTests {
+    @Test func largestRemainderOfThePlaybookMix() {
+        #expect(SimulationPlan.largestRemainder(total: 20_000, weights: [0.91, 0.06, 0.025, 0.005]) == [18_200, 1_200, 500, 100])
+        // 1001 x (0.91, 0.06, 0.025, 0.005) = 910.91, 60.06, 25.025, 5.005: the one left goes to the largest remainder.
+        #expect(SimulationPlan.largestRemainder(total: 1001, weights: [0.91, 0.06, 0.025, 0.005]) == [911, 60, 25, 5])
+        #expect(SimulationPlan.largestRemainder(total: 10, weights: [1, 1, 1]) == [4, 3, 3])
+        #expect(SimulationPlan.largestRemainder(total: 7, weights: [2.0 / 3, 1.0 / 3]) == [5, 2])
+        #expect(SimulationPlan.largestRemainder(total: 0, weights: [1]) == [0])
+    }
+
+    @Test func metricsAndSeriesFollowTheCatalogue() throws {
+        for s in [Fixtures.potentialUpgrade(), Fixtures.channels631(), Fixtures.hubAndSatellites(),
+                  Fixtures.hubAndSatellites(standalone: true)] {
+            let r = try run(s, runs: 1, threads: 1)
+            #expect(r.metrics == MetricCatalog.metrics(for: s))
+            #expect(r.series == MetricCatalog.series(for: s))
+            #expect(r.replications[0].values.count == r.metrics.count)
+            #expect(r.replications[0].series.count == r.series.count * s.steps)
+            #expect(r.replications[0].values.allSatisfy { $0.isFinite })
+        }
+    }
+
+    @Test func startingPopulationUsesLargestRemainderAndTierRanges() throws {
+        let s = Fixtures.potentialUpgrade()
+        var noCampaigns = s
+        noCampaigns.campaigns = []
+        let r = try run(noCampaigns, runs: 2, threads: 1)
+        for (t, n) in [("longtail", 18_200.0), ("potential", 1_200), ("midhigh", 500), ("private", 100)] {
+            #expect(r.series("customers.\(t)", replication: 0)?.first == n)
+            #expect(r.mean("migration.\(t).\(t)") == n)
+        }
+        #expect(r.mean("upgrades") == 0)
+        #expect(r.mean("uplift") == 0)
+        // Managed FTE: (500 + 100) customers / 600 per manager = 1.
+        #expect(abs(r.mean("staffing.customer_manager.managed_fte") - 1) < 1e-12)
+        #expect(r.mean("staffing.customer_manager.available") == 1)
+        // Default distributions: potential log-uniform over [50k, 200k): mean (200k-50k)/ln 4.
+        let aumPotential = r.series("aum.potential", replication: 0)!.first! / 1200
+        #expect(abs(aumPotential / (150_000 / log(4.0)) - 1) < 0.05)
+    }
+
+    @Test func invalidScenariosAreRejected() {
+        var s = Fixtures.small()
+        s.tiers = []
+        #expect(throws: EngineError.self) { try run(s) }
+        var t = Fixtures.small(campaigns: [Fixtures.campaign()])
+        t.campaigns[0].hosts = [3]
+        #expect(throws: EngineError.self) { try run(t) }
+    }
+}
+
+@Suite struct HandWorkedTests {
+    /// A deterministic funnel (every stage 100%): conversions are exactly occurrences x contacts.
+    @Test func carriedFrequencyGivesTwelveMonthlyOccurrencesOnWeeklySteps() throws {
+        let c = Fixtures.campaign(frequency: Rate(count: 1, per: .month), contacts: .count(3),
+                                  effort: [Effort(unit: .occurrence, role: 0, minutes: 120)])
+        let r = try run(Fixtures.small(campaigns: [c], runs: 3))
+        #expect(r.all("occurrences.c") == [12, 12, 12])
+        #expect(r.all("conversions.c") == [36, 36, 36])
+        #expect(r.all("staffing.rm.hours") == [24, 24, 24])
+    }
+
+    @Test func exactStaffingHoursFromOccurrenceEffort() throws {
+        // 2 per week x 1 h (two people x 30 min) over 52 weeks = 104 h; FTE per step = 2 h / 40 h.
+        let c = Fixtures.campaign(frequency: Rate(count: 2, per: .week), contacts: .count(0),
+                                  effort: [Effort(unit: .occurrence, role: 0, people: 2, minutes: 30)],
+                                  cost: [Cost(amount: 100, unit: .occurrence)])
+        let r = try run(Fixtures.small(campaigns: [c], runs: 2))
+        #expect(r.all("staffing.rm.hours") == [104, 104])
+        #expect(r.all("staffing.rm.fte").allSatisfy { abs($0 - 0.05) < 1e-12 })
+        #expect(r.all("staffing.rm.peak_fte").allSatisfy { abs($0 - 0.05) < 1e-12 })
+        #expect(r.all("cost") == [10_400, 10_400])
+        #expect(r.all("uplift_per_cost") == [0, 0])
+        #expect(r.series("hours.rm", replication: 0)!.allSatisfy { $0 == 2 })
+        #expect(r.series("cost", replication: 1)!.allSatisfy { $0 == 200 })
+    }
+
+    @Test func capacityTurnsAwayTheRest() throws {
+        let c = Fixtures.campaign(contacts: .count(20), funnel: [("invite", 1), ("attend", 1), ("convert", 1)],
+                                  capacity: StageCapacity(limit: 5, stage: 1))
+        let r = try run(Fixtures.small(campaigns: [c], runs: 2))
+        #expect(r.all("occurrences.c") == [52, 52])
+        #expect(r.all("funnel.c.contacts") == [1040, 1040])
+        #expect(r.all("funnel.c.invite") == [1040, 1040])
+        #expect(r.all("funnel.c.attend") == [260, 260])
+        #expect(r.all("turned_away.c") == [780, 780])
+        #expect(r.all("turned_away") == [780, 780])
+        #expect(r.all("conversions") == [260, 260])
+    }
+
+    @Test func reachStagePassesOnlyReachableCustomers() throws {
+        // reachable 60%, reach 100%: about 60% of contacts pass; a stage of another name ignores reachability.
+        let c = Fixtures.campaign(contacts: .count(100), funnel: [("reach", 1), ("convert", 0)])
+        let d = Fixtures.campaign("d", contacts: .count(100), funnel: [("call", 1)])
+        let r = try run(Fixtures.small(customers: 4000, reachable: [0.6, 0.6], campaigns: [c, d], runs: 4))
+        let share = r.mean("funnel.c.reach") / r.mean("funnel.c.contacts")
+        // 5200 contacts per replication over 2000 customers; the share reachable in the
+        // population is binomial around 60% (sd ~1.1%).
+        #expect(abs(share - 0.6) < 0.04)
+        #expect(r.mean("funnel.d.call") == 5200)
+    }
+
+    @Test func fundCoefficientPushesA45kCustomerIntoTheNextTier() throws {
+        // Everyone in `low` holds exactly 45k in deposits; they buy 4,500 of a fund at 1.2 points:
+        // 45,000 + 5,400 = 50,400 points, over the 50k line. With a deposit (1.0) they stay below.
+        let fund = Fixtures.campaign(contacts: .all, amount: .fixed(4_500), buys: [ProductShare(product: 1, share: 1)],
+                                     ends: .weeks(1))
+        let deposit = Fixtures.campaign(contacts: .all, amount: .fixed(4_500), buys: [ProductShare(product: 0, share: 1)],
+                                        ends: .weeks(1))
+        let s1 = Fixtures.small(customers: 100, shares: [1, 0], aum: [.fixed(45_000), nil], campaigns: [fund], runs: 1)
+        let s2 = Fixtures.small(customers: 100, shares: [1, 0], aum: [.fixed(45_000), nil], campaigns: [deposit], runs: 1)
+        let r1 = try run(s1), r2 = try run(s2)
+        #expect(r1.all("conversions") == [100])
+        #expect(r1.all("upgrades.low_to_high") == [100])
+        #expect(r1.all("uplift") == [450_000])
+        #expect(r2.all("upgrades") == [0])
+        #expect(r2.all("uplift") == [450_000])
+        #expect(r2.all("migration.low.low") == [100])
+    }
+
+    @Test func flatCardTipsA46kCustomerOver50k() throws {
+        // A card counts 5000 points once and takes no money: 46k + 5k = 51k points.
+        let card = Fixtures.campaign(contacts: .all, amount: .fixed(10_000), buys: [ProductShare(product: 2, share: 1)],
+                                     ends: .weeks(1))
+        let s = Fixtures.small(customers: 50, shares: [1, 0], aum: [.fixed(46_000), nil], campaigns: [card], runs: 1)
+        let r = try run(s)
+        #expect(r.all("upgrades") == [50])
+        #expect(r.all("uplift") == [0])
+        #expect(r.all("aum.start") == [2_300_000])
+    }
+
+    @Test func expectedConversionsUpliftAndUpgradesWithinTheirBands() throws {
+        // 1000 customers in `low` at exactly 40k; 30 contacts a week, no cooldown; the funnel
+        // passes 0.5 x 0.4 = 20%; each conversion brings a fixed 20k into deposits (-> 60k, `high`).
+        // Expected conversions per replication 52 x 30 x 0.2 = 312.
+        let c = Fixtures.campaign(contacts: .count(30), funnel: [("accept", 0.5), ("convert", 0.4)],
+                                  amount: .fixed(20_000))
+        let s = Fixtures.small(shares: [1, 0], aum: [.fixed(40_000), nil], campaigns: [c], runs: 40)
+        let r = try run(s)
+        let conv = try #require(r.summary(of: "conversions"))
+        // Binomial(1560, 0.2): sd 15.8 per replication.
+        #expect(abs(conv.mean - 312) < 4 * 15.8 / 40.0.squareRoot())
+        #expect(abs(conv.sd - 15.8) < 6)
+        #expect(abs(r.mean("funnel.c.accept") - 780) < 4 * 19.7 / 40.0.squareRoot())
+        // Uplift is exactly 20k per conversion; upgrades are the distinct converters.
+        for rep in r.replications {
+            let v = { (k: String) in rep.values[r.metricIndex(k)!] }
+            #expect(v("uplift") == 20_000 * v("conversions"))
+            #expect(v("upgrades") == v("migration.low.high"))
+        }
+        // Every converter moves to `high` and leaves the target pool: upgrades = conversions.
+        #expect(r.all("upgrades") == r.all("conversions"))
+    }
+
+    @Test func weightedTargetsSplitContactsByLargestRemainder() throws {
+        // 2/3 low, 1/3 high of 10 contacts: 7 and 3 (largest remainder), per occurrence.
+        var c = Fixtures.campaign(target: [0, 1], contacts: .count(10), funnel: [("convert", 1)])
+        c.targets = [TargetWeight(tier: 0, weight: 2.0 / 3), TargetWeight(tier: 1, weight: 1.0 / 3)]
+        let r = try run(Fixtures.small(customers: 200, shares: [0.5, 0.5], aum: [.fixed(10_000), .fixed(100_000)],
+                                       campaigns: [c], horizon: .weeks(1), runs: 2))
+        #expect(r.all("funnel.c.contacts") == [10, 10])
+        // conversions add nothing (no amount) so tiers do not change; cost-free.
+        #expect(r.all("migration.low.low") == [100, 100])
+        // A short pool is not filled from the other tier: 1 customer in high.
+        let r2 = try run(Fixtures.small(customers: 100, shares: [0.99, 0.01], campaigns: [c], horizon: .weeks(1), runs: 1))
+        #expect(r2.all("funnel.c.contacts") == [8])
+    }
+
+    @Test func cooldownExcludesRecentContacts() throws {
+        // 10 customers, contacts 10 weekly, cooldown 4 weeks: contacted in weeks 0, 4, 8, ... -> 13 occurrences with contacts.
+        let c = Fixtures.campaign(contacts: .count(10), cooldown: .weeks(4))
+        let r = try run(Fixtures.small(customers: 20, campaigns: [c], runs: 1))
+        #expect(r.all("occurrences.c") == [52])
+        #expect(r.all("funnel.c.contacts") == [130])
+    }
+
+    @Test func contactPolicySkipsAndCounts() throws {
+        // Two weekly campaigns work the same 10 customers; at most 1 contact per 4 weeks.
+        let a = Fixtures.campaign("a", contacts: .all, ends: .weeks(8))
+        let b = Fixtures.campaign("b", contacts: .all, ends: .weeks(8))
+        var s = Fixtures.small(customers: 20, campaigns: [a, b], runs: 1)
+        s.policy = ContactPolicy(maxContacts: 1, period: .weeks(4))
+        let r = try run(s)
+        // Weeks 0 and 4: `a` contacts 10, `b` skips 10; other weeks both skip 10.
+        #expect(r.all("funnel.a.contacts") == [20])
+        #expect(r.all("funnel.b.contacts") == [0])
+        #expect(r.all("policy_skipped") == [140])
+    }
+
+    @Test func enforcedStaffLeavesOccurrencesUnserved() throws {
+        // 1 FTE = 40 h a week; each occurrence takes 15 h; 3 a week: the third is not run.
+        let c = Fixtures.campaign(frequency: Rate(count: 3, per: .week), contacts: .count(1),
+                                  effort: [Effort(unit: .occurrence, role: 0, minutes: 15 * 60)])
+        var s = Fixtures.small(campaigns: [c], runs: 1)
+        s.enforceStaff = true
+        let r = try run(s)
+        #expect(r.all("occurrences.c") == [104])
+        #expect(r.all("unserved.c") == [52])
+        #expect(r.all("unserved") == [52])
+        #expect(r.all("staffing.rm.peak_fte") == [0.75])
+        s.enforceStaff = false
+        #expect(try run(s).all("unserved") == [0])
+    }
+
+    @Test func referralsBringNewCustomers() throws {
+        let c = Fixtures.campaign(contacts: .count(50), referrals: Referrals(probability: 0.5, tier: 1))
+        let r = try run(Fixtures.small(customers: 2000, aum: [nil, .fixed(80_000)], campaigns: [c], runs: 8))
+        // 2600 conversions x 0.5: 1300, sd ~25.5 per replication.
+        #expect(abs(r.mean("new_customers") - 1300) < 4 * 25.5 / 8.0.squareRoot())
+        // New customers join `high` with 80k each: uplift.high = 80k x new customers.
+        for rep in r.replications {
+            let n = rep.values[r.metricIndex("new_customers")!]
+            #expect(rep.values[r.metricIndex("uplift.high")!] == 80_000 * n)
+            #expect(rep.values[r.metricIndex("migration.high.high")!] == 1000 + n)
+        }
+    }
+
+    @Test func attritionAndGrowth() throws {
+        var s = Fixtures.small(customers: 2000, shares: [1, 0], aum: [.fixed(10_000), nil], step: .month, runs: 6)
+        s.branches[0].tiers[0].attritionPerMonth = 0.02
+        let r = try run(s)
+        // 2000 x (1 - 0.98^12) = 431.5 leavers, sd ~18.
+        #expect(abs(r.mean("left_customers") - 2000 * (1 - pow(0.98, 12.0))) < 4 * 18 / 6.0.squareRoot())
+        for rep in r.replications {
+            let left = rep.values[r.metricIndex("left_customers")!]
+            #expect(rep.values[r.metricIndex("uplift")!] == -10_000 * left)
+            #expect(rep.values[r.metricIndex("migration.low.left")!] == left)
+        }
+        var g = Fixtures.small(customers: 100, shares: [1, 0], aum: [.fixed(10_000), nil], step: .month, runs: 1)
+        g.branches[0].tiers[0].growthPerMonth = 0.01
+        let rg = try run(g)
+        #expect(abs(rg.all("aum.end")[0] / (1_000_000 * pow(1.01, 12.0)) - 1) < 1e-12)
+    }
+
+    @Test func termProductsMatureAndRetain() throws {
+        // Everyone holds a 3-month term product; with retain 0 every balance has left after 3 months.
+        var s = Fixtures.small(customers: 100, shares: [1, 0], aum: [.fixed(10_000), nil], runs: 1)
+        s.products[1].term = .months(3)
+        s.products[1].retain = 0
+        s.tiers[0].holds = [ProductShare(product: 1, share: 1)]
+        s.branches[0].tiers = s.tiers
+        let r = try run(s)
+        #expect(r.all("aum.end") == [0])
+        s.products[1].retain = 1
+        s.branches[0].tiers = s.tiers
+        #expect(try run(s).all("uplift") == [0])
+    }
+}
+
+@Suite struct ReproducibilityTests {
+    static func smallUpgrade() -> Scenario {
+        var s = Fixtures.potentialUpgrade(runs: 6)
+        s.branches[0].customers = 4000
+        s.settings.horizon = .months(3)
+        return s
+    }
+
+    @Test func identicalWhateverTheThreadCount() throws {
+        let s = Self.smallUpgrade()
+        let one = try run(s, threads: 1), two = try run(s, threads: 2), eight = try run(s, threads: 8)
+        #expect(one == two)
+        #expect(one == eight)
+        #expect(one.mean("conversions") > 0)
+        let enc = JSONEncoder()
+        enc.outputFormatting = .sortedKeys
+        #expect(try enc.encode(one) == enc.encode(eight))
+    }
+
+    @Test func slicesMergeToTheWholeRun() throws {
+        let s = Self.smallUpgrade()
+        let whole = try run(s, threads: 2)
+        let a = try run(s, threads: 1, replications: 0..<2)
+        let b = try run(s, threads: 2, replications: 2..<6)
+        var merged = try RunResult.merged([b, a])
+        #expect(merged.replications == whole.replications)
+        merged.stopping = whole.stopping
+        #expect(merged == whole)
+    }
+
+    @Test func seedAndSaltChangeTheDraws() throws {
+        let s = Self.smallUpgrade()
+        let base = try run(s, runs: 2)
+        #expect(try run(s, runs: 2, seed: 99).replications != base.replications)
+        #expect(try run(s, runs: 2, salt: 1).replications != base.replications)
+        #expect(try run(s, runs: 2).replications == base.replications)
+    }
+
+    @Test func commonRandomNumbersSurviveADroppedCampaign() throws {
+        // A campaign on `low` is unaffected by adding one on `high`: same draws for the same decisions.
+        let a = Fixtures.campaign("a", contacts: .count(20), funnel: [("accept", 0.3), ("convert", 0.5)], amount: .fixed(1000))
+        let b = Fixtures.campaign("b", target: [1], contacts: .count(20), funnel: [("convert", 0.5)], amount: .fixed(1000))
+        let r1 = try run(Fixtures.small(campaigns: [a], runs: 5))
+        let r2 = try run(Fixtures.small(campaigns: [a, b], runs: 5))
+        #expect(r1.all("conversions.a") == r2.all("conversions.a"))
+        #expect(r1.all("aum.start") == r2.all("aum.start"))
+        #expect(r2.all("conversions.b").reduce(0, +) > 0)
+    }
+}
+
+@Suite struct RunControlTests {
+    @Test func cancellationThrowsPromptly() {
+        let flag = CancellationFlag()
+        flag.cancel()
+        #expect(flag.isCancelled)
+        let options = RunOptions(runs: .fixed(1000), threads: 2, cancellation: flag)
+        #expect(throws: EngineError.cancelled(completed: 0)) {
+            try Engine.run(Fixtures.small(), label: "base", options: options)
+        }
+    }
+
+    @Test func cancellationDuringARun() {
+        let flag = CancellationFlag()
+        let options = RunOptions(runs: .fixed(10_000), threads: 2, cancellation: flag, progress: { done, _ in
+            if done >= 4 { flag.cancel() }
+        })
+        do {
+            _ = try Engine.run(Fixtures.small(customers: 200), label: "base", options: options)
+            Issue.record("expected cancellation")
+        } catch {
+            guard case .cancelled(let n) = error else { Issue.record("\(error)"); return }
+            #expect(n >= 1 && n < 10_000)
+        }
+    }
+
+    @Test func precisionStoppingRunsWholeBatches() throws {
+        let c = Fixtures.campaign(contacts: .count(5), funnel: [("convert", 0.5)], amount: .fixed(1000))
+        var s = Fixtures.small(customers: 200, campaigns: [c], horizon: .weeks(8))
+        s.settings.runs = .until(metric: MetricPath(metric: "uplift"), relativeHalfWidth: 0.02, cap: 1000)
+        let (r, d) = try Engine.runWithDiagnostics(s, label: "base", options: RunOptions(threads: 2))
+        #expect(r.count % Engine.precisionBatch == 0)
+        #expect(r.count < 1000)
+        #expect(r.stopping == "until uplift within 2%: reached after \(r.count)")
+        let sum = try #require(r.summary(of: "uplift"))
+        #expect(sum.halfWidth < 0.02 * sum.mean)
+        #expect(d.draws.count == r.count && d.draws.allSatisfy { $0 > 0 })
+        // The same replications as a fixed run of that many.
+        #expect(try run(s, runs: r.count).replications == r.replications)
+    }
+
+    @Test func memoryEstimateScalesWithThreads() {
+        let s = Fixtures.potentialUpgrade()
+        let one = Engine.estimateMemory(s, threads: 1), four = Engine.estimateMemory(s, threads: 4)
+        #expect(one > 20_000 * 80)
+        #expect(four > one)
+    }
+}
+
+@Suite struct AcceptanceScenarioTests {
+    @Test func potentialUpgradeRaisesAUMWithinStaff() throws {
+        let r = try run(Fixtures.potentialUpgrade(), runs: 8)
+        #expect(r.mean("uplift") > 0)
+        #expect(r.mean("upgrades.potential_to_midhigh") > 0)
+        #expect(try #require(r.summary(of: "staffing.wealth_manager.fte")).p95 <= 2)
+        #expect(r.all("occurrences.upgrade_meeting").allSatisfy { $0 == 104 })
+        #expect(r.mean("cost") == 104 * 1500)
+        #expect(r.stopping == "fixed")
+        #expect(r.availableFTE == ["wealth_manager": 2, "lobby_manager": 1, "customer_manager": 1])
+    }
+
+    @Test func channels631RunsWithSaneCounts() throws {
+        let r = try run(Fixtures.channels631(), runs: 3)
+        for name in ["smart_outbound", "phone_quota", "lobby_referral", "payroll_visit"] {
+            #expect(r.mean("occurrences.\(name)") > 0, "\(name)")
+            #expect(r.mean("conversions.\(name)") > 0, "\(name)")
+            #expect(r.mean("funnel.\(name).contacts") >= r.mean("funnel.\(name).reach"))
+        }
+        #expect(r.mean("policy_skipped") >= 0)
+        #expect(r.mean("new_customers") > 0)
+        #expect(r.mean("uplift") > 0)
+        #expect(try #require(r.summary(of: "staffing.wealth_manager.peak_fte")).max <= 2 + 1e-9)
+    }
+
+    @Test func hubAndSatellitesBeatsStandalone() throws {
+        let base = try run(Fixtures.hubAndSatellites(), runs: 3)
+        let alone = try run(Fixtures.hubAndSatellites(standalone: true), runs: 3)
+        #expect(base.mean("occurrences.themed_event") == 4 * 24)
+        #expect(base.mean("occurrences.hub_salon") == 12)
+        #expect(alone.mean("occurrences.themed_event") == 5 * 24)
+        #expect(base.mean("turned_away") >= 0)
+        #expect(base.mean("uplift") > 0 && alone.mean("uplift") > 0)
+        #expect(base.mean("new_customers") > 0 && alone.mean("new_customers") == 0)
+        let cmp = ComparisonResult(runs: [alone, base], metrics: ["uplift"], independent: false)
+        #expect(try #require(cmp.difference(of: "uplift")).mean > 0)
+    }
+}

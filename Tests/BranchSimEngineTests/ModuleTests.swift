@@ -1,6 +1,0 @@
-import Testing
-@testable import BranchSimEngine
-
-@Test func BranchSimEngineTestsModuleLinks() {
-    _ = BranchSimEngineModule.self
-}
