@@ -43,7 +43,7 @@ let package = Package(
         // The interactive shell on libedit.
         .target(
             name: "BranchSimShell",
-            dependencies: ["BranchSimDriver", "CLibEdit"],
+            dependencies: ["BranchSimDriver", "BranchSimLanguage", "BranchSimEngine", "BranchSimReports", "BranchSimModel", "CLibEdit"],
             swiftSettings: strict),
         .executableTarget(
             name: "branchsim",

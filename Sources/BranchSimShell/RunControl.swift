@@ -1,3 +1,4 @@
+import BranchSimEngine
 import Foundation
 
 /// A running statement's link back to the shell: cancellation (Ctrl-C) and progress.
@@ -5,7 +6,8 @@ import Foundation
 /// Thread-safe: the engine may read `isCancelled` and report progress from any thread.
 public final class RunControl: @unchecked Sendable {
     private let lock = NSLock()
-    private var cancelled = false
+    /// The engine's flag: cancelling the control cancels the simulation it was handed to.
+    public let cancellation = CancellationFlag()
     private var done = 0
     private var total = 0
     /// When the run started (monotonic), for the progress bar's delay and ETA.
@@ -16,18 +18,10 @@ public final class RunControl: @unchecked Sendable {
     }
 
     /// True once the person pressed Ctrl-C. Check it between replications and return soon.
-    public var isCancelled: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return cancelled
-    }
+    public var isCancelled: Bool { cancellation.isCancelled }
 
     /// Asks the run to stop. Safe to call from a signal source or any thread, more than once.
-    public func cancel() {
-        lock.lock()
-        cancelled = true
-        lock.unlock()
-    }
+    public func cancel() { cancellation.cancel() }
 
     /// Reports that `done` of `total` replications (or other units of work) are finished.
     /// Cheap: it only records the numbers; the shell draws the bar on its own timer.

@@ -7,11 +7,10 @@ struct BranchSimCommand: ParsableCommand {
         commandName: "branchsim",
         abstract: "Test retail-bank marketing plans before spending money and staff on them.",
         version: "0.1.0",
-        subcommands: [ReplCommand.self, CheckCommand.self, FmtCommand.self],
+        subcommands: [ReplCommand.self, RunCommand.self, CheckCommand.self, FmtCommand.self],
         defaultSubcommand: ReplCommand.self)
 
-    /// Makes the language side of the interactive shell (parser, checker, engine behind
-    /// `ShellBackend`). Set when BranchSimDriver's backend is wired in; `repl` explains
-    /// the gap while it is nil.
-    static let makeShellBackend: (@Sendable () -> any ShellBackend)? = nil
+    /// Makes the language side of the interactive shell: the parser, checker and engine
+    /// behind `ShellBackend`.
+    static let makeShellBackend: (@Sendable () -> any ShellBackend)? = { ScenarioBackend() }
 }

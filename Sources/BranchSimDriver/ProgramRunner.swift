@@ -1,0 +1,261 @@
+import BranchSimEngine
+import BranchSimModel
+import BranchSimReports
+import Foundation
+
+/// How results are printed.
+public enum OutputFormat: String, Sendable, CaseIterable {
+    case table, json, csv
+}
+
+/// Settings of one `branchsim run` (or of the shell) that override the scenario's own.
+public struct RunConfiguration: Sendable {
+    public var runs: Int?
+    public var seed: UInt64?
+    public var threads: Int?
+    /// Run only these replications (`--replications 0..<500`), to be merged later.
+    public var replications: Range<Int>?
+    public var format: OutputFormat
+    public var report: ReportOptions
+    /// Print only expectation lines (for `branchsim test`).
+    public var quiet: Bool
+    /// Where relative `export` paths go.
+    public var workingDirectory: String
+
+    public init(runs: Int? = nil, seed: UInt64? = nil, threads: Int? = nil, replications: Range<Int>? = nil,
+                format: OutputFormat = .table, report: ReportOptions = ReportOptions(), quiet: Bool = false,
+                workingDirectory: String = FileManager.default.currentDirectoryPath) {
+        self.runs = runs
+        self.seed = seed
+        self.threads = threads
+        self.replications = replications
+        self.format = format
+        self.report = report
+        self.quiet = quiet
+        self.workingDirectory = workingDirectory
+    }
+}
+
+/// Where text goes: results to `out`, diagnostics and progress to `err`.
+public struct OutputSink: Sendable {
+    public var out: @Sendable (String) -> Void
+    public var err: @Sendable (String) -> Void
+
+    public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void) {
+        self.out = out
+        self.err = err
+    }
+
+    public static let standard = OutputSink(
+        out: { s in FileHandle.standardOutput.write(Data(s.utf8)) },
+        err: { s in FileHandle.standardError.write(Data(s.utf8)) })
+}
+
+/// A problem met while executing (not a scenario diagnostic, which the checker gives).
+public struct RunnerError: Error, Sendable, CustomStringConvertible {
+    public var location: SourceLocation?
+    public var message: String
+    public var cancelled: Bool
+
+    public init(_ message: String, at location: SourceLocation? = nil, cancelled: Bool = false) {
+        self.message = message
+        self.location = location
+        self.cancelled = cancelled
+    }
+
+    public var description: String {
+        (location.map { "\($0): error: " } ?? "error: ") + message
+    }
+}
+
+/// Executes the actions of checked programs and keeps the last results, so that `report`,
+/// `expect` and `export` work on them (in a file, and at the prompt without running again).
+public final class ProgramRunner {
+    public var configuration: RunConfiguration
+    public let sink: OutputSink
+    /// Set by the shell when the scenario changed since the last run.
+    public var resultsAreStale = false
+
+    public private(set) var lastRun: RunResult?
+    public private(set) var lastComparison: BranchSimModel.ComparisonResult?
+    public private(set) var lastSweep: SweepResult?
+    public private(set) var outcomes: [ExpectationOutcome] = []
+    /// The scenario of the last run, for HTML summaries.
+    public private(set) var lastScenario: Scenario?
+
+    public init(configuration: RunConfiguration, sink: OutputSink = .standard) {
+        self.configuration = configuration
+        self.sink = sink
+    }
+
+    /// Forgets results and expectation outcomes.
+    public func clearResults() {
+        lastRun = nil
+        lastComparison = nil
+        lastSweep = nil
+        lastScenario = nil
+        outcomes = []
+        resultsAreStale = false
+    }
+
+    /// Runs every action of `program` in order. In table format, `run` prints the default
+    /// report unless a `report` follows it. In JSON or CSV format, one document is printed
+    /// at the end. Stops at the first execution error.
+    public func execute(_ program: CheckedProgram, control: RunHooks? = nil) throws(RunnerError) {
+        let actions = program.actions
+        for (i, located) in actions.enumerated() {
+            var nextIsReport = false
+            if i + 1 < actions.count, case .report = actions[i + 1].action { nextIsReport = true }
+            try execute(located, in: program, printDefaultReport: !nextIsReport, control: control)
+        }
+        if configuration.format != .table && !configuration.quiet {
+            sink.out(renderDocument(format: configuration.format))
+        }
+    }
+
+    /// Executes one action against `program` (its scenarios and variants).
+    public func execute(_ located: LocatedAction, in program: CheckedProgram, printDefaultReport: Bool = true,
+                        control: RunHooks? = nil) throws(RunnerError) {
+        let table = configuration.format == .table && !configuration.quiet
+        let loc = located.location
+        switch located.action {
+        case .run(let runs, let variant):
+            guard let scenario = program.scenario(named: variant) else {
+                throw RunnerError("no variant named '\(variant ?? "")'", at: loc)
+            }
+            let result = try simulate(scenario, label: variant ?? "base", runs: runs, salt: 0, control: control, at: loc)
+            lastRun = result
+            lastScenario = scenario
+            lastComparison = nil
+            lastSweep = nil
+            resultsAreStale = false
+            if table && printDefaultReport {
+                sink.out(TextReports.defaultReport(result, options: configuration.report) + "\n")
+            }
+        case .report(let selectors):
+            guard table else { return }
+            if let c = lastComparison, lastRun == nil || c.runs.contains(where: { $0 == lastRun }) {
+                let sub = BranchSimModel.ComparisonResult(runs: c.runs, metrics: selectors, independent: c.independent)
+                sink.out(TextReports.comparisonReport(sub, options: configuration.report) + "\n")
+            } else if let r = lastRun {
+                if resultsAreStale { sink.err("note: the scenario changed since this run; `run` again to see the change\n") }
+                sink.out(TextReports.runReport(r, selectors: selectors, options: configuration.report) + "\n")
+            } else {
+                throw RunnerError("nothing to report yet; add `run` before `report`", at: loc)
+            }
+        case .compare(let names, let metrics, let independent):
+            var runs: [RunResult] = []
+            for (k, name) in names.enumerated() {
+                guard let s = program.scenario(named: name) else {
+                    throw RunnerError("no variant named '\(name)'", at: loc)
+                }
+                // Common random numbers: every variant uses the same streams (salt 0);
+                // `independent` gives each variant its own streams.
+                let salt: UInt64 = independent ? UInt64(k + 1) &* 0x9E37_79B9_7F4A_7C15 : 0
+                runs.append(try simulate(s, label: name, runs: nil, salt: salt, control: control, at: loc))
+            }
+            let c = BranchSimModel.ComparisonResult(runs: runs, metrics: metrics, independent: independent)
+            lastComparison = c
+            lastRun = runs.last
+            lastScenario = program.scenario(named: names.last)
+            lastSweep = nil
+            resultsAreStale = false
+            if table { sink.out(TextReports.comparisonReport(c, options: configuration.report) + "\n") }
+        case .sweep(let path, let points, let metrics):
+            var results: [(label: String, result: RunResult)] = []
+            for p in points {
+                results.append((p.label, try simulate(p.scenario, label: "\(path)=\(p.label)", runs: nil, salt: 0,
+                                                      control: control, at: loc)))
+            }
+            let sweep = SweepResult(
+                path: path,
+                points: zip(results, points).map { SweepResult.Point(label: $0.label, value: $1.value, result: $0.result) },
+                metrics: metrics)
+            lastSweep = sweep
+            lastRun = results.last?.result
+            lastScenario = points.last?.scenario
+            resultsAreStale = false
+            if table {
+                sink.out(TextReports.sweepReport(path: path, points: results, metrics: metrics,
+                                                 options: configuration.report) + "\n")
+            }
+        case .expect(let e):
+            let o = ExpectationEvaluator.evaluate(e, at: loc, run: lastRun, comparison: lastComparison)
+            outcomes.append(o)
+            let line = TextReports.expectationLine(o, options: configuration.report)
+            if configuration.format == .table || configuration.quiet { sink.out(line + "\n") } else { sink.err(line + "\n") }
+        case .export(let path):
+            try export(to: path, at: loc)
+        }
+    }
+
+    /// The results so far as one report document (for JSON, CSV and HTML).
+    public var document: ReportDocument {
+        ReportDocument(runs: lastComparison == nil ? (lastRun.map { [$0] } ?? []) : [], comparison: lastComparison,
+                       sweep: lastSweep, expectations: outcomes)
+    }
+
+    public func renderDocument(format: OutputFormat) -> String {
+        switch format {
+        case .json: return JSONReport.render(document)
+        case .csv: return lastRun.map(CSVReport.long) ?? CSVReport.summary(document)
+        case .table: return lastRun.map { TextReports.defaultReport($0, options: configuration.report) } ?? ""
+        }
+    }
+
+    /// `export last to "file.(csv|json|html)"`: writes atomically; relative paths go under the working directory.
+    public func export(to path: String, at loc: SourceLocation?) throws(RunnerError) {
+        guard lastRun != nil || lastComparison != nil else {
+            throw RunnerError("nothing to export yet; add `run` or `compare` before `export`", at: loc)
+        }
+        let url = path.hasPrefix("/") ? URL(fileURLWithPath: path)
+            : URL(fileURLWithPath: configuration.workingDirectory).appendingPathComponent(path)
+        let text: String
+        switch url.pathExtension.lowercased() {
+        case "json": text = JSONReport.render(document)
+        case "csv": text = lastRun.map(CSVReport.long) ?? CSVReport.summary(document)
+        case "html", "htm": text = HTMLReport.render(document, scenario: lastScenario, options: configuration.report)
+        default:
+            throw RunnerError("cannot export to '\(path)': use a name ending in .csv, .json or .html", at: loc)
+        }
+        do {
+            try Data(text.utf8).write(to: url, options: .atomic)
+        } catch {
+            throw RunnerError("cannot write '\(url.path)': \(error.localizedDescription)", at: loc)
+        }
+        if !configuration.quiet { sink.err("wrote \(url.path)\n") }
+    }
+
+    func simulate(_ scenario: Scenario, label: String, runs: RunCount?, salt: UInt64, control: RunHooks?,
+                  at loc: SourceLocation) throws(RunnerError) -> RunResult {
+        var options = RunOptions()
+        options.runs = configuration.runs.map { .fixed($0) } ?? runs
+        options.seed = configuration.seed
+        options.threads = configuration.threads
+        options.replications = configuration.replications
+        options.streamSalt = salt
+        options.cancellation = control?.cancellation
+        options.progress = control?.progress
+        do {
+            return try Engine.run(scenario, label: label, options: options)
+        } catch {
+            switch error {
+            case .cancelled(let done):
+                throw RunnerError("run stopped after \(done) replications", at: loc, cancelled: true)
+            case .invalidScenario(let why):
+                throw RunnerError(why, at: loc)
+            }
+        }
+    }
+}
+
+/// What a caller passes in so a run can be stopped (Ctrl-C) and its progress shown.
+public struct RunHooks: Sendable {
+    public var cancellation: CancellationFlag?
+    public var progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
+
+    public init(cancellation: CancellationFlag? = nil, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) {
+        self.cancellation = cancellation
+        self.progress = progress
+    }
+}

@@ -1,0 +1,266 @@
+import BranchSimDriver
+import BranchSimLanguage
+import BranchSimModel
+import BranchSimReports
+import Foundation
+
+/// The real language side of the shell: a `ScenarioDocument` of the declarations typed or
+/// loaded so far, checked with the same checker as files, and a `ProgramRunner` that runs
+/// actions and keeps the last results for `report`, `expect` and `export`.
+public final class ScenarioBackend: ShellBackend {
+    private var document = ScenarioDocument()
+    private let runner: ProgramRunner
+
+    public init(configuration: RunConfiguration = RunConfiguration()) {
+        // The runner prints through whichever ShellOutput the current call passes in.
+        let box = OutputBox()
+        self.outputBox = box
+        runner = ProgramRunner(
+            configuration: configuration,
+            sink: OutputSink(out: { box.write($0, error: false) }, err: { box.write($0, error: true) }))
+    }
+
+    private let outputBox: OutputBox
+
+    // MARK: Input
+
+    public func needsMoreInput(_ text: String) -> Bool { InputCompleteness.needsMore(text) }
+
+    public func completions(for word: String, line: String, context: CompletionContext) -> [String] {
+        var pool: [String]
+        switch context {
+        case .statementStart:
+            pool = LanguageVocabulary.keywords
+        case .metricPath:
+            pool = metricCompletions()
+        case .afterKeyword(let keyword):
+            pool = declaredNames() + (LanguageVocabulary.properties[keyword] ?? [])
+                + LanguageVocabulary.channels + LanguageVocabulary.distributions + LanguageVocabulary.rateWords
+                + LanguageVocabulary.calendarUnits + LanguageVocabulary.staffTimeUnits
+                + LanguageVocabulary.effortUnits + ["all", "hub", "satellites", "own", "network", "where", "balance",
+                                                     "max", "offbank", "at", "x", "variant", "runs", "on", "independent", "over", "from", "to", "step", "within", "last"]
+            if keyword == "compare" || keyword == "run" { pool += ["base"] + document.names(of: "variant") }
+        case .commandArgument(let command):
+            pool = declaredNames()
+            if command == "set" || command == "unset" { pool += propertyPaths() }
+            if command == "help" { pool += helpTopics }
+        case .fileName, .command:
+            pool = []
+        }
+        var seen = Set<String>()
+        return pool.filter { $0.hasPrefix(word) && seen.insert($0).inserted }.sorted()
+    }
+
+    private func declaredNames() -> [String] {
+        document.declarations.map(\.name)
+    }
+
+    /// Metric keys, with statistics and group prefixes, and `compare.` forms.
+    private func metricCompletions() -> [String] {
+        let keys = document.metricKeys
+        var out = keys
+        var groups = Set<String>()
+        for k in keys {
+            var parts = k.split(separator: ".").map(String.init)
+            while parts.count > 1 {
+                parts.removeLast()
+                groups.insert(parts.joined(separator: "."))
+            }
+        }
+        out += groups.sorted()
+        for k in keys { out += LanguageVocabulary.statistics.map { "\(k).\($0)" } }
+        out += keys.map { "compare.\($0).diff" } + keys.map { "compare.\($0).prob_better" }
+        return out
+    }
+
+    /// `CAMPAIGN.PROPERTY`, `CAMPAIGN.funnel.STAGE`, `BRANCH.customers`, `TIER.PROPERTY` paths for `:set`.
+    private func propertyPaths() -> [String] {
+        var out: [String] = []
+        guard let scenario = document.check().program?.base else { return out }
+        for c in scenario.campaigns {
+            out += (LanguageVocabulary.properties["campaign"] ?? []).map { "\(c.name).\($0)" }
+            out += c.funnel.map { "\(c.name).funnel.\($0.name)" }
+        }
+        for b in scenario.branches { out += ["\(b.name).customers", "\(b.name).offbank"] }
+        for t in scenario.tiers { out += (LanguageVocabulary.branchTierProperties).map { "\(t.name).\($0)" } }
+        out += ["scenario.runs", "scenario.seed", "scenario.horizon", "scenario.step"]
+        return out
+    }
+
+    // MARK: Statements
+
+    public func execute(_ text: String, at location: SourceLocation, control: RunControl, out: ShellOutput) -> ExecutionOutcome {
+        outputBox.target = out
+        defer { outputBox.target = nil }
+        // Blank lines in front keep diagnostics at the script's own line numbers.
+        let padded = String(repeating: "\n", count: max(0, location.line - 1)) + text
+        let entry = document.enter(padded, file: location.file)
+        if !entry.diagnostics.isEmpty { render(entry.diagnostics, sources: entry.sources, out: out) }
+        if entry.hasErrors { return .error }
+        if !entry.changed.isEmpty { runner.resultsAreStale = true }
+        guard let program = entry.program, !entry.actions.isEmpty else { return .ok }
+        return run(entry.actions, in: program, control: control, out: out)
+    }
+
+    private func run(_ actions: [LocatedAction], in program: CheckedProgram, control: RunControl,
+                     out: ShellOutput) -> ExecutionOutcome {
+        runner.configuration.report.colour = out.colorEnabled
+        let before = runner.outcomes.count
+        for (i, a) in actions.enumerated() {
+            var nextIsReport = false
+            if i + 1 < actions.count, case .report = actions[i + 1].action { nextIsReport = true }
+            do {
+                let hooks = RunHooks(cancellation: control.cancellation,
+                                     progress: { done, total in control.progress(done: done, total: total) })
+                try runner.execute(a, in: program, printDefaultReport: !nextIsReport, control: hooks)
+            } catch {
+                if error.cancelled {
+                    out.note("\(error.message); the last results are unchanged")
+                } else {
+                    out.diagnostic(error.description)
+                }
+                return .error
+            }
+        }
+        return runner.outcomes.dropFirst(before).contains { !$0.passed } ? .expectationFailed : .ok
+    }
+
+    private func render(_ diagnostics: [Diagnostic], sources: [String: SourceFile], out: ShellOutput) {
+        let text = DiagnosticRenderer(colour: out.colorEnabled).render(diagnostics, sources: sources)
+        out.diagnostic(text.hasSuffix("\n") ? String(text.dropLast()) : text)
+    }
+
+    // MARK: Commands
+
+    /// `:load FILE`: the file's declarations replace the session's, then its statements
+    /// (`run`, `report`, `compare`, `expect`, ...) run as `branchsim run` would run them.
+    public func load(path: String, out: ShellOutput) -> ExecutionOutcome {
+        outputBox.target = out
+        defer { outputBox.target = nil }
+        let diagnostics = document.load(path: path)
+        let checked = FrontEnd.check(path: path)
+        if !checked.diagnostics.isEmpty { render(checked.diagnostics, sources: checked.sources, out: out) }
+        if diagnostics.contains(where: \.isError) || checked.hasErrors { return .error }
+        runner.clearResults()
+        let names = document.declarations.map(\.name)
+        out.print("loaded \(path): \(names.count) declarations")
+        guard let program = checked.program, !program.actions.isEmpty else { return .ok }
+        return run(program.actions, in: program, control: RunControl(), out: out)
+    }
+
+    public func textToSave(out: ShellOutput) -> String? {
+        if document.declarations.isEmpty {
+            out.error("nothing to save yet: declare a tier, branch or campaign first")
+            return nil
+        }
+        return document.source()
+    }
+
+    public func show(name: String?, out: ShellOutput) {
+        if let name {
+            if let text = document.show(name: name) {
+                out.write(text.hasSuffix("\n") ? text : text + "\n")
+            } else {
+                let near = Suggest.closest(to: name, in: declaredNames())
+                out.error("nothing named '\(name)'" + (near.map { "; did you mean '\($0)'?" } ?? ""))
+            }
+            return
+        }
+        if document.declarations.isEmpty {
+            out.print("the session is empty: type a statement, or `:load FILE` (`:help` for more)")
+            return
+        }
+        let checked = document.check()
+        if let s = checked.program?.base {
+            out.print("scenario \"\(s.title)\": \(s.steps) \(s.settings.step.rawValue)s, seed \(s.settings.seed)")
+            out.print("  tiers      " + s.tiers.map(\.name).joined(separator: ", "))
+            out.print("  products   " + s.products.map(\.name).joined(separator: ", "))
+            if !s.roles.isEmpty { out.print("  roles      " + s.roles.map(\.name).joined(separator: ", ")) }
+            out.print("  branches   " + s.branches.map { "\($0.name) (\($0.customers))" }.joined(separator: ", "))
+            if !s.networks.isEmpty {
+                out.print("  networks   " + s.networks.map { "\($0.name) (hub \(s.branches[$0.hub].name))" }.joined(separator: ", "))
+            }
+            out.print("  campaigns  " + (s.campaigns.isEmpty ? "none" : s.campaigns.map(\.name).joined(separator: ", ")))
+            let variants = document.names(of: "variant")
+            if !variants.isEmpty { out.print("  variants   " + variants.joined(separator: ", ")) }
+        } else {
+            out.print("declared: " + document.declarations.map { "\($0.kind) \($0.name)" }.joined(separator: ", "))
+            render(checked.diagnostics, sources: checked.sources, out: out)
+        }
+        if runner.lastRun != nil {
+            out.print(runner.resultsAreStale ? "last results: stale (the scenario changed since; `run` again)" : "last results: current")
+        }
+    }
+
+    public func set(path: String, value: String, out: ShellOutput) -> ExecutionOutcome {
+        edit(document.set(path: path, value: value), out: out)
+    }
+
+    public func unset(path: String, out: ShellOutput) -> ExecutionOutcome {
+        edit(document.unset(path: path), out: out)
+    }
+
+    private func edit(_ diagnostics: [Diagnostic], out: ShellOutput) -> ExecutionOutcome {
+        if !diagnostics.isEmpty { render(diagnostics, sources: document.check().sources, out: out) }
+        if diagnostics.contains(where: \.isError) { return .error }
+        runner.resultsAreStale = true
+        return .ok
+    }
+
+    public func reset(out: ShellOutput) {
+        document.reset()
+        runner.clearResults()
+        out.print("the session is empty")
+    }
+
+    public var helpTopics: [String] { ["metrics", "language", "run"] }
+
+    public func help(topic: String?) -> String? {
+        switch topic {
+        case "metrics":
+            let keys = document.metricKeys
+            if keys.isEmpty {
+                return "metrics: declare a branch (and campaigns) first; then `:help metrics` lists this scenario's metric paths"
+            }
+            return "metric paths of this scenario (add .mean .sd .p5 .p50 .p95 .ci_low .ci_high):\n"
+                + keys.map { "  " + $0 }.joined(separator: "\n")
+        case "language":
+            return "statements: " + LanguageVocabulary.keywords.joined(separator: ", ")
+                + "\nsee docs/language.md for each statement and its properties"
+        case "run":
+            return """
+                run                      simulate the scenario (runs from `scenario { runs N }`)
+                run runs 200             a quick look
+                report uplift, staffing  tables for the last run, without running again
+                compare alone, base on uplift
+                expect uplift.mean > 0
+                export last to "plan.html"
+                """
+        default:
+            return nil
+        }
+    }
+}
+
+/// Routes the runner's output to the ShellOutput of the call in progress.
+private final class OutputBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _target: ShellOutput?
+
+    var target: ShellOutput? {
+        get { lock.lock(); defer { lock.unlock() }; return _target }
+        set { lock.lock(); _target = newValue; lock.unlock() }
+    }
+
+    func write(_ text: String, error: Bool) {
+        guard let t = target else {
+            FileHandle.standardError.write(Data(text.utf8))
+            return
+        }
+        if error {
+            t.diagnostic(text.hasSuffix("\n") ? String(text.dropLast()) : text)
+        } else {
+            t.write(text)
+        }
+    }
+}
