@@ -449,7 +449,18 @@ public enum FrontEnd {
         let statements = ProgramChecker.parseExpanding(file, loader: loader, sink: &sink)
         var checker = ProgramChecker(sink: sink)
         let program = checker.check(statements)
-        return CheckOutcome(program: program, diagnostics: checker.sink.diagnostics, sources: checker.sink.sources)
+        return CheckOutcome(program: program, diagnostics: sorted(checker.sink.diagnostics), sources: checker.sink.sources)
+    }
+
+    /// Diagnostics in source order: by file (in the order first seen), line, then column.
+    static func sorted(_ ds: [Diagnostic]) -> [Diagnostic] {
+        var fileOrder: [String: Int] = [:]
+        for d in ds where fileOrder[d.location.file] == nil { fileOrder[d.location.file] = fileOrder.count }
+        return ds.enumerated().sorted { a, b in
+            let x = a.element.location, y = b.element.location
+            let kx = (fileOrder[x.file]!, x.line, x.column, a.offset), ky = (fileOrder[y.file]!, y.line, y.column, b.offset)
+            return kx < ky
+        }.map(\.element)
     }
 
     /// Parses only: the AST and syntax diagnostics (no includes, no checking).

@@ -35,7 +35,7 @@ import BranchSimModel
         let before = d.source()
         let o = d.enter("campaign meet { target potentail  frequency 3 per week  contacts 10 }")
         #expect(o.hasErrors)
-        #expect(o.diagnostics.first?.location == SourceLocation(file: "<prompt:2>", line: 1, column: 24))
+        #expect(o.diagnostics.first(where: \.isError)?.location == SourceLocation(file: "<prompt:2>", line: 1, column: 24))
         #expect(d.source() == before)
     }
 
