@@ -183,10 +183,17 @@ final class Parser {
             lastEnd = s.range.end
         }
         if !(stmtKind == .variant) { lastEnd = max(lastEnd ?? 0, s.range.end) }
+        // A declaration without its name cannot be checked further (its problem is reported).
+        if s.name == nil && (stmtKind.isNamedDeclaration || stmtKind.hasProperties) && stmtKind != .scenario {
+            if kind != .newline && kind != .eof && kind != .rbrace { recover() }
+            return nil
+        }
         s.trailingComment = trailingComment()
+        let atLineStart = pos > 0 && tokens[pos - 1].kind == .newline
         switch kind {
         case .newline, .eof: break
         case .rbrace where inVariant: break
+        case _ where atLineStart: break
         default:
             problem("unexpected \(describe(current)) after the \(stmtKind.rawValue) statement", current.range,
                     [.help("end the statement with a line break or ';'")])
@@ -197,7 +204,7 @@ final class Parser {
 
     private func parseName(_ s: inout Statement, optional: Bool, allowString: Bool) {
         switch kind {
-        case .identifier(let n) where !(optional && LanguageVocabulary.keys(for: s.kind).contains(n)):
+        case .identifier(let n) where !LanguageVocabulary.keys(for: s.kind).contains(n):
             s.name = n
             s.nameRange = current.range
             s.range = s.range.union(current.range)
@@ -234,6 +241,13 @@ final class Parser {
             if atEOF {
                 problem("missing '}' to close the block of \(s.kind.rawValue) '\(s.name ?? "")'", open,
                         [.help("add '}' after the last property line")])
+                break
+            }
+            // A statement keyword where a property line should be: the block was not closed.
+            if case .identifier(let w) = kind, let k = StatementKind(rawValue: w), k != .drop,
+               !LanguageVocabulary.keys(for: s.kind).contains(w) {
+                problem("missing '}' to close the block of \(s.kind.rawValue) '\(s.name ?? "")'", open,
+                        [.help("add '}' before '\(w)' on line \(file.lineIndex(of: current.range.start) + 1)")])
                 break
             }
             if kind == .lbrace {
