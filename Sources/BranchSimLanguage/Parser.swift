@@ -130,6 +130,14 @@ final class Parser {
             recover()
             return nil
         }
+        if inVariant && (stmtKind == .variant || stmtKind == .include) {
+            problem("'\(stmtKind.rawValue)' is not allowed inside a variant", t.range,
+                    [.help(stmtKind == .variant ? "declare variants at the top level" : "include the file at the top level")])
+            _ = takeComments()
+            advance()
+            recover()
+            return nil
+        }
         let blank = blankLineBefore(t.range.start)
         if !pendingComments.isEmpty, let prev = lastCommentStart, file.lineIndex(of: t.range.start) - file.lineIndex(of: prev) > 1 {
             pendingComments.append(Formatter.blankLine)
@@ -439,8 +447,18 @@ final class Parser {
         return lhs
     }
 
+    private var depth = 0
+    static let maxDepth = 100
+
     private func parseUnary() -> Expr? {
         let t = current
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Self.maxDepth {
+            problem("expression nested too deeply (more than \(Self.maxDepth) levels)", t.range, [.help("simplify it with 'let' values")])
+            while !atEOF && kind != .newline { advance() }
+            return nil
+        }
         switch t.kind {
         case .minus:
             advance()

@@ -35,15 +35,6 @@ struct ProgramChecker {
                                sink: inout DiagnosticSink, stack: [String]) -> [Statement] {
         var out: [Statement] = []
         for s in statements {
-            if s.kind == .variant, let body = s.body, body.contains(where: { $0.kind == .include }) {
-                for inner in body where inner.kind == .include {
-                    sink.error("'include' is not allowed inside a variant", inner.keywordRange, [.help("include the file at the top level")])
-                }
-                var v = s
-                v.body = body.filter { $0.kind != .include }
-                out.append(v)
-                continue
-            }
             guard s.kind == .include else { out.append(s); continue }
             guard s.args.count == 1, case .string(let target, let r) = s.args[0] else {
                 sink.error("expected a file name in quotes after 'include'", s.args.first?.range ?? s.keywordRange,

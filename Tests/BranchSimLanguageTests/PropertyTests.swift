@@ -72,4 +72,14 @@ struct SeededGenerator: RandomNumberGenerator {
         }
         #expect(programs > 0 && rejected > 0)
     }
+
+    @Test func deepNestingIsAnErrorNotACrash() {
+        let deep = "let a = " + String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000) + "\n"
+        let o = check(deep)
+        #expect(brief(o).first == "1:109 error: expression nested too deeply (more than 100 levels)")
+        let minus = "let a = " + String(repeating: "-", count: 100_000) + "1\n"
+        #expect(check(minus).hasErrors)
+        let variants = String(repeating: "variant v {\n", count: 50_000) + String(repeating: "}\n", count: 50_000)
+        #expect(brief(check(variants)).first == "2:1 error: 'variant' is not allowed inside a variant")
+    }
 }
