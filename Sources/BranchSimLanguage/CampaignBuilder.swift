@@ -88,12 +88,13 @@ extension ScenarioChecker {
             case "effort":
                 let u = v.next()
                 var unit: Effort.Unit?
+                var stageRef: (String, SourceRange)?
                 switch u?.word {
                 case "occurrence": unit = .occurrence
                 case "contact": unit = .contact
                 case "conversion": unit = .conversion
                 case "stage":
-                    if let t = v.next(), let w = t.word { pendingEffortStages.append((c.effort.count, w, t.range)); unit = .stage(0) } else {
+                    if let t = v.next(), let w = t.word { stageRef = (w, t.range); unit = .stage(0) } else {
                         error("expected a funnel stage after 'effort stage'", v.here)
                     }
                 default:
@@ -109,8 +110,9 @@ extension ScenarioChecker {
                     people = amount(&v, "the number of staff") ?? 1
                     v.i += 1
                 }
-                if let m = staffTime(&v) { c.effort.append(Effort(unit: unit, role: role, people: people, minutes: m)) } else if case .stage = unit {
-                    pendingEffortStages.removeLast()
+                if let m = staffTime(&v) {
+                    if let (w, r) = stageRef { pendingEffortStages.append((c.effort.count, w, r)) }
+                    c.effort.append(Effort(unit: unit, role: role, people: people, minutes: m))
                 }
             case "cost":
                 guard let x = amount(&v) else { v.i = v.terms.count; break }

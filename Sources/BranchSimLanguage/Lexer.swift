@@ -40,7 +40,7 @@ public struct Token: Sendable, Hashable {
 /// Turns source text into tokens. Never fails: problems become diagnostics.
 ///
 /// Line breaks are statement ends except after `,` or `->` and inside `( )`.
-struct Lexer {
+final class Lexer {
     let file: SourceFile
     private let scalars: [Unicode.Scalar]
     private let offsets: [Int]
@@ -65,7 +65,7 @@ struct Lexer {
     }
 
     static func tokenize(_ file: SourceFile) -> (tokens: [Token], problems: [(String, SourceRange, [DiagnosticNote])]) {
-        var l = Lexer(file)
+        let l = Lexer(file)
         l.run()
         return (l.tokens, l.diagnostics)
     }
@@ -74,27 +74,36 @@ struct Lexer {
     private func peek(_ k: Int = 0) -> Unicode.Scalar? { i + k < scalars.count ? scalars[i + k] : nil }
 
     static func isIdentStart(_ s: Unicode.Scalar) -> Bool {
-        s == "_" || s.properties.isAlphabetic
+        let v = s.value
+        if v < 128 { return v == 95 || (v | 0x20) >= 97 && (v | 0x20) <= 122 }
+        return s.properties.isAlphabetic
     }
 
     static func isIdentChar(_ s: Unicode.Scalar) -> Bool {
-        isIdentStart(s) || ("0"..."9").contains(s) || s.properties.numericType != nil && s.properties.isAlphabetic
+        let v = s.value
+        if v < 128 { return v == 95 || (v >= 48 && v <= 57) || (v | 0x20) >= 97 && (v | 0x20) <= 122 }
+        return s.properties.isAlphabetic
+    }
+
+    private static func isDigit(_ s: Unicode.Scalar?) -> Bool {
+        guard let v = s?.value else { return false }
+        return v >= 48 && v <= 57
     }
 
     private var lastSignificant: TokenKind? {
         tokens.last { if case .comment = $0.kind { return false } else { return true } }?.kind
     }
 
-    private mutating func emit(_ kind: TokenKind, _ a: Int, _ b: Int) {
+    private func emit(_ kind: TokenKind, _ a: Int, _ b: Int) {
         let r = range(a, b)
         tokens.append(Token(kind: kind, range: r, text: String(String.UnicodeScalarView(scalars[a..<b]))))
     }
 
-    private mutating func problem(_ m: String, _ a: Int, _ b: Int, _ notes: [DiagnosticNote] = []) {
+    private func problem(_ m: String, _ a: Int, _ b: Int, _ notes: [DiagnosticNote] = []) {
         diagnostics.append((m, range(a, b), notes))
     }
 
-    mutating func run() {
+    func run() {
         while let c = peek() {
             let start = i
             switch c {
@@ -130,7 +139,7 @@ struct Lexer {
                 if peek(1) == ">" { i += 2; emit(.arrow, start, i) } else { i += 1; emit(.minus, start, i) }
             case "→": i += 1; emit(.arrow, start, i)
             case ".":
-                if peek(1) == "." { i += 2; emit(.dotdot, start, i) } else if let d = peek(1), ("0"..."9").contains(d) {
+                if peek(1) == "." { i += 2; emit(.dotdot, start, i) } else if Self.isDigit(peek(1)) {
                     lexNumber(start)
                 } else {
                     i += 1
@@ -150,7 +159,7 @@ struct Lexer {
                     emit(.invalid, start, i)
                 }
             default:
-                if ("0"..."9").contains(c) {
+                if Self.isDigit(c) {
                     lexNumber(start)
                 } else if Self.isIdentStart(c) {
                     lexIdentifier(start)
@@ -166,7 +175,7 @@ struct Lexer {
         emit(.eof, i, i)
     }
 
-    private mutating func lexString(_ start: Int) {
+    private func lexString(_ start: Int) {
         i += 1
         var value = ""
         while let c = peek(), c != "\"", c != "\n" {
@@ -193,7 +202,7 @@ struct Lexer {
         emit(.string(value), start, i)
     }
 
-    private mutating func lexIdentifier(_ start: Int) {
+    private func lexIdentifier(_ start: Int) {
         while let c = peek() {
             if Self.isIdentChar(c) { i += 1; continue }
             if c == ".", let n = peek(1), Self.isIdentChar(n) { i += 2; continue }
@@ -202,13 +211,13 @@ struct Lexer {
         emit(.identifier(String(String.UnicodeScalarView(scalars[start..<i]))), start, i)
     }
 
-    private mutating func lexNumber(_ start: Int) {
+    private func lexNumber(_ start: Int) {
         var digits = ""
         var sawDot = false
         while let c = peek() {
-            if ("0"..."9").contains(c) { digits.unicodeScalars.append(c); i += 1; continue }
-            if c == "_", let n = peek(1), ("0"..."9").contains(n), !digits.isEmpty { i += 1; continue }
-            if c == ".", !sawDot, let n = peek(1), ("0"..."9").contains(n) {
+            if Self.isDigit(c) { digits.unicodeScalars.append(c); i += 1; continue }
+            if c == "_", Self.isDigit(peek(1)), !digits.isEmpty { i += 1; continue }
+            if c == ".", !sawDot, Self.isDigit(peek(1)) {
                 sawDot = true
                 digits += "."
                 i += 1

@@ -1,6 +1,6 @@
 /// Builds the AST from tokens. Never fails: problems become diagnostics, and the parser
 /// skips to the next statement to find more.
-struct Parser {
+final class Parser {
     let file: SourceFile
     private var tokens: [Token]
     private var pos = 0
@@ -18,7 +18,7 @@ struct Parser {
     }
 
     static func parse(_ file: SourceFile) -> (SourceUnit, [(String, SourceRange, [DiagnosticNote])]) {
-        var p = Parser(file)
+        let p = Parser(file)
         let unit = p.parseUnit()
         return (unit, p.problems)
     }
@@ -27,10 +27,10 @@ struct Parser {
 
     private var current: Token { tokens[min(pos, tokens.count - 1)] }
     private var kind: TokenKind { current.kind }
-    private mutating func advance() { if pos < tokens.count - 1 { pos += 1 } }
+    private func advance() { if pos < tokens.count - 1 { pos += 1 } }
     private var atEOF: Bool { kind == .eof }
 
-    private mutating func problem(_ m: String, _ r: SourceRange, _ notes: [DiagnosticNote] = []) {
+    private func problem(_ m: String, _ r: SourceRange, _ notes: [DiagnosticNote] = []) {
         problems.append((m, r, notes))
     }
 
@@ -43,7 +43,7 @@ struct Parser {
     }
 
     /// Skips line ends and comments, keeping comments for the next item.
-    private mutating func skipTrivia() {
+    private func skipTrivia() {
         while true {
             switch kind {
             case .newline: advance()
@@ -62,7 +62,7 @@ struct Parser {
     }
 
     /// A comment right after an item on its line.
-    private mutating func trailingComment() -> String? {
+    private func trailingComment() -> String? {
         if case .comment(let c) = kind, let end = lastEnd, file.lineIndex(of: current.range.start) == file.lineIndex(of: end) {
             advance()
             return c
@@ -70,13 +70,13 @@ struct Parser {
         return nil
     }
 
-    private mutating func takeComments() -> [String] {
+    private func takeComments() -> [String] {
         defer { pendingComments = []; pendingCommentStart = nil }
         return pendingComments
     }
 
     /// Skips to the end of the statement (balancing braces).
-    private mutating func recover() {
+    private func recover() {
         var depth = 0
         while !atEOF {
             switch kind {
@@ -94,7 +94,7 @@ struct Parser {
 
     // MARK: statements
 
-    mutating func parseUnit() -> SourceUnit {
+    func parseUnit() -> SourceUnit {
         var statements: [Statement] = []
         while true {
             skipTrivia()
@@ -109,13 +109,13 @@ struct Parser {
         return SourceUnit(file: file, statements: statements, trailingComments: takeComments())
     }
 
-    private mutating func blankLineBefore(_ start: Int) -> Bool {
+    private func blankLineBefore(_ start: Int) -> Bool {
         guard let end = lastEnd else { return false }
         let first = pendingCommentStart ?? start
         return file.lineIndex(of: first) - file.lineIndex(of: end) > 1
     }
 
-    private mutating func parseStatement(inVariant: Bool) -> Statement? {
+    private func parseStatement(inVariant: Bool) -> Statement? {
         let t = current
         guard case .identifier(let word) = t.kind, let stmtKind = StatementKind(rawValue: word) else {
             let shown = describe(t)
@@ -125,6 +125,14 @@ struct Parser {
                 if notes.isEmpty { notes = [.help("a statement starts with a keyword such as 'tier', 'campaign' or 'run'")] }
             }
             problem("expected a statement, found \(shown)", t.range, notes)
+            _ = takeComments()
+            advance()
+            recover()
+            return nil
+        }
+        if inVariant && (stmtKind == .variant || stmtKind == .include) {
+            problem("'\(stmtKind.rawValue)' is not allowed inside a variant", t.range,
+                    [.help(stmtKind == .variant ? "declare variants at the top level" : "include the file at the top level")])
             _ = takeComments()
             advance()
             recover()
@@ -183,10 +191,17 @@ struct Parser {
             lastEnd = s.range.end
         }
         if !(stmtKind == .variant) { lastEnd = max(lastEnd ?? 0, s.range.end) }
+        // A declaration without its name cannot be checked further (its problem is reported).
+        if s.name == nil && (stmtKind.isNamedDeclaration || stmtKind.hasProperties) && stmtKind != .scenario {
+            if kind != .newline && kind != .eof && kind != .rbrace { recover() }
+            return nil
+        }
         s.trailingComment = trailingComment()
+        let atLineStart = pos > 0 && tokens[pos - 1].kind == .newline
         switch kind {
         case .newline, .eof: break
         case .rbrace where inVariant: break
+        case _ where atLineStart: break
         default:
             problem("unexpected \(describe(current)) after the \(stmtKind.rawValue) statement", current.range,
                     [.help("end the statement with a line break or ';'")])
@@ -195,9 +210,9 @@ struct Parser {
         return s
     }
 
-    private mutating func parseName(_ s: inout Statement, optional: Bool, allowString: Bool) {
+    private func parseName(_ s: inout Statement, optional: Bool, allowString: Bool) {
         switch kind {
-        case .identifier(let n) where !(optional && LanguageVocabulary.keys(for: s.kind).contains(n)):
+        case .identifier(let n) where !LanguageVocabulary.keys(for: s.kind).contains(n):
             s.name = n
             s.nameRange = current.range
             s.range = s.range.union(current.range)
@@ -217,7 +232,7 @@ struct Parser {
         lastEnd = s.range.end
     }
 
-    private mutating func parseBlock(_ s: inout Statement) {
+    private func parseBlock(_ s: inout Statement) {
         let open = current.range
         advance()
         var props: [Property] = []
@@ -234,6 +249,13 @@ struct Parser {
             if atEOF {
                 problem("missing '}' to close the block of \(s.kind.rawValue) '\(s.name ?? "")'", open,
                         [.help("add '}' after the last property line")])
+                break
+            }
+            // A statement keyword where a property line should be: the block was not closed.
+            if case .identifier(let w) = kind, let k = StatementKind(rawValue: w), k != .drop,
+               !LanguageVocabulary.keys(for: s.kind).contains(w) {
+                problem("missing '}' to close the block of \(s.kind.rawValue) '\(s.name ?? "")'", open,
+                        [.help("add '}' before '\(w)' on line \(file.lineIndex(of: current.range.start) + 1)")])
                 break
             }
             if kind == .lbrace {
@@ -264,7 +286,7 @@ struct Parser {
     }
 
     /// `key value... key value...` up to a line end, `{` or `}`.
-    private mutating func parseProperties(kind stmt: StatementKind, firstStartsLine: Bool) -> [Property] {
+    private func parseProperties(kind stmt: StatementKind, firstStartsLine: Bool) -> [Property] {
         var props: [Property] = []
         while true {
             guard case .identifier(let key) = kind else { break }
@@ -290,7 +312,7 @@ struct Parser {
     }
 
     /// Value terms up to a line end, `{`, `}` or (with `kind`) the next property name.
-    private mutating func parseTerms(kind stmt: StatementKind?, key: String?) -> [Term] {
+    private func parseTerms(kind stmt: StatementKind?, key: String?) -> [Term] {
         var terms: [Term] = []
         let keys = stmt.map { LanguageVocabulary.keys(for: $0) } ?? []
         let connectors = key.flatMap { LanguageVocabulary.connectors[$0] } ?? []
@@ -360,7 +382,7 @@ struct Parser {
         }
     }
 
-    private mutating func parseCall(_ name: String, _ nameRange: SourceRange) -> Term {
+    private func parseCall(_ name: String, _ nameRange: SourceRange) -> Term {
         advance()  // (
         var args: [[Term]] = []
         var arg: [Term] = []
@@ -403,7 +425,7 @@ struct Parser {
 
     // MARK: expressions
 
-    private mutating func parseExpr() -> Expr? {
+    private func parseExpr() -> Expr? {
         guard var lhs = parseTermExpr() else { return nil }
         while kind == .plus || kind == .minus {
             let op: BinaryOperator = kind == .plus ? .add : .subtract
@@ -414,7 +436,7 @@ struct Parser {
         return lhs
     }
 
-    private mutating func parseTermExpr() -> Expr? {
+    private func parseTermExpr() -> Expr? {
         guard var lhs = parseUnary() else { return nil }
         while kind == .star || kind == .slash {
             let op: BinaryOperator = kind == .star ? .multiply : .divide
@@ -425,8 +447,18 @@ struct Parser {
         return lhs
     }
 
-    private mutating func parseUnary() -> Expr? {
+    private var depth = 0
+    static let maxDepth = 100
+
+    private func parseUnary() -> Expr? {
         let t = current
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Self.maxDepth {
+            problem("expression nested too deeply (more than \(Self.maxDepth) levels)", t.range, [.help("simplify it with 'let' values")])
+            while !atEOF && kind != .newline { advance() }
+            return nil
+        }
         switch t.kind {
         case .minus:
             advance()

@@ -35,15 +35,6 @@ struct ProgramChecker {
                                sink: inout DiagnosticSink, stack: [String]) -> [Statement] {
         var out: [Statement] = []
         for s in statements {
-            if s.kind == .variant, let body = s.body, body.contains(where: { $0.kind == .include }) {
-                for inner in body where inner.kind == .include {
-                    sink.error("'include' is not allowed inside a variant", inner.keywordRange, [.help("include the file at the top level")])
-                }
-                var v = s
-                v.body = body.filter { $0.kind != .include }
-                out.append(v)
-                continue
-            }
             guard s.kind == .include else { out.append(s); continue }
             guard s.args.count == 1, case .string(let target, let r) = s.args[0] else {
                 sink.error("expected a file name in quotes after 'include'", s.args.first?.range ?? s.keywordRange,
@@ -449,7 +440,18 @@ public enum FrontEnd {
         let statements = ProgramChecker.parseExpanding(file, loader: loader, sink: &sink)
         var checker = ProgramChecker(sink: sink)
         let program = checker.check(statements)
-        return CheckOutcome(program: program, diagnostics: checker.sink.diagnostics, sources: checker.sink.sources)
+        return CheckOutcome(program: program, diagnostics: sorted(checker.sink.diagnostics), sources: checker.sink.sources)
+    }
+
+    /// Diagnostics in source order: by file (in the order first seen), line, then column.
+    static func sorted(_ ds: [Diagnostic]) -> [Diagnostic] {
+        var fileOrder: [String: Int] = [:]
+        for d in ds where fileOrder[d.location.file] == nil { fileOrder[d.location.file] = fileOrder.count }
+        return ds.enumerated().sorted { a, b in
+            let x = a.element.location, y = b.element.location
+            let kx = (fileOrder[x.file]!, x.line, x.column, a.offset), ky = (fileOrder[y.file]!, y.line, y.column, b.offset)
+            return kx < ky
+        }.map(\.element)
     }
 
     /// Parses only: the AST and syntax diagnostics (no includes, no checking).

@@ -86,11 +86,11 @@ public struct ScenarioDocument: Sendable {
         var checker = ProgramChecker(sink: sink)
         let program = checker.check(updated + actions)
         if checker.sink.hasErrors {
-            return EntryOutcome(diagnostics: checker.sink.diagnostics, actions: [], program: nil, changed: [], sources: checker.sink.sources)
+            return EntryOutcome(diagnostics: FrontEnd.sorted(checker.sink.diagnostics), actions: [], program: nil, changed: [], sources: checker.sink.sources)
         }
         statements = updated
         sources = checker.sink.sources
-        return EntryOutcome(diagnostics: checker.sink.diagnostics, actions: program?.actions ?? [], program: program,
+        return EntryOutcome(diagnostics: FrontEnd.sorted(checker.sink.diagnostics), actions: program?.actions ?? [], program: program,
                             changed: changed, sources: checker.sink.sources)
     }
 

@@ -1,0 +1,98 @@
+import Testing
+@testable import BranchSimLanguage
+import BranchSimModel
+
+@Suite struct DocumentTests {
+    func document() -> ScenarioDocument {
+        var d = ScenarioDocument()
+        let o = d.enter(minimal)
+        #expect(!o.hasErrors)
+        return d
+    }
+
+    @Test func enterAddsAndReplacesDeclarations() throws {
+        var d = document()
+        #expect(d.declarations.map(\.kind) == ["tier", "tier", "tier", "tier", "role", "branch", "campaign"])
+        let o = d.enter("campaign meet { target potential  frequency 3 per week  contacts 10  amount fixed 1万 }")
+        #expect(!o.hasErrors)
+        #expect(o.changed.map(\.name) == ["meet"])
+        let program = try #require(d.check().program)
+        #expect(program.base.campaigns.count == 1)
+        #expect(program.base.campaigns[0].frequency == Rate(count: 3, per: .week))
+        #expect(program.base.campaigns[0].funnel.isEmpty)
+    }
+
+    @Test func actionsComeBackCheckedAndAreNotStored() {
+        var d = document()
+        let o = d.enter("run runs 50\nreport uplift")
+        #expect(o.actions.map(\.action) == [.run(runs: .fixed(50), variant: nil), .report(["uplift"])])
+        #expect(d.declarations.count == 7)
+        #expect(d.check().program?.actions.isEmpty == true)
+    }
+
+    @Test func errorsChangeNothing() {
+        var d = document()
+        let before = d.source()
+        let o = d.enter("campaign meet { target potentail  frequency 3 per week  contacts 10 }")
+        #expect(o.hasErrors)
+        #expect(o.diagnostics.first(where: \.isError)?.location == SourceLocation(file: "<prompt:2>", line: 1, column: 24))
+        #expect(d.source() == before)
+    }
+
+    @Test func setUnsetAndDrop() throws {
+        var d = document()
+        #expect(d.set(path: "meet.funnel.convert", value: "50%").isEmpty)
+        #expect(d.set(path: "meet.frequency", value: "3").isEmpty)
+        #expect(d.set(path: "downtown.customers", value: "5000").isEmpty)
+        #expect(d.set(path: "meet.cooldown", value: "8 weeks").isEmpty)
+        var p = try #require(d.check().program)
+        #expect(p.base.campaigns[0].funnel[2].probability == 0.5)
+        #expect(p.base.campaigns[0].frequency == Rate(count: 3, per: .week))
+        #expect(p.base.branches[0].customers == 5000)
+        #expect(p.base.campaigns[0].cooldown == .weeks(8))
+        #expect(d.unset(path: "meet.cooldown").isEmpty)
+        p = try #require(d.check().program)
+        #expect(p.base.campaigns[0].cooldown == nil)
+        // A bad value is refused and reported.
+        let bad = d.set(path: "meet.funnel.convert", value: "150%")
+        #expect(bad.map(\.message) == ["stage 'convert' is 150%, outside 0..100%"])
+        #expect(d.set(path: "meet.funel.convert", value: "5%").first?.message == "campaign has no property 'funel'")
+        #expect(d.drop(kind: "campaign", name: "meet").isEmpty)
+        #expect(d.check().program?.base.campaigns.isEmpty == true)
+        #expect(d.drop(kind: "campaign", name: "meet").first?.message == "there is no campaign 'meet'")
+    }
+
+    @Test func sourceAndShowAreCanonical() throws {
+        let d = document()
+        #expect(try d.source() == Formatter.format(minimal, file: "x"))
+        #expect(d.show(name: "downtown") == "branch downtown { customers 2000  staff wealth_manager 2 }\n")
+        #expect(d.show(name: "nothing") == nil)
+        var e = ScenarioDocument()
+        #expect(e.enter(d.source()).diagnostics.isEmpty)
+    }
+
+    @Test func loadReplacesTheDocument() throws {
+        var d = document()
+        let diags = d.load(path: "a.bsim", loader: InMemoryLoader(["a.bsim": "role rm hours 40 per week\nrun\n"]))
+        #expect(diags.isEmpty)
+        #expect(d.declarations.map(\.name) == ["rm"])
+        let missing = d.load(path: "nope.bsim", loader: InMemoryLoader([:]))
+        #expect(missing.first?.message == "cannot read 'nope.bsim': no such file")
+        #expect(d.declarations.map(\.name) == ["rm"])
+    }
+
+    @Test func inputCompleteness() {
+        #expect(InputCompleteness.needsMore("campaign x {"))
+        #expect(InputCompleteness.needsMore("funnel reach 100% ->"))
+        #expect(InputCompleteness.needsMore("buys deposit 50%,"))
+        #expect(InputCompleteness.needsMore("amount uniform(1万,"))
+        #expect(!InputCompleteness.needsMore("campaign x { contacts 10 }"))
+        #expect(!InputCompleteness.needsMore("run # a comment {"))
+    }
+
+    @Test func vocabularyForCompletion() {
+        #expect(LanguageVocabulary.keywords.contains("campaign") && !LanguageVocabulary.keywords.contains("drop"))
+        #expect(LanguageVocabulary.properties["campaign"]?.contains("funnel") == true)
+        #expect(LanguageVocabulary.channels == ["event", "phone", "ai_call", "sms", "wechat", "lobby", "visit", "mgm"])
+    }
+}
