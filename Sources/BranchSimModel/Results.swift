@@ -117,7 +117,6 @@ public struct RunResult: Sendable, Codable, Equatable {
         for (a, b) in zip(whole.replications, whole.replications.dropFirst()) where a.index == b.index {
             throw .overlap(a.index)
         }
-        if parts.count > 1 { whole.stopping = "merged from \(parts.count) slices" }
         return whole
     }
 }

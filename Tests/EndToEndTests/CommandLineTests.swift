@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+
+/// The command line as CI and analysts use it: exit codes, output formats, determinism.
+/// Runs are kept small (`--runs`) so the suite is quick on a debug binary too.
+@Suite(.serialized) struct CommandLineTests {
+    static let small = """
+        scenario "small" { horizon 3 months  step week  runs 40  seed 11 }
+        role wealth_manager hours 40 per week
+        branch b { customers 2000  staff wealth_manager 1 }
+        campaign meet {
+          target potential
+          frequency 1 per week
+          contacts 20
+          funnel reach 100% -> attend 50% -> convert 50%
+          amount fixed 6万 max offbank
+          effort occurrence wealth_manager 1 x 60 min
+        }
+        run
+        expect uplift.mean > 0
+        expect occurrences.meet.mean == 13
+
+        """
+
+    func write(_ text: String, name: String = "plan.bsim") throws -> URL {
+        let dir = try Paths.temporaryDirectory()
+        let url = dir.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url
+    }
+
+    @Test func passingFileExitsZero() throws {
+        let f = try write(Self.small)
+        let r = try Binary.run(["run", f.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("PASS  expect uplift.mean > 0"))
+        #expect(r.stdout.contains("PASS  expect occurrences.meet.mean == 13"))
+    }
+
+    @Test func failingExpectationExitsOneAndSaysWhere() throws {
+        let f = try write(Self.small + "expect uplift.mean < 0\n")
+        let r = try Binary.run(["run", f.path])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("FAIL  expect uplift.mean < 0  measured"))
+        #expect(r.stdout.contains("plan.bsim:15:1"))
+    }
+
+    @Test func brokenFileExitsTwoWithPosition() throws {
+        let f = try write(Self.small.replacingOccurrences(of: "target potential", with: "target potentail"))
+        let r = try Binary.run(["run", f.path])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("plan.bsim:5:10: error:"), "\(r.stderr)")
+        #expect(r.stderr.contains("potential"))
+    }
+
+    @Test func jsonIsIdenticalForOneTwoAndEightThreads() throws {
+        let f = try write(Self.small)
+        let outs = try [1, 2, 8].map { t in try Binary.run(["run", f.path, "--format", "json", "--threads", "\(t)"]) }
+        for o in outs { #expect(o.status == 0, "\(o.stderr)") }
+        #expect(outs[0].stdout == outs[1].stdout)
+        #expect(outs[0].stdout == outs[2].stdout)
+        let json = try JSONSerialization.jsonObject(with: Data(outs[0].stdout.utf8)) as? [String: Any]
+        #expect(json?["schema"] as? String == "branchsim.result/1")
+    }
+
+    @Test func slicesMergedEqualTheWholeRun() throws {
+        let f = try write(Self.small)
+        let dir = f.deletingLastPathComponent()
+        let whole = try Binary.run(["run", f.path, "--save", dir.appendingPathComponent("whole.rows").path, "--format", "json"])
+        #expect(whole.status == 0, "\(whole.stderr)")
+        for (range, name) in [("0..<15", "a.rows"), ("15..<40", "b.rows")] {
+            let r = try Binary.run(["run", f.path, "--replications", range, "--save", dir.appendingPathComponent(name).path])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let merged = try Binary.run(["merge", dir.appendingPathComponent("a.rows").path,
+                                     dir.appendingPathComponent("b.rows").path, "--format", "json"])
+        let single = try Binary.run(["merge", dir.appendingPathComponent("whole.rows").path, "--format", "json"])
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(merged.stdout == single.stdout)
+        let overlap = try Binary.run(["merge", dir.appendingPathComponent("a.rows").path,
+                                      dir.appendingPathComponent("whole.rows").path])
+        #expect(overlap.status == 2)
+        #expect(overlap.stderr.contains("appears in more than one slice"))
+    }
+
+    @Test func csvIsLongFormat() throws {
+        let f = try write(Self.small)
+        let r = try Binary.run(["run", f.path, "--format", "csv", "--runs", "3"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.first == "replication,seed,metric,value")
+        #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",").count == 4 })
+        #expect(lines.contains { $0.hasPrefix("2,11,uplift,") })
+    }
+
+    @Test func testCommandCountsAndWritesJUnit() throws {
+        let dir = try Paths.temporaryDirectory()
+        try Data(Self.small.utf8).write(to: dir.appendingPathComponent("good.bsim"))
+        try Data((Self.small + "expect uplift.mean < 0\n").utf8).write(to: dir.appendingPathComponent("bad.bsim"))
+        let junit = dir.appendingPathComponent("junit.xml")
+        let r = try Binary.run(["test", dir.path, "--junit", junit.path])
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stdout.hasSuffix("4 passed, 1 failed\n"))
+        let xml = try String(contentsOf: junit, encoding: .utf8)
+        #expect(xml.contains("tests=\"5\" failures=\"1\" errors=\"0\""))
+
+        try Data("campaign x { target nowhere }\n".utf8).write(to: dir.appendingPathComponent("broken.bsim"))
+        let b = try Binary.run(["test", dir.path])
+        #expect(b.status == 2)
+        #expect(b.stdout.contains("ERROR "))
+    }
+
+    @Test func htmlOutputIsOneSelfContainedFile() throws {
+        let f = try write(Self.small)
+        let out = f.deletingLastPathComponent().appendingPathComponent("report.html")
+        let r = try Binary.run(["run", f.path, "--runs", "10", "--output", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let html = try String(contentsOf: out, encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(html.contains("<svg"))
+        #expect(!html.contains("<script src"))
+        #expect(!html.contains("http://") || !html.contains("<link"))
+    }
+
+    @Test func scriptOnStandardInput() throws {
+        let r = try Binary.run([], stdin: Self.small + "expect uplift.mean < 0\n",
+                               environment: ["BRANCHSIM_HISTORY": "/dev/null"])
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stdout.contains("PASS  expect uplift.mean > 0"))
+        #expect(r.stdout.contains("FAIL  expect uplift.mean < 0"))
+    }
+}
