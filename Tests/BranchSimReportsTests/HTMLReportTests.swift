@@ -88,6 +88,10 @@ import Testing
         #expect(html.contains("potential-upgrade.bsim:58:1"))
         #expect(html.contains("Common random numbers"))
         #expect(html.contains("base − standalone"))
+        #expect(html.contains("Zero in every run of every variant: <code>uplift.longtail</code>"))
+        // Charts come before the detailed comparison table, the scenario last.
+        let charts = html.range(of: "id=\"charts\"")!.lowerBound, table = html.range(of: "id=\"comparison\"")!.lowerBound
+        #expect(charts < table && table < html.range(of: "id=\"scenario\"")!.lowerBound)
         #expect(html.contains("5万 – 20万"))
         let empty = HTMLReport.render(ReportDocument(), scenario: nil)
         #expect(empty.contains("Nothing has been run."))
