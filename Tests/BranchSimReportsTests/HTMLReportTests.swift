@@ -23,7 +23,7 @@ import Testing
     /// Writes the sample workshop report to `$BRANCHSIM_SAMPLE_HTML` when set (for tests/html-screenshot.sh).
     @Test func sampleWorkshopReport() throws {
         guard let path = ProcessInfo.processInfo.environment["BRANCHSIM_SAMPLE_HTML"] else { return }
-        let html = HTMLReport.render(SampleData.document(), scenario: SampleData.scenario())
+        let html = HTMLReport.render(SampleData.document(top: "私行"), scenario: SampleData.scenario(top: "私行"))
         try html.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
