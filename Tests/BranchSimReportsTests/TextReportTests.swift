@@ -1,4 +1,5 @@
 import BranchSimModel
+import Foundation
 import Testing
 @testable import BranchSimReports
 
@@ -73,6 +74,21 @@ import Testing
             upgrades
             """))
         #expect(text.contains("upgrades                     11.5  9.4 .. 13.6  10.2  11.5  12.8\n"))
+    }
+
+    @Test func statisticPathShowsItsMetric() {
+        #expect(TextReports.runReport(run, selectors: ["upgrades.p95"]).hasPrefix("upgrades.p95\nmetric    mean"))
+    }
+
+    @Test func colourOnlyOnTerminalsWithoutNoColor() {
+        #expect(!ReportOptions.colourWanted(environment: ["TERM": "xterm", "NO_COLOR": "1"]))
+        #expect(!ReportOptions.colourWanted(environment: ["TERM": "dumb"]))
+        #expect(!ReportOptions.colourWanted(environment: [:]))
+        // A pipe is never a terminal.
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        #expect(!ReportOptions.colourWanted(fd: fds[1], environment: ["TERM": "xterm"]))
+        close(fds[0]); close(fds[1])
     }
 
     @Test func unknownSelectorSaysWhatToDo() {
