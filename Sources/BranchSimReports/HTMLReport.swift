@@ -115,14 +115,18 @@ public enum HTMLReport {
 
     static func summary(_ doc: ReportDocument, options: ReportOptions) -> String {
         var out = "<section id=\"summary\" class=\"keep\">\n<h2>Summary</h2>\n"
-        let runs = doc.variants.isEmpty ? (doc.sweep?.points.map(\.result) ?? []) : doc.variants
+        var runs = doc.variants.map { (label: $0.label, result: $0) }
+        if runs.isEmpty, let s = doc.sweep {
+            let name = s.path.split(separator: ".").last.map(String.init) ?? s.path
+            runs = s.points.map { ("\(name) = \($0.label)", $0.result) }
+        }
         guard !runs.isEmpty else { return out + "<p class=\"note\">Nothing has been run.</p>\n</section>" }
         out += table([("run", false), ("replications", true), ("seed", true), ("steps", true), ("stopping", false)],
-                     runs.map { r in
-                         [(esc(r.label), ""), (NumberFormat.count(Double(r.count)), "num"), (String(r.seed), "num"),
+                     runs.map { label, r in
+                         [(esc(label), ""), (NumberFormat.count(Double(r.count)), "num"), (String(r.seed), "num"),
                           (esc(TextReports.stepsText(r)), "num"), (esc(r.stopping), "")]
                      })
-        let keys = headline.filter { k in runs.contains { $0.metricIndex(k) != nil } }
+        let keys = headline.filter { k in doc.variants.contains { $0.metricIndex(k) != nil } }
         if !doc.variants.isEmpty && !keys.isEmpty {
             var rows: [[(String, String)]] = []
             for key in keys {

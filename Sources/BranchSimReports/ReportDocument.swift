@@ -112,9 +112,13 @@ public struct ReportDocument: Sendable, Equatable {
 extension ComparisonResult {
     /// The metric keys the comparison's selectors name (in the run's metric order per selector,
     /// selectors in the order written, each key once).
+    /// Keys only some variants have (a campaign a variant drops) are included; the others show n/a.
     public var expandedMetrics: [String] {
-        guard let first = runs.first else { return [] }
-        return ReportSelection.expand(metrics, in: first)
+        var seen = Set<String>(), out: [String] = []
+        for r in runs {
+            for k in ReportSelection.expand(metrics, in: r) where seen.insert(k).inserted { out.append(k) }
+        }
+        return out
     }
 }
 

@@ -93,6 +93,9 @@ import Testing
         let charts = html.range(of: "id=\"charts\"")!.lowerBound, table = html.range(of: "id=\"comparison\"")!.lowerBound
         #expect(charts < table && table < html.range(of: "id=\"scenario\"")!.lowerBound)
         #expect(html.contains("5万 – 20万"))
+        let sweepOnly = HTMLReport.render(ReportDocument(sweep: Self.doc.sweep), scenario: nil)
+        #expect(sweepOnly.contains("<td>contacts = 40</td>"))
+        #expect(Self.svgs(sweepOnly).count == 6)
         let empty = HTMLReport.render(ReportDocument(), scenario: nil)
         #expect(empty.contains("Nothing has been run."))
         #expect(Self.svgs(empty).isEmpty)

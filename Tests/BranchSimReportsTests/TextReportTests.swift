@@ -138,6 +138,23 @@ import Testing
         #expect(TextReports.comparisonReport(independent).hasPrefix("compare standalone, base, 多: independent runs, 4 each"))
     }
 
+    @Test func comparisonWithADroppedCampaign() {
+        var noCampaign = Fixtures.scenario()
+        noCampaign.campaigns = []
+        let c = ComparisonResult(runs: [Fixtures.run(noCampaign, label: "standalone"), Fixtures.run(label: "base")],
+                                 metrics: ["occurrences"], independent: false)
+        #expect(c.expandedMetrics == ["occurrences.财富升级会"])
+        #expect(TextReports.comparisonReport(c) == """
+            compare standalone, base: common random numbers, 4 paired runs
+
+            metric                  variant     mean  95% CI  P(> standalone)
+            ----------------------  ----------  ----  ------  ---------------
+            occurrences.财富升级会  standalone   n/a
+                                    base           8  8 .. 8
+
+            """)
+    }
+
     @Test func sweepGroupsValuesByMetric() {
         let text = TextReports.sweepReport(path: "campaign.财富升级会.contacts",
                                            points: [("20", Fixtures.run()), ("40", Fixtures.run(shift: 100_000))],
