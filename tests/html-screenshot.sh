@@ -2,7 +2,8 @@
 # Renders a BranchSim HTML report with headless Chromium and checks it:
 #   1. the PNG screenshot is not blank (it has many distinct colours);
 #   2. the rendered DOM holds non-empty <svg> elements (at least MIN_SVGS, default 1);
-#   3. Chromium logged no console errors for the page.
+#   3. Chromium logged no console messages for the page (a report has no scripts, so any
+#      message, such as an uncaught error or a resource that failed to load, is an error).
 #
 # usage: tests/html-screenshot.sh REPORT.html [OUT.png]
 # env:   MIN_SVGS (default 1), WIDTH (1100), HEIGHT (3600), NO_INSTALL=1 (never apt-get)
@@ -126,9 +127,10 @@ if len(non_empty) < max(1, min_svgs):
     sys.exit("FAIL: %d non-empty <svg> elements in the rendered DOM, expected at least %d" % (len(non_empty), max(1, min_svgs)))
 print("dom: %d <svg> elements, %d non-empty" % (len(svgs), len(non_empty)))
 
+# Chromium logs every console message as INFO:CONSOLE whatever its level; a report has no
+# scripts, so any console message (an uncaught error, a resource that failed to load) is an error.
 errors = [l for l in open(log_path, encoding="utf-8", errors="replace")
-          if "CONSOLE" in l and ("ERROR" in l or "error" in l.split("CONSOLE", 1)[1][:40])
-          or "Uncaught" in l]
+          if ":CONSOLE" in l or "Uncaught" in l or "Failed to load resource" in l]
 if errors:
     sys.exit("FAIL: console errors:\n" + "".join(errors[:10]))
 print("console: no errors")

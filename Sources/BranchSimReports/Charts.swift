@@ -13,9 +13,9 @@ public enum Charts {
     static let width = 720.0
     static let marginLeft = 92.0, marginRight = 28.0
 
-    /// Rough rendered width of `s` in pixels at `size` (wide CJK characters about 1em, Latin about 0.56em).
+    /// Rough rendered width of `s` in pixels at `size` (wide CJK characters about 1.2em, Latin about 0.62em: generous, so labels are not clipped).
     static func textWidth(_ s: String, size: Double = 12) -> Double {
-        Double(DisplayWidth.of(s)) * size * 0.56
+        Double(DisplayWidth.of(s)) * size * 0.62
     }
 
     /// A row of colour swatches and labels at the top of a chart; returns its height.
@@ -161,7 +161,7 @@ public enum Charts {
         let maxValue = variants.flatMap { $0.rows.flatMap { [$0.needP95, $0.available, $0.fteMean] } }
             .filter(\.isFinite).max() ?? 1
         let x = Axis.nice(0, maxValue * 1.05, count: 6, includeZero: true)
-        let labelW = (roles.map { textWidth($0) * 1.1 }.max() ?? 0) + 16
+        let labelW = (roles.map { textWidth($0) * 1.12 }.max() ?? 0) + 18
         let left = max(marginLeft + 40, labelW), right = width - marginRight - 110
         let bottom = height - 40
         for (t, label) in zip(x.ticks, x.labels(unit: .fte)) {

@@ -1,4 +1,9 @@
 import BranchSimModel
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// How text reports look.
 public struct ReportOptions: Sendable, Equatable {
@@ -10,6 +15,14 @@ public struct ReportOptions: Sendable, Equatable {
     public init(units: MoneyUnits = .yuan, colour: Bool = false) {
         self.units = units
         self.colour = colour
+    }
+
+    /// Whether to colour output written to `fd`: only on a terminal whose `TERM` is not `dumb`,
+    /// and never when `NO_COLOR` is set (https://no-color.org).
+    public static func colourWanted(fd: Int32 = 1, environment: [String: String]) -> Bool {
+        if let v = environment["NO_COLOR"], !v.isEmpty { return false }
+        if environment["TERM"] == nil || environment["TERM"] == "dumb" { return false }
+        return isatty(fd) == 1
     }
 }
 
@@ -102,9 +115,13 @@ public struct ReportDocument: Sendable, Equatable {
 extension ComparisonResult {
     /// The metric keys the comparison's selectors name (in the run's metric order per selector,
     /// selectors in the order written, each key once).
+    /// Keys only some variants have (a campaign a variant drops) are included; the others show n/a.
     public var expandedMetrics: [String] {
-        guard let first = runs.first else { return [] }
-        return ReportSelection.expand(metrics, in: first)
+        var seen = Set<String>(), out: [String] = []
+        for r in runs {
+            for k in ReportSelection.expand(metrics, in: r) where seen.insert(k).inserted { out.append(k) }
+        }
+        return out
     }
 }
 

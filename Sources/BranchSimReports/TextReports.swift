@@ -31,7 +31,11 @@ public enum TextReports {
                 sections.append(upgradesReport(r, options: options))
                 continue
             }
-            let selected = MetricCatalog.select(selector, from: keys)
+            var selected = MetricCatalog.select(selector, from: keys)
+            // A path with a statistic (`uplift.p95`) shows its metric's row.
+            if selected.isEmpty, let path = MetricCatalog.resolve(selector, keys: Set(keys)), path.scope == .run {
+                selected = [path.metric]
+            }
             if selected.isEmpty {
                 sections.append("\(selector): no such metric in this run (`:help metrics` lists them)\n")
             } else {

@@ -23,7 +23,7 @@ import Testing
     /// Writes the sample workshop report to `$BRANCHSIM_SAMPLE_HTML` when set (for tests/html-screenshot.sh).
     @Test func sampleWorkshopReport() throws {
         guard let path = ProcessInfo.processInfo.environment["BRANCHSIM_SAMPLE_HTML"] else { return }
-        let html = HTMLReport.render(SampleData.document(), scenario: SampleData.scenario())
+        let html = HTMLReport.render(SampleData.document(top: "私行"), scenario: SampleData.scenario(top: "私行"))
         try html.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
@@ -88,10 +88,53 @@ import Testing
         #expect(html.contains("potential-upgrade.bsim:58:1"))
         #expect(html.contains("Common random numbers"))
         #expect(html.contains("base − standalone"))
+        #expect(html.contains("Zero in every run of every variant: <code>uplift.longtail</code>"))
+        // Charts come before the detailed comparison table, the scenario last.
+        let charts = html.range(of: "id=\"charts\"")!.lowerBound, table = html.range(of: "id=\"comparison\"")!.lowerBound
+        #expect(charts < table && table < html.range(of: "id=\"scenario\"")!.lowerBound)
         #expect(html.contains("5万 – 20万"))
+        let sweepOnly = HTMLReport.render(ReportDocument(sweep: Self.doc.sweep), scenario: nil)
+        #expect(sweepOnly.contains("<td>contacts = 40</td>"))
+        #expect(Self.svgs(sweepOnly).count == 6)
         let empty = HTMLReport.render(ReportDocument(), scenario: nil)
         #expect(empty.contains("Nothing has been run."))
         #expect(Self.svgs(empty).isEmpty)
+    }
+}
+
+@Suite struct ChartEdgeCaseTests {
+    /// One replication, every value zero, a NaN here and there: charts still draw valid SVG.
+    @Test func degenerateRunsDrawValidCharts() throws {
+        var flat = Fixtures.run(reps: 1)
+        for i in flat.replications[0].values.indices { flat.replications[0].values[i] = 0 }
+        flat.replications[0].values[2] = .nan  // uplift
+        flat.replications[0].series = flat.replications[0].series.map { _ in 0 }
+        let empty = RunResult(label: "empty", title: "t", seed: 1, steps: 4, stepUnit: "week", metrics: flat.metrics,
+                              series: flat.series, replications: [], availableFTE: [:])
+        let doc = ReportDocument(comparison: ComparisonResult(runs: [flat, empty], metrics: ["uplift", "funnel"],
+                                                              independent: true))
+        let html = HTMLReport.render(doc, scenario: nil)
+        let charts = HTMLReportTests.svgs(html)
+        #expect(charts.count >= 4)
+        for svg in charts {
+            let parser = XMLParser(data: Data(svg.utf8))
+            #expect(parser.parse())
+            #expect(!svg.contains("nan") && !svg.contains("inf\""), "non-finite coordinate in \(svg.prefix(120))")
+        }
+        #expect(Charts.histogram([], unit: .money, xTitle: "x", title: "t").render().contains("no values"))
+        #expect(Charts.fan([], unit: .money, stepUnit: "week", title: "t").render().contains("no series"))
+        #expect(Charts.sweepLine([], unit: .count, metric: "m", xTitle: "x").render().contains("no values"))
+        // Equal values make one narrow bin, not a division by zero.
+        let same = Charts.histogram([("a", [5, 5, 5])], unit: .count, xTitle: "x", title: "t").render()
+        #expect(same.contains("<polygon"))
+    }
+
+    @Test func svgNumbersAreCompact() {
+        #expect(SVG.num(12) == "12")
+        #expect(SVG.num(12.345) == "12.35")
+        #expect(SVG.num(-0.001) == "0")
+        #expect(SVG.num(.nan) == "0")
+        #expect(Charts.heat(0) == "#f3f6fb" && Charts.heat(1) == "#08306b")
     }
 }
 

@@ -21,12 +21,15 @@ enum SampleData {
         }
     }
 
-    static func scenario() -> Scenario {
+    /// The top tier's name: the tests use one with `<&"` in it to check escaping.
+    static let trickyTop = "私行 <&\"VIP\">"
+
+    static func scenario(top: String = trickyTop) -> Scenario {
         let tiers = [
             Tier(name: "longtail", low: 0, high: 50_000, share: 0.91, reachable: 0.6),
             Tier(name: "潜力", low: 50_000, high: 200_000, share: 0.06, reachable: 0.75),
             Tier(name: "中高端", low: 200_000, high: 6_000_000, share: 0.025, reachable: 0.9),
-            Tier(name: "私行 <&\"VIP\">", low: 6_000_000, high: nil, share: 0.005, reachable: 0.98),
+            Tier(name: top, low: 6_000_000, high: nil, share: 0.005, reachable: 0.98),
         ]
         let funnel = [FunnelStage(name: "reach", probability: 1), FunnelStage(name: "accept", probability: 0.45),
                       FunnelStage(name: "attend", probability: 0.7), FunnelStage(name: "convert", probability: 0.4)]
@@ -48,8 +51,9 @@ enum SampleData {
     }
 
     /// One variant's run; `strength` scales the campaign effect (the base is 1).
-    static func run(label: String, strength: Double, reps: Int = 400, seed: UInt64 = 20_190_201) -> RunResult {
-        let s = scenario()
+    static func run(label: String, strength: Double, reps: Int = 400, seed: UInt64 = 20_190_201,
+                    top: String = trickyTop) -> RunResult {
+        let s = scenario(top: top)
         let metrics = MetricCatalog.metrics(for: s)
         let series = MetricCatalog.series(for: s)
         let steps = s.steps
@@ -81,7 +85,7 @@ enum SampleData {
                 case "migration.潜力.longtail": return (4 + z3).rounded()
                 case "migration.中高端.中高端": return 872
                 case "migration.中高端.left": return 3
-                case "migration.私行 <&\"VIP\">.私行 <&\"VIP\">": return 175
+                case "migration.\(top).\(top)": return 175
                 case "occurrences.财富升级会": return 104
                 case "funnel.财富升级会.contacts", "funnel.财富升级会.reach": return contacts
                 case "funnel.财富升级会.accept": return contacts * 0.45 * strength.squareRoot()
@@ -131,15 +135,15 @@ enum SampleData {
     }
 
     /// A document with a run, a two-variant comparison, a three-point sweep and two expectations.
-    static func document(reps: Int = 400) -> ReportDocument {
-        let standalone = run(label: "standalone", strength: 0.6, reps: reps)
-        let base = run(label: "base", strength: 1, reps: reps)
+    static func document(reps: Int = 400, top: String = trickyTop) -> ReportDocument {
+        let standalone = run(label: "standalone", strength: 0.6, reps: reps, top: top)
+        let base = run(label: "base", strength: 1, reps: reps, top: top)
         let comparison = ComparisonResult(runs: [standalone, base], metrics: ["uplift", "upgrades", "staffing.wealth_manager.fte"],
                                           independent: false)
         let sweep = SweepResult(path: "campaign.财富升级会.contacts", points: [
-            .init(label: "20", value: 20, result: run(label: "base", strength: 0.6, reps: reps / 4)),
-            .init(label: "40", value: 40, result: run(label: "base", strength: 1, reps: reps / 4)),
-            .init(label: "60", value: 60, result: run(label: "base", strength: 1.25, reps: reps / 4)),
+            .init(label: "20", value: 20, result: run(label: "base", strength: 0.6, reps: reps / 4, top: top)),
+            .init(label: "40", value: 40, result: run(label: "base", strength: 1, reps: reps / 4, top: top)),
+            .init(label: "60", value: 60, result: run(label: "base", strength: 1.25, reps: reps / 4, top: top)),
         ], metrics: ["uplift", "staffing.wealth_manager.fte"])
         let here = SourceLocation(file: "potential-upgrade.bsim", line: 58, column: 1)
         let e1 = Expectation(path: MetricPath(metric: "uplift"), condition: .compare(.greater, 0), text: "uplift.mean > 0")

@@ -1,4 +1,5 @@
 import BranchSimModel
+import Foundation
 import Testing
 @testable import BranchSimReports
 
@@ -75,6 +76,21 @@ import Testing
         #expect(text.contains("upgrades                     11.5  9.4 .. 13.6  10.2  11.5  12.8\n"))
     }
 
+    @Test func statisticPathShowsItsMetric() {
+        #expect(TextReports.runReport(run, selectors: ["upgrades.p95"]).hasPrefix("upgrades.p95\nmetric    mean"))
+    }
+
+    @Test func colourOnlyOnTerminalsWithoutNoColor() {
+        #expect(!ReportOptions.colourWanted(environment: ["TERM": "xterm", "NO_COLOR": "1"]))
+        #expect(!ReportOptions.colourWanted(environment: ["TERM": "dumb"]))
+        #expect(!ReportOptions.colourWanted(environment: [:]))
+        // A pipe is never a terminal.
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        #expect(!ReportOptions.colourWanted(fd: fds[1], environment: ["TERM": "xterm"]))
+        close(fds[0]); close(fds[1])
+    }
+
     @Test func unknownSelectorSaysWhatToDo() {
         #expect(TextReports.runReport(run, selectors: ["nope"]).contains("nope: no such metric in this run"))
     }
@@ -120,6 +136,23 @@ import Testing
         #expect(text.components(separatedBy: "uplift.longtail").count == 2)
         let independent = ComparisonResult(runs: c.runs, metrics: ["uplift"], independent: true)
         #expect(TextReports.comparisonReport(independent).hasPrefix("compare standalone, base, 多: independent runs, 4 each"))
+    }
+
+    @Test func comparisonWithADroppedCampaign() {
+        var noCampaign = Fixtures.scenario()
+        noCampaign.campaigns = []
+        let c = ComparisonResult(runs: [Fixtures.run(noCampaign, label: "standalone"), Fixtures.run(label: "base")],
+                                 metrics: ["occurrences"], independent: false)
+        #expect(c.expandedMetrics == ["occurrences.财富升级会"])
+        #expect(TextReports.comparisonReport(c) == """
+            compare standalone, base: common random numbers, 4 paired runs
+
+            metric                  variant     mean  95% CI  P(> standalone)
+            ----------------------  ----------  ----  ------  ---------------
+            occurrences.财富升级会  standalone   n/a
+                                    base           8  8 .. 8
+
+            """)
     }
 
     @Test func sweepGroupsValuesByMetric() {
