@@ -154,8 +154,9 @@ public enum TextReports {
         public var managedFTE: Double
         public var available: Double
 
-        /// FTE needed at the 95th percentile: activity FTE p95 plus the managed-book FTE (mean).
-        public var needP95: Double { fteP95 + (managedFTE.isFinite ? managedFTE : 0) }
+        /// FTE needed at the 95th percentile. The engine's `staffing.ROLE.fte` already holds
+        /// activity hours and the managed book together (docs/model.md), so nothing is added.
+        public var needP95: Double { fteP95 }
         /// How many FTE short at p95 (0 when covered).
         public var shortfall: Double { max(0, needP95 - available) }
 
