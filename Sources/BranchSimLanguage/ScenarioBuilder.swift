@@ -104,6 +104,7 @@ extension ScenarioChecker {
             }
         }
         resolveUntil(&scenario)
+        crossChecks(scenario, decls)
         checkMemory(scenario, decls)
         return failed ? nil : scenario
     }
@@ -160,6 +161,33 @@ extension ScenarioChecker {
             return
         }
         s.settings.runs = .until(metric: path, relativeHalfWidth: u.within, cap: u.cap)
+    }
+
+    /// Warnings about combinations that are legal but almost surely not meant.
+    private func crossChecks(_ s: Scenario, _ decls: [Statement]) {
+        func statement(_ kind: StatementKind, _ name: String) -> Statement? { decls.first { $0.kind == kind && $0.name == name } }
+        for t in s.tiers {
+            guard let r = t.managedBy, s.roles[r].capacityCustomers == nil else { continue }
+            let at = statement(.tier, t.name)?.properties.first { $0.key == "managed" }?.range
+            if at != nil {
+                warning("tier '\(t.name)' is managed by role '\(s.roles[r].name)', which has no 'capacity': its managed FTE cannot be counted", at,
+                        [.help("add 'capacity 600 customers' to role '\(s.roles[r].name)' (playbooks: 450 to 750)")])
+            }
+        }
+        for c in s.campaigns {
+            let st = statement(.campaign, c.name)
+            if c.starts >= s.settings.horizon, let p = st?.properties.first(where: { $0.key == "starts" }) {
+                warning("campaign '\(c.name)' starts at \(c.starts), after the horizon (\(s.settings.horizon)): it never runs", p.range)
+            }
+            guard s.enforceStaff else { continue }
+            for role in Set(c.effort.map(\.role)).sorted() {
+                for h in c.hosts where s.branches[h].staff[role] == 0 {
+                    warning("with 'enforce staff', campaign '\(c.name)' never runs at branch '\(s.branches[h].name)': it has no '\(s.roles[role].name)' staff",
+                            st?.nameRange ?? st?.keywordRange,
+                            [.help("add 'staff \(s.roles[role].name) 1' to branch '\(s.branches[h].name)'")])
+                }
+            }
+        }
     }
 
     private func checkMemory(_ s: Scenario, _ decls: [Statement]) {

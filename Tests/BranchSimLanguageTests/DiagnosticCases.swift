@@ -135,6 +135,13 @@ let badInputs: [BadInput] = [
              expected: "16:33 error: branch 'downtown' is already in network 'n1'"),
     BadInput(name: "funnel without arrow", source: replacing(11, with: "  funnel reach 100% attend 50%"),
              expected: "11:21 error: expected '->' between funnel stages, found 'attend'"),
+    BadInput(name: "managed by a role without capacity", source: replacing(3, with: "tier midhigh   from 20万 to 600万 share 2.5% managed by wealth_manager"),
+             expected: "3:44 warning: tier 'midhigh' is managed by role 'wealth_manager', which has no 'capacity': its managed FTE cannot be counted"),
+    BadInput(name: "campaign after the horizon", source: replacing(12, with: "  amount fixed 1万  starts 2 years"),
+             expected: "12:20 warning: campaign 'meet' starts at 2 years, after the horizon (1 year): it never runs"),
+    BadInput(name: "enforce staff without the role", source: replacing(12, with: "  amount fixed 1万  effort contact wealth_manager 5 min")
+                .replacingOccurrences(of: "staff wealth_manager 2", with: "offbank 1x") + "enforce staff\n",
+             expected: "7:10 warning: with 'enforce staff', campaign 'meet' never runs at branch 'downtown': it has no 'wealth_manager' staff"),
     BadInput(name: "cjk column", source: "tier 长尾 below 5万 share 100% reachable 60\n",
              expected: "1:39 error: 'reachable' of tier '长尾' must be a percentage, found '60'"),
 ]
