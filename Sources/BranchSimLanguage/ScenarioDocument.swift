@@ -30,7 +30,13 @@ public struct ScenarioDocument: Sendable {
 
     /// Kind and name of every declaration, in order (`scenario`, `policy`, `enforce` have their kind as name).
     public var declarations: [(kind: String, name: String)] {
-        statements.map { ($0.kind.rawValue, $0.name ?? $0.kind.rawValue) }
+        statements.map { ($0.kind.rawValue, Self.key($0)) }
+    }
+
+    /// The name a declaration is known by in the shell: its name, or its kind for
+    /// `scenario`, `policy` and `enforce`.
+    private static func key(_ s: Statement) -> String {
+        s.kind.isNamedDeclaration ? (s.name ?? "") : s.kind.rawValue
     }
 
     /// Names declared of one kind (for completion).
@@ -81,7 +87,7 @@ public struct ScenarioDocument: Sendable {
                 continue
             }
             Self.replace(s, in: &updated)
-            changed.append((s.kind.rawValue, s.name ?? s.kind.rawValue))
+            changed.append((s.kind.rawValue, Self.key(s)))
         }
         var checker = ProgramChecker(sink: sink)
         let program = checker.check(updated + actions)
@@ -157,7 +163,7 @@ public struct ScenarioDocument: Sendable {
             sink.error("cannot drop '\(kind)'", nil, Suggest.notes(for: kind, in: LanguageVocabulary.droppableKinds + ["variant"]))
             return sink.diagnostics
         }
-        guard let i = statements.firstIndex(where: { $0.kind == k && ($0.name ?? k.rawValue) == name }) else {
+        guard let i = statements.firstIndex(where: { $0.kind == k && (Self.key($0) == name || !k.isNamedDeclaration) }) else {
             sink.error("there is no \(kind) '\(name)'", nil, Suggest.notes(for: name, in: names(of: kind)))
             return sink.diagnostics
         }
@@ -182,7 +188,7 @@ public struct ScenarioDocument: Sendable {
 
     /// One declaration as it stands (by name, or `scenario`/`policy`), canonical text.
     public func show(name: String) -> String? {
-        guard let s = statements.first(where: { ($0.name ?? $0.kind.rawValue) == name }) ?? statements.first(where: { $0.kind.rawValue == name })
+        guard let s = statements.first(where: { Self.key($0) == name })
         else { return nil }
         var copy = s
         copy.blankLineBefore = false

@@ -67,6 +67,12 @@ import BranchSimModel
         #expect(try d.source() == Formatter.format(minimal, file: "x"))
         #expect(d.show(name: "downtown") == "branch downtown { customers 2000  staff wealth_manager 2 }\n")
         #expect(d.show(name: "nothing") == nil)
+        var f = d
+        #expect(!f.enter("scenario \"Plan\" { runs 10 }\npolicy max 2 contacts per month").hasErrors)
+        #expect(f.declarations.suffix(2).map(\.name) == ["scenario", "policy"])
+        #expect(f.show(name: "scenario") == "scenario \"Plan\" { runs 10 }\n")
+        #expect(f.drop(kind: "policy", name: "policy").isEmpty)
+        #expect(f.declarations.last?.kind == "scenario")
         var e = ScenarioDocument()
         #expect(e.enter(d.source()).diagnostics.isEmpty)
     }
