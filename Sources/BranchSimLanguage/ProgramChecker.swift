@@ -390,10 +390,7 @@ struct ProgramChecker {
                 return nil
             }
             let scratch = ScenarioChecker(sink: DiagnosticSink(sources: sink.sources))
-            let label = value.map { t -> String in
-                if let src = sink.sources[t.range.file], case .number(_, _, let text, _) = t, k >= 0 { return text.isEmpty ? src.slice(t.range) : text }
-                return sink.sources[t.range.file]?.slice(t.range) ?? describe(t)
-            }.joined(separator: " ")
+            let label = Formatter.terms(value)
             if let sc = scratch.build(edited) {
                 let num = value.lazy.compactMap { t -> Double? in if case .number(let x, _, _, _) = t { return x } else { return nil } }.first
                 points.append(SweepPoint(label: label, value: num ?? Double(k), scenario: sc))

@@ -392,6 +392,14 @@ extension ScenarioChecker {
                 ok = false
             }
         }
+        for s in stmts {
+            let keys = s.properties.map(\.key)
+            if keys.contains("below") && keys.contains("from"), let p = s.properties.first(where: { $0.key == "from" }) {
+                error("tier '\(s.name ?? "")' has both 'below' and 'from'", p.keyRange,
+                      [.help("write 'below X' for the lowest tier, 'from X to Y' or 'from X' for the others")])
+                ok = false
+            }
+        }
         guard ok else { return }
         for i in tiers.indices {
             let t = tiers[i], r = rangeProp(stmts[i])!.range
@@ -423,7 +431,8 @@ extension ScenarioChecker {
             }
         }
         let sum = tiers.reduce(0) { $0 + $1.share }
-        if abs(sum - 1) > 1e-6, tiers.allSatisfy({ $0.share > 0 }) || sum > 1 {
+        let sharesMissing = stmts.contains { !$0.properties.contains { $0.key == "share" } }
+        if abs(sum - 1) > 1e-6, !sharesMissing {
             let at = stmts.last!.properties.first { $0.key == "share" }?.range ?? stmts.last!.range
             error("tier shares add up to \(formatPercent(sum)), not 100%", at,
                   [.note(tiers.map { "\($0.name) \(formatPercent($0.share))" }.joined(separator: ", "))])

@@ -142,6 +142,10 @@ let badInputs: [BadInput] = [
     BadInput(name: "enforce staff without the role", source: replacing(12, with: "  amount fixed 1万  effort contact wealth_manager 5 min")
                 .replacingOccurrences(of: "staff wealth_manager 2", with: "offbank 1x") + "enforce staff\n",
              expected: "7:10 warning: with 'enforce staff', campaign 'meet' never runs at branch 'downtown': it has no 'wealth_manager' staff"),
+    BadInput(name: "tier shares with a zero share", source: replacing(4, with: "tier private   from 600万         share 0%"),
+             expected: "4:34 error: tier shares add up to 99.5%, not 100%"),
+    BadInput(name: "below and from", source: replacing(2, with: "tier potential below 5万 from 5万 to 20万 share 6%"),
+             expected: "2:25 error: tier 'potential' has both 'below' and 'from'"),
     BadInput(name: "cjk column", source: "tier 长尾 below 5万 share 100% reachable 60\n",
              expected: "1:39 error: 'reachable' of tier '长尾' must be a percentage, found '60'"),
 ]
