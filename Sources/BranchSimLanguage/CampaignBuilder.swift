@@ -103,7 +103,10 @@ extension ScenarioChecker {
                 }
                 guard let unit, let (role, _) = reference(&v, kind: "role", in: roleNames) else { v.i = v.terms.count; break }
                 var people = 1.0
-                if case .number = v.peek, v.peek(1)?.word == "x" {
+                if case .number(let n, .times, _, let r)? = v.peek {
+                    v.i += 1
+                    if n <= 0 { error("the number of staff must be more than zero", r) } else { people = n }
+                } else if case .number = v.peek, v.peek(1)?.word == "x" {
                     people = amount(&v, "the number of staff") ?? 1
                     v.i += 1
                 } else if case .word(let w, _)? = v.peek, lets[w] != nil, v.peek(1)?.word == "x" {
