@@ -217,16 +217,19 @@ struct ProgramChecker {
                 while let t = v.peek, t.word != "on", t.word != "independent" { nameTerms.append(t); v.i += 1 }
                 var nv = Values(nameTerms, what: "'compare'", anchor: s.keywordRange)
                 var scs: [Scenario] = []
-                for item in nv.commaList() where !item.isEmpty {
+                let items = nv.commaList().filter { !$0.isEmpty }
+                for item in items {
                     guard item.count == 1, let w = item[0].word else {
                         sink.error("expected a variant name in 'compare', found \(describe(item.first))", item[0].range)
                         continue
                     }
-                    if let sc = scenario(w) { scs.append(sc); names.append(w) } else if variantNames.contains(w) { names.append(w) } else {
+                    if names.contains(w) {
+                        sink.error("'\(w)' is named twice in 'compare'", item[0].range)
+                    } else if let sc = scenario(w) { scs.append(sc); names.append(w) } else if variantNames.contains(w) { names.append(w) } else {
                         sink.error("unknown variant '\(w)'", item[0].range, Suggest.notes(for: w, in: variantNames + ["base"]))
                     }
                 }
-                if nameTerms.isEmpty || names.count + (sink.diagnostics.count - before) < 2 {
+                if items.count < 2 {
                     sink.error("'compare' needs at least two variants", s.keywordRange, [.help("write 'compare base, NAME on uplift'")])
                 }
                 var metrics = ["uplift"]

@@ -146,6 +146,8 @@ let badInputs: [BadInput] = [
              expected: "4:34 error: tier shares add up to 99.5%, not 100%"),
     BadInput(name: "below and from", source: replacing(2, with: "tier potential below 5万 from 5万 to 20万 share 6%"),
              expected: "2:25 error: tier 'potential' has both 'below' and 'from'"),
+    BadInput(name: "compare one variant", source: minimal + "compare base on uplift\n",
+             expected: "14:1 error: 'compare' needs at least two variants"),
     BadInput(name: "cjk column", source: "tier 长尾 below 5万 share 100% reachable 60\n",
              expected: "1:39 error: 'reachable' of tier '长尾' must be a percentage, found '60'"),
 ]
