@@ -148,6 +148,8 @@ struct ProgramChecker {
         return out.sorted()
     }
 
+    /// Metric names or group prefixes, checked against `keys` (not checked when the scenario
+    /// itself has errors: `keys` is then empty and every name would look unknown).
     private mutating func metricList(_ items: [[Term]], keys: [String], anchor: SourceRange, what: String) -> [String] {
         var out: [String] = []
         for item in items {
@@ -156,7 +158,7 @@ struct ProgramChecker {
                            [.help("metrics are written like 'uplift', 'funnel' or 'staffing.wealth_manager.fte'")])
                 continue
             }
-            if MetricCatalog.select(w, from: keys).isEmpty {
+            if !keys.isEmpty && MetricCatalog.select(w, from: keys).isEmpty {
                 sink.error("unknown metric '\(w)'", item[0].range, Suggest.notes(for: w, in: selectors(keys)))
             } else {
                 out.append(w)
@@ -297,6 +299,7 @@ struct ProgramChecker {
             sink.error("expected a metric after 'expect'", v.here, [.help("write 'expect uplift.mean > 0'")])
             return nil
         }
+        if keys.isEmpty { return nil }  // the scenario has errors; they are reported already
         guard let mp = MetricCatalog.resolve(path, keys: Set(keys)) else {
             var cands = selectors(keys)
             cands += keys.flatMap { k in Statistic.allCases.map { "\(k).\($0.rawValue)" } }

@@ -222,6 +222,11 @@ import BranchSimModel
         #expect(r.map { $0.scenario.settings.runs } == [.fixed(100), .fixed(200)])
     }
 
+    @Test func noMetricCascadeWhenTheScenarioHasErrors() {
+        let o = check(replacing(8, with: "  target potentail") + "run\nreport uplift, funnel\nexpect uplift.mean > 0\n")
+        #expect(brief(o) == ["8:10 error: unknown tier 'potentail'"])
+    }
+
     @Test func reportsEveryProblemNotOnlyTheFirst() {
         let o = check(minimal.replacingOccurrences(of: "target potential", with: "target potentail")
                       .replacingOccurrences(of: "attend 50%", with: "attend 150%")
