@@ -229,9 +229,10 @@ public enum Suggest {
     /// The closest candidate within a distance of about a third of the word (at least 2), if any.
     public static func closest(to word: String, in candidates: [String]) -> String? {
         let limit = max(2, word.count / 3)
+        let lowered = word.lowercased(), length = word.count
         var best: (String, Int)?
-        for c in candidates where c != word {
-            let d = distance(word.lowercased(), c.lowercased())
+        for c in candidates where c != word && abs(c.count - length) <= limit {
+            let d = distance(lowered, c.lowercased())
             if d <= limit, best == nil || d < best!.1 { best = (c, d) }
         }
         return best?.0

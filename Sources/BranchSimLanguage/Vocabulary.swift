@@ -36,7 +36,10 @@ public enum LanguageVocabulary {
     /// Shell-side declarations kinds for `drop KIND NAME`.
     public static let droppableKinds = ["tier", "segment", "product", "role", "branch", "network", "campaign", "policy", "let"]
 
-    static func keys(for kind: StatementKind) -> Set<String> { Set(properties[kind.rawValue] ?? []) }
+    private static let keySets: [StatementKind: Set<String>] = Dictionary(
+        uniqueKeysWithValues: StatementKind.allCases.map { ($0, Set(properties[$0.rawValue] ?? [])) })
+
+    static func keys(for kind: StatementKind) -> Set<String> { keySets[kind] ?? [] }
 }
 
 /// Whether typed text is unfinished: an open `{` or `(`, or a last line ending in `,` or `->`.
