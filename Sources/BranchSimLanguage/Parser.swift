@@ -213,6 +213,9 @@ final class Parser {
     private func parseName(_ s: inout Statement, optional: Bool, allowString: Bool) {
         switch kind {
         case .identifier(let n) where !LanguageVocabulary.keys(for: s.kind).contains(n):
+            if n.contains(".") {
+                problem("a name cannot contain '.'", current.range, [.help("use '_' instead: '\(String(n.map { $0 == "." ? "_" : $0 }))'")])
+            }
             s.name = n
             s.nameRange = current.range
             s.range = s.range.union(current.range)

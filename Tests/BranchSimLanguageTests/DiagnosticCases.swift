@@ -148,6 +148,8 @@ let badInputs: [BadInput] = [
              expected: "2:25 error: tier 'potential' has both 'below' and 'from'"),
     BadInput(name: "compare one variant", source: minimal + "compare base on uplift\n",
              expected: "14:1 error: 'compare' needs at least two variants"),
+    BadInput(name: "dotted name", source: minimal + "segment pay.roll share 5%\n",
+             expected: "14:9 error: a name cannot contain '.'"),
     BadInput(name: "cjk column", source: "tier 长尾 below 5万 share 100% reachable 60\n",
              expected: "1:39 error: 'reachable' of tier '长尾' must be a percentage, found '60'"),
 ]
