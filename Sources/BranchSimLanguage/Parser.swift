@@ -175,13 +175,17 @@ final class Parser {
             }
         case .let:
             parseName(&s, optional: false, allowString: false)
+            var failed = false
             if kind == .equals {
                 advance()
-                if let e = parseExpr() { s.expr = e; s.range = s.range.union(e.range); lastEnd = e.range.end }
+                if let e = parseExpr() { s.expr = e; s.range = s.range.union(e.range); lastEnd = e.range.end } else { failed = true }
             } else {
                 problem("expected '=' after 'let \(s.name ?? "")'", current.range, [.help("write 'let NAME = VALUE'")])
+                failed = true
             }
-            if kind != .newline && kind != .eof && kind != .rbrace {
+            if failed {
+                recover()
+            } else if kind != .newline && kind != .eof && kind != .rbrace {
                 problem("unexpected \(describe(current)) after the value of 'let \(s.name ?? "")'", current.range)
                 recover()
             }
@@ -473,6 +477,10 @@ final class Parser {
         case .identifier(let w):
             advance()
             return .reference(w, range: t.range)
+        case .invalid:
+            // Already reported by the lexer.
+            advance()
+            return nil
         case .lparen:
             advance()
             guard let e = parseExpr() else { return nil }

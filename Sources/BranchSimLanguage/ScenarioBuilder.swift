@@ -582,7 +582,10 @@ extension ScenarioChecker {
         guard v.take("per") else { error("expected 'per PERIOD' in 'policy'", v.here, [help]); return nil }
         var period: CalendarDuration?
         if let w = v.peekWord, let d = Self.calendarUnits[w] { v.i += 1; period = d } else { period = calendar(&v, "the policy period") }
-        if v.take("per") && !v.take("customer") { error("expected 'per customer'", v.here) }
+        if v.take("per") && !v.take("customer") {
+            error("expected 'per customer'", v.here)
+            v.i = v.terms.count
+        }
         finish(v)
         guard let period else { return nil }
         return ContactPolicy(maxContacts: n, period: period)
