@@ -25,6 +25,7 @@ extension ScenarioChecker {
                 continue
             }
             given[p.key] = p
+            if p.malformed { failed = true; continue }  // its bad token is reported already
             var v = Values(p.values, what: "'\(p.key)' of campaign '\(name)'", anchor: p.keyRange)
             switch p.key {
             case "at":

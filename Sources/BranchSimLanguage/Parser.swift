@@ -9,6 +9,8 @@ final class Parser {
     private var pendingCommentStart: Int?
     private var lastEnd: Int?
     private var lastCommentStart: Int?
+    /// Rejected tokens skipped inside values so far.
+    private var invalidCount = 0
 
     init(_ file: SourceFile) {
         self.file = file
@@ -302,11 +304,13 @@ final class Parser {
             lastEnd = keyRange.end
             var p = Property(key: key, keyRange: keyRange, values: [])
             p.startsLine = props.isEmpty && firstStartsLine
+            let invalidBefore = invalidCount
             if stmt == .branch && key == "tier" {
                 p.values = parseTerms(kind: nil, key: nil)
             } else {
                 p.values = parseTerms(kind: stmt, key: key)
             }
+            p.malformed = invalidCount > invalidBefore
             if !pendingComments.isEmpty { p.leadingComments = takeComments() }
             props.append(p)
         }
@@ -334,6 +338,7 @@ final class Parser {
                 pendingComments.append(c)
                 advance()
             case .invalid:
+                invalidCount += 1
                 advance()
             case .identifier(let w):
                 let afterJoin = terms.last.map { $0.isSymbol(.comma) || $0.isSymbol(.arrow) } ?? false

@@ -44,6 +44,7 @@ extension ScenarioChecker {
                 continue
             }
             seen[p.key] = p.keyRange
+            if p.malformed { failed = true; continue }  // its bad token is reported already
             out.append(p)
         }
         return out
@@ -217,12 +218,11 @@ extension ScenarioChecker {
 
     private func product(_ s: Statement) -> Product {
         var out = Product(name: s.name ?? "", points: 1)
-        var sawPoints = false, sawRetain: SourceRange?
+        var sawRetain: SourceRange?
         for p in properties(s) {
             var v = values(p, s)
             switch p.key {
             case "points":
-                sawPoints = true
                 if let n = amount(&v) { out.points = n }
             case "flat": out.flat = true
             case "term":
@@ -236,7 +236,7 @@ extension ScenarioChecker {
             }
             finish(v)
         }
-        if !sawPoints {
+        if !s.properties.contains(where: { $0.key == "points" }) {
             error("product '\(out.name)' needs 'points'", s.nameRange ?? s.keywordRange,
                   [.help("write 'product \(out.name) points 1.0' (a coefficient) or 'points 5000 flat'")])
         }
@@ -248,12 +248,10 @@ extension ScenarioChecker {
 
     private func role(_ s: Statement) -> Role {
         var out = Role(name: s.name ?? "", hoursPerWeek: 40)
-        var sawHours = false
         for p in properties(s) {
             var v = values(p, s)
             switch p.key {
             case "hours":
-                sawHours = true
                 guard let h = amount(&v) else { break }
                 var perWeek = h
                 if v.take("per") {
@@ -275,7 +273,7 @@ extension ScenarioChecker {
             }
             finish(v)
         }
-        if !sawHours {
+        if !s.properties.contains(where: { $0.key == "hours" }) {
             error("role '\(out.name)' needs 'hours'", s.nameRange ?? s.keywordRange, [.help("write 'role \(out.name) hours 40 per week'")])
         }
         return out
@@ -351,7 +349,6 @@ extension ScenarioChecker {
 
     private func tier(_ s: Statement, productNames: [String], roleNames: [String]) -> Tier {
         var t = Tier(name: s.name ?? "", low: 0, high: nil, share: 0)
-        var sawShare = false
         for p in properties(s) {
             var v = values(p, s)
             switch p.key {
@@ -360,15 +357,12 @@ extension ScenarioChecker {
             case "from":
                 if let x = amount(&v) { t.low = x; t.high = nil }
                 if v.take("to"), let y = amount(&v) { t.high = y }
-            case "share":
-                sawShare = true
-                tierProperty(p, &v, &t, productNames: productNames, roleNames: roleNames)
             default:
                 tierProperty(p, &v, &t, productNames: productNames, roleNames: roleNames)
             }
             finish(v)
         }
-        if !sawShare {
+        if !s.properties.contains(where: { $0.key == "share" }) {
             error("tier '\(t.name)' needs a 'share'", s.nameRange ?? s.keywordRange,
                   [.help("write 'share P' (the tier's part of a branch's customers)")])
         }
@@ -431,7 +425,7 @@ extension ScenarioChecker {
             }
         }
         let sum = tiers.reduce(0) { $0 + $1.share }
-        let sharesMissing = stmts.contains { !$0.properties.contains { $0.key == "share" } }
+        let sharesMissing = stmts.contains { !$0.properties.contains { $0.key == "share" && !$0.malformed } }
         if abs(sum - 1) > 1e-6, !sharesMissing {
             let at = stmts.last!.properties.first { $0.key == "share" }?.range ?? stmts.last!.range
             error("tier shares add up to \(formatPercent(sum)), not 100%", at,

@@ -227,6 +227,11 @@ import BranchSimModel
         #expect(brief(o) == ["8:10 error: unknown tier 'potentail'"])
     }
 
+    @Test func aRejectedTokenIsReportedOnce() {
+        #expect(brief(check(replacing(10, with: "  contacts 40kg"))) == ["10:14 error: unknown number suffix 'kg'"])
+        #expect(brief(check(replacing(1, with: "tier longtail below 5万 share 91%kg"))) == ["1:33 error: unknown number suffix 'kg'"])
+    }
+
     @Test func reportsEveryProblemNotOnlyTheFirst() {
         let o = check(minimal.replacingOccurrences(of: "target potential", with: "target potentail")
                       .replacingOccurrences(of: "attend 50%", with: "attend 150%")
