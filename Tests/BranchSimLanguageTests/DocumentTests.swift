@@ -99,6 +99,7 @@ import BranchSimModel
     @Test func vocabularyForCompletion() {
         #expect(LanguageVocabulary.keywords.contains("campaign") && !LanguageVocabulary.keywords.contains("drop"))
         #expect(LanguageVocabulary.properties["campaign"]?.contains("funnel") == true)
+        #expect(Set(LanguageVocabulary.synopsis.keys) == Set(LanguageVocabulary.keywords))
         #expect(LanguageVocabulary.channels == ["event", "phone", "ai_call", "sms", "wechat", "lobby", "visit", "mgm"])
     }
 }
