@@ -22,7 +22,9 @@ public struct EntryOutcome: Sendable {
 /// Actions are not stored: they come back checked. On any error nothing changes.
 public struct ScenarioDocument: Sendable {
     private var statements: [Statement] = []
-    private var sources: [String: SourceFile] = [:]
+    /// Every text read or typed so far, by name (`<prompt:N>`, `<set:N>`, file paths): pass it
+    /// to `DiagnosticRenderer.render(_:sources:)` for the diagnostics of `set`, `unset`, `drop`, `load`.
+    public private(set) var sources: [String: SourceFile] = [:]
     private var entryCount = 0
     public private(set) var loadedPath: String?
 
@@ -62,7 +64,10 @@ public struct ScenarioDocument: Sendable {
         let decls = stmts.filter { !$0.kind.isAction }
         var checker = ProgramChecker(sink: sink)
         _ = checker.check(decls)
-        if checker.sink.hasErrors { return checker.sink.diagnostics }
+        if checker.sink.hasErrors {
+            sources.merge(checker.sink.sources) { _, new in new }
+            return FrontEnd.sorted(checker.sink.diagnostics)
+        }
         statements = decls
         sources = checker.sink.sources
         loadedPath = file.path
@@ -92,6 +97,7 @@ public struct ScenarioDocument: Sendable {
         var checker = ProgramChecker(sink: sink)
         let program = checker.check(updated + actions)
         if checker.sink.hasErrors {
+            sources[source.path] = source
             return EntryOutcome(diagnostics: FrontEnd.sorted(checker.sink.diagnostics), actions: [], program: nil, changed: [], sources: checker.sink.sources)
         }
         statements = updated
@@ -120,6 +126,7 @@ public struct ScenarioDocument: Sendable {
         let file = SourceFile(path: "<set:\(entryCount)>", text: value)
         var sink = DiagnosticSink(sources: sources)
         sink.add(file)
+        sources[file.path] = file
         // Parse the value as the arguments of a synthetic 'run ' line, then shift ranges back onto `value`.
         let (vunit, vproblems) = Parser.parse(SourceFile(path: file.path, text: value.isEmpty ? "" : "run " + value))
         guard vproblems.isEmpty, let terms = vunit.statements.first?.args, !terms.isEmpty else {

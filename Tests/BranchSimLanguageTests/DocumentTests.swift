@@ -56,6 +56,13 @@ import BranchSimModel
         // A bad value is refused and reported.
         let bad = d.set(path: "meet.funnel.convert", value: "150%")
         #expect(bad.map(\.message) == ["stage 'convert' is 150%, outside 0..100%"])
+        #expect(DiagnosticRenderer().render(bad, sources: d.sources) == """
+            <set:6>:1:1: error: stage 'convert' is 150%, outside 0..100%
+              |
+            1 | 150%
+              | ^~~~
+
+            """)
         #expect(d.set(path: "meet.funel.convert", value: "5%").first?.message == "campaign has no property 'funel'")
         #expect(d.drop(kind: "campaign", name: "meet").isEmpty)
         #expect(d.check().program?.base.campaigns.isEmpty == true)
