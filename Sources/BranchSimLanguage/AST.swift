@@ -89,6 +89,8 @@ public struct Property: Sendable, Hashable {
     public var trailingComment: String?
     /// Whether this property began a new line in a block (else it followed another inline).
     public var startsLine: Bool = true
+    /// Whether the value held a token the lexer rejected (already reported; not checked further).
+    public var malformed = false
 
     public var range: SourceRange { values.last.map { keyRange.union($0.range) } ?? keyRange }
 }

@@ -25,6 +25,7 @@ extension ScenarioChecker {
                 continue
             }
             given[p.key] = p
+            if p.malformed { failed = true; continue }  // its bad token is reported already
             var v = Values(p.values, what: "'\(p.key)' of campaign '\(name)'", anchor: p.keyRange)
             switch p.key {
             case "at":
@@ -103,7 +104,10 @@ extension ScenarioChecker {
                 }
                 guard let unit, let (role, _) = reference(&v, kind: "role", in: roleNames) else { v.i = v.terms.count; break }
                 var people = 1.0
-                if case .number = v.peek, v.peek(1)?.word == "x" {
+                if case .number(let n, .times, _, let r)? = v.peek {
+                    v.i += 1
+                    if n <= 0 { error("the number of staff must be more than zero", r) } else { people = n }
+                } else if case .number = v.peek, v.peek(1)?.word == "x" {
                     people = amount(&v, "the number of staff") ?? 1
                     v.i += 1
                 } else if case .word(let w, _)? = v.peek, lets[w] != nil, v.peek(1)?.word == "x" {

@@ -1,3 +1,4 @@
+import Foundation
 import BranchSimModel
 
 public enum Severity: String, Sendable, Hashable, Codable {
@@ -121,6 +122,16 @@ public struct DiagnosticRenderer: Sendable {
 
     public init(colour: Bool = false) { self.colour = colour }
 
+    /// Whether a front end should ask for colour on `fileDescriptor` (2 = stderr): a terminal,
+    /// `TERM` not `dumb`, and `NO_COLOR` unset.
+    public static func terminalWantsColour(fileDescriptor: Int32 = 2,
+                                           environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        guard isatty(fileDescriptor) != 0 else { return false }
+        if environment["NO_COLOR"] != nil { return false }
+        if environment["TERM"] == "dumb" { return false }
+        return true
+    }
+
     private func paint(_ s: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
 
     public func render(_ d: Diagnostic, sources: [String: SourceFile]) -> String {
@@ -218,9 +229,10 @@ public enum Suggest {
     /// The closest candidate within a distance of about a third of the word (at least 2), if any.
     public static func closest(to word: String, in candidates: [String]) -> String? {
         let limit = max(2, word.count / 3)
+        let lowered = word.lowercased(), length = word.count
         var best: (String, Int)?
-        for c in candidates where c != word {
-            let d = distance(word.lowercased(), c.lowercased())
+        for c in candidates where c != word && abs(c.count - length) <= limit {
+            let d = distance(lowered, c.lowercased())
             if d <= limit, best == nil || d < best!.1 { best = (c, d) }
         }
         return best?.0

@@ -94,9 +94,12 @@ final class Lexer {
         tokens.last { if case .comment = $0.kind { return false } else { return true } }?.kind
     }
 
-    private func emit(_ kind: TokenKind, _ a: Int, _ b: Int) {
-        let r = range(a, b)
-        tokens.append(Token(kind: kind, range: r, text: String(String.UnicodeScalarView(scalars[a..<b]))))
+    private func text(_ a: Int, _ b: Int) -> String {
+        file.bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[offsets[a]..<offsets[b]]), as: UTF8.self) }
+    }
+
+    private func emit(_ kind: TokenKind, _ a: Int, _ b: Int, text written: String? = nil) {
+        tokens.append(Token(kind: kind, range: range(a, b), text: written ?? text(a, b)))
     }
 
     private func problem(_ m: String, _ a: Int, _ b: Int, _ notes: [DiagnosticNote] = []) {
@@ -208,7 +211,8 @@ final class Lexer {
             if c == ".", let n = peek(1), Self.isIdentChar(n) { i += 2; continue }
             break
         }
-        emit(.identifier(String(String.UnicodeScalarView(scalars[start..<i]))), start, i)
+        let word = text(start, i)
+        emit(.identifier(word), start, i, text: word)
     }
 
     private func lexNumber(_ start: Int) {

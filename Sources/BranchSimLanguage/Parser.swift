@@ -9,6 +9,8 @@ final class Parser {
     private var pendingCommentStart: Int?
     private var lastEnd: Int?
     private var lastCommentStart: Int?
+    /// Rejected tokens skipped inside values so far.
+    private var invalidCount = 0
 
     init(_ file: SourceFile) {
         self.file = file
@@ -175,13 +177,17 @@ final class Parser {
             }
         case .let:
             parseName(&s, optional: false, allowString: false)
+            var failed = false
             if kind == .equals {
                 advance()
-                if let e = parseExpr() { s.expr = e; s.range = s.range.union(e.range); lastEnd = e.range.end }
+                if let e = parseExpr() { s.expr = e; s.range = s.range.union(e.range); lastEnd = e.range.end } else { failed = true }
             } else {
                 problem("expected '=' after 'let \(s.name ?? "")'", current.range, [.help("write 'let NAME = VALUE'")])
+                failed = true
             }
-            if kind != .newline && kind != .eof && kind != .rbrace {
+            if failed {
+                recover()
+            } else if kind != .newline && kind != .eof && kind != .rbrace {
                 problem("unexpected \(describe(current)) after the value of 'let \(s.name ?? "")'", current.range)
                 recover()
             }
@@ -213,6 +219,9 @@ final class Parser {
     private func parseName(_ s: inout Statement, optional: Bool, allowString: Bool) {
         switch kind {
         case .identifier(let n) where !LanguageVocabulary.keys(for: s.kind).contains(n):
+            if n.contains(".") {
+                problem("a name cannot contain '.'", current.range, [.help("use '_' instead: '\(String(n.map { $0 == "." ? "_" : $0 }))'")])
+            }
             s.name = n
             s.nameRange = current.range
             s.range = s.range.union(current.range)
@@ -295,11 +304,13 @@ final class Parser {
             lastEnd = keyRange.end
             var p = Property(key: key, keyRange: keyRange, values: [])
             p.startsLine = props.isEmpty && firstStartsLine
+            let invalidBefore = invalidCount
             if stmt == .branch && key == "tier" {
                 p.values = parseTerms(kind: nil, key: nil)
             } else {
                 p.values = parseTerms(kind: stmt, key: key)
             }
+            p.malformed = invalidCount > invalidBefore
             if !pendingComments.isEmpty { p.leadingComments = takeComments() }
             props.append(p)
         }
@@ -327,6 +338,7 @@ final class Parser {
                 pendingComments.append(c)
                 advance()
             case .invalid:
+                invalidCount += 1
                 advance()
             case .identifier(let w):
                 let afterJoin = terms.last.map { $0.isSymbol(.comma) || $0.isSymbol(.arrow) } ?? false
@@ -470,6 +482,10 @@ final class Parser {
         case .identifier(let w):
             advance()
             return .reference(w, range: t.range)
+        case .invalid:
+            // Already reported by the lexer.
+            advance()
+            return nil
         case .lparen:
             advance()
             guard let e = parseExpr() else { return nil }

@@ -148,6 +148,8 @@ struct ProgramChecker {
         return out.sorted()
     }
 
+    /// Metric names or group prefixes, checked against `keys` (not checked when the scenario
+    /// itself has errors: `keys` is then empty and every name would look unknown).
     private mutating func metricList(_ items: [[Term]], keys: [String], anchor: SourceRange, what: String) -> [String] {
         var out: [String] = []
         for item in items {
@@ -156,7 +158,7 @@ struct ProgramChecker {
                            [.help("metrics are written like 'uplift', 'funnel' or 'staffing.wealth_manager.fte'")])
                 continue
             }
-            if MetricCatalog.select(w, from: keys).isEmpty {
+            if !keys.isEmpty && MetricCatalog.select(w, from: keys).isEmpty {
                 sink.error("unknown metric '\(w)'", item[0].range, Suggest.notes(for: w, in: selectors(keys)))
             } else {
                 out.append(w)
@@ -217,16 +219,19 @@ struct ProgramChecker {
                 while let t = v.peek, t.word != "on", t.word != "independent" { nameTerms.append(t); v.i += 1 }
                 var nv = Values(nameTerms, what: "'compare'", anchor: s.keywordRange)
                 var scs: [Scenario] = []
-                for item in nv.commaList() where !item.isEmpty {
+                let items = nv.commaList().filter { !$0.isEmpty }
+                for item in items {
                     guard item.count == 1, let w = item[0].word else {
                         sink.error("expected a variant name in 'compare', found \(describe(item.first))", item[0].range)
                         continue
                     }
-                    if let sc = scenario(w) { scs.append(sc); names.append(w) } else if variantNames.contains(w) { names.append(w) } else {
+                    if names.contains(w) {
+                        sink.error("'\(w)' is named twice in 'compare'", item[0].range)
+                    } else if let sc = scenario(w) { scs.append(sc); names.append(w) } else if variantNames.contains(w) { names.append(w) } else {
                         sink.error("unknown variant '\(w)'", item[0].range, Suggest.notes(for: w, in: variantNames + ["base"]))
                     }
                 }
-                if nameTerms.isEmpty || names.count + (sink.diagnostics.count - before) < 2 {
+                if items.count < 2 {
                     sink.error("'compare' needs at least two variants", s.keywordRange, [.help("write 'compare base, NAME on uplift'")])
                 }
                 var metrics = ["uplift"]
@@ -294,6 +299,7 @@ struct ProgramChecker {
             sink.error("expected a metric after 'expect'", v.here, [.help("write 'expect uplift.mean > 0'")])
             return nil
         }
+        if keys.isEmpty { return nil }  // the scenario has errors; they are reported already
         guard let mp = MetricCatalog.resolve(path, keys: Set(keys)) else {
             var cands = selectors(keys)
             cands += keys.flatMap { k in Statistic.allCases.map { "\(k).\($0.rawValue)" } }
@@ -390,10 +396,7 @@ struct ProgramChecker {
                 return nil
             }
             let scratch = ScenarioChecker(sink: DiagnosticSink(sources: sink.sources))
-            let label = value.map { t -> String in
-                if let src = sink.sources[t.range.file], case .number(_, _, let text, _) = t, k >= 0 { return text.isEmpty ? src.slice(t.range) : text }
-                return sink.sources[t.range.file]?.slice(t.range) ?? describe(t)
-            }.joined(separator: " ")
+            let label = Formatter.terms(value)
             if let sc = scratch.build(edited) {
                 let num = value.lazy.compactMap { t -> Double? in if case .number(let x, _, _, _) = t { return x } else { return nil } }.first
                 points.append(SweepPoint(label: label, value: num ?? Double(k), scenario: sc))

@@ -44,6 +44,7 @@ extension ScenarioChecker {
                 continue
             }
             seen[p.key] = p.keyRange
+            if p.malformed { failed = true; continue }  // its bad token is reported already
             out.append(p)
         }
         return out
@@ -104,6 +105,7 @@ extension ScenarioChecker {
             }
         }
         resolveUntil(&scenario)
+        crossChecks(scenario, decls)
         checkMemory(scenario, decls)
         return failed ? nil : scenario
     }
@@ -162,6 +164,33 @@ extension ScenarioChecker {
         s.settings.runs = .until(metric: path, relativeHalfWidth: u.within, cap: u.cap)
     }
 
+    /// Warnings about combinations that are legal but almost surely not meant.
+    private func crossChecks(_ s: Scenario, _ decls: [Statement]) {
+        func statement(_ kind: StatementKind, _ name: String) -> Statement? { decls.first { $0.kind == kind && $0.name == name } }
+        for t in s.tiers {
+            guard let r = t.managedBy, s.roles[r].capacityCustomers == nil else { continue }
+            let at = statement(.tier, t.name)?.properties.first { $0.key == "managed" }?.range
+            if at != nil {
+                warning("tier '\(t.name)' is managed by role '\(s.roles[r].name)', which has no 'capacity': its managed FTE cannot be counted", at,
+                        [.help("add 'capacity 600 customers' to role '\(s.roles[r].name)' (playbooks: 450 to 750)")])
+            }
+        }
+        for c in s.campaigns {
+            let st = statement(.campaign, c.name)
+            if c.starts >= s.settings.horizon, let p = st?.properties.first(where: { $0.key == "starts" }) {
+                warning("campaign '\(c.name)' starts at \(c.starts), after the horizon (\(s.settings.horizon)): it never runs", p.range)
+            }
+            guard s.enforceStaff else { continue }
+            for role in Set(c.effort.map(\.role)).sorted() {
+                for h in c.hosts where s.branches[h].staff[role] == 0 {
+                    warning("with 'enforce staff', campaign '\(c.name)' never runs at branch '\(s.branches[h].name)': it has no '\(s.roles[role].name)' staff",
+                            st?.nameRange ?? st?.keywordRange,
+                            [.help("add 'staff \(s.roles[role].name) 1' to branch '\(s.branches[h].name)'")])
+                }
+            }
+        }
+    }
+
     private func checkMemory(_ s: Scenario, _ decls: [Statement]) {
         let threads = Double(s.settings.threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let customers = Double(s.branches.reduce(0) { $0 + $1.customers })
@@ -189,12 +218,11 @@ extension ScenarioChecker {
 
     private func product(_ s: Statement) -> Product {
         var out = Product(name: s.name ?? "", points: 1)
-        var sawPoints = false, sawRetain: SourceRange?
+        var sawRetain: SourceRange?
         for p in properties(s) {
             var v = values(p, s)
             switch p.key {
             case "points":
-                sawPoints = true
                 if let n = amount(&v) { out.points = n }
             case "flat": out.flat = true
             case "term":
@@ -208,7 +236,7 @@ extension ScenarioChecker {
             }
             finish(v)
         }
-        if !sawPoints {
+        if !s.properties.contains(where: { $0.key == "points" }) {
             error("product '\(out.name)' needs 'points'", s.nameRange ?? s.keywordRange,
                   [.help("write 'product \(out.name) points 1.0' (a coefficient) or 'points 5000 flat'")])
         }
@@ -220,12 +248,10 @@ extension ScenarioChecker {
 
     private func role(_ s: Statement) -> Role {
         var out = Role(name: s.name ?? "", hoursPerWeek: 40)
-        var sawHours = false
         for p in properties(s) {
             var v = values(p, s)
             switch p.key {
             case "hours":
-                sawHours = true
                 guard let h = amount(&v) else { break }
                 var perWeek = h
                 if v.take("per") {
@@ -247,7 +273,7 @@ extension ScenarioChecker {
             }
             finish(v)
         }
-        if !sawHours {
+        if !s.properties.contains(where: { $0.key == "hours" }) {
             error("role '\(out.name)' needs 'hours'", s.nameRange ?? s.keywordRange, [.help("write 'role \(out.name) hours 40 per week'")])
         }
         return out
@@ -323,7 +349,6 @@ extension ScenarioChecker {
 
     private func tier(_ s: Statement, productNames: [String], roleNames: [String]) -> Tier {
         var t = Tier(name: s.name ?? "", low: 0, high: nil, share: 0)
-        var sawShare = false
         for p in properties(s) {
             var v = values(p, s)
             switch p.key {
@@ -332,15 +357,12 @@ extension ScenarioChecker {
             case "from":
                 if let x = amount(&v) { t.low = x; t.high = nil }
                 if v.take("to"), let y = amount(&v) { t.high = y }
-            case "share":
-                sawShare = true
-                tierProperty(p, &v, &t, productNames: productNames, roleNames: roleNames)
             default:
                 tierProperty(p, &v, &t, productNames: productNames, roleNames: roleNames)
             }
             finish(v)
         }
-        if !sawShare {
+        if !s.properties.contains(where: { $0.key == "share" }) {
             error("tier '\(t.name)' needs a 'share'", s.nameRange ?? s.keywordRange,
                   [.help("write 'share P' (the tier's part of a branch's customers)")])
         }
@@ -361,6 +383,14 @@ extension ScenarioChecker {
             if let h = t.high, h <= t.low {
                 error("the range of tier '\(t.name)' is reversed: \(formatAmount(h)) is not above \(formatAmount(t.low))", p.range,
                       [.help("write 'from \(formatAmount(h)) to \(formatAmount(t.low))'")])
+                ok = false
+            }
+        }
+        for s in stmts {
+            let keys = s.properties.map(\.key)
+            if keys.contains("below") && keys.contains("from"), let p = s.properties.first(where: { $0.key == "from" }) {
+                error("tier '\(s.name ?? "")' has both 'below' and 'from'", p.keyRange,
+                      [.help("write 'below X' for the lowest tier, 'from X to Y' or 'from X' for the others")])
                 ok = false
             }
         }
@@ -395,7 +425,8 @@ extension ScenarioChecker {
             }
         }
         let sum = tiers.reduce(0) { $0 + $1.share }
-        if abs(sum - 1) > 1e-6, tiers.allSatisfy({ $0.share > 0 }) || sum > 1 {
+        let sharesMissing = stmts.contains { !$0.properties.contains { $0.key == "share" && !$0.malformed } }
+        if abs(sum - 1) > 1e-6, !sharesMissing {
             let at = stmts.last!.properties.first { $0.key == "share" }?.range ?? stmts.last!.range
             error("tier shares add up to \(formatPercent(sum)), not 100%", at,
                   [.note(tiers.map { "\($0.name) \(formatPercent($0.share))" }.joined(separator: ", "))])
@@ -545,7 +576,10 @@ extension ScenarioChecker {
         guard v.take("per") else { error("expected 'per PERIOD' in 'policy'", v.here, [help]); return nil }
         var period: CalendarDuration?
         if let w = v.peekWord, let d = Self.calendarUnits[w] { v.i += 1; period = d } else { period = calendar(&v, "the policy period") }
-        if v.take("per") && !v.take("customer") { error("expected 'per customer'", v.here) }
+        if v.take("per") && !v.take("customer") {
+            error("expected 'per customer'", v.here)
+            v.i = v.terms.count
+        }
         finish(v)
         guard let period else { return nil }
         return ContactPolicy(maxContacts: n, period: period)

@@ -22,7 +22,9 @@ public struct EntryOutcome: Sendable {
 /// Actions are not stored: they come back checked. On any error nothing changes.
 public struct ScenarioDocument: Sendable {
     private var statements: [Statement] = []
-    private var sources: [String: SourceFile] = [:]
+    /// Every text read or typed so far, by name (`<prompt:N>`, `<set:N>`, file paths): pass it
+    /// to `DiagnosticRenderer.render(_:sources:)` for the diagnostics of `set`, `unset`, `drop`, `load`.
+    public private(set) var sources: [String: SourceFile] = [:]
     private var entryCount = 0
     public private(set) var loadedPath: String?
 
@@ -30,7 +32,13 @@ public struct ScenarioDocument: Sendable {
 
     /// Kind and name of every declaration, in order (`scenario`, `policy`, `enforce` have their kind as name).
     public var declarations: [(kind: String, name: String)] {
-        statements.map { ($0.kind.rawValue, $0.name ?? $0.kind.rawValue) }
+        statements.map { ($0.kind.rawValue, Self.key($0)) }
+    }
+
+    /// The name a declaration is known by in the shell: its name, or its kind for
+    /// `scenario`, `policy` and `enforce`.
+    private static func key(_ s: Statement) -> String {
+        s.kind.isNamedDeclaration ? (s.name ?? "") : s.kind.rawValue
     }
 
     /// Names declared of one kind (for completion).
@@ -56,7 +64,10 @@ public struct ScenarioDocument: Sendable {
         let decls = stmts.filter { !$0.kind.isAction }
         var checker = ProgramChecker(sink: sink)
         _ = checker.check(decls)
-        if checker.sink.hasErrors { return checker.sink.diagnostics }
+        if checker.sink.hasErrors {
+            sources.merge(checker.sink.sources) { _, new in new }
+            return FrontEnd.sorted(checker.sink.diagnostics)
+        }
         statements = decls
         sources = checker.sink.sources
         loadedPath = file.path
@@ -81,11 +92,12 @@ public struct ScenarioDocument: Sendable {
                 continue
             }
             Self.replace(s, in: &updated)
-            changed.append((s.kind.rawValue, s.name ?? s.kind.rawValue))
+            changed.append((s.kind.rawValue, Self.key(s)))
         }
         var checker = ProgramChecker(sink: sink)
         let program = checker.check(updated + actions)
         if checker.sink.hasErrors {
+            sources[source.path] = source
             return EntryOutcome(diagnostics: FrontEnd.sorted(checker.sink.diagnostics), actions: [], program: nil, changed: [], sources: checker.sink.sources)
         }
         statements = updated
@@ -114,6 +126,7 @@ public struct ScenarioDocument: Sendable {
         let file = SourceFile(path: "<set:\(entryCount)>", text: value)
         var sink = DiagnosticSink(sources: sources)
         sink.add(file)
+        sources[file.path] = file
         // Parse the value as the arguments of a synthetic 'run ' line, then shift ranges back onto `value`.
         let (vunit, vproblems) = Parser.parse(SourceFile(path: file.path, text: value.isEmpty ? "" : "run " + value))
         guard vproblems.isEmpty, let terms = vunit.statements.first?.args, !terms.isEmpty else {
@@ -157,7 +170,7 @@ public struct ScenarioDocument: Sendable {
             sink.error("cannot drop '\(kind)'", nil, Suggest.notes(for: kind, in: LanguageVocabulary.droppableKinds + ["variant"]))
             return sink.diagnostics
         }
-        guard let i = statements.firstIndex(where: { $0.kind == k && ($0.name ?? k.rawValue) == name }) else {
+        guard let i = statements.firstIndex(where: { $0.kind == k && (Self.key($0) == name || !k.isNamedDeclaration) }) else {
             sink.error("there is no \(kind) '\(name)'", nil, Suggest.notes(for: name, in: names(of: kind)))
             return sink.diagnostics
         }
@@ -182,7 +195,7 @@ public struct ScenarioDocument: Sendable {
 
     /// One declaration as it stands (by name, or `scenario`/`policy`), canonical text.
     public func show(name: String) -> String? {
-        guard let s = statements.first(where: { ($0.name ?? $0.kind.rawValue) == name }) ?? statements.first(where: { $0.kind.rawValue == name })
+        guard let s = statements.first(where: { Self.key($0) == name })
         else { return nil }
         var copy = s
         copy.blankLineBefore = false

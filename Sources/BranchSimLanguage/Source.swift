@@ -18,7 +18,13 @@ public struct SourceFile: Sendable, Equatable {
         let bytes = Array(text.utf8)
         self.bytes = bytes
         var starts = [0]
-        for (i, b) in bytes.enumerated() where b == 0x0A { starts.append(i + 1) }
+        bytes.withUnsafeBufferPointer { buffer in
+            var i = 0
+            while i < buffer.count {
+                if buffer[i] == 0x0A { starts.append(i + 1) }
+                i += 1
+            }
+        }
         self.lineStarts = starts
     }
 

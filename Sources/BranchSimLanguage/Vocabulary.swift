@@ -36,7 +36,33 @@ public enum LanguageVocabulary {
     /// Shell-side declarations kinds for `drop KIND NAME`.
     public static let droppableKinds = ["tier", "segment", "product", "role", "branch", "network", "campaign", "policy", "let"]
 
-    static func keys(for kind: StatementKind) -> Set<String> { Set(properties[kind.rawValue] ?? []) }
+    private static let keySets: [StatementKind: Set<String>] = Dictionary(
+        uniqueKeysWithValues: StatementKind.allCases.map { ($0, Set(properties[$0.rawValue] ?? [])) })
+
+    static func keys(for kind: StatementKind) -> Set<String> { keySets[kind] ?? [] }
+
+    /// One-line syntax of each statement (for the shell's `:help TOPIC`; docs/language.md has the rest).
+    public static let synopsis: [String: String] = [
+        "scenario": "scenario \"title\" { horizon 12 months  step week|month  runs N | runs until METRIC within P% [max N]  seed N  threads N }",
+        "tier": "tier NAME below X | from X to Y | from X  share P  [reachable P] [offbank Nx] [aum DIST] [holds PRODUCT P, ...] [managed by ROLE] [attrition P per month] [growth P per month]",
+        "segment": "segment NAME share P [in TIER, ...]",
+        "product": "product NAME points C [flat] [term D retain P]",
+        "role": "role NAME hours H per week [capacity K customers]",
+        "branch": "branch NAME { customers N  offbank Nx  staff ROLE n, ...  tier TIER share P reachable P ... }",
+        "network": "network NAME { hub BRANCH  satellites B1, B2 }",
+        "campaign": "campaign NAME { at BRANCH|all|hub|satellites  audience own|network  channel C  target TIER [w], ... [where SEGMENT | balance A..B | maturing PRODUCT within D]  frequency R  contacts N|all  funnel stage P -> ...  capacity C at STAGE  amount DIST [max offbank]  buys PRODUCT P, ...  cooldown D  referrals P new TIER  effort UNIT ROLE [n x] TIME  cost X per UNIT  starts D  ends D }",
+        "policy": "policy max N contacts per PERIOD [per customer]",
+        "enforce": "enforce staff",
+        "let": "let NAME = EXPR   (+ - * /, parentheses, numbers, other lets)",
+        "variant": "variant NAME { statements  drop KIND NAME  campaign X { overrides } }",
+        "run": "run [runs N | runs until METRIC within P% [max N]] [variant V]",
+        "report": "report METRIC, ...",
+        "compare": "compare A, B [, C] on METRIC, ... [independent]",
+        "sweep": "sweep PATH over V1, V2, ... | from A to B step S [on METRIC, ...]",
+        "expect": "expect METRIC-PATH >|>=|<|<=|==|!= VALUE | within A..B",
+        "export": "export last to \"FILE.csv|json|html\"",
+        "include": "include \"file.bsim\"",
+    ]
 }
 
 /// Whether typed text is unfinished: an open `{` or `(`, or a last line ending in `,` or `->`.

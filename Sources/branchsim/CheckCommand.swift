@@ -37,7 +37,7 @@ struct CheckCommand: ParsableCommand {
             FileHandle.standardOutput.write(data)
             FileHandle.standardOutput.write(Data("\n".utf8))
         case .text:
-            let renderer = DiagnosticRenderer(colour: color || TerminalColour.stderrWantsColour)
+            let renderer = DiagnosticRenderer(colour: color || DiagnosticRenderer.terminalWantsColour())
             let text = renderer.render(all, sources: sources)
             let errors = all.filter(\.isError).count, warnings = all.count - errors
             var summary = ""
@@ -47,16 +47,5 @@ struct CheckCommand: ParsableCommand {
             FileHandle.standardError.write(Data((text + (text.isEmpty ? "" : "\n") + summary).utf8))
         }
         if all.contains(where: \.isError) { throw ExitCode(1) }
-    }
-}
-
-/// Whether to colour diagnostics on stderr: a terminal, `TERM` not `dumb`, and `NO_COLOR` unset.
-enum TerminalColour {
-    static var stderrWantsColour: Bool {
-        let env = ProcessInfo.processInfo.environment
-        guard isatty(2) != 0 else { return false }
-        if env["NO_COLOR"] != nil { return false }
-        if let term = env["TERM"], term == "dumb" { return false }
-        return true
     }
 }

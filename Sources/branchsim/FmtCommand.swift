@@ -27,7 +27,7 @@ struct FmtCommand: ParsableCommand {
             do {
                 formatted = try Formatter.format(source, file: path)
             } catch {
-                let renderer = DiagnosticRenderer(colour: TerminalColour.stderrWantsColour)
+                let renderer = DiagnosticRenderer(colour: DiagnosticRenderer.terminalWantsColour())
                 let sources = [path: SourceFile(path: path, text: source)]
                 FileHandle.standardError.write(Data(renderer.render(error.diagnostics, sources: sources).utf8))
                 failed = true

@@ -56,6 +56,13 @@ import BranchSimModel
         // A bad value is refused and reported.
         let bad = d.set(path: "meet.funnel.convert", value: "150%")
         #expect(bad.map(\.message) == ["stage 'convert' is 150%, outside 0..100%"])
+        #expect(DiagnosticRenderer().render(bad, sources: d.sources) == """
+            <set:6>:1:1: error: stage 'convert' is 150%, outside 0..100%
+              |
+            1 | 150%
+              | ^~~~
+
+            """)
         #expect(d.set(path: "meet.funel.convert", value: "5%").first?.message == "campaign has no property 'funel'")
         #expect(d.drop(kind: "campaign", name: "meet").isEmpty)
         #expect(d.check().program?.base.campaigns.isEmpty == true)
@@ -67,6 +74,12 @@ import BranchSimModel
         #expect(try d.source() == Formatter.format(minimal, file: "x"))
         #expect(d.show(name: "downtown") == "branch downtown { customers 2000  staff wealth_manager 2 }\n")
         #expect(d.show(name: "nothing") == nil)
+        var f = d
+        #expect(!f.enter("scenario \"Plan\" { runs 10 }\npolicy max 2 contacts per month").hasErrors)
+        #expect(f.declarations.suffix(2).map(\.name) == ["scenario", "policy"])
+        #expect(f.show(name: "scenario") == "scenario \"Plan\" { runs 10 }\n")
+        #expect(f.drop(kind: "policy", name: "policy").isEmpty)
+        #expect(f.declarations.last?.kind == "scenario")
         var e = ScenarioDocument()
         #expect(e.enter(d.source()).diagnostics.isEmpty)
     }
@@ -93,6 +106,7 @@ import BranchSimModel
     @Test func vocabularyForCompletion() {
         #expect(LanguageVocabulary.keywords.contains("campaign") && !LanguageVocabulary.keywords.contains("drop"))
         #expect(LanguageVocabulary.properties["campaign"]?.contains("funnel") == true)
+        #expect(Set(LanguageVocabulary.synopsis.keys) == Set(LanguageVocabulary.keywords))
         #expect(LanguageVocabulary.channels == ["event", "phone", "ai_call", "sms", "wechat", "lobby", "visit", "mgm"])
     }
 }

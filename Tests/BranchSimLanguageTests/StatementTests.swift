@@ -99,6 +99,7 @@ import BranchSimModel
               referrals 10% new potential
               effort occurrence wealth_manager 2 x 90 min
               effort stage attend wealth_manager 1 h
+              effort conversion wealth_manager 3x 10 min
               cost 3000 per occurrence
               cost 0.5 per contact
               starts 1 month
@@ -126,7 +127,8 @@ import BranchSimModel
         #expect(c.buys == [ProductShare(product: 0, share: 0.9), ProductShare(product: 1, share: 0.1)])
         #expect(p.base.products.map(\.name) == ["deposit", "card", "bond"])
         #expect(c.cooldown == .days(30) && c.referrals == Referrals(probability: 0.1, tier: 1))
-        #expect(c.effort == [Effort(unit: .occurrence, role: 0, people: 2, minutes: 90), Effort(unit: .stage(1), role: 0, people: 1, minutes: 60)])
+        #expect(c.effort == [Effort(unit: .occurrence, role: 0, people: 2, minutes: 90), Effort(unit: .stage(1), role: 0, people: 1, minutes: 60),
+                             Effort(unit: .conversion, role: 0, people: 3, minutes: 10)])
         #expect(c.cost == [Cost(amount: 3000, unit: .occurrence), Cost(amount: 0.5, unit: .contact)])
         #expect(c.starts == .months(1) && c.ends == .weeks(40))
         #expect(p.base.campaigns[2].filter == .maturing(2, within: .months(1)))
@@ -218,6 +220,16 @@ import BranchSimModel
         #expect(b.map { $0.scenario.branches[0].customers } == [1000, 5000])
         guard case .sweep(_, let r, _) = p.actions[4].action else { Issue.record("not a sweep"); return }
         #expect(r.map { $0.scenario.settings.runs } == [.fixed(100), .fixed(200)])
+    }
+
+    @Test func noMetricCascadeWhenTheScenarioHasErrors() {
+        let o = check(replacing(8, with: "  target potentail") + "run\nreport uplift, funnel\nexpect uplift.mean > 0\n")
+        #expect(brief(o) == ["8:10 error: unknown tier 'potentail'"])
+    }
+
+    @Test func aRejectedTokenIsReportedOnce() {
+        #expect(brief(check(replacing(10, with: "  contacts 40kg"))) == ["10:14 error: unknown number suffix 'kg'"])
+        #expect(brief(check(replacing(1, with: "tier longtail below 5万 share 91%kg"))) == ["1:33 error: unknown number suffix 'kg'"])
     }
 
     @Test func reportsEveryProblemNotOnlyTheFirst() {
