@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+
+/// Paired comparisons with common random numbers against independent runs (MODEL.md):
+/// where two variants differ in one campaign, the interval of the paired difference must
+/// be far tighter with common random numbers.
+@Suite(.serialized) struct ComparisonTests {
+    static func scenario(independent: Bool) -> String {
+        """
+        scenario "crn" { horizon 6 months  step week  runs 60  seed 5 }
+        role wealth_manager hours 40 per week
+        branch a { customers 6000  staff wealth_manager 2 }
+        campaign meeting {
+          target potential
+          frequency 2 per week
+          contacts 30
+          funnel reach 100% -> accept 45% -> attend 70% -> convert 40%
+          capacity 20 at attend
+          amount lognormal(median 6万, p90 20万) max offbank
+          cooldown 8 weeks
+        }
+        campaign calls {
+          target longtail where balance 4万..5万
+          frequency 1 per workday
+          contacts 10
+          funnel reach 100% -> convert 20%
+          amount lognormal(median 3万, p90 12万) max offbank
+        }
+        variant more_calls {
+          campaign calls { contacts 15 }
+        }
+        compare base, more_calls on uplift\(independent ? " independent" : "")
+        export last to "out.json"
+
+        """
+    }
+
+    /// Half-width of the 95% interval of the paired difference of `uplift`, from the exported JSON.
+    func halfWidth(independent: Bool) throws -> (half: Double, mean: Double) {
+        let dir = try Paths.temporaryDirectory()
+        let file = dir.appendingPathComponent("crn.bsim")
+        try Data(Self.scenario(independent: independent).utf8).write(to: file)
+        let r = try Binary.run(["run", file.path], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let data = try Data(contentsOf: dir.appendingPathComponent("out.json"))
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let comparison = try #require(json["comparison"] as? [String: Any])
+        let metrics = try #require(comparison["metrics"] as? [String: Any])
+        let uplift = try #require(metrics["uplift"] as? [String: Any])
+        let diffs = try #require(uplift["diffs"] as? [[String: Any]])
+        let diff = try #require(diffs.first?["diff"] as? [String: Any])
+        let low = try #require(diff["ci_low"] as? Double), high = try #require(diff["ci_high"] as? Double)
+        let mean = try #require(diff["mean"] as? Double)
+        return ((high - low) / 2, mean)
+    }
+
+    @Test func commonRandomNumbersTightenThePairedDifferenceAtLeastThreefold() throws {
+        let crn = try halfWidth(independent: false)
+        let ind = try halfWidth(independent: true)
+        #expect(crn.mean > 0, "more calls should bring more uplift")
+        #expect(crn.half > 0)
+        #expect(crn.half * 3 <= ind.half, "CRN half-width \(crn.half) vs independent \(ind.half)")
+    }
+}
