@@ -60,6 +60,8 @@ struct Replicator {
 
     // Scratch.
     var pool: [Int32] = []
+    /// Packed (priority, customer) values for contact selection.
+    var ranked: [UInt64] = []
     var contacts: [Int32] = []
     var passing: [Int32] = []
     var stagePassed: [Int] = []
@@ -384,6 +386,45 @@ struct Replicator {
         }
     }
 
+    /// A customer's selection priority for an occurrence: the top 32 bits of its keyed draw,
+    /// with the customer's index in the low 32 bits (ties, one in four billion, go to the lower index).
+    @inline(__always)
+    private mutating func priority(_ c: Int, _ tag: UInt64) -> UInt64 {
+        draws &+= 1
+        return (RandomKey.finalize(RandomKey.mix(key[c], tag)) & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(c))
+    }
+
+    /// Appends to `contacts` the customers of the `k` smallest priorities in `ranked`, smallest first.
+    /// A bounded max-heap keeps the k best: O(n log k), close to O(n) when k is small.
+    private mutating func takeSmallest(_ k: Int) {
+        guard k > 0 else { return }
+        let n = ranked.count
+        if k < n {
+            // Max-heap over ranked[0..<k]; every later value smaller than the top replaces it.
+            func siftDown(_ a: inout [UInt64], _ start: Int, _ size: Int) {
+                var i = start
+                while true {
+                    let l = 2 * i + 1
+                    if l >= size { return }
+                    var m = l
+                    if l + 1 < size && a[l + 1] > a[l] { m = l + 1 }
+                    if a[m] <= a[i] { return }
+                    a.swapAt(i, m)
+                    i = m
+                }
+            }
+            var i = k / 2 - 1
+            while i >= 0 { siftDown(&ranked, i, k); i -= 1 }
+            for j in k..<n where ranked[j] < ranked[0] {
+                ranked[0] = ranked[j]
+                siftDown(&ranked, 0, k)
+            }
+            ranked.removeLast(n - k)
+        }
+        ranked.sort()
+        for v in ranked { contacts.append(Int32(truncatingIfNeeded: v & 0xFFFF_FFFF)) }
+    }
+
     /// Runs occurrence number `occCounter[ci][h]` of campaign `ci` at its host `h`.
     mutating func runOccurrence(_ ci: Int, host h: Int) {
         let cp = plan.campaigns[ci]
@@ -392,52 +433,34 @@ struct Replicator {
         let occ = occCounter[ci][h]
         occCounter[ci][h] += 1
         let occTag = RandomKey.mix(RandomKey.mix(cp.key, cp.hostKeys[h]), UInt64(occ))
-        let occKey = RandomKey.mix(repKey, occTag)
 
-        // 1. Contacts: per target tier, a uniform sample without replacement of the eligible pool.
+        // 1. Contacts: per target tier, a uniform sample without replacement of the eligible pool,
+        // drawn by keyed priorities (each customer's own key for this occurrence; the k smallest
+        // are invited, in priority order). A customer's priority does not depend on who else is
+        // in the pool or on the pool's order, so variants that differ elsewhere still invite
+        // mostly the same customers (common random numbers), and seats at a capacity stage go
+        // in priority order.
         contacts.removeAll(keepingCapacity: true)
         let pools = cp.poolBranches[h]
-        if cp.contactsAll {
+        let selectTag = RandomKey.mix(occTag, Purpose.select)
+        if cp.contactsAll || cp.unionPool {
+            ranked.removeAll(keepingCapacity: true)
             for t in cp.targetTiers {
                 for b in pools {
-                    for c in sets[b * tiers + t] where eligible(Int(c), cp) { contacts.append(c) }
+                    for c in sets[b * tiers + t] where eligible(Int(c), cp) { ranked.append(priority(Int(c), selectTag)) }
                 }
             }
-            if cp.capacityStage >= 0 {
-                // Seats go to a random order of the whole list.
-                var g = Xoshiro256PlusPlus(key: RandomKey.mix(occKey, Purpose.shuffle))
-                Sampler.sampleWithoutReplacement(&contacts, count: contacts.count, k: contacts.count, using: &g)
-                draws &+= g.draws
-            }
-        } else if cp.unionPool {
-            pool.removeAll(keepingCapacity: true)
-            for t in cp.targetTiers {
-                for b in pools {
-                    for c in sets[b * tiers + t] where eligible(Int(c), cp) { pool.append(c) }
-                }
-            }
-            let k = min(cp.contactCount, pool.count)
-            if k > 0 {
-                var g = Xoshiro256PlusPlus(key: RandomKey.mix(occKey, Purpose.select))
-                Sampler.sampleWithoutReplacement(&pool, count: pool.count, k: k, using: &g)
-                draws &+= g.draws
-                contacts.append(contentsOf: pool[0..<k])
-            }
+            takeSmallest(cp.contactsAll ? ranked.count : min(cp.contactCount, ranked.count))
         } else {
             let perTier = cp.targetTiers.count == 1
                 ? [cp.contactCount]
                 : SimulationPlan.largestRemainder(total: cp.contactCount, weights: cp.targetWeights)
             for (j, t) in cp.targetTiers.enumerated() where perTier[j] > 0 {
-                pool.removeAll(keepingCapacity: true)
+                ranked.removeAll(keepingCapacity: true)
                 for b in pools {
-                    for c in sets[b * tiers + t] where eligible(Int(c), cp) { pool.append(c) }
+                    for c in sets[b * tiers + t] where eligible(Int(c), cp) { ranked.append(priority(Int(c), selectTag)) }
                 }
-                let k = min(perTier[j], pool.count)
-                guard k > 0 else { continue }
-                var g = Xoshiro256PlusPlus(key: RandomKey.mix(RandomKey.mix(occKey, Purpose.select), UInt64(j)))
-                Sampler.sampleWithoutReplacement(&pool, count: pool.count, k: k, using: &g)
-                draws &+= g.draws
-                contacts.append(contentsOf: pool[0..<k])
+                takeSmallest(min(perTier[j], ranked.count))
             }
         }
         // The contact policy: a contact that would break the rolling-window cap is skipped.
