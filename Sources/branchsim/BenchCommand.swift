@@ -1,0 +1,170 @@
+import ArgumentParser
+import BranchSimEngine
+import BranchSimLanguage
+import BranchSimModel
+import BranchSimReports
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `branchsim bench`: how fast scenarios run, measured the way users run them.
+///
+/// Each measurement runs `branchsim run FILE` as a child process (so the peak memory is the
+/// run's own) several times and reports medians: wall time with 1 thread and with every core,
+/// the speedup, replications and customer-steps per second, and peak resident memory. The
+/// "floor" is the time to draw just the random numbers the runs draw (the engine counts them),
+/// so the engine's overhead over its generator is a measured ratio.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure replications per second, speedup over threads, peak memory and the random-number floor.",
+        discussion: """
+            Default files: ../shared/scenarios/*.bsim when that folder exists, else scenarios/*.bsim. \
+            Figures are medians of --repeat runs; docs/performance.md explains them.
+            """)
+
+    @Argument(help: "Scenario files (default: the shared acceptance scenarios).", completion: .file(extensions: ["bsim"]))
+    var files: [String] = []
+
+    @Option(help: "Runs of each measurement; the median is reported.")
+    var `repeat`: Int = 5
+
+    @Option(help: "Replications (overrides each file's `runs`).")
+    var runs: Int?
+
+    @Option(help: "Threads for the parallel measurement (default: every core).")
+    var threads: Int?
+
+    func validate() throws {
+        if `repeat` < 1 { throw ValidationError("--repeat must be at least 1") }
+    }
+
+    struct Sample {
+        var seconds: Double
+        var maxRSSKiB: Int
+    }
+
+    func run() throws {
+        let paths = try defaultFiles()
+        let cores = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        var table = TextTable(columns: [
+            .init("scenario", .left), .init("reps"), .init("1 thread s"),
+            .init("\(cores) threads s"), .init("speedup"),
+            .init("reps/s"), .init("cust-steps/s"),
+            .init("peak MB"), .init("floor s"), .init("engine/floor"),
+        ])
+        for path in paths {
+            let outcome = FrontEnd.check(path: path)
+            guard let program = outcome.program, !outcome.hasErrors else {
+                FileHandle.standardError.write(Data("bench: \(path) has errors; `branchsim check \(path)`\n".utf8))
+                throw ExitCode(2)
+            }
+            let work = simulations(in: program)
+            let reps = work.reduce(0) { $0 + $1.replications }
+            let customerSteps = work.reduce(0.0) { $0 + Double($1.replications * $1.scenario.totalCustomers * $1.scenario.steps) }
+            var args = ["run", path, "--format", "json"]
+            if let runs { args += ["--runs", "\(runs)"] }
+            let one = try (0..<`repeat`).map { _ in try measure(exe, args + ["--threads", "1"]) }
+            let many = try (0..<`repeat`).map { _ in try measure(exe, args + ["--threads", "\(cores)"]) }
+            let t1 = median(one.map(\.seconds)), tn = median(many.map(\.seconds))
+            let floor = median((0..<`repeat`).map { _ in floorSeconds(work) })
+            let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+            table.add([
+                name, "\(reps)", fmt(t1, 3), fmt(tn, 3), fmt(t1 / tn, 2) + "x",
+                NumberFormat.grouped(Double(reps) / tn, decimals: 0),
+                NumberFormat.grouped(customerSteps / tn, decimals: 0),
+                fmt(Double(median(many.map { Double($0.maxRSSKiB) })) / 1024, 1),
+                fmt(floor, 3), fmt(t1 / floor, 1) + "x",
+            ])
+            FileHandle.standardError.write(Data("bench: \(name) done\n".utf8))
+        }
+        print(table.render())
+        print("medians of \(`repeat`) runs; wall time of `branchsim run FILE --format json` as a child process, "
+              + "peak = its maximum resident set; floor = keyed random draws alone, 1 thread")
+    }
+
+    /// What a program simulates: each `run`, each variant of each `compare`, each sweep point.
+    struct Work {
+        var scenario: Scenario
+        var replications: Int
+        var drawsPerReplication: Int
+    }
+
+    func simulations(in program: CheckedProgram) -> [Work] {
+        var scenarios: [Scenario] = []
+        for a in program.actions {
+            switch a.action {
+            case .run(_, let v): program.scenario(named: v).map { scenarios.append($0) }
+            case .compare(let names, _, _): scenarios += names.compactMap { program.scenario(named: $0) }
+            case .sweep(_, let points, _): scenarios += points.map(\.scenario)
+            case .report, .expect, .export: break
+            }
+        }
+        return scenarios.map { s in
+            let n = runs ?? s.settings.runs.maximum
+            // Draws per replication, from a short run (the count does not depend on threads).
+            let sample = min(n, 20)
+            let d = (try? Engine.runWithDiagnostics(s, label: "bench", options: RunOptions(runs: .fixed(sample))))?.diagnostics
+            let perRep = d.map { $0.draws.reduce(0, +) / max(1, $0.draws.count) } ?? 0
+            return Work(scenario: s, replications: n, drawsPerReplication: perRep)
+        }
+    }
+
+    /// Seconds to compute the keyed draws all replications of `work` make, on one thread.
+    func floorSeconds(_ work: [Work]) -> Double {
+        let start = DispatchTime.now()
+        var acc: UInt64 = 0
+        for w in work {
+            for r in 0..<w.replications {
+                let key = RandomKey.mix(0x5EED, UInt64(r))
+                for i in 0..<w.drawsPerReplication {
+                    acc ^= RandomKey.finalize(RandomKey.mix(key, UInt64(truncatingIfNeeded: i)))
+                }
+            }
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        if acc == 42 { FileHandle.standardError.write(Data(" ".utf8)) }  // keep the loop
+        return seconds
+    }
+
+    func defaultFiles() throws -> [String] {
+        if !files.isEmpty { return files }
+        let fm = FileManager.default
+        for dir in ["../shared/scenarios", "scenarios"] where fm.fileExists(atPath: dir) {
+            let found = (try fm.contentsOfDirectory(atPath: dir)).filter { $0.hasSuffix(".bsim") }.sorted()
+            if !found.isEmpty { return found.map { "\(dir)/\($0)" } }
+        }
+        throw ValidationError("no scenario files given and none found in ../shared/scenarios or scenarios")
+    }
+
+    /// Runs `exe args` with output discarded; wall seconds and the child's peak resident set.
+    func measure(_ exe: String, _ args: [String]) throws -> Sample {
+        var pid: pid_t = 0
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = ([exe] + args).map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        let start = DispatchTime.now()
+        let rc = posix_spawn(&pid, exe, &actions, nil, argv, environ)
+        guard rc == 0 else { throw ValidationError("cannot start \(exe): error \(rc)") }
+        var status: Int32 = 0
+        var usage = rusage()
+        _ = wait4(pid, &status, 0, &usage)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        let exit = (status >> 8) & 0xFF
+        if exit == 2 { throw ValidationError("`branchsim \(args.joined(separator: " "))` failed (exit 2)") }
+        return Sample(seconds: seconds, maxRSSKiB: Int(usage.ru_maxrss))
+    }
+
+    func median(_ xs: [Double]) -> Double {
+        let s = xs.sorted()
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+
+    func fmt(_ x: Double, _ d: Int) -> String { NumberFormat.grouped(x, decimals: d) }
+}
