@@ -135,7 +135,7 @@ public enum Engine {
     public static func estimateMemory(_ scenario: Scenario, threads: Int) -> Int {
         let tiers = scenario.tiers.count
         let products = scenario.products.count
-        let terms = scenario.products.filter { $0.term != nil && !$0.flat }.count
+        let terms = scenario.products.filter { ($0.term?.ticks ?? 0) > 0 && !$0.flat }.count
         let cooldowns = scenario.campaigns.filter { ($0.cooldown?.ticks ?? 0) > 0 }.count
         let policy = scenario.policy.map { max(1, $0.maxContacts) } ?? 0
         // Referrals can add customers: allow a quarter more than the starting population.

@@ -122,7 +122,7 @@ struct SimulationPlan: Sendable {
         var slots: [Int] = []
         var termProducts: [Int] = []
         for (i, p) in s.products.enumerated() {
-            if p.term != nil && !p.flat { slots.append(termProducts.count); termProducts.append(i) } else { slots.append(-1) }
+            if (p.term?.ticks ?? 0) > 0 && !p.flat { slots.append(termProducts.count); termProducts.append(i) } else { slots.append(-1) }
         }
         termSlot = slots
         self.termProducts = termProducts
