@@ -82,6 +82,27 @@ struct SimulationPlan: Sendable {
     /// `holds[branch][tier]`.
     let holds: [[Holds]]
     let segmentKey: [UInt64]
+    /// Per (branch, tier), `[branch * tiers + tier]`: the branch's view of the tier.
+    let bt: [BranchTier]
+    /// `segmentShare[segment * tiers + tier]`.
+    let segmentShare: [Double]
+    let holdMoneyProduct: [Int]
+    let holdMoneyShare: [Double]
+    let holdFlatProduct: [Int]
+    let holdFlatProbability: [Double]
+
+    struct BranchTier: Sendable {
+        var reachable: Double
+        var offbank: Double
+        var aum: Distribution?
+        /// Points per yuan of the holdings mix.
+        var coefficient: Double
+        /// Ranges into `holdMoney*` and `holdFlat*`.
+        var moneyStart: Int, moneyEnd: Int, flatStart: Int, flatEnd: Int
+        var attrition: Double
+        var growth: Double
+        var managedBy: Int
+    }
     let campaigns: [CampaignPlan]
     let cooldownSlots: Int
     let policyMax: Int
@@ -166,6 +187,31 @@ struct SimulationPlan: Sendable {
         tierCounts = counts
         self.holds = holds
         segmentKey = s.segments.map { RandomKey.hash("segment:" + $0.name) }
+        var bt: [BranchTier] = []
+        var mp: [Int] = [], ms: [Double] = [], fp: [Int] = [], fs: [Double] = []
+        for (b, branch) in s.branches.enumerated() {
+            for (t, tier) in branch.tiers.enumerated() {
+                let role = tier.managedBy.flatMap { $0 >= 0 && $0 < s.roles.count ? $0 : nil } ?? -1
+                let h = holds[b][t]
+                let m0 = mp.count, f0 = fp.count
+                for m in h.money { mp.append(m.product); ms.append(m.share) }
+                for f in h.flat { fp.append(f.product); fs.append(f.probability) }
+                bt.append(BranchTier(reachable: tier.reachable, offbank: tier.offbank, aum: tier.aum,
+                                     coefficient: h.coefficient, moneyStart: m0, moneyEnd: mp.count,
+                                     flatStart: f0, flatEnd: fp.count,
+                                     attrition: tier.attritionPerMonth, growth: tier.growthPerMonth, managedBy: role))
+            }
+        }
+        self.bt = bt
+        holdMoneyProduct = mp
+        holdMoneyShare = ms
+        holdFlatProduct = fp
+        holdFlatProbability = fs
+        var shares: [Double] = []
+        for sg in s.segments {
+            for t in 0..<tierCount { shares.append(t < sg.shareByTier.count ? sg.shareByTier[t] : 0) }
+        }
+        segmentShare = shares
 
         var plans: [CampaignPlan] = []
         var cooldownSlots = 0

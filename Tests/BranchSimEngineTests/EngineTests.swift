@@ -320,6 +320,44 @@ extension RunResult {
     }
 }
 
+@Suite struct CommonRandomNumberTests {
+    static func variant(convert: Double) -> Scenario {
+        let c = Fixtures.campaign(contacts: .count(30), funnel: [("accept", 0.5), ("convert", convert)],
+                                  amount: .lognormal(median: 20_000, p90: 60_000))
+        return Fixtures.small(customers: 1000, campaigns: [c], runs: 30)
+    }
+
+    @Test func pairedDifferencesAreTighterThanIndependentOnes() throws {
+        let base = Self.variant(convert: 0.4), better = Self.variant(convert: 0.45)
+        let a = try run(base), b = try run(better)
+        let crn = ComparisonResult(runs: [a, b], metrics: ["uplift"], independent: false)
+        let ind = ComparisonResult(runs: [a, try run(better, salt: 12_345)], metrics: ["uplift"], independent: true)
+        let dc = try #require(crn.difference(of: "uplift")), di = try #require(ind.difference(of: "uplift"))
+        // With common random numbers every conversion of the base also happens in the better
+        // variant (U < 0.4 implies U < 0.45), so each paired difference is >= 0.
+        #expect(try #require(crn.differences(of: "uplift")).allSatisfy { $0 >= 0 })
+        #expect(crn.probabilityBetter(of: "uplift") == 1)
+        #expect(dc.sd < di.sd / 2)
+        #expect(dc.mean > 0)
+    }
+
+    @Test func networkAudienceDrawsFromEveryMemberBranch() throws {
+        var s = Fixtures.small(customers: 100, shares: [1, 0], aum: [.fixed(10_000), nil], runs: 1)
+        s.branches.append(Branch(name: "b2", customers: 100, staff: [0], tiers: s.tiers))
+        s.networks = [Network(name: "n", hub: 0, satellites: [1])]
+        var c = Fixtures.campaign(contacts: .all, amount: .fixed(1000), ends: .weeks(1))
+        c.audience = .network
+        c.hostNetworks = [0]
+        s.campaigns = [c]
+        let r = try run(s)
+        #expect(r.all("funnel.c.contacts") == [200])
+        #expect(r.all("uplift.b") == [100_000])
+        #expect(r.all("uplift.b2") == [100_000])
+        s.campaigns[0].audience = .own
+        #expect(try run(s).all("uplift.b2") == [0])
+    }
+}
+
 @Suite struct RunControlTests {
     @Test func cancellationThrowsPromptly() {
         let flag = CancellationFlag()
