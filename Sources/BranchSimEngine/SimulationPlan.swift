@@ -165,6 +165,9 @@ struct SimulationPlan: Sendable {
             counts.append(Self.largestRemainder(total: b.customers, weights: b.tiers.map(\.share)))
             var hb: [Holds] = []
             for t in b.tiers {
+                if let d = t.aum, let problem = Self.problem(with: d) {
+                    throw .invalidScenario("tier '\(t.name)' at branch '\(b.name)': aum \(problem)")
+                }
                 var money: [(product: Int, share: Double)] = []
                 var flatHolds: [(product: Int, probability: Double)] = []
                 for h in t.holds {
@@ -251,6 +254,12 @@ struct SimulationPlan: Sendable {
     ) throws(EngineError) -> CampaignPlan {
         let roles = s.roles.count
         let stepTicks = s.settings.step.duration.ticks
+        guard c.frequency.period.ticks > 0, c.frequency.count >= 0, c.frequency.count.isFinite else {
+            throw .invalidScenario("campaign '\(c.name)' has frequency '\(c.frequency)'; give a count >= 0 per a period longer than 0")
+        }
+        if let d = c.amount, let problem = Self.problem(with: d) {
+            throw .invalidScenario("campaign '\(c.name)': amount \(problem)")
+        }
         for h in c.hosts where h < 0 || h >= s.branches.count {
             throw .invalidScenario("campaign '\(c.name)' is hosted at an unknown branch")
         }
@@ -368,6 +377,17 @@ struct SimulationPlan: Sendable {
             costPerOccurrence: cost.0,
             costPerContact: cost.1,
             costPerConversion: cost.2)
+    }
+
+    /// What is wrong with a distribution's parameters, or `nil`.
+    static func problem(with d: Distribution) -> String? {
+        switch d {
+        case .fixed(let x): return x.isFinite ? nil : "fixed needs a finite value"
+        case .uniform(let a, let b): return a.isFinite && b.isFinite && a <= b ? nil : "uniform(A, B) needs A <= B"
+        case .lognormal(let m, let q): return m > 0 && q > 0 && m.isFinite && q.isFinite ? nil : "lognormal needs a median and p90 above 0"
+        case .shareOfOffbank(let p): return p.isFinite ? nil : "share of offbank needs a finite share"
+        case .pareto(let m, let a): return m > 0 && a > 0 ? nil : "pareto needs min > 0 and alpha > 0"
+        }
     }
 
     /// Splits `total` in proportion to `weights` by the largest-remainder (Hamilton) rule:

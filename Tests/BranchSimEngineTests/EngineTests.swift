@@ -270,6 +270,50 @@ extension RunResult {
     }
 }
 
+@Suite struct FilterTests {
+    @Test func maturingCustomersAreFollowedUpOnce() throws {
+        // Everyone holds a 3-month fund (retain 0) part-way through its term; a follow-up with a
+        // year's cooldown reaches each customer once, in the 4 weeks before maturity.
+        var s = Fixtures.small(customers: 100, shares: [1, 0], aum: [.fixed(10_000), nil], runs: 2)
+        s.products[1].term = .months(3)
+        s.products[1].retain = 0
+        s.tiers[0].holds = [ProductShare(product: 1, share: 1)]
+        s.branches[0].tiers = s.tiers
+        s.campaigns = [Fixtures.campaign("followup", contacts: .all, amount: .fixed(1000),
+                                         buys: [ProductShare(product: 0, share: 1)], cooldown: .years(1),
+                                         filter: .maturing(1, within: .weeks(4)))]
+        let r = try run(s)
+        #expect(r.all("funnel.followup.contacts") == [100, 100])
+        // The fund leaves at maturity; the 1000 bought into deposits stays.
+        #expect(r.all("aum.end") == [100_000, 100_000])
+    }
+
+    @Test func segmentAndBalanceFilters() throws {
+        var s = Fixtures.small(customers: 2000, shares: [1, 0], campaigns: [
+            Fixtures.campaign("seg", contacts: .all, filter: .segment(0), ends: .weeks(1)),
+            Fixtures.campaign("band", contacts: .all, filter: .balance(low: 10_000, high: 20_000), ends: .weeks(1)),
+        ], runs: 3)
+        s.segments = [Segment(name: "payroll", shareByTier: [0.25, 0.25])]
+        let r = try run(s)
+        // Binomial(2000, 0.25): 500 +- 19.4.
+        #expect(abs(r.mean("funnel.seg.contacts") - 500) < 4 * 19.4)
+        // Log-uniform on [1k, 50k): P(10k <= x < 20k) = ln 2 / ln 50 = 0.1772 -> 354 +- 17.
+        #expect(abs(r.mean("funnel.band.contacts") - 2000 * log(2.0) / log(50.0)) < 4 * 17)
+    }
+
+    @Test func badParametersAreRejectedWithAMessage() {
+        var s = Fixtures.small(campaigns: [Fixtures.campaign(frequency: Rate(count: 1, per: .zero))])
+        #expect(throws: EngineError.self) { try run(s) }
+        s.campaigns = [Fixtures.campaign(amount: .pareto(min: 0, alpha: 1.5))]
+        do {
+            _ = try run(s)
+            Issue.record("expected invalidScenario")
+        } catch {
+            #expect("\(error)".contains("pareto needs min > 0"))
+        }
+    }
+}
+
 @Suite struct ReproducibilityTests {
     static func smallUpgrade() -> Scenario {
         var s = Fixtures.potentialUpgrade(runs: 6)
