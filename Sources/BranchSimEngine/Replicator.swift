@@ -393,21 +393,18 @@ struct Replicator {
         }
     }
 
-    /// Appends the eligible members of (branch, tier) set `k` to `out` (the pool scan, the
-    /// hottest loop of a replication: kept free of ARC and enum switches per customer).
-    private func collectEligible(set k: Int, _ cp: SimulationPlan.CampaignPlan, into out: inout [Int32]) {
+    /// Calls `body` with each eligible member of (branch, tier) set `k`: the pool scan, the
+    /// hottest loop of a replication, kept free of ARC and enum switches per customer.
+    @inline(__always)
+    private func forEachEligible(set k: Int, _ cp: SimulationPlan.CampaignPlan, _ body: (Int32) -> Void) {
         let members = sets[k]
-        if cp.filter == nil && cp.cooldownSlot < 0 {
-            out.append(contentsOf: members)
-            return
-        }
         var segMask: UInt64 = 0, lo = -Double.infinity, hi = Double.infinity
         switch cp.filter {
         case .none: break
         case .segment(let sg): segMask = 1 << UInt64(sg)
         case .balance(let a, let b): lo = a; hi = b
         case .maturing:
-            for c in members where eligible(Int(c), cp) { out.append(c) }
+            for c in members where eligible(Int(c), cp) { body(c) }
             return
         }
         let slot = cp.cooldownSlot, cooldown = cp.cooldownTicks, stride = cooldownSlots, now = self.now
@@ -421,7 +418,7 @@ struct Replicator {
                             if segMask != 0 && sg[c] & segMask == 0 { continue }
                             let x = tot[c]
                             if x < lo || x >= hi { continue }
-                            out.append(c32)
+                            body(c32)
                         }
                     }
                 }
@@ -429,46 +426,54 @@ struct Replicator {
         }
     }
 
-    /// Appends to `contacts` the `k` members of `pool` with the smallest keyed priorities
-    /// `mix(customerKey, occurrenceTag + 20)`, in priority order: a uniform sample without
-    /// replacement (all of `pool` when it is short) that depends only on who is eligible, not
-    /// on the pool's order, so variants whose populations differ elsewhere still pick the same
-    /// customers where they can (common random numbers).
+    /// Contacts the `k` eligible customers of the given sets with the smallest keyed priorities
+    /// `mix(customerKey, occurrenceTag + 20)`, in priority order (all of them, in that order,
+    /// when fewer are eligible): a uniform sample without replacement that depends only on who
+    /// is eligible, not on the order of the sets, so variants whose populations differ
+    /// elsewhere still pick the same customers where they can (common random numbers).
     /// - Complexity: O(n + k log k log(n / k)) expected, with a bounded max-heap.
-    private mutating func selectByPriority(k: Int, occTag: UInt64) {
-        let n = pool.count
-        guard k > 0, n > 0 else { return }
-        heap.removeAll(keepingCapacity: true)
+    private mutating func selectByPriority(k: Int, sets list: [Int], _ cp: SimulationPlan.CampaignPlan, occTag: UInt64) {
+        guard k > 0 else { return }
+        var h: [UInt64] = []
+        swap(&h, &heap)
+        h.removeAll(keepingCapacity: true)
         let tag = occTag &+ Purpose.select
-        for c32 in pool {
-            let prio = RandomKey.mix(key[Int(c32)], tag)
-            let v = (prio & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(bitPattern: c32))
-            if heap.count < k {
-                heap.append(v)
-                var i = heap.count - 1
-                while i > 0 {
-                    let parent = (i - 1) / 2
-                    if heap[parent] >= heap[i] { break }
-                    heap.swapAt(parent, i)
-                    i = parent
-                }
-            } else if v < heap[0] {
-                heap[0] = v
-                var i = 0
-                while true {
-                    let l = 2 * i + 1, r = l + 1
-                    var m = i
-                    if l < k && heap[l] > heap[m] { m = l }
-                    if r < k && heap[r] > heap[m] { m = r }
-                    if m == i { break }
-                    heap.swapAt(i, m)
-                    i = m
+        var scanned = 0
+        key.withUnsafeBufferPointer { keys in
+            for set in list {
+                forEachEligible(set: set, cp) { c32 in
+                    scanned &+= 1
+                    let prio = RandomKey.mix(keys[Int(c32)], tag)
+                    let v = (prio & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(bitPattern: c32))
+                    if h.count < k {
+                        h.append(v)
+                        var i = h.count - 1
+                        while i > 0 {
+                            let parent = (i - 1) / 2
+                            if h[parent] >= h[i] { break }
+                            h.swapAt(parent, i)
+                            i = parent
+                        }
+                    } else if v < h[0] {
+                        h[0] = v
+                        var i = 0
+                        while true {
+                            let l = 2 * i + 1, r = l + 1
+                            var m = i
+                            if l < k && h[l] > h[m] { m = l }
+                            if r < k && h[r] > h[m] { m = r }
+                            if m == i { break }
+                            h.swapAt(i, m)
+                            i = m
+                        }
+                    }
                 }
             }
         }
-        draws &+= n
-        heap.sort()
-        for v in heap { contacts.append(Int32(bitPattern: UInt32(truncatingIfNeeded: v))) }
+        draws &+= scanned
+        h.sort()
+        for v in h { contacts.append(Int32(bitPattern: UInt32(truncatingIfNeeded: v))) }
+        swap(&h, &heap)
     }
 
     /// Runs occurrence number `occCounter[ci][h]` of campaign `ci` at its host `h`.
@@ -485,30 +490,22 @@ struct Replicator {
         contacts.removeAll(keepingCapacity: true)
         let pools = cp.poolBranches[h]
         if cp.contactsAll || cp.unionPool {
-            var out: [Int32] = []
-            swap(&out, &pool)
-            out.removeAll(keepingCapacity: true)
-            for t in cp.targetTiers {
-                for b in pools { collectEligible(set: b * tiers + t, cp, into: &out) }
-            }
-            swap(&out, &pool)
+            let list = cp.targetTiers.flatMap { t in pools.map { $0 * tiers + t } }
             if cp.contactsAll && cp.capacityStage < 0 {
-                contacts.append(contentsOf: pool)
+                var out: [Int32] = []
+                swap(&out, &contacts)
+                for set in list { forEachEligible(set: set, cp) { out.append($0) } }
+                swap(&out, &contacts)
             } else {
                 // `contacts all` with a capacity: seats go to a random order of the whole list.
-                selectByPriority(k: cp.contactsAll ? pool.count : cp.contactCount, occTag: occTag)
+                selectByPriority(k: cp.contactsAll ? Int.max : cp.contactCount, sets: list, cp, occTag: occTag)
             }
         } else {
             let perTier = cp.targetTiers.count == 1
                 ? [cp.contactCount]
                 : SimulationPlan.largestRemainder(total: cp.contactCount, weights: cp.targetWeights)
             for (j, t) in cp.targetTiers.enumerated() where perTier[j] > 0 {
-                var out: [Int32] = []
-                swap(&out, &pool)
-                out.removeAll(keepingCapacity: true)
-                for b in pools { collectEligible(set: b * tiers + t, cp, into: &out) }
-                swap(&out, &pool)
-                selectByPriority(k: perTier[j], occTag: occTag)
+                selectByPriority(k: perTier[j], sets: pools.map { $0 * tiers + t }, cp, occTag: occTag)
             }
         }
         // The contact policy: a contact that would break the rolling-window cap is skipped.
