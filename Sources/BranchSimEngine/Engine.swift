@@ -152,8 +152,7 @@ public enum Engine {
     }
 
     private static func formatPercent(_ x: Double) -> String {
-        let p = x * 100
-        return p == p.rounded() ? "\(Int(p))%" : "\(p)%"
+        String(format: "%g%%", x * 100)
     }
 
     /// Runs the replications in `range`, chunked over `threads` workers; rows come back in

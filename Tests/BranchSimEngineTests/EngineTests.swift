@@ -442,6 +442,27 @@ extension RunResult {
         #expect(try run(s, runs: r.count).replications == r.replications)
     }
 
+    @Test func precisionStoppingStopsAtTheCap() throws {
+        let c = Fixtures.campaign(contacts: .count(5), funnel: [("convert", 0.5)], amount: .fixed(1000))
+        var s = Fixtures.small(customers: 100, campaigns: [c], horizon: .weeks(2))
+        s.settings.runs = .until(metric: MetricPath(metric: "uplift"), relativeHalfWidth: 0.0001, cap: 150)
+        let r = try Engine.run(s, label: "base", options: RunOptions(threads: 2))
+        #expect(r.count == 150)
+        #expect(r.stopping == "until uplift within 0.01%: cap 150 reached")
+    }
+
+    @Test func progressReachesTheTotal() throws {
+        let seen = LockedValue<[Int]>([])
+        let options = RunOptions(runs: .fixed(40), threads: 2, progress: { done, total in
+            #expect(total == 40)
+            seen.withLock { $0.append(done) }
+        })
+        _ = try Engine.run(Fixtures.small(customers: 50, horizon: .weeks(2)), label: "base", options: options)
+        let values = seen.withLock { $0 }
+        #expect(values.max() == 40)
+        #expect(values.allSatisfy { $0 > 0 && $0 <= 40 })
+    }
+
     @Test func memoryEstimateScalesWithThreads() {
         let s = Fixtures.potentialUpgrade()
         let one = Engine.estimateMemory(s, threads: 1), four = Engine.estimateMemory(s, threads: 4)
