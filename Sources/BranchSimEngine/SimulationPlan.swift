@@ -79,8 +79,6 @@ struct SimulationPlan: Sendable {
     let branchKey: [UInt64]
     /// Starting customers per branch and tier (largest remainder).
     let tierCounts: [[Int]]
-    /// `holds[branch][tier]`.
-    let holds: [[Holds]]
     let segmentKey: [UInt64]
     /// Per (branch, tier), `[branch * tiers + tier]`: the branch's view of the tier.
     let bt: [BranchTier]
@@ -188,7 +186,6 @@ struct SimulationPlan: Sendable {
             holds.append(hb)
         }
         tierCounts = counts
-        self.holds = holds
         segmentKey = s.segments.map { RandomKey.hash("segment:" + $0.name) }
         var bt: [BranchTier] = []
         var mp: [Int] = [], ms: [Double] = [], fp: [Int] = [], fs: [Double] = []

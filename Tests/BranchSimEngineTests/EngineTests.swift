@@ -505,6 +505,8 @@ extension RunResult {
         #expect(base.mean("turned_away") >= 0)
         #expect(base.mean("uplift") > 0 && alone.mean("uplift") > 0)
         #expect(base.mean("new_customers") > 0 && alone.mean("new_customers") == 0)
+        // Keys follow names: dropping the network and the salon leaves the starting populations alone.
+        #expect(base.all("aum.start") == alone.all("aum.start"))
         let cmp = ComparisonResult(runs: [alone, base], metrics: ["uplift"], independent: false)
         #expect(try #require(cmp.difference(of: "uplift")).mean > 0)
     }
