@@ -135,7 +135,7 @@ public enum Engine {
     public static func estimateMemory(_ scenario: Scenario, threads: Int) -> Int {
         let tiers = scenario.tiers.count
         let products = scenario.products.count
-        let terms = scenario.products.filter { $0.term != nil && !$0.flat }.count
+        let terms = scenario.products.filter { ($0.term?.ticks ?? 0) > 0 && !$0.flat }.count
         let cooldowns = scenario.campaigns.filter { ($0.cooldown?.ticks ?? 0) > 0 }.count
         let policy = scenario.policy.map { max(1, $0.maxContacts) } ?? 0
         // Referrals can add customers: allow a quarter more than the starting population.
@@ -152,8 +152,7 @@ public enum Engine {
     }
 
     private static func formatPercent(_ x: Double) -> String {
-        let p = x * 100
-        return p == p.rounded() ? "\(Int(p))%" : "\(p)%"
+        String(format: "%g%%", x * 100)
     }
 
     /// Runs the replications in `range`, chunked over `threads` workers; rows come back in

@@ -12,7 +12,6 @@ enum Purpose {
     static let buyFlat: UInt64 = 11
     static let referral: UInt64 = 12
     static let select: UInt64 = 20
-    static let shuffle: UInt64 = 21
     static let attrition: UInt64 = 30
     static let mature: UInt64 = 31
     static let replication: UInt64 = 40
@@ -56,14 +55,15 @@ struct Replicator {
     var pos: [Int32] = []
     /// Members of each (branch, tier): `sets[branch * tiers + tier]`.
     var sets: [[Int32]]
+    /// In-bank balance of each (branch, tier) set, kept up to date on every change.
+    var setAum: [Double]
     var nextLocal: [Int]
 
     // Scratch.
     var pool: [Int32] = []
-    /// Packed (priority, customer) values for contact selection.
-    var ranked: [UInt64] = []
     var contacts: [Int32] = []
     var passing: [Int32] = []
+    var heap: [UInt64] = []
     var stagePassed: [Int] = []
     var occHours: [Double]
 
@@ -91,6 +91,7 @@ struct Replicator {
         cooldownSlots = plan.cooldownSlots
         policyMax = plan.policyMax
         sets = Array(repeating: [], count: plan.scenario.branches.count * plan.tierCount)
+        setAum = Array(repeating: 0, count: plan.scenario.branches.count * plan.tierCount)
         nextLocal = Array(repeating: 0, count: plan.scenario.branches.count)
         occHours = Array(repeating: 0, count: plan.roleCount)
         values = Array(repeating: 0, count: plan.metrics.count)
@@ -151,11 +152,12 @@ struct Replicator {
             for t in 0..<tiers {
                 var sum = 0.0, count = 0
                 for b in 0..<s.branches.count {
-                    let set = sets[b * tiers + t]
-                    for c in set { sum += total[Int(c)] }
-                    count += set.count
-                    if let r = s.branches[b].tiers[t].managedBy, r >= 0, r < roles, plan.roleCapacity[r] > 0 {
-                        managed[r] += Double(set.count) / plan.roleCapacity[r]
+                    let k = b * tiers + t
+                    sum += setAum[k]
+                    count += sets[k].count
+                    let r = plan.bt[k].managedBy
+                    if r >= 0 && plan.roleCapacity[r] > 0 {
+                        managed[r] += Double(sets[k].count) / plan.roleCapacity[r]
                     }
                 }
                 aum += sum
@@ -239,6 +241,7 @@ struct Replicator {
         policyHead.removeAll(keepingCapacity: true)
         pos.removeAll(keepingCapacity: true)
         for i in sets.indices { sets[i].removeAll(keepingCapacity: true) }
+        for i in setAum.indices { setAum[i] = 0 }
         for i in nextLocal.indices { nextLocal[i] = 0 }
         for i in values.indices { values[i] = 0 }
         for i in seriesBuf.indices { seriesBuf[i] = 0 }
@@ -259,8 +262,7 @@ struct Replicator {
     /// balance, off-bank assets, reachability, segments and flat holdings from its own keys.
     @discardableResult
     mutating func addCustomer(branch b: Int, tier t: Int, isNew: Bool) -> Int {
-        let s = plan.scenario
-        let spec = s.branches[b].tiers[t]
+        let spec = plan.bt[b * tiers + t]
         let local = nextLocal[b]
         nextLocal[b] += 1
         let ck = RandomKey.mix(RandomKey.mix(repKey, plan.branchKey[b]), UInt64(local))
@@ -268,12 +270,11 @@ struct Replicator {
         key.append(ck)
         branch.append(Int32(b))
         alive.append(true)
-        let holds = plan.holds[b][t]
 
         // Starting balance, clipped so that the tier's holdings mix lands in the tier's range.
         var g = SplitMix64(key: RandomKey.mix(ck, Purpose.balance))
-        let lo = plan.tierLow[t] / holds.coefficient
-        let hi = plan.tierHigh[t] / holds.coefficient
+        let lo = plan.tierLow[t] / spec.coefficient
+        let hi = plan.tierHigh[t] / spec.coefficient
         var x: Double
         if let d = spec.aum {
             x = Sampler.amount(d, offbank: 0, using: &g)
@@ -288,10 +289,13 @@ struct Replicator {
         x = max(x, lo, 0)
         if hi.isFinite { x = min(x, hi * (1 - 1e-12)) }
         for _ in 0..<products { balance.append(0) }
-        for h in holds.money { balance[c * products + h.product] += x * h.share }
+        for i in spec.moneyStart..<spec.moneyEnd { balance[c * products + plan.holdMoneyProduct[i]] += x * plan.holdMoneyShare[i] }
         var flats: UInt64 = 0
-        for f in holds.flat where keyedUnit(RandomKey.mix(ck, Purpose.holdFlat &+ plan.productKey[f.product])) < f.probability {
-            flats |= 1 << UInt64(f.product)
+        for i in spec.flatStart..<spec.flatEnd {
+            let p = plan.holdFlatProduct[i]
+            if keyedUnit(RandomKey.mix(ck, Purpose.holdFlat &+ plan.productKey[p])) < plan.holdFlatProbability[i] {
+                flats |= 1 << UInt64(p)
+            }
         }
         flatHeld.append(flats)
         total.append(x)
@@ -299,8 +303,8 @@ struct Replicator {
         offbank.append(spec.offbank * x)
         reachable.append(keyedUnit(RandomKey.mix(ck, Purpose.reachable)) < spec.reachable)
         var seg: UInt64 = 0
-        for (i, sg) in s.segments.enumerated() {
-            let p = t < sg.shareByTier.count ? sg.shareByTier[t] : 0
+        for i in 0..<plan.segmentKey.count {
+            let p = plan.segmentShare[i * tiers + t]
             if p > 0 && keyedUnit(RandomKey.mix(RandomKey.mix(ck, Purpose.segment), plan.segmentKey[i])) < p {
                 seg |= 1 << UInt64(i)
             }
@@ -320,6 +324,7 @@ struct Replicator {
         tier.append(Int32(t))
         pos.append(Int32(sets[b * tiers + t].count))
         sets[b * tiers + t].append(Int32(c))
+        setAum[b * tiers + t] += x
         reevaluate(c)
         startTier.append(tier[c])
         return c
@@ -351,6 +356,8 @@ struct Replicator {
             removeFromSet(c, set: b * tiers + ot)
             pos[c] = Int32(sets[b * tiers + nt].count)
             sets[b * tiers + nt].append(Int32(c))
+            setAum[b * tiers + ot] -= total[c]
+            setAum[b * tiers + nt] += total[c]
             tier[c] = Int32(nt)
         }
     }
@@ -386,43 +393,87 @@ struct Replicator {
         }
     }
 
-    /// A customer's selection priority for an occurrence: the top 32 bits of its keyed draw,
-    /// with the customer's index in the low 32 bits (ties, one in four billion, go to the lower index).
+    /// Calls `body` with each eligible member of (branch, tier) set `k`: the pool scan, the
+    /// hottest loop of a replication, kept free of ARC and enum switches per customer.
     @inline(__always)
-    private mutating func priority(_ c: Int, _ tag: UInt64) -> UInt64 {
-        draws &+= 1
-        return (RandomKey.finalize(RandomKey.mix(key[c], tag)) & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(c))
-    }
-
-    /// Appends to `contacts` the customers of the `k` smallest priorities in `ranked`, smallest first.
-    /// A bounded max-heap keeps the k best: O(n log k), close to O(n) when k is small.
-    private mutating func takeSmallest(_ k: Int) {
-        guard k > 0 else { return }
-        let n = ranked.count
-        if k < n {
-            // Max-heap over ranked[0..<k]; every later value smaller than the top replaces it.
-            func siftDown(_ a: inout [UInt64], _ start: Int, _ size: Int) {
-                var i = start
-                while true {
-                    let l = 2 * i + 1
-                    if l >= size { return }
-                    var m = l
-                    if l + 1 < size && a[l + 1] > a[l] { m = l + 1 }
-                    if a[m] <= a[i] { return }
-                    a.swapAt(i, m)
-                    i = m
+    private func forEachEligible(set k: Int, _ cp: SimulationPlan.CampaignPlan, _ body: (Int32) -> Void) {
+        let members = sets[k]
+        var segMask: UInt64 = 0, lo = -Double.infinity, hi = Double.infinity
+        switch cp.filter {
+        case .none: break
+        case .segment(let sg): segMask = 1 << UInt64(sg)
+        case .balance(let a, let b): lo = a; hi = b
+        case .maturing:
+            for c in members where eligible(Int(c), cp) { body(c) }
+            return
+        }
+        let slot = cp.cooldownSlot, cooldown = cp.cooldownTicks, stride = cooldownSlots, now = self.now
+        members.withUnsafeBufferPointer { m in
+            lastContact.withUnsafeBufferPointer { lc in
+                segments.withUnsafeBufferPointer { sg in
+                    total.withUnsafeBufferPointer { tot in
+                        for c32 in m {
+                            let c = Int(c32)
+                            if slot >= 0 && now &- lc[c &* stride &+ slot] < cooldown { continue }
+                            if segMask != 0 && sg[c] & segMask == 0 { continue }
+                            let x = tot[c]
+                            if x < lo || x >= hi { continue }
+                            body(c32)
+                        }
+                    }
                 }
             }
-            var i = k / 2 - 1
-            while i >= 0 { siftDown(&ranked, i, k); i -= 1 }
-            for j in k..<n where ranked[j] < ranked[0] {
-                ranked[0] = ranked[j]
-                siftDown(&ranked, 0, k)
-            }
-            ranked.removeLast(n - k)
         }
-        ranked.sort()
-        for v in ranked { contacts.append(Int32(truncatingIfNeeded: v & 0xFFFF_FFFF)) }
+    }
+
+    /// Contacts the `k` eligible customers of the given sets with the smallest keyed priorities
+    /// `mix(customerKey, occurrenceTag + 20)`, in priority order (all of them, in that order,
+    /// when fewer are eligible): a uniform sample without replacement that depends only on who
+    /// is eligible, not on the order of the sets, so variants whose populations differ
+    /// elsewhere still pick the same customers where they can (common random numbers).
+    /// - Complexity: O(n + k log k log(n / k)) expected, with a bounded max-heap.
+    private mutating func selectByPriority(k: Int, sets list: [Int], _ cp: SimulationPlan.CampaignPlan, occTag: UInt64) {
+        guard k > 0 else { return }
+        var h: [UInt64] = []
+        swap(&h, &heap)
+        h.removeAll(keepingCapacity: true)
+        let tag = occTag &+ Purpose.select
+        var scanned = 0
+        key.withUnsafeBufferPointer { keys in
+            for set in list {
+                forEachEligible(set: set, cp) { c32 in
+                    scanned &+= 1
+                    let prio = RandomKey.mix(keys[Int(c32)], tag)
+                    let v = (prio & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(bitPattern: c32))
+                    if h.count < k {
+                        h.append(v)
+                        var i = h.count - 1
+                        while i > 0 {
+                            let parent = (i - 1) / 2
+                            if h[parent] >= h[i] { break }
+                            h.swapAt(parent, i)
+                            i = parent
+                        }
+                    } else if v < h[0] {
+                        h[0] = v
+                        var i = 0
+                        while true {
+                            let l = 2 * i + 1, r = l + 1
+                            var m = i
+                            if l < k && h[l] > h[m] { m = l }
+                            if r < k && h[r] > h[m] { m = r }
+                            if m == i { break }
+                            h.swapAt(i, m)
+                            i = m
+                        }
+                    }
+                }
+            }
+        }
+        draws &+= scanned
+        h.sort()
+        for v in h { contacts.append(Int32(bitPattern: UInt32(truncatingIfNeeded: v))) }
+        swap(&h, &heap)
     }
 
     /// Runs occurrence number `occCounter[ci][h]` of campaign `ci` at its host `h`.
@@ -434,33 +485,27 @@ struct Replicator {
         occCounter[ci][h] += 1
         let occTag = RandomKey.mix(RandomKey.mix(cp.key, cp.hostKeys[h]), UInt64(occ))
 
-        // 1. Contacts: per target tier, a uniform sample without replacement of the eligible pool,
-        // drawn by keyed priorities (each customer's own key for this occurrence; the k smallest
-        // are invited, in priority order). A customer's priority does not depend on who else is
-        // in the pool or on the pool's order, so variants that differ elsewhere still invite
-        // mostly the same customers (common random numbers), and seats at a capacity stage go
-        // in priority order.
+        // 1. Contacts: per target tier (or from the union of equally weighted tiers), a uniform
+        // sample without replacement of the eligible pool, by keyed priorities.
         contacts.removeAll(keepingCapacity: true)
         let pools = cp.poolBranches[h]
-        let selectTag = RandomKey.mix(occTag, Purpose.select)
         if cp.contactsAll || cp.unionPool {
-            ranked.removeAll(keepingCapacity: true)
-            for t in cp.targetTiers {
-                for b in pools {
-                    for c in sets[b * tiers + t] where eligible(Int(c), cp) { ranked.append(priority(Int(c), selectTag)) }
-                }
+            let list = cp.targetTiers.flatMap { t in pools.map { $0 * tiers + t } }
+            if cp.contactsAll && cp.capacityStage < 0 {
+                var out: [Int32] = []
+                swap(&out, &contacts)
+                for set in list { forEachEligible(set: set, cp) { out.append($0) } }
+                swap(&out, &contacts)
+            } else {
+                // `contacts all` with a capacity: seats go to a random order of the whole list.
+                selectByPriority(k: cp.contactsAll ? Int.max : cp.contactCount, sets: list, cp, occTag: occTag)
             }
-            takeSmallest(cp.contactsAll ? ranked.count : min(cp.contactCount, ranked.count))
         } else {
             let perTier = cp.targetTiers.count == 1
                 ? [cp.contactCount]
                 : SimulationPlan.largestRemainder(total: cp.contactCount, weights: cp.targetWeights)
             for (j, t) in cp.targetTiers.enumerated() where perTier[j] > 0 {
-                ranked.removeAll(keepingCapacity: true)
-                for b in pools {
-                    for c in sets[b * tiers + t] where eligible(Int(c), cp) { ranked.append(priority(Int(c), selectTag)) }
-                }
-                takeSmallest(min(perTier[j], ranked.count))
+                selectByPriority(k: perTier[j], sets: pools.map { $0 * tiers + t }, cp, occTag: occTag)
             }
         }
         // The contact policy: a contact that would break the rolling-window cap is skipped.
@@ -582,6 +627,7 @@ struct Replicator {
                 if slot >= 0 { maturity[c * termCount + slot] = now + plan.termTicks[m.product] }
             }
             total[c] += amount
+            setAum[Int(branch[c]) * tiers + Int(tier[c])] += amount
             offbank[c] = max(0, offbank[c] - amount)
         }
         reevaluate(c)
@@ -606,7 +652,9 @@ struct Replicator {
                     } else {
                         let x = balance[i]
                         balance[i] = 0
-                        total[c] = max(0, total[c] - x)
+                        let before = total[c]
+                        total[c] = max(0, before - x)
+                        setAum[Int(branch[c]) * tiers + Int(tier[c])] += total[c] - before
                         offbank[c] += x
                         changed = true
                     }
@@ -622,8 +670,8 @@ struct Replicator {
         let s = plan.scenario
         for b in 0..<s.branches.count {
             for t in 0..<tiers {
-                let p = s.branches[b].tiers[t].attritionPerMonth
                 let k = b * tiers + t
+                let p = plan.bt[k].attrition
                 guard p > 0, !sets[k].isEmpty else { continue }
                 let pStep = 1 - Foundation.pow(1 - min(1, p), plan.stepMonths)
                 let sk = RandomKey.mix(RandomKey.mix(RandomKey.mix(RandomKey.mix(repKey, Purpose.attrition), plan.branchKey[b]), UInt64(t)), UInt64(step))
@@ -638,6 +686,7 @@ struct Replicator {
                     let c = Int(pool[i])
                     removeFromSet(c, set: k)
                     alive[c] = false
+                    setAum[k] -= total[c]
                 }
                 values[plan.layout.leftCustomers] += Double(n)
             }
@@ -651,7 +700,7 @@ struct Replicator {
         var factors = Array(repeating: 1.0, count: s.branches.count * tiers)
         for b in 0..<s.branches.count {
             for t in 0..<tiers {
-                factors[b * tiers + t] = Foundation.pow(1 + s.branches[b].tiers[t].growthPerMonth, plan.stepMonths)
+                factors[b * tiers + t] = Foundation.pow(1 + plan.bt[b * tiers + t].growth, plan.stepMonths)
             }
         }
         for c in 0..<total.count where alive[c] {
@@ -662,6 +711,7 @@ struct Replicator {
                 balance[c * products + p] *= f
                 sum += balance[c * products + p]
             }
+            setAum[Int(branch[c]) * tiers + Int(tier[c])] += sum - total[c]
             total[c] = sum
             reevaluate(c)
         }

@@ -79,9 +79,28 @@ struct SimulationPlan: Sendable {
     let branchKey: [UInt64]
     /// Starting customers per branch and tier (largest remainder).
     let tierCounts: [[Int]]
-    /// `holds[branch][tier]`.
-    let holds: [[Holds]]
     let segmentKey: [UInt64]
+    /// Per (branch, tier), `[branch * tiers + tier]`: the branch's view of the tier.
+    let bt: [BranchTier]
+    /// `segmentShare[segment * tiers + tier]`.
+    let segmentShare: [Double]
+    let holdMoneyProduct: [Int]
+    let holdMoneyShare: [Double]
+    let holdFlatProduct: [Int]
+    let holdFlatProbability: [Double]
+
+    struct BranchTier: Sendable {
+        var reachable: Double
+        var offbank: Double
+        var aum: Distribution?
+        /// Points per yuan of the holdings mix.
+        var coefficient: Double
+        /// Ranges into `holdMoney*` and `holdFlat*`.
+        var moneyStart: Int, moneyEnd: Int, flatStart: Int, flatEnd: Int
+        var attrition: Double
+        var growth: Double
+        var managedBy: Int
+    }
     let campaigns: [CampaignPlan]
     let cooldownSlots: Int
     let policyMax: Int
@@ -122,7 +141,7 @@ struct SimulationPlan: Sendable {
         var slots: [Int] = []
         var termProducts: [Int] = []
         for (i, p) in s.products.enumerated() {
-            if p.term != nil && !p.flat { slots.append(termProducts.count); termProducts.append(i) } else { slots.append(-1) }
+            if (p.term?.ticks ?? 0) > 0 && !p.flat { slots.append(termProducts.count); termProducts.append(i) } else { slots.append(-1) }
         }
         termSlot = slots
         self.termProducts = termProducts
@@ -144,6 +163,9 @@ struct SimulationPlan: Sendable {
             counts.append(Self.largestRemainder(total: b.customers, weights: b.tiers.map(\.share)))
             var hb: [Holds] = []
             for t in b.tiers {
+                if let d = t.aum, let problem = Self.problem(with: d) {
+                    throw .invalidScenario("tier '\(t.name)' at branch '\(b.name)': aum \(problem)")
+                }
                 var money: [(product: Int, share: Double)] = []
                 var flatHolds: [(product: Int, probability: Double)] = []
                 for h in t.holds {
@@ -164,8 +186,32 @@ struct SimulationPlan: Sendable {
             holds.append(hb)
         }
         tierCounts = counts
-        self.holds = holds
         segmentKey = s.segments.map { RandomKey.hash("segment:" + $0.name) }
+        var bt: [BranchTier] = []
+        var mp: [Int] = [], ms: [Double] = [], fp: [Int] = [], fs: [Double] = []
+        for (b, branch) in s.branches.enumerated() {
+            for (t, tier) in branch.tiers.enumerated() {
+                let role = tier.managedBy.flatMap { $0 >= 0 && $0 < s.roles.count ? $0 : nil } ?? -1
+                let h = holds[b][t]
+                let m0 = mp.count, f0 = fp.count
+                for m in h.money { mp.append(m.product); ms.append(m.share) }
+                for f in h.flat { fp.append(f.product); fs.append(f.probability) }
+                bt.append(BranchTier(reachable: tier.reachable, offbank: tier.offbank, aum: tier.aum,
+                                     coefficient: h.coefficient, moneyStart: m0, moneyEnd: mp.count,
+                                     flatStart: f0, flatEnd: fp.count,
+                                     attrition: tier.attritionPerMonth, growth: tier.growthPerMonth, managedBy: role))
+            }
+        }
+        self.bt = bt
+        holdMoneyProduct = mp
+        holdMoneyShare = ms
+        holdFlatProduct = fp
+        holdFlatProbability = fs
+        var shares: [Double] = []
+        for sg in s.segments {
+            for t in 0..<tierCount { shares.append(t < sg.shareByTier.count ? sg.shareByTier[t] : 0) }
+        }
+        segmentShare = shares
 
         var plans: [CampaignPlan] = []
         var cooldownSlots = 0
@@ -205,6 +251,12 @@ struct SimulationPlan: Sendable {
     ) throws(EngineError) -> CampaignPlan {
         let roles = s.roles.count
         let stepTicks = s.settings.step.duration.ticks
+        guard c.frequency.period.ticks > 0, c.frequency.count >= 0, c.frequency.count.isFinite else {
+            throw .invalidScenario("campaign '\(c.name)' has frequency '\(c.frequency)'; give a count >= 0 per a period longer than 0")
+        }
+        if let d = c.amount, let problem = Self.problem(with: d) {
+            throw .invalidScenario("campaign '\(c.name)': amount \(problem)")
+        }
         for h in c.hosts where h < 0 || h >= s.branches.count {
             throw .invalidScenario("campaign '\(c.name)' is hosted at an unknown branch")
         }
@@ -322,6 +374,17 @@ struct SimulationPlan: Sendable {
             costPerOccurrence: cost.0,
             costPerContact: cost.1,
             costPerConversion: cost.2)
+    }
+
+    /// What is wrong with a distribution's parameters, or `nil`.
+    static func problem(with d: Distribution) -> String? {
+        switch d {
+        case .fixed(let x): return x.isFinite ? nil : "fixed needs a finite value"
+        case .uniform(let a, let b): return a.isFinite && b.isFinite && a <= b ? nil : "uniform(A, B) needs A <= B"
+        case .lognormal(let m, let q): return m > 0 && q > 0 && m.isFinite && q.isFinite ? nil : "lognormal needs a median and p90 above 0"
+        case .shareOfOffbank(let p): return p.isFinite ? nil : "share of offbank needs a finite share"
+        case .pareto(let m, let a): return m > 0 && a > 0 ? nil : "pareto needs min > 0 and alpha > 0"
+        }
     }
 
     /// Splits `total` in proportion to `weights` by the largest-remainder (Hamilton) rule:

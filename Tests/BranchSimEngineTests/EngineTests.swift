@@ -270,6 +270,50 @@ extension RunResult {
     }
 }
 
+@Suite struct FilterTests {
+    @Test func maturingCustomersAreFollowedUpOnce() throws {
+        // Everyone holds a 3-month fund (retain 0) part-way through its term; a follow-up with a
+        // year's cooldown reaches each customer once, in the 4 weeks before maturity.
+        var s = Fixtures.small(customers: 100, shares: [1, 0], aum: [.fixed(10_000), nil], runs: 2)
+        s.products[1].term = .months(3)
+        s.products[1].retain = 0
+        s.tiers[0].holds = [ProductShare(product: 1, share: 1)]
+        s.branches[0].tiers = s.tiers
+        s.campaigns = [Fixtures.campaign("followup", contacts: .all, amount: .fixed(1000),
+                                         buys: [ProductShare(product: 0, share: 1)], cooldown: .years(1),
+                                         filter: .maturing(1, within: .weeks(4)))]
+        let r = try run(s)
+        #expect(r.all("funnel.followup.contacts") == [100, 100])
+        // The fund leaves at maturity; the 1000 bought into deposits stays.
+        #expect(r.all("aum.end") == [100_000, 100_000])
+    }
+
+    @Test func segmentAndBalanceFilters() throws {
+        var s = Fixtures.small(customers: 2000, shares: [1, 0], campaigns: [
+            Fixtures.campaign("seg", contacts: .all, filter: .segment(0), ends: .weeks(1)),
+            Fixtures.campaign("band", contacts: .all, filter: .balance(low: 10_000, high: 20_000), ends: .weeks(1)),
+        ], runs: 3)
+        s.segments = [Segment(name: "payroll", shareByTier: [0.25, 0.25])]
+        let r = try run(s)
+        // Binomial(2000, 0.25): 500 +- 19.4.
+        #expect(abs(r.mean("funnel.seg.contacts") - 500) < 4 * 19.4)
+        // Log-uniform on [1k, 50k): P(10k <= x < 20k) = ln 2 / ln 50 = 0.1772 -> 354 +- 17.
+        #expect(abs(r.mean("funnel.band.contacts") - 2000 * log(2.0) / log(50.0)) < 4 * 17)
+    }
+
+    @Test func badParametersAreRejectedWithAMessage() {
+        var s = Fixtures.small(campaigns: [Fixtures.campaign(frequency: Rate(count: 1, per: .zero))])
+        #expect(throws: EngineError.self) { try run(s) }
+        s.campaigns = [Fixtures.campaign(amount: .pareto(min: 0, alpha: 1.5))]
+        do {
+            _ = try run(s)
+            Issue.record("expected invalidScenario")
+        } catch {
+            #expect("\(error)".contains("pareto needs min > 0"))
+        }
+    }
+}
+
 @Suite struct ReproducibilityTests {
     static func smallUpgrade() -> Scenario {
         var s = Fixtures.potentialUpgrade(runs: 6)
@@ -320,6 +364,44 @@ extension RunResult {
     }
 }
 
+@Suite struct CommonRandomNumberTests {
+    static func variant(convert: Double) -> Scenario {
+        let c = Fixtures.campaign(contacts: .count(30), funnel: [("accept", 0.5), ("convert", convert)],
+                                  amount: .lognormal(median: 20_000, p90: 60_000))
+        return Fixtures.small(customers: 1000, campaigns: [c], runs: 30)
+    }
+
+    @Test func pairedDifferencesAreTighterThanIndependentOnes() throws {
+        let base = Self.variant(convert: 0.4), better = Self.variant(convert: 0.45)
+        let a = try run(base), b = try run(better)
+        let crn = ComparisonResult(runs: [a, b], metrics: ["uplift"], independent: false)
+        let ind = ComparisonResult(runs: [a, try run(better, salt: 12_345)], metrics: ["uplift"], independent: true)
+        let dc = try #require(crn.difference(of: "uplift")), di = try #require(ind.difference(of: "uplift"))
+        // With common random numbers every conversion of the base also happens in the better
+        // variant (U < 0.4 implies U < 0.45), so each paired difference is >= 0.
+        #expect(try #require(crn.differences(of: "uplift")).allSatisfy { $0 >= 0 })
+        #expect(crn.probabilityBetter(of: "uplift") == 1)
+        #expect(dc.sd < di.sd / 2)
+        #expect(dc.mean > 0)
+    }
+
+    @Test func networkAudienceDrawsFromEveryMemberBranch() throws {
+        var s = Fixtures.small(customers: 100, shares: [1, 0], aum: [.fixed(10_000), nil], runs: 1)
+        s.branches.append(Branch(name: "b2", customers: 100, staff: [0], tiers: s.tiers))
+        s.networks = [Network(name: "n", hub: 0, satellites: [1])]
+        var c = Fixtures.campaign(contacts: .all, amount: .fixed(1000), ends: .weeks(1))
+        c.audience = .network
+        c.hostNetworks = [0]
+        s.campaigns = [c]
+        let r = try run(s)
+        #expect(r.all("funnel.c.contacts") == [200])
+        #expect(r.all("uplift.b") == [100_000])
+        #expect(r.all("uplift.b2") == [100_000])
+        s.campaigns[0].audience = .own
+        #expect(try run(s).all("uplift.b2") == [0])
+    }
+}
+
 @Suite struct RunControlTests {
     @Test func cancellationThrowsPromptly() {
         let flag = CancellationFlag()
@@ -358,6 +440,27 @@ extension RunResult {
         #expect(d.draws.count == r.count && d.draws.allSatisfy { $0 > 0 })
         // The same replications as a fixed run of that many.
         #expect(try run(s, runs: r.count).replications == r.replications)
+    }
+
+    @Test func precisionStoppingStopsAtTheCap() throws {
+        let c = Fixtures.campaign(contacts: .count(5), funnel: [("convert", 0.5)], amount: .fixed(1000))
+        var s = Fixtures.small(customers: 100, campaigns: [c], horizon: .weeks(2))
+        s.settings.runs = .until(metric: MetricPath(metric: "uplift"), relativeHalfWidth: 0.0001, cap: 150)
+        let r = try Engine.run(s, label: "base", options: RunOptions(threads: 2))
+        #expect(r.count == 150)
+        #expect(r.stopping == "until uplift within 0.01%: cap 150 reached")
+    }
+
+    @Test func progressReachesTheTotal() throws {
+        let seen = LockedValue<[Int]>([])
+        let options = RunOptions(runs: .fixed(40), threads: 2, progress: { done, total in
+            #expect(total == 40)
+            seen.withLock { $0.append(done) }
+        })
+        _ = try Engine.run(Fixtures.small(customers: 50, horizon: .weeks(2)), label: "base", options: options)
+        let values = seen.withLock { $0 }
+        #expect(values.max() == 40)
+        #expect(values.allSatisfy { $0 > 0 && $0 <= 40 })
     }
 
     @Test func memoryEstimateScalesWithThreads() {
@@ -402,6 +505,8 @@ extension RunResult {
         #expect(base.mean("turned_away") >= 0)
         #expect(base.mean("uplift") > 0 && alone.mean("uplift") > 0)
         #expect(base.mean("new_customers") > 0 && alone.mean("new_customers") == 0)
+        // Keys follow names: dropping the network and the salon leaves the starting populations alone.
+        #expect(base.all("aum.start") == alone.all("aum.start"))
         let cmp = ComparisonResult(runs: [alone, base], metrics: ["uplift"], independent: false)
         #expect(try #require(cmp.difference(of: "uplift")).mean > 0)
     }
