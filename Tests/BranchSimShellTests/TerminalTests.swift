@@ -7,7 +7,7 @@ import Testing
 struct TerminalTests {
     let prompt = "branchsim>"
 
-    func start(folder: String? = nil, environment: [String: String] = [:]) throws -> TmuxSession {
+    func start(folder: String? = nil, environment: [String: String?] = [:]) throws -> TmuxSession {
         let session = try TmuxSession(command: [try fixtureBinary()], folder: folder, environment: environment)
         try session.waitForLastLine(prompt)
         return session
@@ -74,6 +74,7 @@ struct TerminalTests {
         let first = try start()
         try first.type("tier potential share 6%")
         try first.press("Enter")
+        try first.waitFor("ok: tier potential share 6% (1 line)\nbranchsim>")
         try first.type("campaign x {")
         try first.press("Enter")
         try first.type("  contacts 40")
@@ -81,6 +82,7 @@ struct TerminalTests {
         try first.type("}")
         try first.press("Enter")
         try first.waitFor("ok: campaign x { (3 lines)")
+        try first.waitForLastLine(prompt)
         try first.type(":quit")
         try first.press("Enter")
         try first.waitUntil("the shell to end") { _ in try first.exitStatus() != nil }
@@ -165,14 +167,28 @@ struct TerminalTests {
         try "precious\n".write(toFile: path, atomically: true, encoding: .utf8)
         try s.type("tier potential share 6%")
         try s.press("Enter")
+        try s.waitFor("ok: tier potential share 6% (1 line)\nbranchsim>")
         try s.type(":save \(path)")
         try s.press("Enter")
         try s.waitFor("already exists; add --force to overwrite it")
+        try s.waitForLastLine(prompt)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "precious\n")
         try s.type(":save \(path) --force")
         try s.press("Enter")
         try s.waitFor("saved 1 line to")
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "tier potential share 6%\n")
+    }
+
+    @Test(arguments: ["C.UTF-8", nil])
+    func chineseNumbersAreEditedAsCharacters(lang: String?) throws {
+        // With LANG unset the C locale is not UTF-8; the shell must still take 万 as one character.
+        let s = try start(environment: ["LANG": lang])
+        defer { s.close() }
+        try s.type("tier potential from 5万 to 20万X")
+        try s.press("BSpace", "Left", "Left", "BSpace")  // delete X, then the 2 before 0万
+        try s.type("3")
+        try s.press("Enter")
+        try s.waitFor("ok: tier potential from 5万 to 30万 (1 line)")
     }
 
     @Test func colourOnlyWithoutNoColor() throws {

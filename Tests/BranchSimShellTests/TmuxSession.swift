@@ -23,7 +23,7 @@ final class TmuxSession {
     /// - Parameters:
     ///   - folder: reuse a folder from an earlier session (to see its history); nil makes one.
     ///   - environment: extra variables; HOME, XDG_STATE_HOME and TERM are set already.
-    init(command: [String], folder: String? = nil, environment: [String: String] = [:],
+    init(command: [String], folder: String? = nil, environment: [String: String?] = [:],
          width: Int = 100, height: Int = 30) throws {
         guard Self.isAvailable else { throw Failure(description: "tmux is not installed") }
         let f = try folder ?? makeTemporaryFolder()
@@ -34,7 +34,7 @@ final class TmuxSession {
         try "set -g remain-on-exit on\n".write(toFile: f + "/tmux.conf", atomically: true, encoding: .utf8)
         var env = ["HOME": f + "/home", "XDG_STATE_HOME": f + "/state", "TERM": "xterm-256color",
                    "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
-        env.merge(environment) { $1 }
+        for (k, v) in environment { env[k] = v }  // nil removes a variable
         let line = ["env", "-i"] + env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + command
         try tmux(["-f", f + "/tmux.conf", "new-session", "-d", "-s", "t", "-x", "\(width)", "-y", "\(height)",
                   line.map(Self.quote).joined(separator: " ")])
@@ -85,7 +85,7 @@ final class TmuxSession {
             if try condition(last) { return last }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        throw Failure(description: "timed out after \(timeout) s waiting for \(what); screen:\n\(last)")
+        throw Failure(description: "timed out after \(timeout) s waiting for \(what); \(processState())\nscreen:\n\(last)")
     }
 
     /// Waits until `text` is on the screen.
@@ -102,6 +102,22 @@ final class TmuxSession {
         }
     }
 
+    /// What the program's threads are waiting in (Linux), for failure messages.
+    func processState() -> String {
+        guard let out = try? tmux(["display-message", "-p", "-t", "t", "#{pane_pid}"]),
+              let pid = Int(out.trimmingCharacters(in: .whitespacesAndNewlines)) else { return "process: unknown" }
+        if ProcessInfo.processInfo.environment["BRANCHSIM_TMUX_DEBUG"] != nil {
+            print("debug: pane pid \(pid); sleeping 60 s")
+            Thread.sleep(forTimeInterval: 60)
+        }
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        let states = tasks.sorted().map { t -> String in
+            let wchan = (try? String(contentsOfFile: "/proc/\(pid)/task/\(t)/wchan", encoding: .utf8)) ?? "?"
+            return "\(t):\(wchan)"
+        }
+        return "process \(pid) threads: \(states.joined(separator: " "))"
+    }
+
     /// Whether the program has ended, and its exit status.
     func exitStatus() throws -> Int32? {
         let out = try tmux(["display-message", "-p", "-t", "t", "#{pane_dead} #{pane_dead_status}"])
@@ -116,7 +132,7 @@ final class TmuxSession {
         // a pipe open, and reading it to the end would never return.
         let outPath = folder + "/tmux-\(UUID().uuidString.prefix(8)).out"
         defer { try? FileManager.default.removeItem(atPath: outPath) }
-        let status = try Self.spawnAndWait([Self.tmuxPath ?? "tmux", "-L", socket] + args, output: outPath)
+        let status = try Self.spawnAndWait([Self.tmuxPath ?? "tmux", "-u", "-L", socket] + args, output: outPath)
         let text = String(decoding: FileManager.default.contents(atPath: outPath) ?? Data(), as: UTF8.self)
         guard status == 0 else {
             throw Failure(description: "tmux \(args.joined(separator: " ")) failed (\(status)): \(text)")
