@@ -35,7 +35,11 @@ final class TmuxSession {
         var env = ["HOME": f + "/home", "XDG_STATE_HOME": f + "/state", "TERM": "xterm-256color",
                    "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
         for (k, v) in environment { env[k] = v }  // nil removes a variable
-        let line = ["env", "-i"] + env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + command
+        // `sh` waits for the program and prints its exit status on the screen; tmux's own
+        // record of a dead pane proved unreliable under load. SIGINT is ignored in `sh`
+        // only (the program sets its own handling), so Ctrl-C does not end the wrapper.
+        let wrapper = ["sh", "-c", "trap '' INT; \"$@\"; echo \"[exited $?]\"", "sh"]
+        let line = ["env", "-i"] + env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + wrapper + command
         try tmux(["-f", f + "/tmux.conf", "new-session", "-d", "-s", "t", "-x", "\(width)", "-y", "\(height)",
                   line.map(Self.quote).joined(separator: " ")])
     }
@@ -115,15 +119,15 @@ final class TmuxSession {
             let wchan = (try? String(contentsOfFile: "/proc/\(pid)/task/\(t)/wchan", encoding: .utf8)) ?? "?"
             return "\(t):\(wchan)"
         }
-        return "process \(pid) threads: \(states.joined(separator: " "))"
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        let state = stat.split(separator: ")").last?.split(separator: " ").first.map(String.init) ?? "?"
+        return "process \(pid) state \(state) threads: \(states.joined(separator: " "))"
     }
 
-    /// Whether the program has ended, and its exit status.
+    /// Whether the program has ended, and its exit status (from the wrapper's last line).
     func exitStatus() throws -> Int32? {
-        let out = try tmux(["display-message", "-p", "-t", "t", "#{pane_dead} #{pane_dead_status}"])
-        let parts = out.split(separator: " ")
-        guard parts.first == "1", parts.count == 2 else { return nil }
-        return Int32(parts[1].trimmingCharacters(in: .whitespacesAndNewlines))
+        guard let line = try screen().split(separator: "\n").last(where: { $0.hasPrefix("[exited ") }) else { return nil }
+        return Int32(line.dropFirst("[exited ".count).dropLast())
     }
 
     @discardableResult
