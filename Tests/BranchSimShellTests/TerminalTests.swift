@@ -160,6 +160,29 @@ struct TerminalTests {
         #expect(try s.exitStatus() == 0)
     }
 
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/bin/bash"), "bash is not installed"))
+    func ctrlZSuspendsAndFgResumes() throws {
+        // Job control needs an interactive parent shell.
+        let s = try TmuxSession(command: ["/bin/bash", "--norc", "--noprofile", "-i"], environment: ["PS1": "$ "])
+        defer { s.close() }
+        try s.waitForLastLine("$")
+        try s.type(try fixtureBinary())
+        try s.press("Enter")
+        try s.waitForLastLine(prompt)
+        try s.type("half")
+        try s.press("C-z")
+        try s.waitFor("Stopped")
+        try s.waitForLastLine("$")
+        try s.type("fg")
+        try s.press("Enter")
+        try s.waitForLastLine("branchsim> half")
+        try s.press("C-u")
+        try s.type("run")
+        try s.press("Enter")
+        try s.waitFor("ok: run (1 line)")
+        try s.waitForLastLine(prompt)
+    }
+
     @Test func saveRefusesToClobberAnExistingFile() throws {
         let s = try start()
         defer { s.close() }
