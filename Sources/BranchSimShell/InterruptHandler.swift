@@ -23,8 +23,8 @@ final class InterruptHandler: @unchecked Sendable {
         for s in [SIGHUP, SIGTERM, SIGQUIT, SIGTSTP, SIGCONT, SIGWINCH] { sigaddset(&wanted, s) }
         pthread_sigmask(SIG_UNBLOCK, &wanted, nil)
         source = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue(label: "branchsim.sigint"))
-        source.setEventHandler { [unowned self] in
-            self.interrupted(out: out)
+        source.setEventHandler { [weak self] in
+            self?.interrupted(out: out)
         }
         source.resume()
     }
