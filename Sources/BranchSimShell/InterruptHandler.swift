@@ -16,9 +16,15 @@ final class InterruptHandler: @unchecked Sendable {
         // On Linux the source reads a signalfd, which only sees signals blocked in every
         // thread; an ignored signal that is not blocked is dropped by the kernel.
         Self.setSIGINTBlocked(true)
+        // A parent may have started us with signals blocked (a thread's mask is inherited):
+        // hang-up, terminate, job control and resizing must work at the prompt.
+        var wanted = sigset_t()
+        sigemptyset(&wanted)
+        for s in [SIGHUP, SIGTERM, SIGQUIT, SIGTSTP, SIGCONT, SIGWINCH] { sigaddset(&wanted, s) }
+        pthread_sigmask(SIG_UNBLOCK, &wanted, nil)
         source = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue(label: "branchsim.sigint"))
-        source.setEventHandler { [unowned self] in
-            self.interrupted(out: out)
+        source.setEventHandler { [weak self] in
+            self?.interrupted(out: out)
         }
         source.resume()
     }

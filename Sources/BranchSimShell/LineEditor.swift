@@ -59,6 +59,13 @@ final class LineEditor {
             guard let el, let data = bs_el_get_clientdata(el) else { return UInt8(CC_ERROR) }
             return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().complete()
         })
+        bs_el_addfn(el, "branchsim-suspend", "suspend branchsim (like Ctrl-Z in a shell)", { _, _ in
+            // Keyboard signals are off while editing, so ^Z arrives as a key: stop the job as
+            // the terminal would. libedit's own SIGTSTP/SIGCONT handling (EL_SIGNAL) puts the
+            // terminal back for the parent shell and restores editing on `fg`.
+            kill(0, SIGTSTP)
+            return UInt8(CC_REDISPLAY)
+        })
         bs_el_addfn(el, "branchsim-interrupt", "drop the line", { el, _ in
             guard let el, let data = bs_el_get_clientdata(el) else { return UInt8(CC_ERROR) }
             return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().interrupt()
@@ -67,6 +74,7 @@ final class LineEditor {
         el_source(el, nil)
         bs_el_bind(el, "^I", "branchsim-complete")
         bs_el_bind(el, "^C", "branchsim-interrupt")
+        bs_el_bind(el, "^Z", "branchsim-suspend")
         bs_el_setty_noisig(el)
     }
 

@@ -66,6 +66,7 @@ public final class Shell {
             return run(source: &source, interactive: false)
         }
         entries = history.load()
+        Self.useUTF8Locale()
         let editor = LineEditor(programName: options.programName) { [unowned self] before in
             self.complete(beforeCursor: before)
         }
@@ -86,6 +87,14 @@ public final class Shell {
         if let banner = options.banner { out.print(banner) }
         var source = EditorSource(editor: editor)
         return run(source: &source, interactive: true)
+    }
+
+    /// libedit reads and draws multibyte text (`5万`) by the C locale, which a Swift program
+    /// leaves at "C": take the environment's, and UTF-8 if that is not UTF-8.
+    private static func useUTF8Locale() {
+        setlocale(LC_CTYPE, "")
+        if let codeset = nl_langinfo(nl_item(CODESET)), String(cString: codeset) == "UTF-8" { return }
+        if setlocale(LC_CTYPE, "C.UTF-8") == nil { _ = setlocale(LC_CTYPE, "en_US.UTF-8") }
     }
 
     /// The read-evaluate loop over any source (tests pass a list of lines).

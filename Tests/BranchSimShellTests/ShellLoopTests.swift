@@ -6,7 +6,7 @@ import Testing
 
 /// The read-evaluate loop, driven by a list of lines (no terminal).
 @Suite struct ShellLoopTests {
-    struct Harness {
+    final class Harness {
         let backend = ScriptedBackend(stepDuration: 0.001)
         let captured = CapturedOutput()
         let dir: String
@@ -18,6 +18,8 @@ import Testing
                           options: ShellOptions(historyPath: dir + "/history", color: false, environment: ["HOME": dir]),
                           output: captured.output)
         }
+
+        deinit { try? FileManager.default.removeItem(atPath: dir) }
 
         func run(_ lines: [String], interactive: Bool) -> Int32 {
             var source = ListSource(lines)
