@@ -32,7 +32,7 @@ public final class ScenarioBackend: ShellBackend {
         case .statementStart:
             pool = LanguageVocabulary.keywords
         case .metricPath:
-            pool = metricCompletions()
+            pool = metricCompletions(for: word)
         case .afterKeyword(let keyword):
             pool = declaredNames() + (LanguageVocabulary.properties[keyword] ?? [])
                 + LanguageVocabulary.channels + LanguageVocabulary.distributions + LanguageVocabulary.rateWords
@@ -55,8 +55,9 @@ public final class ScenarioBackend: ShellBackend {
         document.declarations.map(\.name)
     }
 
-    /// Metric keys, with statistics and group prefixes, and `compare.` forms.
-    private func metricCompletions() -> [String] {
+    /// Metric keys and their group prefixes (`funnel`, `funnel.upgrade_meeting`); statistics
+    /// (`.mean`, `.p95`, ...) once a whole key and a dot are typed; `compare.` forms after `compare.`.
+    private func metricCompletions(for word: String) -> [String] {
         let keys = document.metricKeys
         var out = keys
         var groups = Set<String>()
@@ -68,8 +69,17 @@ public final class ScenarioBackend: ShellBackend {
             }
         }
         out += groups.sorted()
-        for k in keys { out += LanguageVocabulary.statistics.map { "\(k).\($0)" } }
-        out += keys.map { "compare.\($0).diff" } + keys.map { "compare.\($0).prob_better" }
+        for k in keys where word.hasPrefix(k + ".") {
+            out += LanguageVocabulary.statistics.map { "\(k).\($0)" }
+        }
+        if word.hasPrefix("compare.") {
+            out += keys.map { "compare.\($0).diff" } + keys.map { "compare.\($0).prob_better" }
+            for k in keys where word.hasPrefix("compare.\(k).diff.") {
+                out += LanguageVocabulary.statistics.map { "compare.\(k).diff.\($0)" }
+            }
+        } else {
+            out.append("compare.")
+        }
         return out
     }
 
@@ -134,7 +144,7 @@ public final class ScenarioBackend: ShellBackend {
 
     /// `:load FILE`: the file's declarations replace the session's, then its statements
     /// (`run`, `report`, `compare`, `expect`, ...) run as `branchsim run` would run them.
-    public func load(path: String, out: ShellOutput) -> ExecutionOutcome {
+    public func load(path: String, control: RunControl, out: ShellOutput) -> ExecutionOutcome {
         outputBox.target = out
         defer { outputBox.target = nil }
         let diagnostics = document.load(path: path)
@@ -145,7 +155,7 @@ public final class ScenarioBackend: ShellBackend {
         let names = document.declarations.map(\.name)
         out.print("loaded \(path): \(names.count) declarations")
         guard let program = checked.program, !program.actions.isEmpty else { return .ok }
-        return run(program.actions, in: program, control: RunControl(), out: out)
+        return run(program.actions, in: program, control: control, out: out)
     }
 
     public func textToSave(out: ShellOutput) -> String? {

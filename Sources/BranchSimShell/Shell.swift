@@ -85,6 +85,7 @@ public final class Shell {
             self.editor = nil
         }
         if let banner = options.banner { out.print(banner) }
+        if let file = options.startupFile { _ = command(":load \"\(file)\"") }
         var source = EditorSource(editor: editor)
         return run(source: &source, interactive: true)
     }
@@ -164,12 +165,17 @@ public final class Shell {
         let location = interactive
             ? SourceLocation(file: "<prompt>", line: 1, column: 1)
             : SourceLocation(file: "<stdin>", line: firstLine, column: 1)
+        return underControl { control in backend.execute(text, at: location, control: control, out: out) }
+    }
+
+    /// Runs `work` with a fresh RunControl that Ctrl-C cancels and the progress bar watches.
+    private func underControl(_ work: (RunControl) -> ExecutionOutcome) -> ExecutionOutcome {
         let control = RunControl()
         interrupts?.begin(control)
         let showBar = writer != nil && isatty(STDERR_FILENO) == 1
             && options.environment["TERM"].map { $0 != "dumb" } ?? false
         let reporter = writer.map { ProgressReporter(control: control, writer: $0, enabled: showBar) }
-        let outcome = backend.execute(text, at: location, control: control, out: out)
+        let outcome = work(control)
         reporter?.stop()
         interrupts?.end()
         if control.isCancelled {
@@ -194,7 +200,9 @@ public final class Shell {
         }
         switch parsed {
         case .quit: return .quit
-        case .load(let path): return .done(backend.load(path: expandTilde(path), out: out))
+        case .load(let path):
+            let expanded = expandTilde(path)
+            return .done(underControl { control in backend.load(path: expanded, control: control, out: out) })
         case .save(let path, let force): return .done(save(to: expandTilde(path), shown: path, force: force))
         case .show(let name):
             backend.show(name: name, out: out)

@@ -51,8 +51,9 @@ public protocol ShellBackend: AnyObject {
     /// `control.progress(done:total:)`.
     func execute(_ text: String, at location: SourceLocation, control: RunControl, out: ShellOutput) -> ExecutionOutcome
 
-    /// `:load FILE`: reads a scenario file into the session. `path` has `~` expanded.
-    func load(path: String, out: ShellOutput) -> ExecutionOutcome
+    /// `:load FILE`: reads a scenario file into the session, then runs its statements as
+    /// `branchsim run` would (Ctrl-C stops them through `control`). `path` has `~` expanded.
+    func load(path: String, control: RunControl, out: ShellOutput) -> ExecutionOutcome
 
     /// `:save FILE`: the session as scenario text. The shell writes it: it refuses to
     /// overwrite an existing file unless `--force` was given, and writes atomically (a

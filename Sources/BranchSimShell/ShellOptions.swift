@@ -21,6 +21,8 @@ public struct ShellOptions: Sendable {
     public var environment: [String: String]
     /// Name for libedit's `~/.editrc` sections.
     public var programName: String
+    /// A scenario file to `:load` before the first prompt (`branchsim repl FILE`).
+    public var startupFile: String?
 
     public init(primaryPrompt: String = "branchsim> ", secondaryPrompt: String = "      ...> ",
                 historyPath: String? = nil, interactive: Bool? = nil, color: Bool? = nil,

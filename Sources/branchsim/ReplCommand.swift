@@ -16,6 +16,9 @@ struct ReplCommand: ParsableCommand {
             2 on an error.
             """)
 
+    @Argument(help: "A scenario file to load (and run) before the first prompt.", completion: .file(extensions: ["bsim"]))
+    var file: String?
+
     @Option(name: .long, help: ArgumentHelp("The history file.", valueName: "file"))
     var history: String?
 
@@ -31,6 +34,7 @@ struct ReplCommand: ParsableCommand {
         var options = ShellOptions()
         options.historyPath = history
         if noColor { options.color = false }
+        options.startupFile = file
         let status = Shell(backend: makeBackend(), options: options).run()
         if status != 0 { throw ExitCode(status) }
     }

@@ -102,7 +102,7 @@ public final class ScriptedBackend: ShellBackend {
         return .ok
     }
 
-    public func load(path: String, out: ShellOutput) -> ExecutionOutcome {
+    public func load(path: String, control: RunControl, out: ShellOutput) -> ExecutionOutcome {
         calls.append(.load(path))
         guard let data = FileManager.default.contents(atPath: path) else {
             out.error("cannot read '\(path)': no such file; check the name (Tab completes file names)")
