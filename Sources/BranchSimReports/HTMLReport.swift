@@ -256,7 +256,15 @@ public enum HTMLReport {
         return "<figure>\n<figcaption>\(esc(caption))\(n)</figcaption>\n\(svg.render())\n</figure>"
     }
 
-    /// The charts for the variants: uplift distribution, AUM fan, staffing, funnels, migration.
+    /// Per-step bands of AUM minus the run's `aum.start`, across runs.
+    static func upliftBands(_ r: RunResult) -> [MetricSummary]? {
+        guard let s = r.seriesIndex("aum"), let start = r.metricIndex("aum.start"), !r.replications.isEmpty else { return nil }
+        return (0..<r.steps).map { t in
+            MetricSummary(values: r.replications.map { $0.series[s * r.steps + t] - $0.values[start] })
+        }
+    }
+
+    /// The charts for the variants: uplift distribution, AUM and uplift fans, staffing, funnels, migration.
     static func chartSections(_ variants: [RunResult]) -> [String] {
         guard !variants.isEmpty else { return [] }
         var out = ["<section id=\"charts\">\n<h2>Charts</h2>"]
@@ -270,6 +278,13 @@ public enum HTMLReport {
         if !fans.isEmpty {
             out.append(figure("AUM over time", note: "in-bank balances; line: median, band: p5-p95 of runs",
                               Charts.fan(fans, unit: .money, stepUnit: variants[0].stepUnit, title: "AUM over time")))
+        }
+        // The same runs as uplift so far (AUM at each step minus the run's own start): the level
+        // of AUM varies a lot between runs (a few private customers), the growth much less.
+        let upliftFans = variants.compactMap { r in upliftBands(r).map { (label: r.label, bands: $0) } }
+        if !upliftFans.isEmpty {
+            out.append(figure("Uplift over time", note: "AUM at each step minus the run's starting AUM; line: median, band: p5-p95 of runs",
+                              Charts.fan(upliftFans, unit: .money, stepUnit: variants[0].stepUnit, title: "Uplift over time")))
         }
         let staffed = variants.filter { !TextReports.roleNames($0).isEmpty }
         if !staffed.isEmpty {

@@ -41,16 +41,16 @@ import Testing
     }
 
     @Test func chartCountForComparisonAndSweep() {
-        // Comparison of 2 variants: uplift histogram, AUM fan, staffing, 2 funnels, 2 migration maps;
+        // Comparison of 2 variants: uplift histogram, AUM fan, uplift fan, staffing, 2 funnels, 2 migration maps;
         // sweep over 8 metric keys of which 2 are zero everywhere: 6 line charts.
         let charts = Self.svgs(Self.html)
-        #expect(charts.count == 1 + 1 + 1 + 2 + 2 + 6)
+        #expect(charts.count == 1 + 1 + 1 + 1 + 2 + 2 + 6)
         #expect(Self.html.contains("Zero at every value: <code>uplift.longtail</code>"))
         // Each chart draws something.
         for svg in charts { #expect(svg.contains("<rect") || svg.contains("<polyline") || svg.contains("<polygon")) }
         // Without comparison or sweep: the run's own charts only.
         let single = HTMLReport.render(ReportDocument(runs: [Self.doc.runs[0]]), scenario: nil)
-        #expect(Self.svgs(single).count == 1 + 1 + 1 + 2 + 1)
+        #expect(Self.svgs(single).count == 1 + 1 + 1 + 1 + 2 + 1)
         #expect(!single.contains("id=\"comparison\"") && !single.contains("id=\"sweep\""))
     }
 
