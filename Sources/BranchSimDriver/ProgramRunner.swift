@@ -129,8 +129,10 @@ public final class ProgramRunner {
             lastComparison = nil
             lastSweep = nil
             resultsAreStale = false
-            if table && printDefaultReport {
-                sink.out(TextReports.defaultReport(result, options: configuration.report) + "\n")
+            if table {
+                // A `report` right after prints its own tables: say what ran, then leave it to them.
+                sink.out((printDefaultReport ? TextReports.defaultReport(result, options: configuration.report)
+                                             : TextReports.header(result)) + "\n")
             }
         case .report(let selectors):
             guard table else { return }
