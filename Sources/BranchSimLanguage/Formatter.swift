@@ -42,8 +42,10 @@ public enum Formatter {
 
     static func comment(_ c: String) -> String {
         if c == blankLine { return "" }
-        let t = c.drop { $0 == " " || $0 == "\t" }
-        return t.isEmpty ? "#" : "# " + t
+        // The text is kept as written (indentation inside a comment carries meaning, such as
+        // a continued list item); only a comment glued to its `#` gets a space.
+        if c.allSatisfy({ $0 == " " || $0 == "\t" }) { return "#" }
+        return c.first == " " || c.first == "\t" ? "#" + c : "# " + c
     }
 
     private static func isOneLiner(_ s: Statement) -> Bool {

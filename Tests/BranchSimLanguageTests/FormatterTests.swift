@@ -87,6 +87,13 @@ import BranchSimModel
             """)
     }
 
+    @Test func commentTextIsKeptAsWritten() throws {
+        let text = "# - a list item that runs on,\n#   indented under its dash\n#glued\n#\nproduct deposit points 1.0\n"
+        let once = try Formatter.format(text, file: "c.bsim")
+        #expect(once == "# - a list item that runs on,\n#   indented under its dash\n# glued\n#\nproduct deposit points 1.0\n")
+        #expect(try Formatter.format(once, file: "c.bsim") == once)
+    }
+
     @Test func refusesToFormatBrokenFiles() {
         #expect(throws: Formatter.Failure.self) { try Formatter.format("tier x {\n", file: "t.bsim") }
     }
