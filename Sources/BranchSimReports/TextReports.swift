@@ -39,7 +39,9 @@ public enum TextReports {
             if selected.isEmpty {
                 sections.append("\(selector): no such metric in this run (`:help metrics` lists them)\n")
             } else {
-                sections.append(metricTable(r, keys: selected, title: selector, options: options).render())
+                let (shown, zero) = splitZero(selected, in: [r])
+                sections.append(metricTable(r, keys: shown, title: selector, options: options).render()
+                                + zeroNote(zero))
             }
         }
         return sections.joined(separator: "\n")
@@ -231,7 +233,7 @@ public enum TextReports {
             .init("metric", .left), .init("variant", .left), .init("mean"), .init("95% CI"),
             .init("P(> \(first.label))"),
         ])
-        let keys = c.expandedMetrics
+        let (keys, zero) = splitZero(c.expandedMetrics, in: c.runs)
         for (k, key) in keys.enumerated() {
             if k > 0 { t.addRule() }
             let unit = MetricUnits.unit(of: key, in: first)
@@ -250,8 +252,8 @@ public enum TextReports {
                        NumberFormat.interval(d.ciLow, d.ciHigh, unit: unit, units: options.units), p])
             }
         }
-        if keys.isEmpty { return out + "no metric of the comparison is in these runs\n" }
-        return out + "\n" + t.render()
+        if keys.isEmpty && zero.isEmpty { return out + "no metric of the comparison is in these runs\n" }
+        return out + "\n" + (keys.isEmpty ? "" : t.render()) + zeroNote(zero)
     }
 
     // MARK: Sweep
@@ -262,7 +264,7 @@ public enum TextReports {
         guard let first = points.first?.result else { return "sweep \(path): no values\n" }
         let out = "sweep \(path): \(points.count) value\(points.count == 1 ? "" : "s"), "
             + "\(NumberFormat.count(Double(first.count))) runs each\n\n"
-        let keys = ReportSelection.expand(metrics, in: first)
+        let (keys, zero) = splitZero(ReportSelection.expand(metrics, in: first), in: points.map(\.result))
         let valueHeader = path.split(separator: ".").last.map(String.init) ?? path
         var t = TextTable(columns: [
             .init("metric", .left), .init(valueHeader, .left), .init("mean"), .init("95% CI"), .init("p5"), .init("p95"),
@@ -278,7 +280,24 @@ public enum TextReports {
                        f(s.p5), f(s.p95)])
             }
         }
-        return out + t.render()
+        return out + (keys.isEmpty ? "" : t.render()) + zeroNote(zero)
+    }
+
+    /// Splits keys into those to tabulate and those that are 0 in every replication of every
+    /// run (a tier no campaign touches, say): a row of zeros per variant helps nobody. A single
+    /// key asked for by name is always shown.
+    static func splitZero(_ keys: [String], in runs: [RunResult]) -> (shown: [String], zero: [String]) {
+        guard keys.count > 1 else { return (keys, []) }
+        var shown: [String] = [], zero: [String] = []
+        for key in keys {
+            let allZero = runs.allSatisfy { r in r.values(of: key).map { $0.allSatisfy { $0 == 0 } } ?? false }
+            if allZero { zero.append(key) } else { shown.append(key) }
+        }
+        return (shown, zero)
+    }
+
+    static func zeroNote(_ zero: [String]) -> String {
+        zero.isEmpty ? "" : "zero in every run: " + zero.joined(separator: ", ") + "\n"
     }
 
     /// The same for a `SweepResult`.
