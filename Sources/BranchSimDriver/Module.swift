@@ -1,2 +1,0 @@
-/// BranchSimDriver: see Package.swift for this module's role.
-public enum BranchSimDriverModule {}

@@ -1,6 +1,0 @@
-import Testing
-@testable import BranchSimDriver
-
-@Test func EndToEndTestsModuleLinks() {
-    _ = BranchSimDriverModule.self
-}
