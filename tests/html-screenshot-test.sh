@@ -24,7 +24,7 @@ check() {  # check NAME EXPECTED-STATUS EXPECTED-MESSAGE COMMAND...
 [[ -s "$work/report.html" ]] || { echo "FAIL: the sample report was not written"; exit 1; }
 
 check "usage error without a file" 2 "usage:" "$script" "$work/missing.html"
-MIN_SVGS=13 check "sample workshop report renders with its 13 charts" 0 "13 non-empty" "$script" "$work/report.html" "$work/report.png"
+MIN_SVGS=14 check "sample workshop report renders with its 14 charts" 0 "14 non-empty" "$script" "$work/report.html" "$work/report.png"
 printf '<!DOCTYPE html><html><body style="background:#fff"></body></html>\n' >"$work/blank.html"
 check "a blank page fails" 1 "looks blank" "$script" "$work/blank.html" "$work/blank.png"
 big='<div style="height:1200px;background:linear-gradient(#08306b,#c6dbef,#e69f00)"></div>'
