@@ -19,7 +19,7 @@ enum Purpose {
 
 /// One worker's simulation state: the population as a structure of arrays, per-(branch, tier)
 /// index sets with O(1) moves, and scratch buffers, all reused from one replication to the next.
-struct Replicator {
+struct Replicator: ~Copyable {
     let plan: SimulationPlan
     let rootKey: UInt64
     let tiers: Int
@@ -30,31 +30,31 @@ struct Replicator {
     let policyMax: Int
 
     // Population (structure of arrays, indexed by customer).
-    var key: [UInt64] = []
-    var branch: [Int32] = []
-    var alive: [Bool] = []
-    var tier: [Int32] = []
-    var startTier: [Int32] = []
-    var reachable: [Bool] = []
-    var segments: [UInt64] = []
-    var flatHeld: [UInt64] = []
-    var total: [Double] = []
-    var startTotal: [Double] = []
-    var offbank: [Double] = []
-    var points: [Double] = []
+    var key = Column<UInt64>()
+    var branch = Column<Int32>()
+    var alive = Column<Bool>()
+    var tier = Column<Int32>()
+    var startTier = Column<Int32>()
+    var reachable = Column<Bool>()
+    var segments = Column<UInt64>()
+    var flatHeld = Column<UInt64>()
+    var total = Column<Double>()
+    var startTotal = Column<Double>()
+    var offbank = Column<Double>()
+    var points = Column<Double>()
     /// `balance[c * products + p]` (flat products keep 0).
-    var balance: [Double] = []
+    var balance = Column<Double>()
     /// `maturity[c * termCount + slot]`: tick at which the term product's current term ends.
-    var maturity: [Int] = []
+    var maturity = Column<Int>()
     /// `lastContact[c * cooldownSlots + slot]`: tick of the last contact by that campaign.
-    var lastContact: [Int] = []
+    var lastContact = Column<Int>()
     /// Ring of the last `policyMax` contact ticks per customer, and its head.
-    var policyTimes: [Int] = []
-    var policyHead: [Int32] = []
+    var policyTimes = Column<Int>()
+    var policyHead = Column<Int32>()
     /// Position of a customer in its (branch, tier) set.
-    var pos: [Int32] = []
+    var pos = Column<Int32>()
     /// Members of each (branch, tier): `sets[branch * tiers + tier]`.
-    var sets: [[Int32]]
+    var sets: Column<Column<Int32>>
     /// In-bank balance of each (branch, tier) set, kept up to date on every change.
     var setAum: [Double]
     var nextLocal: [Int]
@@ -90,7 +90,8 @@ struct Replicator {
         termCount = plan.termProducts.count
         cooldownSlots = plan.cooldownSlots
         policyMax = plan.policyMax
-        sets = Array(repeating: [], count: plan.scenario.branches.count * plan.tierCount)
+        sets = Column()
+        for _ in 0..<plan.scenario.branches.count * plan.tierCount { sets.append(Column()) }
         setAum = Array(repeating: 0, count: plan.scenario.branches.count * plan.tierCount)
         nextLocal = Array(repeating: 0, count: plan.scenario.branches.count)
         occHours = Array(repeating: 0, count: plan.roleCount)
@@ -99,6 +100,14 @@ struct Replicator {
         usedHours = Array(repeating: 0, count: plan.scenario.branches.count * plan.roleCount)
         stepHours = Array(repeating: 0, count: plan.roleCount)
         occCounter = plan.campaigns.map { Array(repeating: 0, count: $0.hosts.count) }
+    }
+
+    deinit {
+        key.free(); branch.free(); alive.free(); tier.free(); startTier.free(); reachable.free()
+        segments.free(); flatHeld.free(); total.free(); startTotal.free(); offbank.free(); points.free()
+        balance.free(); maturity.free(); lastContact.free(); policyTimes.free(); policyHead.free(); pos.free()
+        for s in sets { s.free() }
+        sets.free()
     }
 
     // MARK: - Replication
@@ -288,7 +297,7 @@ struct Replicator {
         draws &+= g.draws
         x = max(x, lo, 0)
         if hi.isFinite { x = min(x, hi * (1 - 1e-12)) }
-        for _ in 0..<products { balance.append(0) }
+        balance.append(repeating: 0, count: products)
         for i in spec.moneyStart..<spec.moneyEnd { balance[c * products + plan.holdMoneyProduct[i]] += x * plan.holdMoneyShare[i] }
         var flats: UInt64 = 0
         for i in spec.flatStart..<spec.flatEnd {
@@ -317,8 +326,8 @@ struct Replicator {
             let u = 1 - keyedUnit(RandomKey.mix(RandomKey.mix(ck, Purpose.maturity), plan.productKey[p]))
             maturity.append(now + max(1, Int((u * Double(term)).rounded(.up))))
         }
-        for _ in 0..<cooldownSlots { lastContact.append(Self.never) }
-        for _ in 0..<policyMax { policyTimes.append(Self.never) }
+        lastContact.append(repeating: Self.never, count: cooldownSlots)
+        policyTimes.append(repeating: Self.never, count: policyMax)
         policyHead.append(0)
         points.append(0)
         tier.append(Int32(t))
