@@ -58,6 +58,19 @@ struct Replicator: ~Copyable {
     /// In-bank balance of each (branch, tier) set, kept up to date on every change.
     var setAum: [Double]
     var nextLocal: [Int]
+    /// Logarithms of the log-uniform starting-balance bounds per (branch, tier):
+    /// `logBound[2k]`, `logBound[2k + 1]` (computed once, not per customer).
+    let logBound: [Double]
+    /// Balance-band candidates: `candidates[band * setCount + set]` holds the members of the
+    /// (branch, tier) set whose balance lies in the band, kept current by `updateBands` on
+    /// every balance or tier change, so a `where balance A..B` pool scan visits only them.
+    var candidates: Column<Column<Int32>>
+    /// `candSet[c * bandCount + band]`: the set whose band list holds customer `c` (or -1),
+    /// and `candPos` its position there.
+    var candSet = Column<Int32>()
+    var candPos = Column<Int32>()
+    let bandCount: Int
+    let setCount: Int
 
     // Scratch.
     var pool: [Int32] = []
@@ -94,6 +107,17 @@ struct Replicator: ~Copyable {
         for _ in 0..<plan.scenario.branches.count * plan.tierCount { sets.append(Column()) }
         setAum = Array(repeating: 0, count: plan.scenario.branches.count * plan.tierCount)
         nextLocal = Array(repeating: 0, count: plan.scenario.branches.count)
+        var bounds: [Double] = []
+        for k in 0..<plan.scenario.branches.count * plan.tierCount {
+            let t = k % plan.tierCount
+            let lo = plan.tierLow[t] / plan.bt[k].coefficient, hi = plan.tierHigh[t] / plan.bt[k].coefficient
+            bounds += [Foundation.log(lo <= 0 ? 1000 : lo), Foundation.log(hi)]
+        }
+        logBound = bounds
+        bandCount = plan.bands.count
+        setCount = plan.scenario.branches.count * plan.tierCount
+        candidates = Column()
+        for _ in 0..<bandCount * setCount { candidates.append(Column()) }
         occHours = Array(repeating: 0, count: plan.roleCount)
         values = Array(repeating: 0, count: plan.metrics.count)
         seriesBuf = Array(repeating: 0, count: plan.series.count * plan.steps)
@@ -108,6 +132,8 @@ struct Replicator: ~Copyable {
         balance.free(); maturity.free(); lastContact.free(); policyTimes.free(); policyHead.free(); pos.free()
         for s in sets { s.free() }
         sets.free()
+        for s in candidates { s.free() }
+        candidates.free(); candSet.free(); candPos.free()
     }
 
     // MARK: - Replication
@@ -250,6 +276,9 @@ struct Replicator: ~Copyable {
         policyHead.removeAll(keepingCapacity: true)
         pos.removeAll(keepingCapacity: true)
         for i in sets.indices { sets[i].removeAll(keepingCapacity: true) }
+        for i in candidates.indices { candidates[i].removeAll(keepingCapacity: true) }
+        candSet.removeAll(keepingCapacity: true)
+        candPos.removeAll(keepingCapacity: true)
         for i in setAum.indices { setAum[i] = 0 }
         for i in nextLocal.indices { nextLocal[i] = 0 }
         for i in values.indices { values[i] = 0 }
@@ -290,9 +319,10 @@ struct Replicator: ~Copyable {
         } else if hi.isInfinite {
             x = Sampler.pareto(min: max(lo, 1000), alpha: 1.5, using: &g)
         } else if lo <= 0 {
-            x = hi > 1000 ? Sampler.logUniform(low: 1000, high: hi, using: &g) : hi * Sampler.unit(using: &g)
+            x = hi > 1000 ? Sampler.logUniform(logLow: logBound[2 * (b * tiers + t)], logHigh: logBound[2 * (b * tiers + t) + 1], using: &g)
+                : hi * Sampler.unit(using: &g)
         } else {
-            x = Sampler.logUniform(low: lo, high: hi, using: &g)
+            x = Sampler.logUniform(logLow: logBound[2 * (b * tiers + t)], logHigh: logBound[2 * (b * tiers + t) + 1], using: &g)
         }
         draws &+= g.draws
         x = max(x, lo, 0)
@@ -334,6 +364,8 @@ struct Replicator: ~Copyable {
         pos.append(Int32(sets[b * tiers + t].count))
         sets[b * tiers + t].append(Int32(c))
         setAum[b * tiers + t] += x
+        candSet.append(repeating: -1, count: bandCount)
+        candPos.append(repeating: -1, count: bandCount)
         reevaluate(c)
         startTier.append(tier[c])
         return c
@@ -368,6 +400,35 @@ struct Replicator: ~Copyable {
             setAum[b * tiers + ot] -= total[c]
             setAum[b * tiers + nt] += total[c]
             tier[c] = Int32(nt)
+        }
+        if bandCount > 0 { updateBands(c) }
+    }
+
+    /// Puts customer `c` in the band lists its balance, tier and liveness call for (O(1) per band).
+    mutating func updateBands(_ c: Int) {
+        let x = total[c]
+        let set: Int32 = alive[c] ? Int32(Int(branch[c]) * tiers + Int(tier[c])) : -1
+        for bi in 0..<bandCount {
+            let j = c * bandCount + bi
+            let band = plan.bands[bi]
+            let want: Int32 = set >= 0 && x >= band.low && x < band.high ? set : -1
+            let have = candSet[j]
+            if have == want { continue }
+            if have >= 0 {
+                let list = bi * setCount + Int(have)
+                let i = Int(candPos[j])
+                let last = candidates[list].removeLast()
+                if Int(last) != c {
+                    candidates[list][i] = last
+                    candPos[Int(last) * bandCount + bi] = Int32(i)
+                }
+            }
+            if want >= 0 {
+                let list = bi * setCount + Int(want)
+                candPos[j] = Int32(candidates[list].count)
+                candidates[list].append(Int32(c))
+            }
+            candSet[j] = want
         }
     }
 
@@ -406,7 +467,7 @@ struct Replicator: ~Copyable {
     /// hottest loop of a replication, kept free of ARC and enum switches per customer.
     @inline(__always)
     private func forEachEligible(set k: Int, _ cp: SimulationPlan.CampaignPlan, _ body: (Int32) -> Void) {
-        let members = sets[k]
+        let members = cp.bandSlot >= 0 ? candidates[cp.bandSlot * setCount + k] : sets[k]
         var segMask: UInt64 = 0, lo = -Double.infinity, hi = Double.infinity
         switch cp.filter {
         case .none: break
@@ -696,6 +757,7 @@ struct Replicator: ~Copyable {
                     removeFromSet(c, set: k)
                     alive[c] = false
                     setAum[k] -= total[c]
+                    if bandCount > 0 { updateBands(c) }
                 }
                 values[plan.layout.leftCustomers] += Double(n)
             }
