@@ -71,6 +71,16 @@ struct Replicator: ~Copyable {
     var candPos = Column<Int32>()
     let bandCount: Int
     let setCount: Int
+    /// Sets whose customers nothing can change: no campaign targets the (branch, tier), no
+    /// attrition, no growth, no term products. A starting customer who lands in such a set is
+    /// drawn (balance and flat holdings, the same keyed draws) but never materialised: only
+    /// the set's count and balance sum are kept (docs/model.md, "Untouched tiers").
+    let staticSet: [Bool]
+    var staticCount: [Int]
+    /// Sum of the starting balances of the aggregated customers.
+    var staticAum = 0.0
+    /// Per-product scratch balances for the points of an aggregated customer.
+    var scratchBalance = Column<Double>()
 
     // Scratch.
     var pool: [Int32] = []
@@ -118,6 +128,18 @@ struct Replicator: ~Copyable {
         setCount = plan.scenario.branches.count * plan.tierCount
         candidates = Column()
         for _ in 0..<bandCount * setCount { candidates.append(Column()) }
+        var touched = Array(repeating: false, count: setCount)
+        for cp in plan.campaigns {
+            for pools in cp.poolBranches {
+                for pb in pools { for t in cp.targetTiers { touched[pb * plan.tierCount + t] = true } }
+            }
+        }
+        let noTerms = plan.termProducts.isEmpty
+        staticSet = (0..<setCount).map { k in
+            !touched[k] && noTerms && plan.bt[k].attrition == 0 && plan.bt[k].growth == 0
+        }
+        staticCount = Array(repeating: 0, count: setCount)
+        scratchBalance.append(repeating: 0, count: plan.productCount)
         occHours = Array(repeating: 0, count: plan.roleCount)
         values = Array(repeating: 0, count: plan.metrics.count)
         seriesBuf = Array(repeating: 0, count: plan.series.count * plan.steps)
@@ -133,7 +155,7 @@ struct Replicator: ~Copyable {
         for s in sets { s.free() }
         sets.free()
         for s in candidates { s.free() }
-        candidates.free(); candSet.free(); candPos.free()
+        candidates.free(); candSet.free(); candPos.free(); scratchBalance.free()
     }
 
     // MARK: - Replication
@@ -148,7 +170,7 @@ struct Replicator: ~Copyable {
                 for _ in 0..<plan.tierCounts[b][t] { addCustomer(branch: b, tier: t, isNew: false) }
             }
         }
-        var aumStart = 0.0
+        var aumStart = staticAum
         for c in 0..<total.count { aumStart += total[c] }
 
         let L = plan.layout
@@ -189,10 +211,11 @@ struct Replicator: ~Copyable {
                 for b in 0..<s.branches.count {
                     let k = b * tiers + t
                     sum += setAum[k]
-                    count += sets[k].count
+                    let members = sets[k].count + staticCount[k]
+                    count += members
                     let r = plan.bt[k].managedBy
                     if r >= 0 && plan.roleCapacity[r] > 0 {
-                        managed[r] += Double(sets[k].count) / plan.roleCapacity[r]
+                        managed[r] += Double(members) / plan.roleCapacity[r]
                     }
                 }
                 aum += sum
@@ -213,7 +236,12 @@ struct Replicator: ~Copyable {
         }
 
         // Cohort view: each customer by its start tier (new customers by the tier they joined).
-        var aumEnd = 0.0
+        // Aggregated customers stay where they started, with their starting balance.
+        var aumEnd = staticAum
+        for k in 0..<staticCount.count where staticCount[k] > 0 {
+            let t = k % tiers
+            values[L.migration[t * tiers + t]] += Double(staticCount[k])
+        }
         for c in 0..<total.count {
             let end = alive[c] ? total[c] : 0
             aumEnd += end
@@ -280,6 +308,8 @@ struct Replicator: ~Copyable {
         candSet.removeAll(keepingCapacity: true)
         candPos.removeAll(keepingCapacity: true)
         for i in setAum.indices { setAum[i] = 0 }
+        for i in staticCount.indices { staticCount[i] = 0 }
+        staticAum = 0
         for i in nextLocal.indices { nextLocal[i] = 0 }
         for i in values.indices { values[i] = 0 }
         for i in seriesBuf.indices { seriesBuf[i] = 0 }
@@ -304,10 +334,6 @@ struct Replicator: ~Copyable {
         let local = nextLocal[b]
         nextLocal[b] += 1
         let ck = RandomKey.mix(RandomKey.mix(repKey, plan.branchKey[b]), UInt64(local))
-        let c = key.count
-        key.append(ck)
-        branch.append(Int32(b))
-        alive.append(true)
 
         // Starting balance, clipped so that the tier's holdings mix lands in the tier's range.
         var g = SplitMix64(key: RandomKey.mix(ck, Purpose.balance))
@@ -327,6 +353,11 @@ struct Replicator: ~Copyable {
         draws &+= g.draws
         x = max(x, lo, 0)
         if hi.isFinite { x = min(x, hi * (1 - 1e-12)) }
+        if !isNew && staticSet[b * tiers + t] && aggregate(branch: b, tier: t, key: ck, balance: x) { return -1 }
+        let c = key.count
+        key.append(ck)
+        branch.append(Int32(b))
+        alive.append(true)
         balance.append(repeating: 0, count: products)
         for i in spec.moneyStart..<spec.moneyEnd { balance[c * products + plan.holdMoneyProduct[i]] += x * plan.holdMoneyShare[i] }
         var flats: UInt64 = 0
@@ -369,6 +400,38 @@ struct Replicator: ~Copyable {
         reevaluate(c)
         startTier.append(tier[c])
         return c
+    }
+
+    /// A starting customer of a static set: its flat holdings are drawn (they can lift it a
+    /// tier) and, when the tier its points give is static too, only counts and sums are kept.
+    /// Returns false (nothing recorded, nothing drawn) when the customer must be materialised.
+    private mutating func aggregate(branch b: Int, tier t: Int, key ck: UInt64, balance x: Double) -> Bool {
+        let spec = plan.bt[b * tiers + t]
+        // Points exactly as `reevaluate` computes them for a new customer.
+        for i in 0..<products { scratchBalance[i] = 0 }
+        for i in spec.moneyStart..<spec.moneyEnd { scratchBalance[plan.holdMoneyProduct[i]] += x * plan.holdMoneyShare[i] }
+        var p = 0.0
+        for i in 0..<products { p += scratchBalance[i] * plan.coefficient[i] }
+        var flatDraws = 0
+        var flats: UInt64 = 0
+        for i in spec.flatStart..<spec.flatEnd {
+            let fp = plan.holdFlatProduct[i]
+            flatDraws &+= 1
+            if RandomKey.unit(RandomKey.finalize(RandomKey.mix(ck, Purpose.holdFlat &+ plan.productKey[fp]))) < plan.holdFlatProbability[i] {
+                flats |= 1 << UInt64(fp)
+            }
+        }
+        while flats != 0 {
+            p += plan.flatPoints[flats.trailingZeroBitCount]
+            flats &= flats &- 1
+        }
+        let k = b * tiers + tierOf(points: p)
+        guard staticSet[k] else { return false }
+        draws &+= flatDraws
+        staticCount[k] += 1
+        staticAum += x
+        setAum[k] += x
+        return true
     }
 
     @inline(__always)
