@@ -77,8 +77,8 @@ struct Replicator: ~Copyable {
     /// the set's count and balance sum are kept (docs/model.md, "Untouched tiers").
     let staticSet: [Bool]
     var staticCount: [Int]
-    /// Sum of the starting balances of the aggregated customers.
-    var staticAum = 0.0
+    /// Running sum of the starting balances, in creation order.
+    var startAum = 0.0
     /// Per-product scratch balances for the points of an aggregated customer.
     var scratchBalance = Column<Double>()
 
@@ -170,8 +170,9 @@ struct Replicator: ~Copyable {
                 for _ in 0..<plan.tierCounts[b][t] { addCustomer(branch: b, tier: t, isNew: false) }
             }
         }
-        var aumStart = staticAum
-        for c in 0..<total.count { aumStart += total[c] }
+        // Summed in creation order over every starting customer, aggregated or not, so a
+        // variant that touches other tiers starts from the bit-identical AUM.
+        let aumStart = startAum
 
         let L = plan.layout
         var hoursTotal = Array(repeating: 0.0, count: roles)
@@ -236,16 +237,18 @@ struct Replicator: ~Copyable {
         }
 
         // Cohort view: each customer by its start tier (new customers by the tier they joined).
-        // Aggregated customers stay where they started, with their starting balance.
-        var aumEnd = staticAum
+        // Aggregated customers stay where they started, with their starting balance (uplift 0).
+        // Uplift is the sum of the customers' changes (exactly 0 when nothing changed), and
+        // the end AUM the start plus it, whatever the share of aggregated customers.
+        var uplift = 0.0
         for k in 0..<staticCount.count where staticCount[k] > 0 {
             let t = k % tiers
             values[L.migration[t * tiers + t]] += Double(staticCount[k])
         }
         for c in 0..<total.count {
             let end = alive[c] ? total[c] : 0
-            aumEnd += end
             let d = end - startTotal[c]
+            uplift += d
             values[L.upliftBranch[Int(branch[c])]] += d
             let from = Int(startTier[c])
             values[L.upliftTier[from]] += d
@@ -263,8 +266,9 @@ struct Replicator: ~Copyable {
             }
         }
         values[L.aumStart] = aumStart
+        let aumEnd = aumStart + uplift
         values[L.aumEnd] = aumEnd
-        values[L.uplift] = aumEnd - aumStart
+        values[L.uplift] = uplift
         var cost = 0.0
         for ci in 0..<plan.campaigns.count {
             values[L.totalConversions] += values[L.conversions[ci]]
@@ -273,7 +277,7 @@ struct Replicator: ~Copyable {
             cost += values[L.campaignCost[ci]]
         }
         values[L.cost] = cost
-        values[L.upliftPerCost] = cost > 0 ? (aumEnd - aumStart) / cost : 0
+        values[L.upliftPerCost] = cost > 0 ? uplift / cost : 0
         for r in 0..<roles {
             values[L.hours[r]] = hoursTotal[r]
             values[L.fte[r]] = fteSum[r] / Double(steps)
@@ -309,7 +313,7 @@ struct Replicator: ~Copyable {
         candPos.removeAll(keepingCapacity: true)
         for i in setAum.indices { setAum[i] = 0 }
         for i in staticCount.indices { staticCount[i] = 0 }
-        staticAum = 0
+        startAum = 0
         for i in nextLocal.indices { nextLocal[i] = 0 }
         for i in values.indices { values[i] = 0 }
         for i in seriesBuf.indices { seriesBuf[i] = 0 }
@@ -353,6 +357,7 @@ struct Replicator: ~Copyable {
         draws &+= g.draws
         x = max(x, lo, 0)
         if hi.isFinite { x = min(x, hi * (1 - 1e-12)) }
+        if !isNew { startAum += x }
         if !isNew && staticSet[b * tiers + t] && aggregate(branch: b, tier: t, key: ck, balance: x) { return -1 }
         let c = key.count
         key.append(ck)
@@ -429,7 +434,6 @@ struct Replicator: ~Copyable {
         guard staticSet[k] else { return false }
         draws &+= flatDraws
         staticCount[k] += 1
-        staticAum += x
         setAum[k] += x
         return true
     }
