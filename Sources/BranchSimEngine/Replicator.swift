@@ -56,8 +56,8 @@ struct Replicator: ~Copyable {
     /// Members of each (branch, tier): `sets[branch * tiers + tier]`.
     var sets: Column<Column<Int32>>
     /// In-bank balance of each (branch, tier) set, kept up to date on every change.
-    var setAum: [Double]
-    var nextLocal: [Int]
+    var setAum = Column<Double>()
+    var nextLocal = Column<Int>()
     /// Logarithms of the log-uniform starting-balance bounds per (branch, tier):
     /// `logBound[2k]`, `logBound[2k + 1]` (computed once, not per customer).
     let logBound: [Double]
@@ -76,7 +76,7 @@ struct Replicator: ~Copyable {
     /// drawn (balance and flat holdings, the same keyed draws) but never materialised: only
     /// the set's count and balance sum are kept (docs/model.md, "Untouched tiers").
     let staticSet: [Bool]
-    var staticCount: [Int]
+    var staticCount = Column<Int>()
     /// Running sum of the starting balances, in creation order.
     var startAum = 0.0
     /// Per-product scratch balances for the points of an aggregated customer.
@@ -115,8 +115,8 @@ struct Replicator: ~Copyable {
         policyMax = plan.policyMax
         sets = Column()
         for _ in 0..<plan.scenario.branches.count * plan.tierCount { sets.append(Column()) }
-        setAum = Array(repeating: 0, count: plan.scenario.branches.count * plan.tierCount)
-        nextLocal = Array(repeating: 0, count: plan.scenario.branches.count)
+        setAum.append(repeating: 0, count: plan.scenario.branches.count * plan.tierCount)
+        nextLocal.append(repeating: 0, count: plan.scenario.branches.count)
         var bounds: [Double] = []
         for k in 0..<plan.scenario.branches.count * plan.tierCount {
             let t = k % plan.tierCount
@@ -138,7 +138,7 @@ struct Replicator: ~Copyable {
         staticSet = (0..<setCount).map { k in
             !touched[k] && noTerms && plan.bt[k].attrition == 0 && plan.bt[k].growth == 0
         }
-        staticCount = Array(repeating: 0, count: setCount)
+        staticCount.append(repeating: 0, count: setCount)
         scratchBalance.append(repeating: 0, count: plan.productCount)
         occHours = Array(repeating: 0, count: plan.roleCount)
         values = Array(repeating: 0, count: plan.metrics.count)
@@ -156,6 +156,7 @@ struct Replicator: ~Copyable {
         sets.free()
         for s in candidates { s.free() }
         candidates.free(); candSet.free(); candPos.free(); scratchBalance.free()
+        setAum.free(); nextLocal.free(); staticCount.free()
     }
 
     // MARK: - Replication
@@ -358,7 +359,7 @@ struct Replicator: ~Copyable {
         x = max(x, lo, 0)
         if hi.isFinite { x = min(x, hi * (1 - 1e-12)) }
         if !isNew { startAum += x }
-        if !isNew && staticSet[b * tiers + t] && aggregate(branch: b, tier: t, key: ck, balance: x) { return -1 }
+        if !isNew && staticSet[b * tiers + t] && aggregate(branch: b, spec: spec, key: ck, balance: x) { return -1 }
         let c = key.count
         key.append(ck)
         branch.append(Int32(b))
@@ -410,8 +411,8 @@ struct Replicator: ~Copyable {
     /// A starting customer of a static set: its flat holdings are drawn (they can lift it a
     /// tier) and, when the tier its points give is static too, only counts and sums are kept.
     /// Returns false (nothing recorded, nothing drawn) when the customer must be materialised.
-    private mutating func aggregate(branch b: Int, tier t: Int, key ck: UInt64, balance x: Double) -> Bool {
-        let spec = plan.bt[b * tiers + t]
+    @inline(__always)
+    private mutating func aggregate(branch b: Int, spec: SimulationPlan.BranchTier, key ck: UInt64, balance x: Double) -> Bool {
         // Points exactly as `reevaluate` computes them for a new customer.
         for i in 0..<products { scratchBalance[i] = 0 }
         for i in spec.moneyStart..<spec.moneyEnd { scratchBalance[plan.holdMoneyProduct[i]] += x * plan.holdMoneyShare[i] }
