@@ -19,7 +19,7 @@ enum Purpose {
 
 /// One worker's simulation state: the population as a structure of arrays, per-(branch, tier)
 /// index sets with O(1) moves, and scratch buffers, all reused from one replication to the next.
-struct Replicator {
+struct Replicator: ~Copyable {
     let plan: SimulationPlan
     let rootKey: UInt64
     let tiers: Int
@@ -30,34 +30,57 @@ struct Replicator {
     let policyMax: Int
 
     // Population (structure of arrays, indexed by customer).
-    var key: [UInt64] = []
-    var branch: [Int32] = []
-    var alive: [Bool] = []
-    var tier: [Int32] = []
-    var startTier: [Int32] = []
-    var reachable: [Bool] = []
-    var segments: [UInt64] = []
-    var flatHeld: [UInt64] = []
-    var total: [Double] = []
-    var startTotal: [Double] = []
-    var offbank: [Double] = []
-    var points: [Double] = []
+    var key = Column<UInt64>()
+    var branch = Column<Int32>()
+    var alive = Column<Bool>()
+    var tier = Column<Int32>()
+    var startTier = Column<Int32>()
+    var reachable = Column<Bool>()
+    var segments = Column<UInt64>()
+    var flatHeld = Column<UInt64>()
+    var total = Column<Double>()
+    var startTotal = Column<Double>()
+    var offbank = Column<Double>()
+    var points = Column<Double>()
     /// `balance[c * products + p]` (flat products keep 0).
-    var balance: [Double] = []
+    var balance = Column<Double>()
     /// `maturity[c * termCount + slot]`: tick at which the term product's current term ends.
-    var maturity: [Int] = []
+    var maturity = Column<Int>()
     /// `lastContact[c * cooldownSlots + slot]`: tick of the last contact by that campaign.
-    var lastContact: [Int] = []
+    var lastContact = Column<Int>()
     /// Ring of the last `policyMax` contact ticks per customer, and its head.
-    var policyTimes: [Int] = []
-    var policyHead: [Int32] = []
+    var policyTimes = Column<Int>()
+    var policyHead = Column<Int32>()
     /// Position of a customer in its (branch, tier) set.
-    var pos: [Int32] = []
+    var pos = Column<Int32>()
     /// Members of each (branch, tier): `sets[branch * tiers + tier]`.
-    var sets: [[Int32]]
+    var sets: Column<Column<Int32>>
     /// In-bank balance of each (branch, tier) set, kept up to date on every change.
-    var setAum: [Double]
-    var nextLocal: [Int]
+    var setAum = Column<Double>()
+    var nextLocal = Column<Int>()
+    /// Logarithms of the log-uniform starting-balance bounds per (branch, tier):
+    /// `logBound[2k]`, `logBound[2k + 1]` (computed once, not per customer).
+    let logBound: [Double]
+    /// Balance-band candidates: `candidates[band * setCount + set]` holds the members of the
+    /// (branch, tier) set whose balance lies in the band, kept current by `updateBands` on
+    /// every balance or tier change, so a `where balance A..B` pool scan visits only them.
+    var candidates: Column<Column<Int32>>
+    /// `candSet[c * bandCount + band]`: the set whose band list holds customer `c` (or -1),
+    /// and `candPos` its position there.
+    var candSet = Column<Int32>()
+    var candPos = Column<Int32>()
+    let bandCount: Int
+    let setCount: Int
+    /// Sets whose customers nothing can change: no campaign targets the (branch, tier), no
+    /// attrition, no growth, no term products. A starting customer who lands in such a set is
+    /// drawn (balance and flat holdings, the same keyed draws) but never materialised: only
+    /// the set's count and balance sum are kept (docs/model.md, "Untouched tiers").
+    let staticSet: [Bool]
+    var staticCount = Column<Int>()
+    /// Running sum of the starting balances, in creation order.
+    var startAum = 0.0
+    /// Per-product scratch balances for the points of an aggregated customer.
+    var scratchBalance = Column<Double>()
 
     // Scratch.
     var pool: [Int32] = []
@@ -90,15 +113,50 @@ struct Replicator {
         termCount = plan.termProducts.count
         cooldownSlots = plan.cooldownSlots
         policyMax = plan.policyMax
-        sets = Array(repeating: [], count: plan.scenario.branches.count * plan.tierCount)
-        setAum = Array(repeating: 0, count: plan.scenario.branches.count * plan.tierCount)
-        nextLocal = Array(repeating: 0, count: plan.scenario.branches.count)
+        sets = Column()
+        for _ in 0..<plan.scenario.branches.count * plan.tierCount { sets.append(Column()) }
+        setAum.append(repeating: 0, count: plan.scenario.branches.count * plan.tierCount)
+        nextLocal.append(repeating: 0, count: plan.scenario.branches.count)
+        var bounds: [Double] = []
+        for k in 0..<plan.scenario.branches.count * plan.tierCount {
+            let t = k % plan.tierCount
+            let lo = plan.tierLow[t] / plan.bt[k].coefficient, hi = plan.tierHigh[t] / plan.bt[k].coefficient
+            bounds += [Foundation.log(lo <= 0 ? 1000 : lo), Foundation.log(hi)]
+        }
+        logBound = bounds
+        bandCount = plan.bands.count
+        setCount = plan.scenario.branches.count * plan.tierCount
+        candidates = Column()
+        for _ in 0..<bandCount * setCount { candidates.append(Column()) }
+        var touched = Array(repeating: false, count: setCount)
+        for cp in plan.campaigns {
+            for pools in cp.poolBranches {
+                for pb in pools { for t in cp.targetTiers { touched[pb * plan.tierCount + t] = true } }
+            }
+        }
+        let noTerms = plan.termProducts.isEmpty
+        staticSet = (0..<setCount).map { k in
+            !touched[k] && noTerms && plan.bt[k].attrition == 0 && plan.bt[k].growth == 0
+        }
+        staticCount.append(repeating: 0, count: setCount)
+        scratchBalance.append(repeating: 0, count: plan.productCount)
         occHours = Array(repeating: 0, count: plan.roleCount)
         values = Array(repeating: 0, count: plan.metrics.count)
         seriesBuf = Array(repeating: 0, count: plan.series.count * plan.steps)
         usedHours = Array(repeating: 0, count: plan.scenario.branches.count * plan.roleCount)
         stepHours = Array(repeating: 0, count: plan.roleCount)
         occCounter = plan.campaigns.map { Array(repeating: 0, count: $0.hosts.count) }
+    }
+
+    deinit {
+        key.free(); branch.free(); alive.free(); tier.free(); startTier.free(); reachable.free()
+        segments.free(); flatHeld.free(); total.free(); startTotal.free(); offbank.free(); points.free()
+        balance.free(); maturity.free(); lastContact.free(); policyTimes.free(); policyHead.free(); pos.free()
+        for s in sets { s.free() }
+        sets.free()
+        for s in candidates { s.free() }
+        candidates.free(); candSet.free(); candPos.free(); scratchBalance.free()
+        setAum.free(); nextLocal.free(); staticCount.free()
     }
 
     // MARK: - Replication
@@ -113,8 +171,9 @@ struct Replicator {
                 for _ in 0..<plan.tierCounts[b][t] { addCustomer(branch: b, tier: t, isNew: false) }
             }
         }
-        var aumStart = 0.0
-        for c in 0..<total.count { aumStart += total[c] }
+        // Summed in creation order over every starting customer, aggregated or not, so a
+        // variant that touches other tiers starts from the bit-identical AUM.
+        let aumStart = startAum
 
         let L = plan.layout
         var hoursTotal = Array(repeating: 0.0, count: roles)
@@ -154,10 +213,11 @@ struct Replicator {
                 for b in 0..<s.branches.count {
                     let k = b * tiers + t
                     sum += setAum[k]
-                    count += sets[k].count
+                    let members = sets[k].count + staticCount[k]
+                    count += members
                     let r = plan.bt[k].managedBy
                     if r >= 0 && plan.roleCapacity[r] > 0 {
-                        managed[r] += Double(sets[k].count) / plan.roleCapacity[r]
+                        managed[r] += Double(members) / plan.roleCapacity[r]
                     }
                 }
                 aum += sum
@@ -178,11 +238,18 @@ struct Replicator {
         }
 
         // Cohort view: each customer by its start tier (new customers by the tier they joined).
-        var aumEnd = 0.0
+        // Aggregated customers stay where they started, with their starting balance (uplift 0).
+        // Uplift is the sum of the customers' changes (exactly 0 when nothing changed), and
+        // the end AUM the start plus it, whatever the share of aggregated customers.
+        var uplift = 0.0
+        for k in 0..<staticCount.count where staticCount[k] > 0 {
+            let t = k % tiers
+            values[L.migration[t * tiers + t]] += Double(staticCount[k])
+        }
         for c in 0..<total.count {
             let end = alive[c] ? total[c] : 0
-            aumEnd += end
             let d = end - startTotal[c]
+            uplift += d
             values[L.upliftBranch[Int(branch[c])]] += d
             let from = Int(startTier[c])
             values[L.upliftTier[from]] += d
@@ -200,8 +267,9 @@ struct Replicator {
             }
         }
         values[L.aumStart] = aumStart
+        let aumEnd = aumStart + uplift
         values[L.aumEnd] = aumEnd
-        values[L.uplift] = aumEnd - aumStart
+        values[L.uplift] = uplift
         var cost = 0.0
         for ci in 0..<plan.campaigns.count {
             values[L.totalConversions] += values[L.conversions[ci]]
@@ -210,7 +278,7 @@ struct Replicator {
             cost += values[L.campaignCost[ci]]
         }
         values[L.cost] = cost
-        values[L.upliftPerCost] = cost > 0 ? (aumEnd - aumStart) / cost : 0
+        values[L.upliftPerCost] = cost > 0 ? uplift / cost : 0
         for r in 0..<roles {
             values[L.hours[r]] = hoursTotal[r]
             values[L.fte[r]] = fteSum[r] / Double(steps)
@@ -241,7 +309,12 @@ struct Replicator {
         policyHead.removeAll(keepingCapacity: true)
         pos.removeAll(keepingCapacity: true)
         for i in sets.indices { sets[i].removeAll(keepingCapacity: true) }
+        for i in candidates.indices { candidates[i].removeAll(keepingCapacity: true) }
+        candSet.removeAll(keepingCapacity: true)
+        candPos.removeAll(keepingCapacity: true)
         for i in setAum.indices { setAum[i] = 0 }
+        for i in staticCount.indices { staticCount[i] = 0 }
+        startAum = 0
         for i in nextLocal.indices { nextLocal[i] = 0 }
         for i in values.indices { values[i] = 0 }
         for i in seriesBuf.indices { seriesBuf[i] = 0 }
@@ -266,10 +339,6 @@ struct Replicator {
         let local = nextLocal[b]
         nextLocal[b] += 1
         let ck = RandomKey.mix(RandomKey.mix(repKey, plan.branchKey[b]), UInt64(local))
-        let c = key.count
-        key.append(ck)
-        branch.append(Int32(b))
-        alive.append(true)
 
         // Starting balance, clipped so that the tier's holdings mix lands in the tier's range.
         var g = SplitMix64(key: RandomKey.mix(ck, Purpose.balance))
@@ -281,14 +350,21 @@ struct Replicator {
         } else if hi.isInfinite {
             x = Sampler.pareto(min: max(lo, 1000), alpha: 1.5, using: &g)
         } else if lo <= 0 {
-            x = hi > 1000 ? Sampler.logUniform(low: 1000, high: hi, using: &g) : hi * Sampler.unit(using: &g)
+            x = hi > 1000 ? Sampler.logUniform(logLow: logBound[2 * (b * tiers + t)], logHigh: logBound[2 * (b * tiers + t) + 1], using: &g)
+                : hi * Sampler.unit(using: &g)
         } else {
-            x = Sampler.logUniform(low: lo, high: hi, using: &g)
+            x = Sampler.logUniform(logLow: logBound[2 * (b * tiers + t)], logHigh: logBound[2 * (b * tiers + t) + 1], using: &g)
         }
         draws &+= g.draws
         x = max(x, lo, 0)
         if hi.isFinite { x = min(x, hi * (1 - 1e-12)) }
-        for _ in 0..<products { balance.append(0) }
+        if !isNew { startAum += x }
+        if !isNew && staticSet[b * tiers + t] && aggregate(branch: b, spec: spec, key: ck, balance: x) { return -1 }
+        let c = key.count
+        key.append(ck)
+        branch.append(Int32(b))
+        alive.append(true)
+        balance.append(repeating: 0, count: products)
         for i in spec.moneyStart..<spec.moneyEnd { balance[c * products + plan.holdMoneyProduct[i]] += x * plan.holdMoneyShare[i] }
         var flats: UInt64 = 0
         for i in spec.flatStart..<spec.flatEnd {
@@ -317,17 +393,50 @@ struct Replicator {
             let u = 1 - keyedUnit(RandomKey.mix(RandomKey.mix(ck, Purpose.maturity), plan.productKey[p]))
             maturity.append(now + max(1, Int((u * Double(term)).rounded(.up))))
         }
-        for _ in 0..<cooldownSlots { lastContact.append(Self.never) }
-        for _ in 0..<policyMax { policyTimes.append(Self.never) }
+        lastContact.append(repeating: Self.never, count: cooldownSlots)
+        policyTimes.append(repeating: Self.never, count: policyMax)
         policyHead.append(0)
         points.append(0)
         tier.append(Int32(t))
         pos.append(Int32(sets[b * tiers + t].count))
         sets[b * tiers + t].append(Int32(c))
         setAum[b * tiers + t] += x
+        candSet.append(repeating: -1, count: bandCount)
+        candPos.append(repeating: -1, count: bandCount)
         reevaluate(c)
         startTier.append(tier[c])
         return c
+    }
+
+    /// A starting customer of a static set: its flat holdings are drawn (they can lift it a
+    /// tier) and, when the tier its points give is static too, only counts and sums are kept.
+    /// Returns false (nothing recorded, nothing drawn) when the customer must be materialised.
+    @inline(__always)
+    private mutating func aggregate(branch b: Int, spec: SimulationPlan.BranchTier, key ck: UInt64, balance x: Double) -> Bool {
+        // Points exactly as `reevaluate` computes them for a new customer.
+        for i in 0..<products { scratchBalance[i] = 0 }
+        for i in spec.moneyStart..<spec.moneyEnd { scratchBalance[plan.holdMoneyProduct[i]] += x * plan.holdMoneyShare[i] }
+        var p = 0.0
+        for i in 0..<products { p += scratchBalance[i] * plan.coefficient[i] }
+        var flatDraws = 0
+        var flats: UInt64 = 0
+        for i in spec.flatStart..<spec.flatEnd {
+            let fp = plan.holdFlatProduct[i]
+            flatDraws &+= 1
+            if RandomKey.unit(RandomKey.finalize(RandomKey.mix(ck, Purpose.holdFlat &+ plan.productKey[fp]))) < plan.holdFlatProbability[i] {
+                flats |= 1 << UInt64(fp)
+            }
+        }
+        while flats != 0 {
+            p += plan.flatPoints[flats.trailingZeroBitCount]
+            flats &= flats &- 1
+        }
+        let k = b * tiers + tierOf(points: p)
+        guard staticSet[k] else { return false }
+        draws &+= flatDraws
+        staticCount[k] += 1
+        setAum[k] += x
+        return true
     }
 
     @inline(__always)
@@ -359,6 +468,35 @@ struct Replicator {
             setAum[b * tiers + ot] -= total[c]
             setAum[b * tiers + nt] += total[c]
             tier[c] = Int32(nt)
+        }
+        if bandCount > 0 { updateBands(c) }
+    }
+
+    /// Puts customer `c` in the band lists its balance, tier and liveness call for (O(1) per band).
+    mutating func updateBands(_ c: Int) {
+        let x = total[c]
+        let set: Int32 = alive[c] ? Int32(Int(branch[c]) * tiers + Int(tier[c])) : -1
+        for bi in 0..<bandCount {
+            let j = c * bandCount + bi
+            let band = plan.bands[bi]
+            let want: Int32 = set >= 0 && x >= band.low && x < band.high ? set : -1
+            let have = candSet[j]
+            if have == want { continue }
+            if have >= 0 {
+                let list = bi * setCount + Int(have)
+                let i = Int(candPos[j])
+                let last = candidates[list].removeLast()
+                if Int(last) != c {
+                    candidates[list][i] = last
+                    candPos[Int(last) * bandCount + bi] = Int32(i)
+                }
+            }
+            if want >= 0 {
+                let list = bi * setCount + Int(want)
+                candPos[j] = Int32(candidates[list].count)
+                candidates[list].append(Int32(c))
+            }
+            candSet[j] = want
         }
     }
 
@@ -397,7 +535,7 @@ struct Replicator {
     /// hottest loop of a replication, kept free of ARC and enum switches per customer.
     @inline(__always)
     private func forEachEligible(set k: Int, _ cp: SimulationPlan.CampaignPlan, _ body: (Int32) -> Void) {
-        let members = sets[k]
+        let members = cp.bandSlot >= 0 ? candidates[cp.bandSlot * setCount + k] : sets[k]
         var segMask: UInt64 = 0, lo = -Double.infinity, hi = Double.infinity
         switch cp.filter {
         case .none: break
@@ -687,6 +825,7 @@ struct Replicator {
                     removeFromSet(c, set: k)
                     alive[c] = false
                     setAum[k] -= total[c]
+                    if bandCount > 0 { updateBands(c) }
                 }
                 values[plan.layout.leftCustomers] += Double(n)
             }

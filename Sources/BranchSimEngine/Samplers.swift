@@ -68,6 +68,12 @@ public enum Sampler {
         return Foundation.exp(a + (b - a) * unit(using: &g))
     }
 
+    /// `logUniform` with the logarithms of its bounds precomputed (the same value, bit for bit).
+    @inlinable @inline(__always)
+    public static func logUniform(logLow a: Double, logHigh b: Double, using g: inout some RandomNumberGenerator) -> Double {
+        Foundation.exp(a + (b - a) * unit(using: &g))
+    }
+
     /// Binomial(n, p), exact: inversion when `n * min(p, 1-p) <= 30`, else BTPE
     /// (Kachitvichyanukul and Schmeiser 1988), both as numpy implements them.
     public static func binomial(n: Int, p: Double, using g: inout some RandomNumberGenerator) -> Int {

@@ -42,6 +42,9 @@ struct SimulationPlan: Sendable {
         var cooldownTicks: Int
         /// Column of this campaign in the per-customer cooldown table, or -1.
         var cooldownSlot: Int
+        /// Index of this campaign's balance band (`where balance A..B`) among the plan's
+        /// `bands`, or -1: the replicator keeps each band's candidates per (branch, tier) set.
+        var bandSlot: Int = -1
         var referralProbability: Double
         var referralTier: Int
         /// Role-hours per unit, indexed by role.
@@ -103,6 +106,8 @@ struct SimulationPlan: Sendable {
     }
     let campaigns: [CampaignPlan]
     let cooldownSlots: Int
+    /// Balance bands of campaigns with a `where balance` filter, in campaign order.
+    let bands: [(low: Double, high: Double)]
     let policyMax: Int
     let policyTicks: Int
     /// Role-hours each branch has in one step, `availableHours[branch * roles + role]`.
@@ -218,8 +223,16 @@ struct SimulationPlan: Sendable {
         for c in s.campaigns {
             plans.append(try Self.compile(c, in: s, defaultProduct: defaultProduct, cooldownSlots: &cooldownSlots))
         }
-        campaigns = plans
         self.cooldownSlots = cooldownSlots
+        var bands: [(low: Double, high: Double)] = []
+        for i in plans.indices {
+            if case .balance(let lo, let hi) = plans[i].filter {
+                plans[i].bandSlot = bands.count
+                bands.append((lo, hi))
+            }
+        }
+        self.bands = bands
+        campaigns = plans
         policyMax = s.policy.map { max(1, $0.maxContacts) } ?? 0
         policyTicks = s.policy?.period.ticks ?? 0
 

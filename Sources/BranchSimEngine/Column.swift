@@ -1,0 +1,82 @@
+/// A growable column of plain values for the per-worker population (structure of arrays).
+///
+/// Unlike `Array`, reading, writing and appending never check uniqueness or retain storage:
+/// a column belongs to exactly one `Replicator` (a noncopyable worker), which frees it in
+/// its `deinit`. Capacity is kept across replications, so a warmed-up worker allocates nothing.
+/// Indices are checked in debug builds only.
+struct Column<Element: BitwiseCopyable>: Sequence {
+    private(set) var base: UnsafeMutablePointer<Element>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int = 16) {
+        self.capacity = Swift.max(1, capacity)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    /// Releases the storage; the column must not be used afterwards.
+    func free() { base.deallocate() }
+
+    var isEmpty: Bool { count == 0 }
+    var indices: Range<Int> { 0..<count }
+
+    @inline(__always)
+    subscript(i: Int) -> Element {
+        get {
+            assert(i >= 0 && i < count, "column index out of range")
+            return base[i]
+        }
+        nonmutating set {
+            assert(i >= 0 && i < count, "column index out of range")
+            base[i] = newValue
+        }
+    }
+
+    @inline(__always)
+    mutating func append(_ x: Element) {
+        if count == capacity { grow(count + 1) }
+        base[count] = x
+        count &+= 1
+    }
+
+    @inline(__always)
+    mutating func append(repeating x: Element, count n: Int) {
+        guard n > 0 else { return }
+        if count + n > capacity { grow(count + n) }
+        (base + count).initialize(repeating: x, count: n)
+        count &+= n
+    }
+
+    mutating func append(contentsOf other: Column<Element>) {
+        guard other.count > 0 else { return }
+        if count + other.count > capacity { grow(count + other.count) }
+        (base + count).update(from: other.base, count: other.count)
+        count &+= other.count
+    }
+
+    @inline(__always)
+    mutating func removeLast() -> Element {
+        assert(count > 0)
+        count &-= 1
+        return base[count]
+    }
+
+    mutating func removeAll(keepingCapacity: Bool = true) { count = 0 }
+
+    private mutating func grow(_ needed: Int) {
+        let newCapacity = Swift.max(needed, capacity * 2)
+        let p = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
+        p.update(from: base, count: count)
+        base.deallocate()
+        base = p
+        capacity = newCapacity
+    }
+
+    func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: base, count: count))
+    }
+
+    func makeIterator() -> UnsafeBufferPointer<Element>.Iterator {
+        UnsafeBufferPointer(start: base, count: count).makeIterator()
+    }
+}
