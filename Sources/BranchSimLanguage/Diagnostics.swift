@@ -36,7 +36,8 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public var range: SourceRange?
     public var notes: [DiagnosticNote]
     /// An error that a later declaration can resolve (the tier ladder does not reach the top
-    /// yet, or tier shares add up to less than 100%): at the shell prompt, declarations are
+    /// yet, tier shares add up to less than 100%, a name with no near miss is not declared
+    /// yet): at the shell prompt, declarations are
     /// typed one at a time, and such an error waits until something needs the scenario.
     public var unfinished = false
 

@@ -85,9 +85,21 @@ public struct ScenarioDocument: Sendable {
     public mutating func enter(_ text: String, file: String? = nil) -> EntryOutcome {
         entryCount += 1
         let name = file ?? "<prompt:\(entryCount)>"
-        let source = SourceFile(path: name, text: text)
+        var source = SourceFile(path: name, text: text)
+        var parsed = source
+        // Entries of one script (`<stdin>`) share a file name: keep the earlier lines in the
+        // source, so that kept declarations still point at their own text, and parse only the
+        // new lines (the earlier ones blanked, byte for byte, so offsets stay put).
+        let padding = text.utf8.prefix { $0 == 0x0A }.count
+        if let file, let old = sources[file], padding >= old.lineCount {
+            let rest = String(repeating: "\n", count: padding - old.lineCount + 1) + String(text.utf8.dropFirst(padding))!
+            source = SourceFile(path: name, text: old.text + rest)
+            let blank = String(decoding: old.bytes.map { $0 == 0x0A ? 0x0A : 0x20 }, as: UTF8.self)
+            parsed = SourceFile(path: name, text: blank + rest)
+        }
         var sink = DiagnosticSink(sources: sources)
-        let stmts = ProgramChecker.parseExpanding(source, loader: FileSystemLoader(), sink: &sink)
+        let stmts = ProgramChecker.parseExpanding(parsed, loader: FileSystemLoader(), sink: &sink)
+        sink.add(source)
         var updated = statements
         var actions: [Statement] = []
         var changed: [(kind: String, name: String)] = []
@@ -103,7 +115,7 @@ public struct ScenarioDocument: Sendable {
         var checker = ProgramChecker(sink: sink)
         let program = checker.check(updated + actions)
         let errors = checker.sink.diagnostics.filter(\.isError)
-        if !errors.isEmpty, actions.isEmpty, !changed.isEmpty, errors.allSatisfy(\.unfinished) {
+        if !errors.isEmpty, actions.isEmpty, errors.allSatisfy(\.unfinished) {
             // Declarations typed one at a time (the first of four tiers): keep them; the
             // errors come back when an action needs the scenario, if nothing resolved them.
             statements = updated

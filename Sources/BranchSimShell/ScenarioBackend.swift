@@ -104,7 +104,9 @@ public final class ScenarioBackend: ShellBackend {
         defer { outputBox.target = nil }
         // Blank lines in front keep diagnostics at the script's own line numbers.
         let padded = String(repeating: "\n", count: max(0, location.line - 1)) + text
-        let entry = document.enter(padded, file: location.file)
+        // At the prompt every entry is its own source (`<prompt:N>`); a script's entries share
+        // `<stdin>` and its line numbers.
+        let entry = document.enter(padded, file: location.file == "<prompt>" ? nil : location.file)
         if !entry.diagnostics.isEmpty { render(entry.diagnostics, sources: entry.sources, out: out) }
         if entry.hasErrors { return .error }
         if !entry.changed.isEmpty { runner.resultsAreStale = true }
