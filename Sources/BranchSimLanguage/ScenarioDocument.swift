@@ -82,7 +82,9 @@ public struct ScenarioDocument: Sendable {
 
     /// Parses typed text; declarations replace those of the same kind and name (or are added);
     /// actions come back checked against the document as it now stands.
-    public mutating func enter(_ text: String, file: String? = nil) -> EntryOutcome {
+    /// - Parameter afterComparison: the last results are a comparison (the shell ran `compare`
+    ///   earlier), so `expect compare.…` may come without a `compare` in `text`.
+    public mutating func enter(_ text: String, file: String? = nil, afterComparison: Bool = false) -> EntryOutcome {
         entryCount += 1
         let name = file ?? "<prompt:\(entryCount)>"
         var source = SourceFile(path: name, text: text)
@@ -113,6 +115,7 @@ public struct ScenarioDocument: Sendable {
             changed.append((s.kind.rawValue, Self.key(s)))
         }
         var checker = ProgramChecker(sink: sink)
+        checker.comparedBefore = afterComparison
         let program = checker.check(updated + actions)
         let errors = checker.sink.diagnostics.filter(\.isError)
         if !errors.isEmpty, actions.isEmpty, errors.allSatisfy(\.unfinished) {

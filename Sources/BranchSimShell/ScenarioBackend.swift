@@ -106,7 +106,8 @@ public final class ScenarioBackend: ShellBackend {
         let padded = String(repeating: "\n", count: max(0, location.line - 1)) + text
         // At the prompt every entry is its own source (`<prompt:N>`); a script's entries share
         // `<stdin>` and its line numbers.
-        let entry = document.enter(padded, file: location.file == "<prompt>" ? nil : location.file)
+        let entry = document.enter(padded, file: location.file == "<prompt>" ? nil : location.file,
+                                   afterComparison: runner.lastComparison != nil)
         if !entry.diagnostics.isEmpty { render(entry.diagnostics, sources: entry.sources, out: out) }
         if entry.hasErrors { return .error }
         if !entry.changed.isEmpty { runner.resultsAreStale = true }
@@ -138,7 +139,15 @@ public final class ScenarioBackend: ShellBackend {
     }
 
     private func render(_ diagnostics: [Diagnostic], sources: [String: SourceFile], out: ShellOutput) {
-        let text = DiagnosticRenderer(colour: out.colorEnabled).render(diagnostics, sources: sources)
+        // Problems of a :set or :unset path have no source text: no `<input>:` in front.
+        let (placeless, placed) = (diagnostics.filter { $0.location.file == "<input>" },
+                                   diagnostics.filter { $0.location.file != "<input>" })
+        for d in placeless {
+            let head = d.isError ? out.styled("error:", .error) : out.styled("warning:", .warning)
+            out.diagnostic(([head + " " + d.message] + d.notes.map { "  = " + $0.text }).joined(separator: "\n"))
+        }
+        guard !placed.isEmpty else { return }
+        let text = DiagnosticRenderer(colour: out.colorEnabled).render(placed, sources: sources)
         out.diagnostic(text.hasSuffix("\n") ? String(text.dropLast()) : text)
     }
 

@@ -100,6 +100,7 @@ struct RealShellTests {
         t = try entering(s, "report funnel", shows: "funnel: upgrade_meeting")
         #expect(t.contains("contacts       260"))
         #expect(rows(t, "convert").count == 1)
+        try entering(s, ":unset upgrade_meeting.funnel.convert", shows: "error: a funnel stage cannot be unset")
         t = try entering(s, "report uplift", shows: "uplift.potential")
         // The last result is reused: no new run header, the same numbers as the 7-run result.
         #expect(t.components(separatedBy: "runs (fixed)").count - 1 == 1)
@@ -132,6 +133,19 @@ struct RealShellTests {
         try entering(s, ":show second", shows: "error: nothing named 'second'")
         try entering(s, "run runs 3", shows: "3 runs (fixed), seed 7, 13 weeks")
         try entering(s, ":show", shows: "  campaigns  upgrade_meeting\n")
+    }
+
+    @Test func expectAboutAComparisonMadeAtAnEarlierPrompt() throws {
+        let s = try start()
+        defer { s.close() }
+        try typePlan(s)
+        try entering(s, "variant twice { campaign upgrade_meeting { frequency 2 per week } }",
+                     shows: "branchsim> variant twice { campaign upgrade_meeting { frequency 2 per week } }\nbranchsim>")
+        try entering(s, "compare base, twice on uplift", shows: "twice - base")
+        try entering(s, "expect compare.uplift.diff.mean > 0", shows: "PASS  expect compare.uplift.diff.mean > 0  measured")
+        // After a plain run there is no comparison: the checker says what to do.
+        try entering(s, "run runs 2", shows: "2 runs (fixed)")
+        try entering(s, "expect compare.uplift.diff.mean > 0", shows: "needs a 'compare' before this 'expect'")
     }
 
     @Test func tabCompletesACampaignNameAndAMetricPath() throws {
@@ -240,6 +254,7 @@ struct RealShellTests {
         try s.waitForOutput("branchsim> :set upgrade_meeting.funnel.convert 50%\nbranchsim>")
         var t = try entering(s, ":show upgrade_meeting", shows: "convert 50%")
         #expect(t.contains("last results") == false || t.contains("stale"))
+        try entering(s, ":unset upgrade_meeting.funnel.convert", shows: "error: a funnel stage cannot be unset")
         t = try entering(s, "report uplift", shows: "uplift.potential")
         #expect(t.contains("note: the scenario changed since this run; `run` again to see the change"))
         try entering(s, ":show", shows: "last results: stale")
