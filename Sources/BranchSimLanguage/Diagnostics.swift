@@ -35,6 +35,11 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public var end: SourceLocation
     public var range: SourceRange?
     public var notes: [DiagnosticNote]
+    /// An error that a later declaration can resolve (the tier ladder does not reach the top
+    /// yet, tier shares add up to less than 100%, a name with no near miss is not declared
+    /// yet): at the shell prompt, declarations are
+    /// typed one at a time, and such an error waits until something needs the scenario.
+    public var unfinished = false
 
     public init(severity: Severity, message: String, location: SourceLocation, end: SourceLocation? = nil,
                 range: SourceRange? = nil, notes: [DiagnosticNote] = []) {
@@ -93,6 +98,13 @@ struct DiagnosticSink {
 
     mutating func error(_ message: String, _ range: SourceRange?, _ notes: [DiagnosticNote] = []) {
         append(make(.error, message, at: range, notes: notes))
+    }
+
+    /// An error a later declaration can resolve (see `Diagnostic.unfinished`).
+    mutating func unfinished(_ message: String, _ range: SourceRange?, _ notes: [DiagnosticNote] = []) {
+        var d = make(.error, message, at: range, notes: notes)
+        d.unfinished = true
+        append(d)
     }
 
     mutating func warning(_ message: String, at range: SourceRange?, notes: [DiagnosticNote] = []) {

@@ -160,6 +160,10 @@ enum Edits {
     /// Removes a property (back to its default).
     static func unset(path: String, in decls: inout [Statement]) throws(Failure) {
         let parts = path.split(separator: ".").map(String.init)
+        if parts.count == 3, parts[1] == "funnel" {
+            throw Failure(message: "a funnel stage cannot be unset: every stage needs a rate",
+                          notes: [.help("set it to the value you want, e.g. ':set \(path) 40%'")])
+        }
         guard parts.count == 2 else { throw Failure(message: "'\(path)' is not a path", notes: [.help("write NAME.PROPERTY")]) }
         let idx = parts[0] == "scenario" ? decls.firstIndex { $0.kind == .scenario }
             : find(parts[0], in: decls)

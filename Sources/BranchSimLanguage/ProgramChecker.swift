@@ -21,6 +21,9 @@ public struct CheckOutcome: Sendable {
 /// Checks a whole file's statements (includes already expanded) into a `CheckedProgram`.
 struct ProgramChecker {
     var sink: DiagnosticSink
+    /// A comparison is already there (the shell ran `compare` in an earlier entry): an
+    /// `expect compare.…` needs no `compare` before it in this text.
+    var comparedBefore = false
 
     /// Parses `file`, expanding `include`s through `loader`.
     static func parseExpanding(_ file: SourceFile, loader: any SourceLoader, sink: inout DiagnosticSink,
@@ -171,7 +174,7 @@ struct ProgramChecker {
                                        decls: [Statement], variantNames: [String]) -> [LocatedAction] {
         var out: [LocatedAction] = []
         var current: [Scenario] = base.map { [$0] } ?? []
-        var compared = false
+        var compared = comparedBefore
         let lets = ScenarioChecker(sink: DiagnosticSink(sources: sink.sources))
         for s in decls where s.kind == .let { lets.defineLet(s) }
         func scenario(_ name: String) -> Scenario? {

@@ -420,7 +420,7 @@ extension ScenarioChecker {
                 }
             }
             if i == tiers.count - 1, let h = t.high {
-                error("the top tier '\(t.name)' ends at \(formatAmount(h)): customers above it have no tier", r,
+                unfinished("the top tier '\(t.name)' ends at \(formatAmount(h)): customers above it have no tier", r,
                       [.help("write 'from \(formatAmount(t.low))' for the top tier")])
             }
         }
@@ -428,7 +428,8 @@ extension ScenarioChecker {
         let sharesMissing = stmts.contains { !$0.properties.contains { $0.key == "share" && !$0.malformed } }
         if abs(sum - 1) > 1e-6, !sharesMissing {
             let at = stmts.last!.properties.first { $0.key == "share" }?.range ?? stmts.last!.range
-            error("tier shares add up to \(formatPercent(sum)), not 100%", at,
+            // Short of 100%: more tiers may follow at the prompt; over 100% is wrong as typed.
+            (sum < 1 ? unfinished : error)("tier shares add up to \(formatPercent(sum)), not 100%", at,
                   [.note(tiers.map { "\($0.name) \(formatPercent($0.share))" }.joined(separator: ", "))])
         }
     }

@@ -23,6 +23,12 @@ final class ScenarioChecker {
         failed = true
     }
 
+    /// An error a later declaration can resolve (see `Diagnostic.unfinished`).
+    func unfinished(_ m: String, _ r: SourceRange?, _ notes: [DiagnosticNote] = []) {
+        sink.unfinished(m, r, notes)
+        failed = true
+    }
+
     func warning(_ m: String, _ r: SourceRange?, _ notes: [DiagnosticNote] = []) {
         sink.warning(m, at: r, notes: notes)
     }
@@ -326,9 +332,12 @@ final class ScenarioChecker {
         }
         guard let i = names.firstIndex(of: w) else {
             var notes = Suggest.notes(for: w, in: names)
-            if notes.isEmpty && !names.isEmpty { notes = [.note("\(kind)s: " + names.joined(separator: ", "))] }
+            // Nothing close: perhaps declared further on (at the prompt, one line at a time);
+            // a near miss is a typo and reported at once.
+            let nearMiss = !notes.isEmpty
+            if notes.isEmpty && !names.isEmpty { notes = [.note("\(kind.hasSuffix("ch") ? kind + "es" : kind + "s"): " + names.joined(separator: ", "))] }
             if names.isEmpty { notes = [.help("declare it with '\(kind) \(w) ...'")] }
-            error("unknown \(kind) '\(w)'", t.range, notes)
+            (nearMiss ? error : unfinished)("unknown \(kind) '\(w)'", t.range, notes)
             return nil
         }
         return (i, t.range)

@@ -2,7 +2,8 @@ import BranchSimModel
 
 /// What typing a piece of text at the shell prompt did.
 public struct EntryOutcome: Sendable {
-    /// Problems found; when any is an error, the document did not change.
+    /// Problems found; when any is an error, the document did not change (errors that only
+    /// wait for more declarations are in `unfinished`, not here).
     public var diagnostics: [Diagnostic]
     /// Actions typed (`run`, `report`, ...), checked against the document as it now stands.
     public var actions: [LocatedAction]
@@ -12,6 +13,9 @@ public struct EntryOutcome: Sendable {
     public var changed: [(kind: String, name: String)]
     /// Sources for rendering the diagnostics.
     public var sources: [String: SourceFile]
+    /// Errors a later declaration can resolve (`Diagnostic.unfinished`), when they were the
+    /// only ones: the declarations were kept, and the scenario cannot run until they are resolved.
+    public var unfinished: [Diagnostic] = []
 
     public var hasErrors: Bool { diagnostics.contains(where: \.isError) }
 }
@@ -19,7 +23,9 @@ public struct EntryOutcome: Sendable {
 /// The declarations typed or loaded so far in the shell, kept as AST.
 ///
 /// A declaration replaces one of the same kind and name (or is added at the end).
-/// Actions are not stored: they come back checked. On any error nothing changes.
+/// Actions are not stored: they come back checked. On any error nothing changes, except
+/// for errors a later declaration can resolve (`Diagnostic.unfinished`), so that a
+/// scenario can be typed one declaration at a time.
 public struct ScenarioDocument: Sendable {
     private var statements: [Statement] = []
     /// Every text read or typed so far, by name (`<prompt:N>`, `<set:N>`, file paths): pass it
@@ -76,12 +82,26 @@ public struct ScenarioDocument: Sendable {
 
     /// Parses typed text; declarations replace those of the same kind and name (or are added);
     /// actions come back checked against the document as it now stands.
-    public mutating func enter(_ text: String, file: String? = nil) -> EntryOutcome {
+    /// - Parameter afterComparison: the last results are a comparison (the shell ran `compare`
+    ///   earlier), so `expect compare.…` may come without a `compare` in `text`.
+    public mutating func enter(_ text: String, file: String? = nil, afterComparison: Bool = false) -> EntryOutcome {
         entryCount += 1
         let name = file ?? "<prompt:\(entryCount)>"
-        let source = SourceFile(path: name, text: text)
+        var source = SourceFile(path: name, text: text)
+        var parsed = source
+        // Entries of one script (`<stdin>`) share a file name: keep the earlier lines in the
+        // source, so that kept declarations still point at their own text, and parse only the
+        // new lines (the earlier ones blanked, byte for byte, so offsets stay put).
+        let padding = text.utf8.prefix { $0 == 0x0A }.count
+        if let file, let old = sources[file], padding >= old.lineCount {
+            let rest = String(repeating: "\n", count: padding - old.lineCount + 1) + String(text.utf8.dropFirst(padding))!
+            source = SourceFile(path: name, text: old.text + rest)
+            let blank = String(decoding: old.bytes.map { $0 == 0x0A ? 0x0A : 0x20 }, as: UTF8.self)
+            parsed = SourceFile(path: name, text: blank + rest)
+        }
         var sink = DiagnosticSink(sources: sources)
-        let stmts = ProgramChecker.parseExpanding(source, loader: FileSystemLoader(), sink: &sink)
+        let stmts = ProgramChecker.parseExpanding(parsed, loader: FileSystemLoader(), sink: &sink)
+        sink.add(source)
         var updated = statements
         var actions: [Statement] = []
         var changed: [(kind: String, name: String)] = []
@@ -95,7 +115,18 @@ public struct ScenarioDocument: Sendable {
             changed.append((s.kind.rawValue, Self.key(s)))
         }
         var checker = ProgramChecker(sink: sink)
+        checker.comparedBefore = afterComparison
         let program = checker.check(updated + actions)
+        let errors = checker.sink.diagnostics.filter(\.isError)
+        if !errors.isEmpty, actions.isEmpty, errors.allSatisfy(\.unfinished) {
+            // Declarations typed one at a time (the first of four tiers): keep them; the
+            // errors come back when an action needs the scenario, if nothing resolved them.
+            statements = updated
+            sources = checker.sink.sources
+            return EntryOutcome(diagnostics: FrontEnd.sorted(checker.sink.diagnostics.filter { !$0.isError }), actions: [],
+                                program: nil, changed: changed, sources: checker.sink.sources,
+                                unfinished: FrontEnd.sorted(errors))
+        }
         if checker.sink.hasErrors {
             sources[source.path] = source
             return EntryOutcome(diagnostics: FrontEnd.sorted(checker.sink.diagnostics), actions: [], program: nil, changed: [], sources: checker.sink.sources)

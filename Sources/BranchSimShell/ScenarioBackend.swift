@@ -104,7 +104,10 @@ public final class ScenarioBackend: ShellBackend {
         defer { outputBox.target = nil }
         // Blank lines in front keep diagnostics at the script's own line numbers.
         let padded = String(repeating: "\n", count: max(0, location.line - 1)) + text
-        let entry = document.enter(padded, file: location.file)
+        // At the prompt every entry is its own source (`<prompt:N>`); a script's entries share
+        // `<stdin>` and its line numbers.
+        let entry = document.enter(padded, file: location.file == "<prompt>" ? nil : location.file,
+                                   afterComparison: runner.lastComparison != nil)
         if !entry.diagnostics.isEmpty { render(entry.diagnostics, sources: entry.sources, out: out) }
         if entry.hasErrors { return .error }
         if !entry.changed.isEmpty { runner.resultsAreStale = true }
@@ -136,7 +139,15 @@ public final class ScenarioBackend: ShellBackend {
     }
 
     private func render(_ diagnostics: [Diagnostic], sources: [String: SourceFile], out: ShellOutput) {
-        let text = DiagnosticRenderer(colour: out.colorEnabled).render(diagnostics, sources: sources)
+        // Problems of a :set or :unset path have no source text: no `<input>:` in front.
+        let (placeless, placed) = (diagnostics.filter { $0.location.file == "<input>" },
+                                   diagnostics.filter { $0.location.file != "<input>" })
+        for d in placeless {
+            let head = d.isError ? out.styled("error:", .error) : out.styled("warning:", .warning)
+            out.diagnostic(([head + " " + d.message] + d.notes.map { "  = " + $0.text }).joined(separator: "\n"))
+        }
+        guard !placed.isEmpty else { return }
+        let text = DiagnosticRenderer(colour: out.colorEnabled).render(placed, sources: sources)
         out.diagnostic(text.hasSuffix("\n") ? String(text.dropLast()) : text)
     }
 
@@ -223,32 +234,68 @@ public final class ScenarioBackend: ShellBackend {
         out.print("the session is empty")
     }
 
+    /// `metrics` adds this scenario's paths to the shell's own text; `language` and `run` are new.
     public var helpTopics: [String] { ["metrics", "language", "run"] }
 
     public func help(topic: String?) -> String? {
         switch topic {
-        case "metrics":
+        case "metrics", "metric":
             let keys = document.metricKeys
-            if keys.isEmpty {
-                return "metrics: declare a branch (and campaigns) first; then `:help metrics` lists this scenario's metric paths"
+            guard !keys.isEmpty else {
+                return HelpText.metrics + "\nOnce the session holds a complete scenario, `:help metrics` also lists its metric paths."
             }
-            return "metric paths of this scenario (add .mean .sd .p5 .p50 .p95 .ci_low .ci_high):\n"
-                + keys.map { "  " + $0 }.joined(separator: "\n")
+            return HelpText.metrics + "\nMetric paths of this scenario:\n" + Self.columns(keys, width: 100)
         case "language":
-            return "statements: " + LanguageVocabulary.keywords.joined(separator: ", ")
-                + "\nsee docs/language.md for each statement and its properties"
+            let lines = LanguageVocabulary.keywords.map { k -> String in
+                if k == "campaign" { return "  campaign NAME { ... }   (:help campaign lists its properties)" }
+                return "  " + (LanguageVocabulary.synopsis[k] ?? k)
+            }
+            return "The scenario language, one statement per line (docs/language.md has the details):\n"
+                + lines.joined(separator: "\n")
+                + "\nA statement continues on the next line while a `{` or `(` is open or a line ends in `,` or `->`."
         case "run":
             return """
-                run                      simulate the scenario (runs from `scenario { runs N }`)
-                run runs 200             a quick look
-                report uplift, staffing  tables for the last run, without running again
-                compare alone, base on uplift
-                expect uplift.mean > 0
-                export last to "plan.html"
+                Running a plan and reading the results:
+                  run                            simulate the scenario (runs from `scenario { runs N }`)
+                  run runs 200                   a quicker look with fewer runs
+                  run variant weekly             simulate a variant
+                  report uplift, funnel          tables for the last run, without running again
+                  expect uplift.mean > 0         PASS or FAIL against the last results
+                  compare base, weekly on uplift paired runs (common random numbers) of variants
+                  sweep upgrade_meeting.contacts over 20, 40, 60
+                  export last to "plan.html"     also .csv and .json
+                A run of more than half a second shows a progress bar; Ctrl-C stops it and keeps the
+                last results. After :set, reports say the results are stale until you run again.
                 """
         default:
             return nil
         }
+    }
+
+    /// `items` in as many columns as fit in `width`, filled down each column.
+    static func columns(_ items: [String], width: Int) -> String {
+        let cell = (items.map(\.count).max() ?? 0) + 2
+        let perLine = max(1, (width - 2) / cell)
+        let rows = (items.count + perLine - 1) / perLine
+        var lines: [String] = []
+        for r in 0..<rows {
+            var line = " "
+            for c in 0..<perLine {
+                let i = c * rows + r
+                guard i < items.count else { break }
+                line += " " + items[i].padding(cell - 1)
+            }
+            lines.append(line.trimmingTrailingSpaces())
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+private extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = Substring(self)
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
     }
 }
 

@@ -239,9 +239,8 @@ public final class Shell {
     private func help(_ topic: String?) -> ExecutionOutcome {
         guard let topic else {
             var text = HelpText.overview
-            if !backend.helpTopics.isEmpty {
-                text += "\n  more topics: " + backend.helpTopics.joined(separator: ", ")
-            }
+            let more = backend.helpTopics.filter { !HelpText.topics.contains($0) }
+            if !more.isEmpty { text += "\n  more topics: " + more.joined(separator: ", ") }
             if let extra = backend.help(topic: nil) { text += "\n\n" + extra }
             out.print(text)
             return .ok
@@ -250,7 +249,7 @@ public final class Shell {
             out.print(text)
             return .ok
         }
-        let all = HelpText.topics + backend.helpTopics
+        let all = HelpText.topics + backend.helpTopics.filter { !HelpText.topics.contains($0) }
         let hint = suggestion(for: topic, among: all).map { "did you mean '\($0)'? " } ?? ""
         out.error("no help on '\(topic)'; \(hint)topics: \(all.joined(separator: ", "))")
         return .error
@@ -302,7 +301,7 @@ public final class Shell {
             return Completion.resolve(word: word, candidates: Completion.fileNames(for: word, home: home),
                                       display: Completion.fileDisplay)
         case .commandArgument("help"):
-            return Completion.resolve(word: word, candidates: HelpText.topics + backend.helpTopics)
+            return Completion.resolve(word: word, candidates: HelpText.topics + backend.helpTopics.filter { !HelpText.topics.contains($0) })
         case .statementStart, .metricPath, .afterKeyword, .commandArgument:
             let line = (pending + [beforeCursor]).joined(separator: "\n")
             return Completion.resolve(word: word, candidates: backend.completions(for: word, line: line, context: request.context))

@@ -19,9 +19,9 @@ public enum ShellCommand: Equatable, Sendable {
         ("save", ":save FILE [--force]", "write the session as a scenario file (--force overwrites)"),
         ("show", ":show [NAME]", "print the session, or one declaration"),
         ("set", ":set PATH VALUE", "change one property, e.g. :set upgrade_meeting.funnel.convert 50%"),
-        ("unset", ":unset PATH", "undo a :set"),
+        ("unset", ":unset PATH", "remove a property: back to its default (NAME.PROPERTY)"),
         ("reset", ":reset", "forget everything declared in this session"),
-        ("help", ":help [TOPIC]", "help; topics: statements, campaign, metrics, commands, keys"),
+        ("help", ":help [TOPIC]", "help; :help alone lists the topics"),
         ("history", ":history [N]", "the last N entries of the history (default 20)"),
         ("quit", ":quit, :q", "leave the shell (Ctrl-D on an empty line does too)"),
     ]

@@ -30,6 +30,27 @@ import BranchSimModel
         #expect(d.check().program?.actions.isEmpty == true)
     }
 
+    @Test func tiersCanBeTypedOneAtATime() throws {
+        var d = ScenarioDocument()
+        let first = d.enter("tier longtail below 5万 share 91%")
+        #expect(!first.hasErrors)
+        #expect(first.unfinished.map(\.message).contains("tier shares add up to 91%, not 100%"))
+        #expect(d.declarations.map(\.name) == ["longtail"])
+        // An action needs the scenario: the unfinished errors come back, and nothing runs.
+        let early = d.enter("run runs 5")
+        #expect(early.hasErrors)
+        #expect(early.actions.isEmpty)
+        #expect(early.diagnostics.contains { $0.message.contains("customers above it have no tier") })
+        // A real error in the next tier is not held back.
+        let over = d.enter("tier rich from 5万 share 20%")
+        #expect(over.hasErrors)
+        #expect(d.declarations.count == 1)
+        let last = d.enter("tier rest from 5万 share 9%")
+        #expect(!last.hasErrors && last.unfinished.isEmpty)
+        #expect(try #require(d.check().program).base.tiers.map(\.name) == ["longtail", "rest"])
+        #expect(!d.enter("run runs 5").hasErrors)
+    }
+
     @Test func errorsChangeNothing() {
         var d = document()
         let before = d.source()

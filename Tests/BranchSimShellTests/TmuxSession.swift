@@ -24,7 +24,7 @@ final class TmuxSession {
     ///   - folder: reuse a folder from an earlier session (to see its history); nil makes one.
     ///   - environment: extra variables; HOME, XDG_STATE_HOME and TERM are set already.
     init(command: [String], folder: String? = nil, environment: [String: String?] = [:],
-         width: Int = 100, height: Int = 30) throws {
+         width: Int = 100, height: Int = 30, workingDirectory: String? = nil) throws {
         guard Self.isAvailable else { throw Failure(description: "tmux is not installed") }
         let f = try folder ?? makeTemporaryFolder()
         self.folder = f
@@ -40,7 +40,8 @@ final class TmuxSession {
         // only (the program sets its own handling), so Ctrl-C does not end the wrapper.
         let wrapper = ["sh", "-c", "trap '' INT; \"$@\"; echo \"[exited $?]\"", "sh"]
         let line = ["env", "-i"] + env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + wrapper + command
-        try tmux(["-f", f + "/tmux.conf", "new-session", "-d", "-s", "t", "-x", "\(width)", "-y", "\(height)",
+        try tmux(["-f", f + "/tmux.conf", "new-session", "-d", "-s", "t", "-x", "\(width)", "-y", "\(height)"]
+                 + (workingDirectory.map { ["-c", $0] } ?? []) + [
                   line.map(Self.quote).joined(separator: " ")])
     }
 
@@ -72,6 +73,28 @@ final class TmuxSession {
             .split(separator: "\n", omittingEmptySubsequences: false)
             .map { String($0).trimmingTrailingBlanks() }
             .joined(separator: "\n")
+    }
+
+    /// Everything the pane has shown, scrolled-off lines included (wrapped lines joined,
+    /// trailing blanks trimmed).
+    func transcript() throws -> String {
+        try tmux(["capture-pane", "-p", "-J", "-S", "-", "-t", "t"])
+            .split(separator: "\n", omittingEmptySubsequences: false)
+            .map { String($0).trimmingTrailingBlanks() }
+            .joined(separator: "\n")
+    }
+
+    /// Waits until `text` occurs `count` times in the transcript (scrolled-off lines included).
+    @discardableResult
+    func waitForOutput(_ text: String, count: Int = 1, timeout: Double = 5) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = try transcript()
+            if last.components(separatedBy: text).count - 1 >= count { return last }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw Failure(description: "timed out after \(timeout) s waiting for '\(text)' x\(count); \(processState())\ntranscript:\n\(last)")
     }
 
     /// The screen's non-empty lines.
