@@ -33,6 +33,9 @@ public final class ScenarioBackend: ShellBackend {
             pool = LanguageVocabulary.keywords
         case .metricPath:
             pool = metricCompletions(for: word)
+        case .afterKeyword(let keyword) where keyword.hasPrefix(":"):
+            // The words after a command's argument (`:show NAME `, `:set PATH VALUE`): nothing to offer.
+            pool = []
         case .afterKeyword(let keyword):
             pool = declaredNames() + (LanguageVocabulary.properties[keyword] ?? [])
                 + LanguageVocabulary.channels + LanguageVocabulary.distributions + LanguageVocabulary.rateWords
