@@ -12,27 +12,28 @@ public enum ExpectationEvaluator {
                                location: location, note: why)
         }
         let path = expectation.path
+        let noComparison = "no comparison before this expectation; add `compare` above it"
         let value: Double
         var interval: (Double, Double)?
         switch path.scope {
-        case .run:
-            guard let run else { return unmeasured("no run before this expectation; add `run` above it") }
-            guard let s = run.summary(of: path.metric) else {
-                return unmeasured("the last run has no metric '\(path.metric)'")
+        case .run, .compareDiff:
+            // A statistic of a run's metric, or of the paired difference in the last comparison.
+            let summary: MetricSummary?
+            if path.scope == .run {
+                guard let run else { return unmeasured("no run before this expectation; add `run` above it") }
+                summary = run.summary(of: path.metric)
+            } else {
+                guard let comparison else { return unmeasured(noComparison) }
+                summary = comparison.difference(of: path.metric)
             }
-            let stat = path.statistic ?? .mean
-            value = s.value(of: stat)
-            if stat == .mean { interval = (s.ciLow, s.ciHigh) }
-        case .compareDiff:
-            guard let comparison else { return unmeasured("no comparison before this expectation; add `compare` above it") }
-            guard let s = comparison.difference(of: path.metric) else {
-                return unmeasured("the last comparison has no metric '\(path.metric)'")
+            guard let s = summary else {
+                return unmeasured("the last \(path.scope == .run ? "run" : "comparison") has no metric '\(path.metric)'")
             }
             let stat = path.statistic ?? .mean
             value = s.value(of: stat)
             if stat == .mean { interval = (s.ciLow, s.ciHigh) }
         case .compareProbBetter:
-            guard let comparison else { return unmeasured("no comparison before this expectation; add `compare` above it") }
+            guard let comparison else { return unmeasured(noComparison) }
             guard let p = comparison.probabilityBetter(of: path.metric) else {
                 return unmeasured("the last comparison has no metric '\(path.metric)'")
             }
