@@ -134,16 +134,6 @@ public struct DiagnosticRenderer: Sendable {
 
     public init(colour: Bool = false) { self.colour = colour }
 
-    /// Whether a front end should ask for colour on `fileDescriptor` (2 = stderr): a terminal,
-    /// `TERM` not `dumb`, and `NO_COLOR` unset.
-    public static func terminalWantsColour(fileDescriptor: Int32 = 2,
-                                           environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
-        guard isatty(fileDescriptor) != 0 else { return false }
-        if environment["NO_COLOR"] != nil { return false }
-        if environment["TERM"] == "dumb" { return false }
-        return true
-    }
-
     private func paint(_ s: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
 
     public func render(_ d: Diagnostic, sources: [String: SourceFile]) -> String {

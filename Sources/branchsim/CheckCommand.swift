@@ -37,7 +37,7 @@ struct CheckCommand: ParsableCommand {
             FileHandle.standardOutput.write(data)
             FileHandle.standardOutput.write(Data("\n".utf8))
         case .text:
-            let renderer = DiagnosticRenderer(colour: color || DiagnosticRenderer.terminalWantsColour())
+            let renderer = DiagnosticRenderer(colour: color || Terminal.wantsColour(fd: 2))
             let text = renderer.render(all, sources: sources)
             let errors = all.filter(\.isError).count, warnings = all.count - errors
             var summary = ""

@@ -27,7 +27,7 @@ struct FmtCommand: ParsableCommand {
             do {
                 formatted = try Formatter.format(source, file: path)
             } catch {
-                let renderer = DiagnosticRenderer(colour: DiagnosticRenderer.terminalWantsColour())
+                let renderer = DiagnosticRenderer(colour: Terminal.wantsColour(fd: 2))
                 let sources = [path: SourceFile(path: path, text: source)]
                 FileHandle.standardError.write(Data(renderer.render(error.diagnostics, sources: sources).utf8))
                 failed = true

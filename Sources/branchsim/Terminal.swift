@@ -1,3 +1,4 @@
+import BranchSimReports
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -5,12 +6,10 @@ import Glibc
 
 /// Facts about where output goes, for colour and progress.
 enum Terminal {
-    /// Colour on `fd` only for a terminal whose TERM is not `dumb`, and never with NO_COLOR set.
+    /// Colour on `fd`: every subcommand asks the one rule the reports define
+    /// (a terminal, TERM set and not `dumb`, NO_COLOR unset or empty).
     static func wantsColour(fd: Int32) -> Bool {
-        let env = ProcessInfo.processInfo.environment
-        if let nc = env["NO_COLOR"], !nc.isEmpty { return false }
-        if env["TERM"] == "dumb" { return false }
-        return isatty(fd) == 1
+        ReportOptions.colourWanted(fd: fd, environment: ProcessInfo.processInfo.environment)
     }
 
     static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
