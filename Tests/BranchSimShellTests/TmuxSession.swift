@@ -35,10 +35,16 @@ final class TmuxSession {
         var env = ["HOME": f + "/home", "XDG_STATE_HOME": f + "/state", "TERM": "xterm-256color",
                    "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
         for (k, v) in environment { env[k] = v }  // nil removes a variable
-        // `sh` waits for the program and prints its exit status on the screen; tmux's own
-        // record of a dead pane proved unreliable under load. SIGINT is ignored in `sh`
-        // only (the program sets its own handling), so Ctrl-C does not end the wrapper.
-        let wrapper = ["sh", "-c", "trap '' INT; \"$@\"; echo \"[exited $?]\"", "sh"]
+        // `sh` waits for the program and records its exit status in a file (renamed into
+        // place, so it is read whole or not at all), then prints it on the screen for
+        // people reading a failure. Neither tmux's record of a dead pane nor the last screen
+        // proved reliable under load: once a pane's final output was lost when it died.
+        // SIGINT is ignored in `sh` only (the program sets its own handling), so Ctrl-C does
+        // not end the wrapper.
+        let script = "trap '' INT; f=$1; shift; \"$@\"; s=$?; echo $s > \"$f.tmp\"; mv \"$f.tmp\" \"$f\"; "
+            + "echo \"[exited $s]\"; exit $s"
+        try? FileManager.default.removeItem(atPath: f + "/exit-status")
+        let wrapper = ["sh", "-c", script, "sh", f + "/exit-status"]
         let line = ["env", "-i"] + env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + wrapper + command
         try tmux(["-f", f + "/tmux.conf", "new-session", "-d", "-s", "t", "-x", "\(width)", "-y", "\(height)"]
                  + (workingDirectory.map { ["-c", $0] } ?? []) + [
@@ -147,10 +153,10 @@ final class TmuxSession {
         return "process \(pid) state \(state) threads: \(states.joined(separator: " "))"
     }
 
-    /// Whether the program has ended, and its exit status (from the wrapper's last line).
+    /// Whether the program has ended, and its exit status (from the file the wrapper writes).
     func exitStatus() throws -> Int32? {
-        guard let line = try screen().split(separator: "\n").last(where: { $0.hasPrefix("[exited ") }) else { return nil }
-        return Int32(line.dropFirst("[exited ".count).dropLast())
+        guard let data = FileManager.default.contents(atPath: folder + "/exit-status") else { return nil }
+        return Int32(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     @discardableResult
