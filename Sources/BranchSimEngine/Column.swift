@@ -63,6 +63,20 @@ struct Column<Element: BitwiseCopyable>: Sequence {
 
     mutating func removeAll(keepingCapacity: Bool = true) { count = 0 }
 
+    /// Makes room for at least `n` elements without changing the contents.
+    @inline(__always)
+    mutating func reserveCapacity(_ n: Int) {
+        if n > capacity { grow(n) }
+    }
+
+    /// Sets the count after the caller wrote elements `count..<n` through `base`
+    /// (within the reserved capacity).
+    @inline(__always)
+    mutating func setCount(_ n: Int) {
+        assert(n >= 0 && n <= capacity)
+        count = n
+    }
+
     private mutating func grow(_ needed: Int) {
         let newCapacity = Swift.max(needed, capacity * 2)
         let p = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)

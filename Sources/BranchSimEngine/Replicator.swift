@@ -77,6 +77,10 @@ struct Replicator: ~Copyable {
     /// the set's count and balance sum are kept (docs/model.md, "Untouched tiers").
     let staticSet: [Bool]
     var staticCount = Column<Int>()
+    /// Static sets whose starting customers can be summed in one tight loop: no flat
+    /// holdings (nothing can lift a customer out of the tier) and the default balance law.
+    /// The loop draws exactly what `addCustomer` would, in the same order (bit-identical).
+    let bulkStatic: [Bool]
     /// Running sum of the starting balances, in creation order.
     var startAum = 0.0
     /// Per-product scratch balances for the points of an aggregated customer.
@@ -86,7 +90,45 @@ struct Replicator: ~Copyable {
     var pool: [Int32] = []
     var contacts: [Int32] = []
     var passing: [Int32] = []
-    var heap: [UInt64] = []
+    /// Keyed priorities of a selection (capacity grows to the largest pool).
+    var priorities = Column<UInt64>()
+    /// One "never contacted" mark, read in place of a cooldown column by campaigns without one.
+    var neverContacted = Column<Int>()
+    // Ready lists: for each campaign whose eligibility does not depend on the clock (every
+    // filter but `maturing`), and each (branch, tier) set its pools draw from, the customers
+    // eligible right now, with their keys beside them, so a selection reads one contiguous
+    // list and checks nothing. Kept current in O(1) per change by `updateReady` (tier, balance
+    // or liveness changed) and by the cooldown queues (a contact leaves the list; it comes
+    // back when its cooldown ends). Results do not depend on the lists' order.
+    /// Per campaign, its ready-list slot or -1 (`maturing` filter: scan the sets instead).
+    let readySlot: [Int]
+    /// Campaign of each slot, and the slot's filter.
+    let readyCampaign: [Int]
+    let readySegMask: [UInt64]
+    let readyLow: [Double]
+    let readyHigh: [Double]
+    let readyCooldown: [Int]
+    /// `readyInPool[slot * setCount + set]`: whether any of the campaign's pools holds the set.
+    let readyInPool: [Bool]
+    let readyCount: Int
+    /// `readyIds[slot * setCount + set]` and the keys of the same customers.
+    var readyIds: Column<Column<Int32>>
+    var readyKeys: Column<Column<UInt64>>
+    /// `readyWhere[c * readyCount + slot]`: the set whose list holds customer `c`, or -1; its
+    /// position there; whether it is cooling down after a contact by the slot's campaign.
+    var readyWhere = Column<Int32>()
+    var readyPos = Column<Int32>()
+    var cooling = Column<Bool>()
+    /// Per slot, contacts in the order they happened (and their ticks): cooldowns end in
+    /// that order, so the queue's head is the next customer to come back.
+    var coolIds: Column<Column<Int32>>
+    var coolTicks: Column<Column<Int>>
+    var coolHead = Column<Int>()
+
+    /// Per campaign and target tier (from `shareBase[campaign]`), the share of its last pool
+    /// that was eligible: it sizes the next selection's threshold (work only, never results).
+    var eligibleShare: [Double]
+    let shareBase: [Int]
     var stagePassed: [Int] = []
     var occHours: [Double]
 
@@ -139,13 +181,70 @@ struct Replicator: ~Copyable {
             !touched[k] && noTerms && plan.bt[k].attrition == 0 && plan.bt[k].growth == 0
         }
         staticCount.append(repeating: 0, count: setCount)
+        bulkStatic = (0..<setCount).map { [staticSet] k in
+            let spec = plan.bt[k]
+            let lo = plan.tierLow[k % plan.tierCount] / spec.coefficient
+            return staticSet[k] && spec.aum == nil && spec.flatStart == spec.flatEnd && spec.coefficient > 0 && lo.isFinite
+        }
         scratchBalance.append(repeating: 0, count: plan.productCount)
+        neverContacted.append(Self.never)
         occHours = Array(repeating: 0, count: plan.roleCount)
         values = Array(repeating: 0, count: plan.metrics.count)
         seriesBuf = Array(repeating: 0, count: plan.series.count * plan.steps)
         usedHours = Array(repeating: 0, count: plan.scenario.branches.count * plan.roleCount)
         stepHours = Array(repeating: 0, count: plan.roleCount)
         occCounter = plan.campaigns.map { Array(repeating: 0, count: $0.hosts.count) }
+        var bases: [Int] = []
+        var slots = 0
+        for cp in plan.campaigns {
+            bases.append(slots)
+            slots += max(1, cp.targetTiers.count)
+        }
+        shareBase = bases
+        eligibleShare = Array(repeating: 1, count: slots)
+        var rSlot: [Int] = [], rCampaign: [Int] = [], rSeg: [UInt64] = [], rLow: [Double] = [], rHigh: [Double] = []
+        var rCool: [Int] = [], rPool: [Bool] = []
+        for (ci, cp) in plan.campaigns.enumerated() {
+            var seg: UInt64 = 0, lo = -Double.infinity, hi = Double.infinity
+            switch cp.filter {
+            case .none: break
+            case .segment(let sg): seg = 1 << UInt64(sg)
+            case .balance(let a, let b): lo = a; hi = b
+            case .maturing:
+                rSlot.append(-1)
+                continue
+            }
+            rSlot.append(rCampaign.count)
+            rCampaign.append(ci)
+            rSeg.append(seg); rLow.append(lo); rHigh.append(hi)
+            rCool.append(cp.cooldownSlot >= 0 ? cp.cooldownTicks : 0)
+            var inPool = Array(repeating: false, count: setCount)
+            for pools in cp.poolBranches {
+                for b in pools { for t in cp.targetTiers { inPool[b * plan.tierCount + t] = true } }
+            }
+            rPool += inPool
+        }
+        readySlot = rSlot
+        readyCampaign = rCampaign
+        readySegMask = rSeg
+        readyLow = rLow
+        readyHigh = rHigh
+        readyCooldown = rCool
+        readyInPool = rPool
+        readyCount = rCampaign.count
+        readyIds = Column()
+        readyKeys = Column()
+        for _ in 0..<readyCount * setCount {
+            readyIds.append(Column())
+            readyKeys.append(Column())
+        }
+        coolIds = Column()
+        coolTicks = Column()
+        for _ in 0..<readyCount {
+            coolIds.append(Column())
+            coolTicks.append(Column())
+        }
+        coolHead.append(repeating: 0, count: readyCount)
     }
 
     deinit {
@@ -156,6 +255,13 @@ struct Replicator: ~Copyable {
         sets.free()
         for s in candidates { s.free() }
         candidates.free(); candSet.free(); candPos.free(); scratchBalance.free()
+        priorities.free(); neverContacted.free()
+        for l in readyIds { l.free() }
+        for l in readyKeys { l.free() }
+        for l in coolIds { l.free() }
+        for l in coolTicks { l.free() }
+        readyIds.free(); readyKeys.free(); coolIds.free(); coolTicks.free(); coolHead.free()
+        readyWhere.free(); readyPos.free(); cooling.free()
         setAum.free(); nextLocal.free(); staticCount.free()
     }
 
@@ -167,8 +273,14 @@ struct Replicator: ~Copyable {
         repKey = RandomKey.mix(rootKey, UInt64(index))
         let s = plan.scenario
         for b in 0..<s.branches.count {
+            let branchBase = RandomKey.mix(repKey, plan.branchKey[b])
             for t in 0..<tiers {
-                for _ in 0..<plan.tierCounts[b][t] { addCustomer(branch: b, tier: t, isNew: false) }
+                let n = plan.tierCounts[b][t]
+                if bulkStatic[b * tiers + t] {
+                    addStaticCustomers(branch: b, tier: t, count: n, branchBase: branchBase)
+                } else {
+                    for _ in 0..<n { addCustomer(branch: b, tier: t, isNew: false) }
+                }
             }
         }
         // Summed in creation order over every starting customer, aggregated or not, so a
@@ -312,6 +424,18 @@ struct Replicator: ~Copyable {
         for i in candidates.indices { candidates[i].removeAll(keepingCapacity: true) }
         candSet.removeAll(keepingCapacity: true)
         candPos.removeAll(keepingCapacity: true)
+        for i in readyIds.indices {
+            readyIds[i].removeAll()
+            readyKeys[i].removeAll()
+        }
+        for i in coolIds.indices {
+            coolIds[i].removeAll()
+            coolTicks[i].removeAll()
+            coolHead[i] = 0
+        }
+        readyWhere.removeAll()
+        readyPos.removeAll()
+        cooling.removeAll()
         for i in setAum.indices { setAum[i] = 0 }
         for i in staticCount.indices { staticCount[i] = 0 }
         startAum = 0
@@ -335,12 +459,16 @@ struct Replicator: ~Copyable {
     /// balance, off-bank assets, reachability, segments and flat holdings from its own keys.
     @discardableResult
     mutating func addCustomer(branch b: Int, tier t: Int, isNew: Bool) -> Int {
-        let spec = plan.bt[b * tiers + t]
         let local = nextLocal[b]
         nextLocal[b] += 1
         let ck = RandomKey.mix(RandomKey.mix(repKey, plan.branchKey[b]), UInt64(local))
+        return addCustomer(branch: b, tier: t, isNew: isNew, key: ck)
+    }
 
-        // Starting balance, clipped so that the tier's holdings mix lands in the tier's range.
+    /// The starting balance of the customer with key `ck` in (branch, tier) set `k`, clipped so
+    /// that the tier's holdings mix lands in the tier's range, and the draws it took.
+    @inline(__always)
+    private func startingBalance(set k: Int, tier t: Int, spec: SimulationPlan.BranchTier, key ck: UInt64) -> (Double, Int) {
         var g = SplitMix64(key: RandomKey.mix(ck, Purpose.balance))
         let lo = plan.tierLow[t] / spec.coefficient
         let hi = plan.tierHigh[t] / spec.coefficient
@@ -350,14 +478,101 @@ struct Replicator: ~Copyable {
         } else if hi.isInfinite {
             x = Sampler.pareto(min: max(lo, 1000), alpha: 1.5, using: &g)
         } else if lo <= 0 {
-            x = hi > 1000 ? Sampler.logUniform(logLow: logBound[2 * (b * tiers + t)], logHigh: logBound[2 * (b * tiers + t) + 1], using: &g)
+            x = hi > 1000 ? Sampler.logUniform(logLow: logBound[2 * k], logHigh: logBound[2 * k + 1], using: &g)
                 : hi * Sampler.unit(using: &g)
         } else {
-            x = Sampler.logUniform(logLow: logBound[2 * (b * tiers + t)], logHigh: logBound[2 * (b * tiers + t) + 1], using: &g)
+            x = Sampler.logUniform(logLow: logBound[2 * k], logHigh: logBound[2 * k + 1], using: &g)
         }
-        draws &+= g.draws
         x = max(x, lo, 0)
         if hi.isFinite { x = min(x, hi * (1 - 1e-12)) }
+        return (x, g.draws)
+    }
+
+    /// Adds the `count` starting customers of static set (branch, tier) from `bulkStatic`:
+    /// only the set's count, its balance sum and the start AUM change. A customer whose
+    /// balance lies at the very bottom of the range (where rounding could put its points in
+    /// the tier below) goes through `addCustomer`, which checks its tier exactly.
+    private mutating func addStaticCustomers(branch b: Int, tier t: Int, count n: Int, branchBase: UInt64) {
+        let k = b * tiers + t
+        let spec = plan.bt[k]
+        let lo = plan.tierLow[t] / spec.coefficient
+        let hi = plan.tierHigh[t] / spec.coefficient
+        let nearLow = lo * (1 + 1e-9)
+        if hi.isFinite && hi > 1000 {
+            addLogUniformCustomers(set: k, branch: b, count: n, branchBase: branchBase, lo: lo, hi: hi, nearLow: nearLow)
+            return
+        }
+        var local = nextLocal[b]
+        let end = local + n
+        while local < end {
+            var sum = startAum, setSum = setAum[k], members = staticCount[k], d = draws
+            var slow = -1
+            while local < end {
+                let ck = RandomKey.mix(branchBase, UInt64(local))
+                let (x, dx) = startingBalance(set: k, tier: t, spec: spec, key: ck)
+                if x < nearLow { slow = local; break }
+                sum += x
+                setSum += x
+                members &+= 1
+                d &+= dx
+                local &+= 1
+            }
+            startAum = sum
+            setAum[k] = setSum
+            staticCount[k] = members
+            draws = d
+            if slow >= 0 {
+                nextLocal[b] = slow + 1
+                _ = addCustomer(branch: b, tier: t, isNew: false, key: RandomKey.mix(branchBase, UInt64(slow)))
+                local = slow + 1
+            }
+        }
+        nextLocal[b] = end
+    }
+
+    /// `addStaticCustomers` for the common law, log-uniform between the tier's bounds: the
+    /// same keys, draws and arithmetic as `startingBalance`, written out so that nothing but
+    /// the three key finalisers, one `exp` and the sums remains in the loop.
+    private mutating func addLogUniformCustomers(set k: Int, branch b: Int, count n: Int, branchBase: UInt64,
+                                                 lo: Double, hi: Double, nearLow: Double) {
+        let a = logBound[2 * k], span = logBound[2 * k + 1] - logBound[2 * k]
+        let floor = max(lo, 0), ceiling = hi * (1 - 1e-12)
+        let g = RandomKey.golden
+        let balanceStep = (Purpose.balance &+ 1) &* g
+        var local = nextLocal[b]
+        let end = local + n
+        while local < end {
+            var sum = startAum, setSum = setAum[k]
+            let first = local
+            var slow = -1
+            while local < end {
+                let ck = RandomKey.finalize(branchBase &+ (UInt64(local) &+ 1) &* g)
+                let r = RandomKey.finalize(RandomKey.finalize(ck &+ balanceStep) &+ g)
+                var x = Foundation.exp(a + span * RandomKey.unit(r))
+                x = min(max(x, floor), ceiling)
+                if x < nearLow { slow = local; break }
+                sum += x
+                setSum += x
+                local &+= 1
+            }
+            startAum = sum
+            setAum[k] = setSum
+            staticCount[k] += local - first
+            draws &+= local - first
+            if slow >= 0 {
+                nextLocal[b] = slow + 1
+                _ = addCustomer(branch: b, tier: k % tiers, isNew: false, key: RandomKey.mix(branchBase, UInt64(slow)))
+                local = slow + 1
+            }
+        }
+        nextLocal[b] = end
+    }
+
+    /// `addCustomer` for a customer whose key is known.
+    private mutating func addCustomer(branch b: Int, tier t: Int, isNew: Bool, key ck: UInt64) -> Int {
+        let spec = plan.bt[b * tiers + t]
+        let (x, dx) = startingBalance(set: b * tiers + t, tier: t, spec: spec, key: ck)
+        draws &+= dx
         if !isNew { startAum += x }
         if !isNew && staticSet[b * tiers + t] && aggregate(branch: b, spec: spec, key: ck, balance: x) { return -1 }
         let c = key.count
@@ -398,11 +613,14 @@ struct Replicator: ~Copyable {
         policyHead.append(0)
         points.append(0)
         tier.append(Int32(t))
-        pos.append(Int32(sets[b * tiers + t].count))
-        sets[b * tiers + t].append(Int32(c))
+        pos.append(Int32(sets.base[b * tiers + t].count))
+        sets.base[b * tiers + t].append(Int32(c))
         setAum[b * tiers + t] += x
         candSet.append(repeating: -1, count: bandCount)
         candPos.append(repeating: -1, count: bandCount)
+        readyWhere.append(repeating: -1, count: readyCount)
+        readyPos.append(repeating: -1, count: readyCount)
+        cooling.append(repeating: false, count: readyCount)
         reevaluate(c)
         startTier.append(tier[c])
         return c
@@ -463,13 +681,69 @@ struct Replicator: ~Copyable {
         if nt != ot && alive[c] {
             let b = Int(branch[c])
             removeFromSet(c, set: b * tiers + ot)
-            pos[c] = Int32(sets[b * tiers + nt].count)
-            sets[b * tiers + nt].append(Int32(c))
+            pos[c] = Int32(sets.base[b * tiers + nt].count)
+            sets.base[b * tiers + nt].append(Int32(c))
             setAum[b * tiers + ot] -= total[c]
             setAum[b * tiers + nt] += total[c]
             tier[c] = Int32(nt)
         }
         if bandCount > 0 { updateBands(c) }
+        if readyCount > 0 { updateReady(c) }
+    }
+
+    /// Puts customer `c` in the ready lists its set, balance, segments, liveness and cooldowns
+    /// call for (O(1) per campaign).
+    mutating func updateReady(_ c: Int) {
+        let k = alive[c] ? Int(branch[c]) * tiers + Int(tier[c]) : -1
+        let x = total[c], seg = segments[c]
+        for slot in 0..<readyCount {
+            let j = c * readyCount + slot
+            var want: Int32 = -1
+            if k >= 0 && !cooling[j] && readyInPool[slot * setCount + k] && seg & readySegMask[slot] == readySegMask[slot]
+                && x >= readyLow[slot] && x < readyHigh[slot] {
+                want = Int32(k)
+            }
+            let have = readyWhere[j]
+            if have == want { continue }
+            // Through `base`: the lists change in place, not copied out and back.
+            if have >= 0 {
+                let list = slot * setCount + Int(have)
+                let i = Int(readyPos[j])
+                let last = readyIds.base[list].removeLast()
+                let lastKey = readyKeys.base[list].removeLast()
+                if Int(last) != c {
+                    readyIds.base[list][i] = last
+                    readyKeys.base[list][i] = lastKey
+                    readyPos[Int(last) * readyCount + slot] = Int32(i)
+                }
+            }
+            if want >= 0 {
+                let list = slot * setCount + Int(want)
+                readyPos[j] = Int32(readyIds.base[list].count)
+                readyIds.base[list].append(Int32(c))
+                readyKeys.base[list].append(key[c])
+            }
+            readyWhere[j] = want
+        }
+    }
+
+    /// Brings back to their lists the customers whose cooldown for ready slot `slot` has ended.
+    private mutating func endCooldowns(slot: Int) {
+        let cooldown = readyCooldown[slot]
+        var head = coolHead[slot]
+        let n = coolIds[slot].count
+        while head < n && coolTicks.base[slot][head] &+ cooldown <= now {
+            let c = Int(coolIds.base[slot][head])
+            head += 1
+            cooling[c * readyCount + slot] = false
+            updateReady(c)
+        }
+        if head == n {
+            coolIds.base[slot].removeAll()
+            coolTicks.base[slot].removeAll()
+            head = 0
+        }
+        coolHead[slot] = head
     }
 
     /// Puts customer `c` in the band lists its balance, tier and liveness call for (O(1) per band).
@@ -485,16 +759,16 @@ struct Replicator: ~Copyable {
             if have >= 0 {
                 let list = bi * setCount + Int(have)
                 let i = Int(candPos[j])
-                let last = candidates[list].removeLast()
+                let last = candidates.base[list].removeLast()
                 if Int(last) != c {
-                    candidates[list][i] = last
+                    candidates.base[list][i] = last
                     candPos[Int(last) * bandCount + bi] = Int32(i)
                 }
             }
             if want >= 0 {
                 let list = bi * setCount + Int(want)
-                candPos[j] = Int32(candidates[list].count)
-                candidates[list].append(Int32(c))
+                candPos[j] = Int32(candidates.base[list].count)
+                candidates.base[list].append(Int32(c))
             }
             candSet[j] = want
         }
@@ -503,9 +777,9 @@ struct Replicator: ~Copyable {
     @inline(__always)
     private mutating func removeFromSet(_ c: Int, set k: Int) {
         let i = Int(pos[c])
-        let last = sets[k].removeLast()
+        let last = sets.base[k].removeLast()
         if Int(last) != c {
-            sets[k][i] = last
+            sets.base[k][i] = last
             pos[Int(last)] = Int32(i)
         }
     }
@@ -569,49 +843,133 @@ struct Replicator: ~Copyable {
     /// when fewer are eligible): a uniform sample without replacement that depends only on who
     /// is eligible, not on the order of the sets, so variants whose populations differ
     /// elsewhere still pick the same customers where they can (common random numbers).
-    /// - Complexity: O(n + k log k log(n / k)) expected, with a bounded max-heap.
-    private mutating func selectByPriority(k: Int, sets list: [Int], _ cp: SimulationPlan.CampaignPlan, occTag: UInt64) {
+    ///
+    /// One pass keeps only the priorities below a threshold that, for the pool's size and the
+    /// share of it eligible last time, leaves about `2k + 24` candidates; they are sorted and the first `k` taken. When fewer than
+    /// `k` fall below it although more are eligible, the scan is repeated with a threshold
+    /// for the eligible count seen, then with none, so the result is always exactly the `k`
+    /// smallest (the threshold changes the work, never the sample).
+    /// - Complexity: O(n + k log k) expected, n the pool's members.
+    private mutating func selectByPriority(k: Int, sets list: [Int], _ cp: SimulationPlan.CampaignPlan, campaign: Int,
+                                           shareSlot ci: Int, occTag: UInt64) {
         guard k > 0 else { return }
-        var h: [UInt64] = []
-        swap(&h, &heap)
-        h.removeAll(keepingCapacity: true)
+        if readySlot[campaign] >= 0 {
+            selectFromReady(k: k, sets: list, slot: readySlot[campaign], occTag: occTag)
+            return
+        }
+        var members = 0
+        for set in list { members += (cp.bandSlot >= 0 ? candidates[cp.bandSlot * setCount + set] : sets[set]).count }
+        guard members > 0 else { return }
         let tag = occTag &+ Purpose.select
-        var scanned = 0
-        key.withUnsafeBufferPointer { keys in
+        // Aim at the eligible share seen last time (cooldowns leave about half a pool eligible).
+        let share = eligibleShare[ci]
+        var threshold = Self.threshold(keeping: k, of: max(1, Int(Double(members) * share)))
+        priorities.reserveCapacity(members)
+        var eligibleCount = 0
+        var pass = 0
+        while true {
+            priorities.removeAll()
+            eligibleCount = 0
+            for set in list { collectPriorities(set: set, cp, tag: tag, below: threshold, eligible: &eligibleCount) }
+            pass += 1
+            if priorities.count >= k || threshold == .max || eligibleCount == priorities.count { break }
+            threshold = pass == 1 ? Self.threshold(keeping: k, of: eligibleCount) : .max
+        }
+        draws &+= eligibleCount
+        eligibleShare[ci] = Double(eligibleCount) / Double(members)
+        let n = priorities.count, taken = min(k, n)
+        PartialSort.smallestFirst(priorities.base, count: n, k: taken)
+        for i in 0..<taken { contacts.append(Int32(bitPattern: UInt32(truncatingIfNeeded: priorities[i]))) }
+    }
+
+    /// `selectByPriority` from ready lists: every listed customer is eligible, so the
+    /// threshold is sized for the exact count and the scan only hashes keys.
+    private mutating func selectFromReady(k: Int, sets list: [Int], slot: Int, occTag: UInt64) {
+        var eligibleCount = 0
+        for set in list { eligibleCount += readyIds[slot * setCount + set].count }
+        guard eligibleCount > 0 else { return }
+        let add = (occTag &+ Purpose.select &+ 1) &* RandomKey.golden
+        // The count is exact here, so the slack can be small: about k + 3 sqrt(k) + 12 values
+        // fall below the threshold, fewer than k with a probability near 1e-4 (then one more
+        // pass keeps everything).
+        let f = (Double(k) + 3 * Double(k).squareRoot() + 12) / Double(eligibleCount)
+        var threshold: UInt64 = f >= 0.5 ? .max : UInt64(f * 0x1p64)
+        priorities.reserveCapacity(eligibleCount)
+        while true {
+            let out = priorities.base
+            var n = 0
             for set in list {
-                forEachEligible(set: set, cp) { c32 in
-                    scanned &+= 1
-                    let prio = RandomKey.mix(keys[Int(c32)], tag)
-                    let v = (prio & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(bitPattern: c32))
-                    if h.count < k {
-                        h.append(v)
-                        var i = h.count - 1
-                        while i > 0 {
-                            let parent = (i - 1) / 2
-                            if h[parent] >= h[i] { break }
-                            h.swapAt(parent, i)
-                            i = parent
-                        }
-                    } else if v < h[0] {
-                        h[0] = v
-                        var i = 0
-                        while true {
-                            let l = 2 * i + 1, r = l + 1
-                            var m = i
-                            if l < k && h[l] > h[m] { m = l }
-                            if r < k && h[r] > h[m] { m = r }
-                            if m == i { break }
-                            h.swapAt(i, m)
-                            i = m
-                        }
-                    }
+                let ids = readyIds[slot * setCount + set], keys = readyKeys[slot * setCount + set]
+                let ip = ids.base, kp = keys.base
+                for i in 0..<ids.count {
+                    let v = (RandomKey.finalize(kp[i] &+ add) & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(bitPattern: ip[i]))
+                    out[n] = v
+                    n &+= v < threshold ? 1 : 0
                 }
             }
+            priorities.setCount(n)
+            if n >= k || threshold == .max { break }
+            threshold = .max
         }
-        draws &+= scanned
-        h.sort()
-        for v in h { contacts.append(Int32(bitPattern: UInt32(truncatingIfNeeded: v))) }
-        swap(&h, &heap)
+        draws &+= eligibleCount
+        let n = priorities.count, taken = min(k, n)
+        PartialSort.smallestFirst(priorities.base, count: n, k: taken)
+        for i in 0..<taken { contacts.append(Int32(bitPattern: UInt32(truncatingIfNeeded: priorities[i]))) }
+    }
+
+    /// A priority threshold below which about `2k + 24` of `n` uniform 64-bit values fall
+    /// (`.max`, keep everything, when that is most of them): fewer than `k` fall below it
+    /// with a probability under 1e-5 when `n` is right, and a wrong `n` costs a second scan.
+    @inline(__always)
+    private static func threshold(keeping k: Int, of n: Int) -> UInt64 {
+        let f = (2 * Double(k) + 24) / Double(max(1, n))
+        return f >= 0.5 ? .max : UInt64(f * 0x1p64)
+    }
+
+    /// Appends `(priority high 32 bits | customer)` to `priorities` for each eligible member
+    /// of set `k` whose value is below `threshold`, and counts the eligible members. The loop
+    /// has no data-dependent branches (about half the members of a pool are on cooldown, a
+    /// coin flip the processor cannot predict): every member's value is written and the
+    /// end of the list advances by 0 or 1.
+    @inline(__always)
+    private mutating func collectPriorities(set k: Int, _ cp: SimulationPlan.CampaignPlan, tag: UInt64,
+                                            below threshold: UInt64, eligible count: inout Int) {
+        let members = cp.bandSlot >= 0 ? candidates[cp.bandSlot * setCount + k] : sets[k]
+        let add = (tag &+ 1) &* RandomKey.golden
+        var segMask: UInt64 = 0, lo = -Double.infinity, hi = Double.infinity
+        switch cp.filter {
+        case .none: break
+        case .segment(let sg): segMask = 1 << UInt64(sg)
+        case .balance(let a, let b): lo = a; hi = b
+        case .maturing:
+            for c32 in members where eligible(Int(c32), cp) {
+                count &+= 1
+                let v = (RandomKey.finalize(key[Int(c32)] &+ add) & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(bitPattern: c32))
+                if v < threshold { priorities.append(v) }
+            }
+            return
+        }
+        // Without a cooldown every member reads the same "never contacted" mark.
+        let lc = cp.cooldownSlot >= 0 ? lastContact.base + cp.cooldownSlot : neverContacted.base
+        let stride = cp.cooldownSlot >= 0 ? cooldownSlots : 0
+        let cooldown = cp.cooldownSlot >= 0 ? cp.cooldownTicks : 0, now = self.now
+        let m = members.base, mc = members.count
+        let keys = key.base, sg = segments.base, tot = total.base
+        let out = priorities.base
+        var n = priorities.count, e = 0
+        for i in 0..<mc {
+            let c32 = m[i]
+            let c = Int(c32)
+            let x = tot[c]
+            let ok = (now &- lc[c &* stride] >= cooldown ? 1 : 0) & (sg[c] & segMask == segMask ? 1 : 0)
+                & (x >= lo ? 1 : 0) & (x < hi ? 1 : 0)
+            let v = (RandomKey.finalize(keys[c] &+ add) & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(bitPattern: c32))
+            out[n] = v
+            n &+= ok & (v < threshold ? 1 : 0)
+            e &+= ok
+        }
+        priorities.setCount(n)
+        count &+= e
     }
 
     /// Runs occurrence number `occCounter[ci][h]` of campaign `ci` at its host `h`.
@@ -625,6 +983,8 @@ struct Replicator: ~Copyable {
 
         // 1. Contacts: per target tier (or from the union of equally weighted tiers), a uniform
         // sample without replacement of the eligible pool, by keyed priorities.
+        let rs = readySlot[ci]
+        if rs >= 0 && readyCooldown[rs] > 0 { endCooldowns(slot: rs) }
         contacts.removeAll(keepingCapacity: true)
         let pools = cp.poolBranches[h]
         if cp.contactsAll || cp.unionPool {
@@ -636,14 +996,14 @@ struct Replicator: ~Copyable {
                 swap(&out, &contacts)
             } else {
                 // `contacts all` with a capacity: seats go to a random order of the whole list.
-                selectByPriority(k: cp.contactsAll ? Int.max : cp.contactCount, sets: list, cp, occTag: occTag)
+                selectByPriority(k: cp.contactsAll ? Int.max : cp.contactCount, sets: list, cp, campaign: ci, shareSlot: shareBase[ci], occTag: occTag)
             }
         } else {
             let perTier = cp.targetTiers.count == 1
                 ? [cp.contactCount]
                 : SimulationPlan.largestRemainder(total: cp.contactCount, weights: cp.targetWeights)
             for (j, t) in cp.targetTiers.enumerated() where perTier[j] > 0 {
-                selectByPriority(k: perTier[j], sets: pools.map { $0 * tiers + t }, cp, occTag: occTag)
+                selectByPriority(k: perTier[j], sets: pools.map { $0 * tiers + t }, cp, campaign: ci, shareSlot: shareBase[ci] + j, occTag: occTag)
             }
         }
         // The contact policy: a contact that would break the rolling-window cap is skipped.
@@ -672,16 +1032,23 @@ struct Replicator: ~Copyable {
             let p = cp.stageProbability[s]
             let reach = cp.stageIsReach[s]
             let sk = cp.stageKey[s]
-            var kept = 0
-            for i in 0..<passing.count {
-                let c = Int(passing[i])
-                if reach && !reachable[c] { continue }
-                let u = keyedUnit(RandomKey.mix(RandomKey.mix(key[c], occTag), sk))
-                if u < p {
-                    passing[kept] = passing[i]
-                    kept += 1
+            // Without branches on the outcome (a stage passes 30-70%, a coin flip to the
+            // processor): every customer is written back and the end advances by 0 or 1. Only
+            // those who could take the stage (reachable, for `reach`) draw.
+            var kept = 0, d = 0
+            let keys = key.base, canReach = reachable.base
+            passing.withUnsafeMutableBufferPointer { pb in
+                for i in 0..<pb.count {
+                    let c32 = pb[i]
+                    let c = Int(c32)
+                    let ok = !reach || canReach[c] ? 1 : 0
+                    let u = RandomKey.unit(RandomKey.finalize(RandomKey.mix(RandomKey.mix(keys[c], occTag), sk)))
+                    pb[kept] = c32
+                    kept &+= ok & (u < p ? 1 : 0)
+                    d &+= ok
                 }
             }
+            draws &+= d
             passing.removeLast(passing.count - kept)
             if s == cp.capacityStage && passing.count > cp.capacityLimit {
                 turnedAway += passing.count - cp.capacityLimit
@@ -727,6 +1094,12 @@ struct Replicator: ~Copyable {
         for c32 in contacts {
             let c = Int(c32)
             if cp.cooldownSlot >= 0 { lastContact[c * cooldownSlots + cp.cooldownSlot] = now }
+            if rs >= 0 && readyCooldown[rs] > 0 {
+                cooling[c * readyCount + rs] = true
+                updateReady(c)
+                coolIds.base[rs].append(c32)
+                coolTicks.base[rs].append(now)
+            }
             if policyMax > 0 {
                 let head = Int(policyHead[c])
                 policyTimes[c * policyMax + head] = now
@@ -826,6 +1199,7 @@ struct Replicator: ~Copyable {
                     alive[c] = false
                     setAum[k] -= total[c]
                     if bandCount > 0 { updateBands(c) }
+                    if readyCount > 0 { updateReady(c) }
                 }
                 values[plan.layout.leftCustomers] += Double(n)
             }
