@@ -27,8 +27,11 @@ let package = Package(
         .target(name: "BranchSimModel", swiftSettings: strict),
         // Lexing, parsing, AST, checking, diagnostics, formatting.
         .target(name: "BranchSimLanguage", dependencies: ["BranchSimModel"], swiftSettings: strict),
+        // The engine's innermost loop in C, so it can use AVX-512 where the processor has it
+        // (Swift has no per-function target features); a scalar loop gives the same values.
+        .target(name: "CBranchSimKernels"),
         // Random streams, samplers, population, steps, Monte Carlo.
-        .target(name: "BranchSimEngine", dependencies: ["BranchSimModel"], swiftSettings: strict),
+        .target(name: "BranchSimEngine", dependencies: ["BranchSimModel", "CBranchSimKernels"], swiftSettings: strict),
         // Tables, CSV, JSON, SVG/HTML.
         .target(name: "BranchSimReports", dependencies: ["BranchSimModel"], swiftSettings: strict),
         // Executes a checked program: run, report, compare, sweep, expect, export.

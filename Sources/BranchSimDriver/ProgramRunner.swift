@@ -154,7 +154,9 @@ public final class ProgramRunner {
                 // Common random numbers: every variant uses the same streams (salt 0);
                 // `independent` gives each variant its own streams.
                 let salt: UInt64 = independent ? UInt64(k + 1) &* 0x9E37_79B9_7F4A_7C15 : 0
-                runs.append(try simulate(s, label: name, runs: nil, salt: salt, control: control, at: loc))
+                let companions = names.compactMap { program.scenario(named: $0) }
+                runs.append(try simulate(s, label: name, runs: nil, salt: salt, companions: companions,
+                                         control: control, at: loc))
             }
             let c = BranchSimModel.ComparisonResult(runs: runs, metrics: metrics, independent: independent)
             lastComparison = c
@@ -167,7 +169,7 @@ public final class ProgramRunner {
             var results: [(label: String, result: RunResult)] = []
             for p in points {
                 results.append((p.label, try simulate(p.scenario, label: "\(path)=\(p.label)", runs: nil, salt: 0,
-                                                      control: control, at: loc)))
+                                                      companions: points.map(\.scenario), control: control, at: loc)))
             }
             let sweep = SweepResult(
                 path: path,
@@ -228,9 +230,10 @@ public final class ProgramRunner {
         if !configuration.quiet { sink.err("wrote \(url.path)\n") }
     }
 
-    func simulate(_ scenario: Scenario, label: String, runs: RunCount?, salt: UInt64, control: RunHooks?,
-                  at loc: SourceLocation) throws(RunnerError) -> RunResult {
+    func simulate(_ scenario: Scenario, label: String, runs: RunCount?, salt: UInt64, companions: [Scenario] = [],
+                  control: RunHooks?, at loc: SourceLocation) throws(RunnerError) -> RunResult {
         var options = RunOptions()
+        options.companions = companions
         options.runs = configuration.runs.map { .fixed($0) } ?? runs
         options.seed = configuration.seed
         options.threads = configuration.threads

@@ -30,6 +30,10 @@ public struct RunOptions: Sendable {
     public var cancellation: CancellationFlag?
     /// Called from worker threads after each finished chunk of replications (throttled).
     public var progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
+    /// The other scenarios this run is compared with (the variants of a `compare`, the points
+    /// of a `sweep`): a tier that any of them can change is simulated customer by customer
+    /// here too, so all of them draw the same starting population the same way.
+    public var companions: [Scenario] = []
 
     public init(replications: Range<Int>? = nil, runs: RunCount? = nil, seed: UInt64? = nil, threads: Int? = nil,
                 streamSalt: UInt64 = 0, cancellation: CancellationFlag? = nil,
@@ -82,7 +86,8 @@ public enum Engine {
     public static func runWithDiagnostics(
         _ scenario: Scenario, label: String, options: RunOptions
     ) throws(EngineError) -> (result: RunResult, diagnostics: RunDiagnostics) {
-        let plan = try SimulationPlan(scenario)
+        var plan = try SimulationPlan(scenario)
+        plan.accountForCompanions(options.companions)
         let seed = options.seed ?? scenario.settings.seed
         let threads = max(1, options.threads ?? scenario.settings.threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let count = options.runs ?? scenario.settings.runs

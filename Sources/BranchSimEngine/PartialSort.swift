@@ -4,6 +4,37 @@
 /// on every occurrence, where the generic standard-library sort of the whole candidate list
 /// was a tenth of a replication.
 enum PartialSort {
+    /// Sorts `p[0..<n]` ascending when its values are spread about evenly over `0..<bound`
+    /// (keyed priorities below a threshold): a counting sort into `n` buckets by value, then
+    /// an insertion sort that only fixes order within buckets. Correct for any values; the
+    /// spread only makes it fast (few branches the processor cannot predict, unlike
+    /// quicksort's comparisons of random values).
+    static func sortSpread(_ p: UnsafeMutablePointer<UInt64>, count n: Int, bound: UInt64) {
+        guard n > 1 else { return }
+        if n > 4096 {
+            smallestFirst(p, count: n, k: n)
+            return
+        }
+        let scale = Double(n) / (bound == .max ? 0x1p64 : Double(bound))
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: n + 1) { counts in
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: n) { tmp in
+                let cb = counts.baseAddress!, tb = tmp.baseAddress!
+                cb.initialize(repeating: 0, count: n + 1)
+                @inline(__always) func bucket(_ v: UInt64) -> Int { min(n - 1, Int(Double(v) * scale)) }
+                for i in 0..<n { cb[bucket(p[i]) + 1] &+= 1 }
+                for b in 0..<n { cb[b + 1] &+= cb[b] }
+                for i in 0..<n {
+                    let v = p[i]
+                    let b = bucket(v)
+                    tb[Int(cb[b])] = v
+                    cb[b] &+= 1
+                }
+                p.update(from: tb, count: n)
+            }
+        }
+        insertionSort(p, 0, n - 1)
+    }
+
     /// Rearranges `p[0..<n]` so that `p[0..<k]` holds its `k` smallest values in ascending order
     /// (the rest in some order).
     static func smallestFirst(_ p: UnsafeMutablePointer<UInt64>, count n: Int, k: Int) {

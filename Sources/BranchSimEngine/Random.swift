@@ -32,6 +32,12 @@ public enum RandomKey {
         Double(x >> 11) * 0x1.0p-53
     }
 
+    /// A uniform double in `(0, 1]` (safe for `log` and negative powers).
+    @inline(__always)
+    public static func openUnit(_ x: UInt64) -> Double {
+        (Double(x >> 11) + 1) * 0x1.0p-53
+    }
+
     /// A stable 64-bit hash of a name (FNV-1a over UTF-8, then finalised), so keys follow
     /// names, not indices: a variant that drops a branch or campaign keeps the others' draws.
     public static func hash(_ name: String) -> UInt64 {

@@ -1,4 +1,5 @@
 import BranchSimModel
+import CBranchSimKernels
 import Foundation
 
 /// Purposes: the last element of a key chain, naming what a draw decides.
@@ -8,6 +9,7 @@ enum Purpose {
     static let segment: UInt64 = 3
     static let holdFlat: UInt64 = 4
     static let maturity: UInt64 = 5
+    static let aggregate: UInt64 = 6
     static let amount: UInt64 = 10
     static let buyFlat: UInt64 = 11
     static let referral: UInt64 = 12
@@ -21,6 +23,8 @@ enum Purpose {
 /// index sets with O(1) moves, and scratch buffers, all reused from one replication to the next.
 struct Replicator: ~Copyable {
     let plan: SimulationPlan
+    /// This worker's own copy of the campaign plans (`CampaignPlan.unshared`).
+    let campaigns: [SimulationPlan.CampaignPlan]
     let rootKey: UInt64
     let tiers: Int
     let products: Int
@@ -145,9 +149,15 @@ struct Replicator: ~Copyable {
     var draws = 0
 
     static let never = Int.min / 4
+    /// Untouched sets of at least this many starting customers have their balance sum drawn
+    /// at once (docs/model.md, "Untouched tiers"); smaller ones customer by customer.
+    static let aggregateMinimum = 200
 
+    /// - Parameter plan: the compiled scenario; its `staticSets` (companions taken into
+    ///   account) decide which tiers are aggregated.
     init(plan: SimulationPlan, seed: UInt64, salt: UInt64) {
         self.plan = plan
+        campaigns = plan.campaigns.map { $0.unshared() }
         rootKey = RandomKey.mix(RandomKey.finalize(seed), salt)
         tiers = plan.tierCount
         products = plan.productCount
@@ -170,16 +180,7 @@ struct Replicator: ~Copyable {
         setCount = plan.scenario.branches.count * plan.tierCount
         candidates = Column()
         for _ in 0..<bandCount * setCount { candidates.append(Column()) }
-        var touched = Array(repeating: false, count: setCount)
-        for cp in plan.campaigns {
-            for pools in cp.poolBranches {
-                for pb in pools { for t in cp.targetTiers { touched[pb * plan.tierCount + t] = true } }
-            }
-        }
-        let noTerms = plan.termProducts.isEmpty
-        staticSet = (0..<setCount).map { k in
-            !touched[k] && noTerms && plan.bt[k].attrition == 0 && plan.bt[k].growth == 0
-        }
+        staticSet = plan.staticSets
         staticCount.append(repeating: 0, count: setCount)
         bulkStatic = (0..<setCount).map { [staticSet] k in
             let spec = plan.bt[k]
@@ -304,8 +305,8 @@ struct Replicator: ~Copyable {
             for i in usedHours.indices { usedHours[i] = 0 }
             for i in stepHours.indices { stepHours[i] = 0 }
             stepCost = 0
-            for ci in 0..<plan.campaigns.count {
-                let cp = plan.campaigns[ci]
+            for ci in 0..<campaigns.count {
+                let cp = campaigns[ci]
                 guard step >= cp.firstStep, now < cp.endTick else { continue }
                 let k = cp.frequency.occurrences(inStep: step - cp.firstStep, step: stepDuration)
                 guard k > 0 else { continue }
@@ -469,23 +470,29 @@ struct Replicator: ~Copyable {
     /// that the tier's holdings mix lands in the tier's range, and the draws it took.
     @inline(__always)
     private func startingBalance(set k: Int, tier t: Int, spec: SimulationPlan.BranchTier, key ck: UInt64) -> (Double, Int) {
-        var g = SplitMix64(key: RandomKey.mix(ck, Purpose.balance))
         let lo = plan.tierLow[t] / spec.coefficient
         let hi = plan.tierHigh[t] / spec.coefficient
         var x: Double
+        var used = 1
         if let d = spec.aum {
+            // A declared law may need several draws: a stream seeded from the key.
+            var g = SplitMix64(key: RandomKey.mix(ck, Purpose.balance))
             x = Sampler.amount(d, offbank: 0, using: &g)
-        } else if hi.isInfinite {
-            x = Sampler.pareto(min: max(lo, 1000), alpha: 1.5, using: &g)
-        } else if lo <= 0 {
-            x = hi > 1000 ? Sampler.logUniform(logLow: logBound[2 * k], logHigh: logBound[2 * k + 1], using: &g)
-                : hi * Sampler.unit(using: &g)
+            used = g.draws
         } else {
-            x = Sampler.logUniform(logLow: logBound[2 * k], logHigh: logBound[2 * k + 1], using: &g)
+            // The default laws need one uniform: one keyed draw.
+            let r = RandomKey.mix(ck, Purpose.balance)
+            if hi.isInfinite {
+                x = max(lo, 1000) * Foundation.pow(RandomKey.openUnit(r), -1 / 1.5)
+            } else if lo <= 0 && hi <= 1000 {
+                x = hi * RandomKey.unit(r)
+            } else {
+                x = FastMath.exp(logBound[2 * k] + (logBound[2 * k + 1] - logBound[2 * k]) * RandomKey.unit(r))
+            }
         }
         x = max(x, lo, 0)
         if hi.isFinite { x = min(x, hi * (1 - 1e-12)) }
-        return (x, g.draws)
+        return (x, used)
     }
 
     /// Adds the `count` starting customers of static set (branch, tier) from `bulkStatic`:
@@ -532,13 +539,31 @@ struct Replicator: ~Copyable {
 
     /// `addStaticCustomers` for the common law, log-uniform between the tier's bounds: the
     /// same keys, draws and arithmetic as `startingBalance`, written out so that nothing but
-    /// the three key finalisers, one `exp` and the sums remains in the loop.
+    /// the two key finalisers, one inlined `exp` and the sums remains in the loop.
     private mutating func addLogUniformCustomers(set k: Int, branch b: Int, count n: Int, branchBase: UInt64,
                                                  lo: Double, hi: Double, nearLow: Double) {
         let a = logBound[2 * k], span = logBound[2 * k + 1] - logBound[2 * k]
         let floor = max(lo, 0), ceiling = hi * (1 - 1e-12)
+        if n >= Self.aggregateMinimum && span > 1e-9 {
+            // The sum of n log-uniform balances on [e^a, e^b], drawn at once: a normal with the
+            // law's exact mean (e^b - e^a) / (b - a) and variance times n (central limit;
+            // skewness of the sum under 0.1 from 200 customers), kept within [n e^a, n e^b].
+            let ea = Foundation.exp(a), eb = Foundation.exp(a + span)
+            let mean = (eb - ea) / span
+            let variance = max(0, (eb * eb - ea * ea) / (2 * span) - mean * mean)
+            var g = SplitMix64(key: RandomKey.mix(RandomKey.mix(branchBase, Purpose.aggregate), UInt64(k % tiers)))
+            let z = Sampler.normal(using: &g)
+            let sum = min(max(Double(n) * mean + (Double(n) * variance).squareRoot() * z, Double(n) * ea), Double(n) * eb)
+            startAum += sum
+            setAum[k] += sum
+            staticCount[k] += n
+            draws &+= g.draws
+            nextLocal[b] += n
+            return
+        }
         let g = RandomKey.golden
         let balanceStep = (Purpose.balance &+ 1) &* g
+        let table = FastMath.exp2Table
         var local = nextLocal[b]
         let end = local + n
         while local < end {
@@ -547,8 +572,8 @@ struct Replicator: ~Copyable {
             var slow = -1
             while local < end {
                 let ck = RandomKey.finalize(branchBase &+ (UInt64(local) &+ 1) &* g)
-                let r = RandomKey.finalize(RandomKey.finalize(ck &+ balanceStep) &+ g)
-                var x = Foundation.exp(a + span * RandomKey.unit(r))
+                let r = RandomKey.finalize(ck &+ balanceStep)
+                var x = FastMath.exp(a + span * RandomKey.unit(r), table: table)
                 x = min(max(x, floor), ceiling)
                 if x < nearLow { slow = local; break }
                 sum += x
@@ -694,37 +719,47 @@ struct Replicator: ~Copyable {
     /// Puts customer `c` in the ready lists its set, balance, segments, liveness and cooldowns
     /// call for (O(1) per campaign).
     mutating func updateReady(_ c: Int) {
-        let k = alive[c] ? Int(branch[c]) * tiers + Int(tier[c]) : -1
-        let x = total[c], seg = segments[c]
-        for slot in 0..<readyCount {
-            let j = c * readyCount + slot
-            var want: Int32 = -1
-            if k >= 0 && !cooling[j] && readyInPool[slot * setCount + k] && seg & readySegMask[slot] == readySegMask[slot]
-                && x >= readyLow[slot] && x < readyHigh[slot] {
-                want = Int32(k)
-            }
-            let have = readyWhere[j]
-            if have == want { continue }
-            // Through `base`: the lists change in place, not copied out and back.
-            if have >= 0 {
-                let list = slot * setCount + Int(have)
-                let i = Int(readyPos[j])
-                let last = readyIds.base[list].removeLast()
-                let lastKey = readyKeys.base[list].removeLast()
-                if Int(last) != c {
-                    readyIds.base[list][i] = last
-                    readyKeys.base[list][i] = lastKey
-                    readyPos[Int(last) * readyCount + slot] = Int32(i)
-                }
-            }
-            if want >= 0 {
-                let list = slot * setCount + Int(want)
-                readyPos[j] = Int32(readyIds.base[list].count)
-                readyIds.base[list].append(Int32(c))
-                readyKeys.base[list].append(key[c])
-            }
-            readyWhere[j] = want
+        for slot in 0..<readyCount { updateReady(c, slot: slot) }
+    }
+
+    /// `updateReady` for one campaign's lists.
+    @inline(__always)
+    private mutating func updateReady(_ c: Int, slot: Int) {
+        let j = c * readyCount + slot
+        var want: Int32 = -1
+        if alive[c] && !cooling[j] {
+            let k = Int(branch[c]) * tiers + Int(tier[c])
+            let x = total[c], mask = readySegMask[slot]
+            // Evaluated without short cuts: the branches would be guesses the processor misses.
+            let ok = (readyInPool[slot * setCount + k] ? 1 : 0) & (segments[c] & mask == mask ? 1 : 0)
+                & (x >= readyLow[slot] ? 1 : 0) & (x < readyHigh[slot] ? 1 : 0)
+            if ok != 0 { want = Int32(k) }
         }
+        let have = readyWhere[j]
+        if have == want { return }
+        if have >= 0 { removeFromReady(c, slot: slot, list: slot * setCount + Int(have)) }
+        if want >= 0 {
+            // Through `base`: the lists change in place, not copied out and back.
+            let list = slot * setCount + Int(want)
+            readyPos[j] = Int32(readyIds.base[list].count)
+            readyIds.base[list].append(Int32(c))
+            readyKeys.base[list].append(key[c])
+        }
+        readyWhere[j] = want
+    }
+
+    /// Takes customer `c` out of ready list `list` of `slot` (swap with the last; O(1)).
+    @inline(__always)
+    private mutating func removeFromReady(_ c: Int, slot: Int, list: Int) {
+        let i = Int(readyPos[c * readyCount + slot])
+        let last = readyIds.base[list].removeLast()
+        let lastKey = readyKeys.base[list].removeLast()
+        if Int(last) != c {
+            readyIds.base[list][i] = last
+            readyKeys.base[list][i] = lastKey
+            readyPos[Int(last) * readyCount + slot] = Int32(i)
+        }
+        readyWhere[c * readyCount + slot] = -1
     }
 
     /// Brings back to their lists the customers whose cooldown for ready slot `slot` has ended.
@@ -736,7 +771,7 @@ struct Replicator: ~Copyable {
             let c = Int(coolIds.base[slot][head])
             head += 1
             cooling[c * readyCount + slot] = false
-            updateReady(c)
+            updateReady(c, slot: slot)
         }
         if head == n {
             coolIds.base[slot].removeAll()
@@ -900,12 +935,9 @@ struct Replicator: ~Copyable {
             var n = 0
             for set in list {
                 let ids = readyIds[slot * setCount + set], keys = readyKeys[slot * setCount + set]
-                let ip = ids.base, kp = keys.base
-                for i in 0..<ids.count {
-                    let v = (RandomKey.finalize(kp[i] &+ add) & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(bitPattern: ip[i]))
-                    out[n] = v
-                    n &+= v < threshold ? 1 : 0
-                }
+                // (finalize(key + add) high 32 bits | id) below the threshold, 8 keys at a time
+                // where the processor has AVX-512 (CBranchSimKernels; same values either way).
+                n += bs_collect_priorities(keys.base, ids.base, ids.count, add, threshold, out + n)
             }
             priorities.setCount(n)
             if n >= k || threshold == .max { break }
@@ -913,7 +945,7 @@ struct Replicator: ~Copyable {
         }
         draws &+= eligibleCount
         let n = priorities.count, taken = min(k, n)
-        PartialSort.smallestFirst(priorities.base, count: n, k: taken)
+        PartialSort.sortSpread(priorities.base, count: n, bound: threshold)
         for i in 0..<taken { contacts.append(Int32(bitPattern: UInt32(truncatingIfNeeded: priorities[i]))) }
     }
 
@@ -974,7 +1006,7 @@ struct Replicator: ~Copyable {
 
     /// Runs occurrence number `occCounter[ci][h]` of campaign `ci` at its host `h`.
     mutating func runOccurrence(_ ci: Int, host h: Int) {
-        let cp = plan.campaigns[ci]
+        let cp = campaigns[ci]
         let L = plan.layout
         let hostBranch = cp.hosts[h]
         let occ = occCounter[ci][h]
@@ -986,9 +1018,8 @@ struct Replicator: ~Copyable {
         let rs = readySlot[ci]
         if rs >= 0 && readyCooldown[rs] > 0 { endCooldowns(slot: rs) }
         contacts.removeAll(keepingCapacity: true)
-        let pools = cp.poolBranches[h]
         if cp.contactsAll || cp.unionPool {
-            let list = cp.targetTiers.flatMap { t in pools.map { $0 * tiers + t } }
+            let list = cp.unionSets[h]
             if cp.contactsAll && cp.capacityStage < 0 {
                 var out: [Int32] = []
                 swap(&out, &contacts)
@@ -999,11 +1030,9 @@ struct Replicator: ~Copyable {
                 selectByPriority(k: cp.contactsAll ? Int.max : cp.contactCount, sets: list, cp, campaign: ci, shareSlot: shareBase[ci], occTag: occTag)
             }
         } else {
-            let perTier = cp.targetTiers.count == 1
-                ? [cp.contactCount]
-                : SimulationPlan.largestRemainder(total: cp.contactCount, weights: cp.targetWeights)
-            for (j, t) in cp.targetTiers.enumerated() where perTier[j] > 0 {
-                selectByPriority(k: perTier[j], sets: pools.map { $0 * tiers + t }, cp, campaign: ci, shareSlot: shareBase[ci] + j, occTag: occTag)
+            for j in 0..<cp.targetTiers.count where cp.perTierContacts[j] > 0 {
+                selectByPriority(k: cp.perTierContacts[j], sets: cp.tierSets[h][j], cp, campaign: ci,
+                                 shareSlot: shareBase[ci] + j, occTag: occTag)
             }
         }
         // The contact policy: a contact that would break the rolling-window cap is skipped.
@@ -1095,8 +1124,9 @@ struct Replicator: ~Copyable {
             let c = Int(c32)
             if cp.cooldownSlot >= 0 { lastContact[c * cooldownSlots + cp.cooldownSlot] = now }
             if rs >= 0 && readyCooldown[rs] > 0 {
-                cooling[c * readyCount + rs] = true
-                updateReady(c)
+                let j = c * readyCount + rs
+                cooling[j] = true
+                if readyWhere[j] >= 0 { removeFromReady(c, slot: rs, list: rs * setCount + Int(readyWhere[j])) }
                 coolIds.base[rs].append(c32)
                 coolTicks.base[rs].append(now)
             }

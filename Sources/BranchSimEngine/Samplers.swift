@@ -65,13 +65,13 @@ public enum Sampler {
     @inlinable
     public static func logUniform(low: Double, high: Double, using g: inout some RandomNumberGenerator) -> Double {
         let a = Foundation.log(low), b = Foundation.log(high)
-        return Foundation.exp(a + (b - a) * unit(using: &g))
+        return FastMath.exp(a + (b - a) * unit(using: &g))
     }
 
     /// `logUniform` with the logarithms of its bounds precomputed (the same value, bit for bit).
     @inlinable @inline(__always)
     public static func logUniform(logLow a: Double, logHigh b: Double, using g: inout some RandomNumberGenerator) -> Double {
-        Foundation.exp(a + (b - a) * unit(using: &g))
+        FastMath.exp(a + (b - a) * unit(using: &g))
     }
 
     /// Binomial(n, p), exact: inversion when `n * min(p, 1-p) <= 30`, else BTPE

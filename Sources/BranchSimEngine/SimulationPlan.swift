@@ -57,6 +57,37 @@ struct SimulationPlan: Sendable {
         var costPerOccurrence: Double
         var costPerContact: Double
         var costPerConversion: Double
+        /// Per host, the (branch, tier) sets of the union pool (`unionPool` or `contactsAll`).
+        var unionSets: [[Int]] = []
+        /// Per host and target `j`, the sets of tier `targetTiers[j]` in the host's pool.
+        var tierSets: [[[Int]]] = []
+        /// Contacts per target tier (largest remainder of `contactCount` by the weights).
+        var perTierContacts: [Int] = []
+
+        /// Fills the derived set lists (once, when the plan is built).
+        mutating func derive(tiers: Int) {
+            unionSets = poolBranches.map { pools in targetTiers.flatMap { t in pools.map { $0 * tiers + t } } }
+            tierSets = poolBranches.map { pools in targetTiers.map { t in pools.map { $0 * tiers + t } } }
+            perTierContacts = targetTiers.count == 1 ? [contactCount]
+                : SimulationPlan.largestRemainder(total: contactCount, weights: targetWeights)
+        }
+
+        /// A copy that shares no array storage with `self`. Each worker thread takes one, so
+        /// the reference counts its hot loop touches live in its own cache lines, not in lines
+        /// every thread writes to.
+        func unshared() -> CampaignPlan {
+            func own<T>(_ a: [T]) -> [T] { a.map { $0 } }
+            var c = self
+            c.hosts = own(hosts); c.hostKeys = own(hostKeys); c.poolBranches = poolBranches.map(own)
+            c.targetTiers = own(targetTiers); c.targetWeights = own(targetWeights)
+            c.stageProbability = own(stageProbability); c.stageIsReach = own(stageIsReach); c.stageKey = own(stageKey)
+            c.buyMoney = own(buyMoney); c.buyFlat = own(buyFlat)
+            c.occurrenceHours = own(occurrenceHours); c.contactHours = own(contactHours)
+            c.conversionHours = own(conversionHours); c.stageHours = own(stageHours)
+            c.unionSets = unionSets.map(own); c.tierSets = tierSets.map { $0.map(own) }
+            c.perTierContacts = own(perTierContacts)
+            return c
+        }
     }
 
     let scenario: Scenario
@@ -120,6 +151,39 @@ struct SimulationPlan: Sendable {
     let metrics: [MetricDescriptor]
     let series: [String]
     let layout: MetricLayout
+
+    /// Per (branch, tier) set, `[branch * tiers + tier]`: whether nothing in this scenario or
+    /// its companions can change its customers (no campaign pool, no attrition, no growth, no
+    /// term products). Such sets are aggregated (docs/model.md, "Untouched tiers").
+    private(set) var staticSets: [Bool] = []
+
+    /// The (branch, tier) pairs, by name, whose customers something in this scenario can change.
+    var changeableSetNames: Set<String> {
+        var out: Set<String> = []
+        for (k, isStatic) in staticSets.enumerated() where !isStatic {
+            out.insert(Self.setName(scenario.branches[k / tierCount].name, scenario.tiers[k % tierCount].name))
+        }
+        return out
+    }
+
+    static func setName(_ branch: String, _ tier: String) -> String { branch + "\u{0}" + tier }
+
+    /// Makes every set that any companion scenario can change non-static here too, so the
+    /// variants of a comparison (or the points of a sweep) draw the same starting customers
+    /// the same way, and their start AUM agrees bit for bit.
+    mutating func accountForCompanions(_ companions: [Scenario]) {
+        var names: Set<String> = []
+        for c in companions {
+            guard let p = try? SimulationPlan(c) else { continue }
+            names.formUnion(p.changeableSetNames)
+        }
+        guard !names.isEmpty else { return }
+        for k in staticSets.indices where staticSets[k] {
+            if names.contains(Self.setName(scenario.branches[k / tierCount].name, scenario.tiers[k % tierCount].name)) {
+                staticSets[k] = false
+            }
+        }
+    }
 
     init(_ s: Scenario) throws(EngineError) {
         scenario = s
@@ -232,6 +296,7 @@ struct SimulationPlan: Sendable {
             }
         }
         self.bands = bands
+        for i in plans.indices { plans[i].derive(tiers: tierCount) }
         campaigns = plans
         policyMax = s.policy.map { max(1, $0.maxContacts) } ?? 0
         policyTicks = s.policy?.period.ticks ?? 0
@@ -256,6 +321,17 @@ struct SimulationPlan: Sendable {
         layout = MetricLayout(s)
         guard layout.keys == metrics.map(\.key) else {
             throw .invalidScenario("engine metric layout differs from MetricCatalog (an engine bug; please report it)")
+        }
+        let setCount = s.branches.count * tierCount
+        var touched = Array(repeating: false, count: setCount)
+        for cp in campaigns {
+            for pools in cp.poolBranches {
+                for b in pools { for t in cp.targetTiers { touched[b * tierCount + t] = true } }
+            }
+        }
+        let noTerms = termProducts.isEmpty
+        staticSets = (0..<setCount).map { [bt] k in
+            !touched[k] && noTerms && bt[k].attrition == 0 && bt[k].growth == 0
         }
     }
 

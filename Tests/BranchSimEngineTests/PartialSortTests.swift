@@ -23,3 +23,24 @@ import Testing
         }
     }
 }
+
+extension PartialSortTests {
+    /// `sortSpread` sorts whatever the values, spread evenly below the bound or not.
+    @Test func spreadSortSortsAnything() {
+        var g = Xoshiro256PlusPlus(key: 7)
+        for trial in 0..<3000 {
+            let n = Int(g.next() % 300)
+            let bound: UInt64 = trial % 4 == 0 ? .max : 1 + g.next() % (1 << 40)
+            var xs = (0..<n).map { _ -> UInt64 in
+                switch trial % 3 {
+                case 0: return g.next() % bound          // spread as in selection
+                case 1: return g.next() % 5               // heavy duplicates, all in one bucket
+                default: return g.next()                  // above the bound: clamped buckets
+                }
+            }
+            let sorted = xs.sorted()
+            xs.withUnsafeMutableBufferPointer { PartialSort.sortSpread($0.baseAddress!, count: n, bound: bound) }
+            #expect(xs == sorted, "n \(n) trial \(trial)")
+        }
+    }
+}
