@@ -30,7 +30,11 @@ func engineBenchmark(_ name: String, _ scenarios: @autoclosure @escaping @Sendab
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
             for s in list {
-                let r = try Engine.run(s, label: "bench", options: RunOptions(runs: .fixed(reps), threads: threads))
+                // The file's scenarios are compared with one another: each runs with the others
+                // as companions, as `branchsim run` does (they decide which tiers aggregate).
+                var options = RunOptions(runs: .fixed(reps), threads: threads)
+                options.companions = list
+                let r = try Engine.run(s, label: "bench", options: options)
                 blackHole(r)
             }
         }
@@ -41,8 +45,11 @@ func engineBenchmark(_ name: String, _ scenarios: @autoclosure @escaping @Sendab
 func floorBenchmark(_ name: String, _ scenarios: @autoclosure @escaping @Sendable () -> [Scenario], reps: Int) {
     Benchmark("\(name) floor \(reps) reps", configuration: .init(metrics: [.wallClock], maxIterations: 7)) { benchmark in
         var perRep: [Int] = []
-        for s in scenarios() {
-            let d = try Engine.runWithDiagnostics(s, label: "count", options: RunOptions(runs: .fixed(10), threads: 1)).diagnostics
+        let list = scenarios()
+        for s in list {
+            var options = RunOptions(runs: .fixed(10), threads: 1)
+            options.companions = list
+            let d = try Engine.runWithDiagnostics(s, label: "count", options: options).diagnostics
             perRep.append(d.draws.reduce(0, +) / max(1, d.draws.count))
         }
         benchmark.startMeasurement()
@@ -51,7 +58,8 @@ func floorBenchmark(_ name: String, _ scenarios: @autoclosure @escaping @Sendabl
             for n in perRep {
                 for r in 0..<reps {
                     let key = RandomKey.mix(0x5EED, UInt64(r))
-                    for i in 0..<n { acc ^= RandomKey.finalize(RandomKey.mix(key, UInt64(truncatingIfNeeded: i))) }
+                    // One finaliser per 64-bit value, as in `branchsim bench`.
+                    for i in 0..<n { acc ^= RandomKey.mix(key, UInt64(truncatingIfNeeded: i)) }
                 }
             }
         }

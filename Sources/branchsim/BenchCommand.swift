@@ -94,20 +94,26 @@ struct BenchCommand: ParsableCommand {
     }
 
     func simulations(in program: CheckedProgram) -> [Work] {
-        var scenarios: [Scenario] = []
+        // Each simulated scenario with the others it is compared with (they decide which
+        // tiers are aggregated, hence the draws).
+        var scenarios: [(Scenario, [Scenario])] = []
         for a in program.actions {
             switch a.action {
-            case .run(_, let v): program.scenario(named: v).map { scenarios.append($0) }
-            case .compare(let names, _, _): scenarios += names.compactMap { program.scenario(named: $0) }
-            case .sweep(_, let points, _): scenarios += points.map(\.scenario)
+            case .run(_, let v): program.scenario(named: v).map { scenarios.append(($0, [])) }
+            case .compare(let names, _, _):
+                let all = names.compactMap { program.scenario(named: $0) }
+                scenarios += all.map { ($0, all) }
+            case .sweep(_, let points, _): scenarios += points.map { ($0.scenario, points.map(\.scenario)) }
             case .report, .expect, .export: break
             }
         }
-        return scenarios.map { s in
+        return scenarios.map { s, companions in
             let n = runs ?? s.settings.runs.maximum
             // Draws per replication, from a short run (the count does not depend on threads).
             let sample = min(n, 20)
-            let d = (try? Engine.runWithDiagnostics(s, label: "bench", options: RunOptions(runs: .fixed(sample))))?.diagnostics
+            var options = RunOptions(runs: .fixed(sample))
+            options.companions = companions
+            let d = (try? Engine.runWithDiagnostics(s, label: "bench", options: options))?.diagnostics
             let perRep = d.map { $0.draws.reduce(0, +) / max(1, $0.draws.count) } ?? 0
             return Work(scenario: s, replications: n, drawsPerReplication: perRep)
         }
