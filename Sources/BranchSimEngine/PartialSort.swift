@@ -15,23 +15,31 @@ enum PartialSort {
             smallestFirst(p, count: n, k: n)
             return
         }
-        let scale = Double(n) / (bound == .max ? 0x1p64 : Double(bound))
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: n + 1) { counts in
-            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: n) { tmp in
-                let cb = counts.baseAddress!, tb = tmp.baseAddress!
-                cb.initialize(repeating: 0, count: n + 1)
-                @inline(__always) func bucket(_ v: UInt64) -> Int { min(n - 1, Int(Double(v) * scale)) }
-                for i in 0..<n { cb[bucket(p[i]) + 1] &+= 1 }
-                for b in 0..<n { cb[b + 1] &+= cb[b] }
-                for i in 0..<n {
-                    let v = p[i]
-                    let b = bucket(v)
-                    tb[Int(cb[b])] = v
-                    cb[b] &+= 1
-                }
-                p.update(from: tb, count: n)
-            }
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2 * n + 1) { scratch in
+            sortSpread(p, count: n, bound: bound, scratch: scratch.baseAddress!)
         }
+    }
+
+    /// `sortSpread` with caller-provided scratch space for at least `2n + 1` values.
+    static func sortSpread(_ p: UnsafeMutablePointer<UInt64>, count n: Int, bound: UInt64,
+                           scratch: UnsafeMutablePointer<UInt64>) {
+        guard n > 1 else { return }
+        // Bucket of v: (v's top 32 bits) x n / (bound's top 32 bits + 1), by a multiply with a
+        // fixed-point reciprocal (monotone in v, no division, no float conversion).
+        let scale = (UInt64(n) << 32) / ((bound >> 32) &+ 1)
+        let last = UInt64(n - 1)
+        @inline(__always) func bucket(_ v: UInt64) -> Int { Int(min(last, ((v >> 32) &* scale) >> 32)) }
+        let counts = scratch, tmp = scratch + (n + 1)
+        counts.update(repeating: 0, count: n + 1)
+        for i in 0..<n { counts[bucket(p[i]) &+ 1] &+= 1 }
+        for b in 0..<n { counts[b &+ 1] &+= counts[b] }
+        for i in 0..<n {
+            let v = p[i]
+            let b = bucket(v)
+            tmp[Int(counts[b])] = v
+            counts[b] &+= 1
+        }
+        p.update(from: tmp, count: n)
         insertionSort(p, 0, n - 1)
     }
 

@@ -2,6 +2,13 @@ import BranchSimModel
 import CBranchSimKernels
 import Foundation
 
+/// A worker's campaign plan behind a reference: an occurrence takes one retain of it
+/// instead of copying the plan's two dozen arrays (a retain each) into a local.
+final class CampaignRef {
+    let plan: SimulationPlan.CampaignPlan
+    init(_ plan: SimulationPlan.CampaignPlan) { self.plan = plan }
+}
+
 /// Purposes: the last element of a key chain, naming what a draw decides.
 enum Purpose {
     static let balance: UInt64 = 1
@@ -24,7 +31,7 @@ enum Purpose {
 struct Replicator: ~Copyable {
     let plan: SimulationPlan
     /// This worker's own copy of the campaign plans (`CampaignPlan.unshared`).
-    let campaigns: [SimulationPlan.CampaignPlan]
+    let campaigns: [CampaignRef]
     let rootKey: UInt64
     let tiers: Int
     let products: Int
@@ -96,6 +103,8 @@ struct Replicator: ~Copyable {
     var passing: [Int32] = []
     /// Keyed priorities of a selection (capacity grows to the largest pool).
     var priorities = Column<UInt64>()
+    /// Scratch for sorting the selection's survivors.
+    var sortScratch = Column<UInt64>()
     /// One "never contacted" mark, read in place of a cooldown column by campaigns without one.
     var neverContacted = Column<Int>()
     // Ready lists: for each campaign whose eligibility does not depend on the clock (every
@@ -157,7 +166,7 @@ struct Replicator: ~Copyable {
     ///   account) decide which tiers are aggregated.
     init(plan: SimulationPlan, seed: UInt64, salt: UInt64) {
         self.plan = plan
-        campaigns = plan.campaigns.map { $0.unshared() }
+        campaigns = plan.campaigns.map { CampaignRef($0.unshared()) }
         rootKey = RandomKey.mix(RandomKey.finalize(seed), salt)
         tiers = plan.tierCount
         products = plan.productCount
@@ -256,7 +265,7 @@ struct Replicator: ~Copyable {
         sets.free()
         for s in candidates { s.free() }
         candidates.free(); candSet.free(); candPos.free(); scratchBalance.free()
-        priorities.free(); neverContacted.free()
+        priorities.free(); neverContacted.free(); sortScratch.free()
         for l in readyIds { l.free() }
         for l in readyKeys { l.free() }
         for l in coolIds { l.free() }
@@ -306,7 +315,7 @@ struct Replicator: ~Copyable {
             for i in stepHours.indices { stepHours[i] = 0 }
             stepCost = 0
             for ci in 0..<campaigns.count {
-                let cp = campaigns[ci]
+                let cp = campaigns[ci].plan
                 guard step >= cp.firstStep, now < cp.endTick else { continue }
                 let k = cp.frequency.occurrences(inStep: step - cp.firstStep, step: stepDuration)
                 guard k > 0 else { continue }
@@ -822,11 +831,11 @@ struct Replicator: ~Copyable {
     // MARK: - Campaign occurrences
 
     @inline(__always)
-    private func eligible(_ c: Int, _ cp: SimulationPlan.CampaignPlan) -> Bool {
-        if cp.cooldownSlot >= 0 && now - lastContact[c * cooldownSlots + cp.cooldownSlot] < cp.cooldownTicks {
+    private func eligible(_ c: Int, _ cp: CampaignRef) -> Bool {
+        if cp.plan.cooldownSlot >= 0 && now - lastContact[c * cooldownSlots + cp.plan.cooldownSlot] < cp.plan.cooldownTicks {
             return false
         }
-        guard let f = cp.filter else { return true }
+        guard let f = cp.plan.filter else { return true }
         switch f {
         case .segment(let s):
             return segments[c] & (1 << UInt64(s)) != 0
@@ -843,10 +852,10 @@ struct Replicator: ~Copyable {
     /// Calls `body` with each eligible member of (branch, tier) set `k`: the pool scan, the
     /// hottest loop of a replication, kept free of ARC and enum switches per customer.
     @inline(__always)
-    private func forEachEligible(set k: Int, _ cp: SimulationPlan.CampaignPlan, _ body: (Int32) -> Void) {
-        let members = cp.bandSlot >= 0 ? candidates[cp.bandSlot * setCount + k] : sets[k]
+    private func forEachEligible(set k: Int, _ cp: CampaignRef, _ body: (Int32) -> Void) {
+        let members = cp.plan.bandSlot >= 0 ? candidates[cp.plan.bandSlot * setCount + k] : sets[k]
         var segMask: UInt64 = 0, lo = -Double.infinity, hi = Double.infinity
-        switch cp.filter {
+        switch cp.plan.filter {
         case .none: break
         case .segment(let sg): segMask = 1 << UInt64(sg)
         case .balance(let a, let b): lo = a; hi = b
@@ -854,7 +863,7 @@ struct Replicator: ~Copyable {
             for c in members where eligible(Int(c), cp) { body(c) }
             return
         }
-        let slot = cp.cooldownSlot, cooldown = cp.cooldownTicks, stride = cooldownSlots, now = self.now
+        let slot = cp.plan.cooldownSlot, cooldown = cp.plan.cooldownTicks, stride = cooldownSlots, now = self.now
         members.withUnsafeBufferPointer { m in
             lastContact.withUnsafeBufferPointer { lc in
                 segments.withUnsafeBufferPointer { sg in
@@ -885,7 +894,7 @@ struct Replicator: ~Copyable {
     /// for the eligible count seen, then with none, so the result is always exactly the `k`
     /// smallest (the threshold changes the work, never the sample).
     /// - Complexity: O(n + k log k) expected, n the pool's members.
-    private mutating func selectByPriority(k: Int, sets list: [Int], _ cp: SimulationPlan.CampaignPlan, campaign: Int,
+    private mutating func selectByPriority(k: Int, sets list: [Int], _ cp: CampaignRef, campaign: Int,
                                            shareSlot ci: Int, occTag: UInt64) {
         guard k > 0 else { return }
         if readySlot[campaign] >= 0 {
@@ -893,7 +902,7 @@ struct Replicator: ~Copyable {
             return
         }
         var members = 0
-        for set in list { members += (cp.bandSlot >= 0 ? candidates[cp.bandSlot * setCount + set] : sets[set]).count }
+        for set in list { members += (cp.plan.bandSlot >= 0 ? candidates[cp.plan.bandSlot * setCount + set] : sets[set]).count }
         guard members > 0 else { return }
         let tag = occTag &+ Purpose.select
         // Aim at the eligible share seen last time (cooldowns leave about half a pool eligible).
@@ -945,7 +954,8 @@ struct Replicator: ~Copyable {
         }
         draws &+= eligibleCount
         let n = priorities.count, taken = min(k, n)
-        PartialSort.sortSpread(priorities.base, count: n, bound: threshold)
+        sortScratch.reserveCapacity(2 * n + 1)
+        PartialSort.sortSpread(priorities.base, count: n, bound: threshold, scratch: sortScratch.base)
         for i in 0..<taken { contacts.append(Int32(bitPattern: UInt32(truncatingIfNeeded: priorities[i]))) }
     }
 
@@ -964,12 +974,12 @@ struct Replicator: ~Copyable {
     /// coin flip the processor cannot predict): every member's value is written and the
     /// end of the list advances by 0 or 1.
     @inline(__always)
-    private mutating func collectPriorities(set k: Int, _ cp: SimulationPlan.CampaignPlan, tag: UInt64,
+    private mutating func collectPriorities(set k: Int, _ cp: CampaignRef, tag: UInt64,
                                             below threshold: UInt64, eligible count: inout Int) {
-        let members = cp.bandSlot >= 0 ? candidates[cp.bandSlot * setCount + k] : sets[k]
+        let members = cp.plan.bandSlot >= 0 ? candidates[cp.plan.bandSlot * setCount + k] : sets[k]
         let add = (tag &+ 1) &* RandomKey.golden
         var segMask: UInt64 = 0, lo = -Double.infinity, hi = Double.infinity
-        switch cp.filter {
+        switch cp.plan.filter {
         case .none: break
         case .segment(let sg): segMask = 1 << UInt64(sg)
         case .balance(let a, let b): lo = a; hi = b
@@ -982,9 +992,9 @@ struct Replicator: ~Copyable {
             return
         }
         // Without a cooldown every member reads the same "never contacted" mark.
-        let lc = cp.cooldownSlot >= 0 ? lastContact.base + cp.cooldownSlot : neverContacted.base
-        let stride = cp.cooldownSlot >= 0 ? cooldownSlots : 0
-        let cooldown = cp.cooldownSlot >= 0 ? cp.cooldownTicks : 0, now = self.now
+        let lc = cp.plan.cooldownSlot >= 0 ? lastContact.base + cp.plan.cooldownSlot : neverContacted.base
+        let stride = cp.plan.cooldownSlot >= 0 ? cooldownSlots : 0
+        let cooldown = cp.plan.cooldownSlot >= 0 ? cp.plan.cooldownTicks : 0, now = self.now
         let m = members.base, mc = members.count
         let keys = key.base, sg = segments.base, tot = total.base
         let out = priorities.base
@@ -1006,32 +1016,34 @@ struct Replicator: ~Copyable {
 
     /// Runs occurrence number `occCounter[ci][h]` of campaign `ci` at its host `h`.
     mutating func runOccurrence(_ ci: Int, host h: Int) {
-        let cp = campaigns[ci]
+        // Fields are read through the reference (`ref.plan.x`): binding the plan to a local
+        // would copy it, a retain for each of its arrays, on every occurrence.
+        let ref = campaigns[ci]
         let L = plan.layout
-        let hostBranch = cp.hosts[h]
+        let hostBranch = ref.plan.hosts[h]
         let occ = occCounter[ci][h]
         occCounter[ci][h] += 1
-        let occTag = RandomKey.mix(RandomKey.mix(cp.key, cp.hostKeys[h]), UInt64(occ))
+        let occTag = RandomKey.mix(RandomKey.mix(ref.plan.key, ref.plan.hostKeys[h]), UInt64(occ))
 
         // 1. Contacts: per target tier (or from the union of equally weighted tiers), a uniform
         // sample without replacement of the eligible pool, by keyed priorities.
         let rs = readySlot[ci]
         if rs >= 0 && readyCooldown[rs] > 0 { endCooldowns(slot: rs) }
         contacts.removeAll(keepingCapacity: true)
-        if cp.contactsAll || cp.unionPool {
-            let list = cp.unionSets[h]
-            if cp.contactsAll && cp.capacityStage < 0 {
+        if ref.plan.contactsAll || ref.plan.unionPool {
+            let list = ref.plan.unionSets[h]
+            if ref.plan.contactsAll && ref.plan.capacityStage < 0 {
                 var out: [Int32] = []
                 swap(&out, &contacts)
-                for set in list { forEachEligible(set: set, cp) { out.append($0) } }
+                for set in list { forEachEligible(set: set, ref) { out.append($0) } }
                 swap(&out, &contacts)
             } else {
                 // `contacts all` with a capacity: seats go to a random order of the whole list.
-                selectByPriority(k: cp.contactsAll ? Int.max : cp.contactCount, sets: list, cp, campaign: ci, shareSlot: shareBase[ci], occTag: occTag)
+                selectByPriority(k: ref.plan.contactsAll ? Int.max : ref.plan.contactCount, sets: list, ref, campaign: ci, shareSlot: shareBase[ci], occTag: occTag)
             }
         } else {
-            for j in 0..<cp.targetTiers.count where cp.perTierContacts[j] > 0 {
-                selectByPriority(k: cp.perTierContacts[j], sets: cp.tierSets[h][j], cp, campaign: ci,
+            for j in 0..<ref.plan.targetTiers.count where ref.plan.perTierContacts[j] > 0 {
+                selectByPriority(k: ref.plan.perTierContacts[j], sets: ref.plan.tierSets[h][j], ref, campaign: ci,
                                  shareSlot: shareBase[ci] + j, occTag: occTag)
             }
         }
@@ -1057,10 +1069,10 @@ struct Replicator: ~Copyable {
         passing.append(contentsOf: contacts)
         stagePassed.removeAll(keepingCapacity: true)
         var turnedAway = 0
-        for s in 0..<cp.stageProbability.count {
-            let p = cp.stageProbability[s]
-            let reach = cp.stageIsReach[s]
-            let sk = cp.stageKey[s]
+        for s in 0..<ref.plan.stageProbability.count {
+            let p = ref.plan.stageProbability[s]
+            let reach = ref.plan.stageIsReach[s]
+            let sk = ref.plan.stageKey[s]
             // Without branches on the outcome (a stage passes 30-70%, a coin flip to the
             // processor): every customer is written back and the end advances by 0 or 1. Only
             // those who could take the stage (reachable, for `reach`) draw.
@@ -1079,19 +1091,19 @@ struct Replicator: ~Copyable {
             }
             draws &+= d
             passing.removeLast(passing.count - kept)
-            if s == cp.capacityStage && passing.count > cp.capacityLimit {
-                turnedAway += passing.count - cp.capacityLimit
-                passing.removeLast(passing.count - cp.capacityLimit)
+            if s == ref.plan.capacityStage && passing.count > ref.plan.capacityLimit {
+                turnedAway += passing.count - ref.plan.capacityLimit
+                passing.removeLast(passing.count - ref.plan.capacityLimit)
             }
             stagePassed.append(passing.count)
         }
 
         // Effort of this occurrence, and the staff check.
-        if cp.hasEffort {
+        if ref.plan.hasEffort {
             for r in 0..<roles {
-                var hrs = cp.occurrenceHours[r] + Double(contacts.count) * cp.contactHours[r]
-                    + Double(passing.count) * cp.conversionHours[r]
-                for s in 0..<stagePassed.count { hrs += Double(stagePassed[s]) * cp.stageHours[s * roles + r] }
+                var hrs = ref.plan.occurrenceHours[r] + Double(contacts.count) * ref.plan.contactHours[r]
+                    + Double(passing.count) * ref.plan.conversionHours[r]
+                for s in 0..<stagePassed.count { hrs += Double(stagePassed[s]) * ref.plan.stageHours[s * roles + r] }
                 occHours[r] = hrs
             }
             if plan.scenario.enforceStaff {
@@ -1116,13 +1128,13 @@ struct Replicator: ~Copyable {
         values[L.turnedAway[ci]] += Double(turnedAway)
         values[L.conversions[ci]] += Double(passing.count)
         values[L.policySkipped] += Double(skipped)
-        let cost = cp.costPerOccurrence + Double(contacts.count) * cp.costPerContact
-            + Double(passing.count) * cp.costPerConversion
+        let cost = ref.plan.costPerOccurrence + Double(contacts.count) * ref.plan.costPerContact
+            + Double(passing.count) * ref.plan.costPerConversion
         values[L.campaignCost[ci]] += cost
         stepCost += cost
         for c32 in contacts {
             let c = Int(c32)
-            if cp.cooldownSlot >= 0 { lastContact[c * cooldownSlots + cp.cooldownSlot] = now }
+            if ref.plan.cooldownSlot >= 0 { lastContact[c * cooldownSlots + ref.plan.cooldownSlot] = now }
             if rs >= 0 && readyCooldown[rs] > 0 {
                 let j = c * readyCount + rs
                 cooling[j] = true
@@ -1139,9 +1151,9 @@ struct Replicator: ~Copyable {
         for i in 0..<passing.count {
             let c = Int(passing[i])
             let base = RandomKey.mix(key[c], occTag)
-            convert(c, base: base, cp)
-            if cp.referralProbability > 0 && keyedUnit(RandomKey.mix(base, Purpose.referral)) < cp.referralProbability {
-                addCustomer(branch: hostBranch, tier: cp.referralTier, isNew: true)
+            convert(c, base: base, ref)
+            if ref.plan.referralProbability > 0 && keyedUnit(RandomKey.mix(base, Purpose.referral)) < ref.plan.referralProbability {
+                addCustomer(branch: hostBranch, tier: ref.plan.referralTier, isNew: true)
                 values[L.newCustomers] += 1
             }
         }
@@ -1149,20 +1161,20 @@ struct Replicator: ~Copyable {
 
     /// A conversion: an amount moves from off-bank to in-bank, split over the non-flat
     /// products bought; each flat product is taken with its probability.
-    private mutating func convert(_ c: Int, base: UInt64, _ cp: SimulationPlan.CampaignPlan) {
+    private mutating func convert(_ c: Int, base: UInt64, _ cp: CampaignRef) {
         var amount = 0.0
-        if let d = cp.amount, !cp.buyMoney.isEmpty {
+        if let d = cp.plan.amount, !cp.plan.buyMoney.isEmpty {
             var g = SplitMix64(key: RandomKey.mix(base, Purpose.amount))
             amount = Sampler.amount(d, offbank: offbank[c], using: &g)
             draws &+= g.draws
-            if cp.capByOffbank { amount = min(amount, max(0, offbank[c])) }
+            if cp.plan.capByOffbank { amount = min(amount, max(0, offbank[c])) }
             amount = max(0, amount)
         }
-        for f in cp.buyFlat where keyedUnit(RandomKey.mix(RandomKey.mix(base, Purpose.buyFlat), plan.productKey[f.product])) < f.probability {
+        for f in cp.plan.buyFlat where keyedUnit(RandomKey.mix(RandomKey.mix(base, Purpose.buyFlat), plan.productKey[f.product])) < f.probability {
             flatHeld[c] |= 1 << UInt64(f.product)
         }
         if amount > 0 {
-            for m in cp.buyMoney {
+            for m in cp.plan.buyMoney {
                 balance[c * products + m.product] += amount * m.share
                 let slot = plan.termSlot[m.product]
                 if slot >= 0 { maturity[c * termCount + slot] = now + plan.termTicks[m.product] }

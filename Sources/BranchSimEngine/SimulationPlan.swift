@@ -154,7 +154,8 @@ struct SimulationPlan: Sendable {
 
     /// Per (branch, tier) set, `[branch * tiers + tier]`: whether nothing in this scenario or
     /// its companions can change its customers (no campaign pool, no attrition, no growth, no
-    /// term products). Such sets are aggregated (docs/model.md, "Untouched tiers").
+    /// term product among its starting holdings). Such sets are aggregated (docs/model.md,
+    /// "Untouched tiers").
     private(set) var staticSets: [Bool] = []
 
     /// The (branch, tier) pairs, by name, whose customers something in this scenario can change.
@@ -329,9 +330,10 @@ struct SimulationPlan: Sendable {
                 for b in pools { for t in cp.targetTiers { touched[b * tierCount + t] = true } }
             }
         }
-        let noTerms = termProducts.isEmpty
-        staticSets = (0..<setCount).map { [bt] k in
-            !touched[k] && noTerms && bt[k].attrition == 0 && bt[k].growth == 0
+        // A set whose starting holdings include a term product changes when terms end.
+        staticSets = (0..<setCount).map { [bt, holdMoneyProduct, termSlot] k in
+            let holdsTerm = (bt[k].moneyStart..<bt[k].moneyEnd).contains { termSlot[holdMoneyProduct[$0]] >= 0 }
+            return !touched[k] && !holdsTerm && bt[k].attrition == 0 && bt[k].growth == 0
         }
     }
 
