@@ -101,6 +101,9 @@ struct Replicator: ~Copyable {
     var pool: [Int32] = []
     var contacts: [Int32] = []
     var passing: [Int32] = []
+    /// `mix(key, occurrenceTag)` of each customer in `passing` (in step with it): the base of
+    /// all of that customer's draws in the occurrence, mixed once.
+    var passingBase: [UInt64] = []
     /// Keyed priorities of a selection (capacity grows to the largest pool).
     var priorities = Column<UInt64>()
     /// Scratch for sorting the selection's survivors.
@@ -1067,6 +1070,8 @@ struct Replicator: ~Copyable {
         // 2-3. The funnel, with seats at the capacity stage.
         passing.removeAll(keepingCapacity: true)
         passing.append(contentsOf: contacts)
+        passingBase.removeAll(keepingCapacity: true)
+        for c32 in contacts { passingBase.append(RandomKey.mix(key[Int(c32)], occTag)) }
         stagePassed.removeAll(keepingCapacity: true)
         var turnedAway = 0
         for s in 0..<ref.plan.stageProbability.count {
@@ -1077,23 +1082,27 @@ struct Replicator: ~Copyable {
             // processor): every customer is written back and the end advances by 0 or 1. Only
             // those who could take the stage (reachable, for `reach`) draw.
             var kept = 0, d = 0
-            let keys = key.base, canReach = reachable.base
+            let canReach = reachable.base
             passing.withUnsafeMutableBufferPointer { pb in
-                for i in 0..<pb.count {
-                    let c32 = pb[i]
-                    let c = Int(c32)
-                    let ok = !reach || canReach[c] ? 1 : 0
-                    let u = RandomKey.unit(RandomKey.finalize(RandomKey.mix(RandomKey.mix(keys[c], occTag), sk)))
-                    pb[kept] = c32
-                    kept &+= ok & (u < p ? 1 : 0)
-                    d &+= ok
+                passingBase.withUnsafeMutableBufferPointer { bb in
+                    for i in 0..<pb.count {
+                        let c32 = pb[i], base = bb[i]
+                        let ok = !reach || canReach[Int(c32)] ? 1 : 0
+                        let u = RandomKey.unit(RandomKey.finalize(RandomKey.mix(base, sk)))
+                        pb[kept] = c32
+                        bb[kept] = base
+                        kept &+= ok & (u < p ? 1 : 0)
+                        d &+= ok
+                    }
                 }
             }
             draws &+= d
             passing.removeLast(passing.count - kept)
+            passingBase.removeLast(passingBase.count - kept)
             if s == ref.plan.capacityStage && passing.count > ref.plan.capacityLimit {
                 turnedAway += passing.count - ref.plan.capacityLimit
                 passing.removeLast(passing.count - ref.plan.capacityLimit)
+                passingBase.removeLast(passingBase.count - ref.plan.capacityLimit)
             }
             stagePassed.append(passing.count)
         }
@@ -1150,7 +1159,7 @@ struct Replicator: ~Copyable {
         }
         for i in 0..<passing.count {
             let c = Int(passing[i])
-            let base = RandomKey.mix(key[c], occTag)
+            let base = passingBase[i]
             convert(c, base: base, ref)
             if ref.plan.referralProbability > 0 && keyedUnit(RandomKey.mix(base, Purpose.referral)) < ref.plan.referralProbability {
                 addCustomer(branch: hostBranch, tier: ref.plan.referralTier, isNew: true)

@@ -99,9 +99,14 @@ public struct RunResult: Sendable, Codable, Equatable {
     /// Per-step quantile bands of a series across replications (for fan charts).
     public func seriesBands(_ name: String) -> [MetricSummary]? {
         guard let s = seriesIndex(name) else { return nil }
-        return (0..<steps).map { t in
-            MetricSummary(values: replications.map { $0.series[s * steps + t] })
+        // Gathered step-major in one pass over the replications (each row read in order),
+        // not one strided pass over all rows per step.
+        let n = replications.count
+        var columns = [Double](repeating: 0, count: steps * n)
+        for (r, rec) in replications.enumerated() {
+            for t in 0..<steps { columns[t * n + r] = rec.series[s * steps + t] }
         }
+        return (0..<steps).map { t in MetricSummary(values: Array(columns[(t * n)..<((t + 1) * n)])) }
     }
 
     /// Joins slices of one run (`--replications 0..<500` and `500..<1000`) into the whole run.

@@ -34,12 +34,69 @@ public struct MetricSummary: Sendable, Codable, Equatable {
         let half = n > 1 ? Self.tQuantile975(degreesOfFreedom: n - 1) * sd / Double(n).squareRoot() : 0
         ciLow = m - half
         ciHigh = m + half
-        let sorted = values.sorted()
-        p5 = Self.quantile(sorted, 0.05)
-        p50 = Self.quantile(sorted, 0.50)
-        p95 = Self.quantile(sorted, 0.95)
-        min = sorted[0]
-        max = sorted[n - 1]
+        // The order statistics the quantiles need, by selection rather than a full sort (the
+        // same values: an order statistic does not depend on how it is found). Reports
+        // summarise every series at every step, so this runs thousands of times a run.
+        var work = values
+        let count = values.count
+        var q = (p5: 0.0, p50: 0.0, p95: 0.0)
+        work.withUnsafeMutableBufferPointer { b in
+            let p = b.baseAddress!
+            var from = 0
+            @inline(__always) func at(_ k: Int) -> Double {
+                if k >= from {
+                    MetricSummary.select(p, from, count - 1, k)
+                    from = k
+                }
+                return p[k]
+            }
+            @inline(__always) func quantile(_ level: Double) -> Double {
+                let h = Double(count - 1) * level
+                let lo = Int(h.rounded(.down))
+                let hi = Swift.min(lo + 1, count - 1)
+                let a = at(lo), b = at(hi)
+                return a + (h - Double(lo)) * (b - a)
+            }
+            q = (quantile(0.05), quantile(0.50), quantile(0.95))
+        }
+        p5 = q.p5
+        p50 = q.p50
+        p95 = q.p95
+        var lo = values[0], hi = values[0]
+        for v in values {
+            if v < lo { lo = v }
+            if v > hi { hi = v }
+        }
+        min = lo
+        max = hi
+    }
+
+    /// Rearranges `p[lo...hi]` so that `p[k]` holds the value a sort would put there, smaller
+    /// or equal values before it and greater or equal after (Hoare's selection, median of
+    /// three pivots; expected linear time).
+    static func select(_ p: UnsafeMutablePointer<Double>, _ lo: Int, _ hi: Int, _ k: Int) {
+        var lo = lo, hi = hi
+        while hi > lo {
+            let a = p[lo], b = p[lo + (hi - lo) / 2], c = p[hi]
+            let pivot = Swift.max(Swift.min(a, b), Swift.min(Swift.max(a, b), c))
+            var i = lo, j = hi
+            while i <= j {
+                while p[i] < pivot { i += 1 }
+                while p[j] > pivot { j -= 1 }
+                if i <= j {
+                    let t = p[i]; p[i] = p[j]; p[j] = t
+                    i += 1
+                    j -= 1
+                }
+            }
+            if k <= j {
+                hi = j
+            } else if k >= i {
+                lo = i
+            } else {
+                return
+            }
+        }
     }
 
     /// Half-width of the 95% confidence interval of the mean.

@@ -1,0 +1,31 @@
+import Testing
+@testable import BranchSimModel
+
+/// The quantiles found by selection must be those of the sorted values (type 7), for any
+/// sizes, ties and orders.
+@Suite struct QuantileSelectionTests {
+    @Test func selectedQuantilesEqualSortedQuantiles() {
+        var state: UInt64 = 0x1234_5678
+        func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        for trial in 0..<2000 {
+            let n = 1 + Int(next() % 300)
+            var xs = (0..<n).map { _ -> Double in
+                trial % 3 == 0 ? Double(next() % 4) : Double(Int64(bitPattern: next())) / 1e6
+            }
+            if trial % 5 == 0 { xs.sort() }
+            if trial % 7 == 0 { xs.sort(by: >) }
+            let s = MetricSummary(values: xs)
+            let sorted = xs.sorted()
+            #expect(s.p5 == MetricSummary.quantile(sorted, 0.05))
+            #expect(s.p50 == MetricSummary.quantile(sorted, 0.50))
+            #expect(s.p95 == MetricSummary.quantile(sorted, 0.95))
+            #expect(s.min == sorted.first && s.max == sorted.last)
+        }
+    }
+}
