@@ -43,7 +43,12 @@ struct Column<Element: BitwiseCopyable>: Sequence {
     mutating func append(repeating x: Element, count n: Int) {
         guard n > 0 else { return }
         if count + n > capacity { grow(count + n) }
-        (base + count).initialize(repeating: x, count: n)
+        if n <= 16 {
+            // A customer's few product or campaign slots: a loop, not a call to memset.
+            for i in 0..<n { (base + count + i).initialize(to: x) }
+        } else {
+            (base + count).initialize(repeating: x, count: n)
+        }
         count &+= n
     }
 
