@@ -170,8 +170,7 @@ public enum Engine {
         guard n > 0 else { return ([], []) }
         let slots = ResultSlots(count: n)
         let workers = min(threads, n)
-        let chunk = max(1, min(16, n / (workers * 8)))
-        let queue = WorkQueue(count: n, chunk: chunk)
+        let queue = WorkQueue(count: n, workers: workers, maxChunk: 16)
         let salt = options.streamSalt
         let cancel = options.cancellation
         let progress = options.progress
@@ -213,23 +212,29 @@ final class LockedValue<Value>: @unchecked Sendable {
     }
 }
 
-/// Hands out chunks of replication indices to workers and counts finished ones.
+/// Hands out chunks of replication indices to workers and counts finished ones. Chunks
+/// shrink as the work runs out (a share of what is left, at most `maxChunk`, at least 1), so
+/// the workers finish together instead of one waiting on another's last large chunk. Which
+/// worker runs which replication never changes the results (rows are stored by index).
 final class WorkQueue: @unchecked Sendable {
     private let lock = NSLock()
     private var nextIndex = 0
     private var finished = 0
     private let count: Int
-    private let chunk: Int
+    private let workers: Int
+    private let maxChunk: Int
 
-    init(count: Int, chunk: Int) {
+    init(count: Int, workers: Int, maxChunk: Int) {
         self.count = count
-        self.chunk = chunk
+        self.workers = max(1, workers)
+        self.maxChunk = max(1, maxChunk)
     }
 
     func next() -> Range<Int>? {
         lock.lock()
         defer { lock.unlock() }
         guard nextIndex < count else { return nil }
+        let chunk = max(1, min(maxChunk, (count - nextIndex) / (4 * workers)))
         let r = nextIndex..<min(count, nextIndex + chunk)
         nextIndex = r.upperBound
         return r
