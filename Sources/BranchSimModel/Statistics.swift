@@ -45,7 +45,7 @@ public struct MetricSummary: Sendable, Codable, Equatable {
             var from = 0
             @inline(__always) func at(_ k: Int) -> Double {
                 if k >= from {
-                    MetricSummary.select(p, from, count - 1, k)
+                    OrderStatistics.select(p, from, count - 1, k)
                     from = k
                 }
                 return p[k]
@@ -69,34 +69,6 @@ public struct MetricSummary: Sendable, Codable, Equatable {
         }
         min = lo
         max = hi
-    }
-
-    /// Rearranges `p[lo...hi]` so that `p[k]` holds the value a sort would put there, smaller
-    /// or equal values before it and greater or equal after (Hoare's selection, median of
-    /// three pivots; expected linear time).
-    static func select(_ p: UnsafeMutablePointer<Double>, _ lo: Int, _ hi: Int, _ k: Int) {
-        var lo = lo, hi = hi
-        while hi > lo {
-            let a = p[lo], b = p[lo + (hi - lo) / 2], c = p[hi]
-            let pivot = Swift.max(Swift.min(a, b), Swift.min(Swift.max(a, b), c))
-            var i = lo, j = hi
-            while i <= j {
-                while p[i] < pivot { i += 1 }
-                while p[j] > pivot { j -= 1 }
-                if i <= j {
-                    let t = p[i]; p[i] = p[j]; p[j] = t
-                    i += 1
-                    j -= 1
-                }
-            }
-            if k <= j {
-                hi = j
-            } else if k >= i {
-                lo = i
-            } else {
-                return
-            }
-        }
     }
 
     /// Half-width of the 95% confidence interval of the mean.
@@ -139,5 +111,47 @@ public struct MetricSummary: Sendable, Codable, Equatable {
         let z3 = z * z * z, z5 = z3 * z * z, z7 = z5 * z * z
         return z + (z3 + z) / (4 * v) + (5 * z5 + 16 * z3 + 3 * z) / (96 * v * v)
             + (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * v * v * v)
+    }
+}
+
+/// Selection of order statistics in place, shared by the report summaries (quantiles) and
+/// the engine (the k smallest contact priorities).
+public enum OrderStatistics {
+    /// Rearranges `p[lo...hi]` so that `p[k]` holds the value a sort would put there, smaller
+    /// or equal values before it and greater or equal after (Hoare's selection, median of
+    /// three pivots; expected linear time).
+    @inlinable
+    public static func select<T: Comparable>(_ p: UnsafeMutablePointer<T>, _ lo: Int, _ hi: Int, _ k: Int) {
+        var lo = lo, hi = hi
+        while hi > lo {
+            let a = p[lo], b = p[lo + (hi - lo) / 2], c = p[hi]
+            let pivot = Swift.max(Swift.min(a, b), Swift.min(Swift.max(a, b), c))
+            var i = lo, j = hi
+            while i <= j {
+                while p[i] < pivot { i += 1 }
+                while p[j] > pivot { j -= 1 }
+                if i <= j {
+                    p.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if k <= j {
+                hi = j
+            } else if k >= i {
+                lo = i
+            } else {
+                return
+            }
+        }
+    }
+}
+
+extension UnsafeMutablePointer {
+    @inlinable
+    func swapAt(_ i: Int, _ j: Int) {
+        let t = self[i]
+        self[i] = self[j]
+        self[j] = t
     }
 }
