@@ -201,7 +201,7 @@ public final class ProgramRunner {
 
     public func renderDocument(format: OutputFormat) -> String {
         switch format {
-        case .json: return JSONReport.render(document)
+        case .json: return JSONReport.render(document, threads: configuration.threads)
         case .csv: return lastRun.map(CSVReport.long) ?? CSVReport.summary(document)
         case .table: return lastRun.map { TextReports.defaultReport($0, options: configuration.report) } ?? ""
         }
@@ -216,7 +216,7 @@ public final class ProgramRunner {
             : URL(fileURLWithPath: configuration.workingDirectory).appendingPathComponent(path)
         let text: String
         switch url.pathExtension.lowercased() {
-        case "json": text = JSONReport.render(document)
+        case "json": text = JSONReport.render(document, threads: configuration.threads)
         case "csv": text = lastRun.map(CSVReport.long) ?? CSVReport.summary(document)
         case "html", "htm": text = HTMLReport.render(document, scenario: lastScenario, options: configuration.report)
         default:

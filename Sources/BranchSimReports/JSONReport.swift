@@ -7,16 +7,18 @@ import BranchSimModel
 public enum JSONReport {
     public static let schema = "branchsim.result/1"
 
-    public static func render(_ doc: ReportDocument) -> String {
-        value(doc).rendered()
+    /// - Parameter threads: threads for the summaries (`nil`: every processor), so that
+    ///   `--threads 1` means one thread from start to end.
+    public static func render(_ doc: ReportDocument, threads: Int? = nil) -> String {
+        value(doc, threads: threads).rendered()
     }
 
     /// The document as a JSON value (for embedding or inspection).
-    public static func value(_ doc: ReportDocument) -> JSONValue {
+    public static func value(_ doc: ReportDocument, threads: Int? = nil) -> JSONValue {
         var root: [String: JSONValue] = [
             "schema": .string(schema),
             "scenario": .string(doc.title),
-            "runs": .array(doc.runs.map(run)),
+            "runs": .array(doc.runs.map { run($0, threads: threads) }),
             "expectations": .array(doc.expectations.map(expectation)),
         ]
         root["comparison"] = doc.comparison.map(comparison) ?? .null
@@ -34,14 +36,15 @@ public enum JSONReport {
         return .object(o)
     }
 
-    static func run(_ r: RunResult) -> JSONValue {
+    static func run(_ r: RunResult, threads: Int? = nil) -> JSONValue {
+        let summaries = r.allSummaries(threads: threads)
         var metrics: [String: JSONValue] = [:]
         for (i, m) in r.metrics.enumerated() {
-            metrics[m.key] = summary(MetricSummary(values: r.replications.map { $0.values[i] }), unit: m.unit)
+            metrics[m.key] = summary(summaries.metrics[i], unit: m.unit)
         }
         var series: [String: JSONValue] = [:]
-        for name in r.series {
-            guard let bands = r.seriesBands(name) else { continue }
+        for (k, name) in r.series.enumerated() {
+            let bands = summaries.series[k]
             series[name] = .array(bands.enumerated().map { t, b in
                 .object(["step": .integer(Int64(t + 1)), "p5": .finite(b.p5), "p50": .finite(b.p50),
                          "p95": .finite(b.p95), "mean": .finite(b.mean)])
