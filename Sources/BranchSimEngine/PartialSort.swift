@@ -7,18 +7,7 @@ enum PartialSort {
     /// an insertion sort that only fixes order within buckets. Correct for any values; the
     /// spread only makes it fast (few branches the processor cannot predict, unlike
     /// quicksort's comparisons of random values).
-    static func sortSpread(_ p: UnsafeMutablePointer<UInt64>, count n: Int, bound: UInt64) {
-        guard n > 1 else { return }
-        if n > 4096 {
-            smallestFirst(p, count: n, k: n)
-            return
-        }
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2 * n + 1) { scratch in
-            sortSpread(p, count: n, bound: bound, scratch: scratch.baseAddress!)
-        }
-    }
-
-    /// `sortSpread` with caller-provided scratch space for at least `2n + 1` values.
+    /// `scratch` has room for at least `2n + 1` values.
     static func sortSpread(_ p: UnsafeMutablePointer<UInt64>, count n: Int, bound: UInt64,
                            scratch: UnsafeMutablePointer<UInt64>) {
         guard n > 1 else { return }

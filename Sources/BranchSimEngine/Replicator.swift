@@ -108,8 +108,6 @@ struct Replicator: ~Copyable {
     var priorities = Column<UInt64>()
     /// Scratch for sorting the selection's survivors.
     var sortScratch = Column<UInt64>()
-    /// One "never contacted" mark, read in place of a cooldown column by campaigns without one.
-    var neverContacted = Column<Int>()
     // Ready lists: for each campaign whose eligibility does not depend on the clock (every
     // filter but `maturing`), and each (branch, tier) set its pools draw from, the customers
     // eligible right now, with their keys beside them, so a selection reads one contiguous
@@ -141,10 +139,6 @@ struct Replicator: ~Copyable {
     var coolTicks: Column<Column<Int>>
     var coolHead = Column<Int>()
 
-    /// Per campaign and target tier (from `shareBase[campaign]`), the share of its last pool
-    /// that was eligible: it sizes the next selection's threshold (work only, never results).
-    var eligibleShare: [Double]
-    let shareBase: [Int]
     var stagePassed: [Int] = []
     var occHours: [Double]
 
@@ -200,21 +194,12 @@ struct Replicator: ~Copyable {
             return staticSet[k] && spec.aum == nil && spec.flatStart == spec.flatEnd && spec.coefficient > 0 && lo.isFinite
         }
         scratchBalance.append(repeating: 0, count: plan.productCount)
-        neverContacted.append(Self.never)
         occHours = Array(repeating: 0, count: plan.roleCount)
         values = Array(repeating: 0, count: plan.metrics.count)
         seriesBuf = Array(repeating: 0, count: plan.series.count * plan.steps)
         usedHours = Array(repeating: 0, count: plan.scenario.branches.count * plan.roleCount)
         stepHours = Array(repeating: 0, count: plan.roleCount)
         occCounter = plan.campaigns.map { Array(repeating: 0, count: $0.hosts.count) }
-        var bases: [Int] = []
-        var slots = 0
-        for cp in plan.campaigns {
-            bases.append(slots)
-            slots += max(1, cp.targetTiers.count)
-        }
-        shareBase = bases
-        eligibleShare = Array(repeating: 1, count: slots)
         var rSlot: [Int] = [], rCampaign: [Int] = [], rSeg: [UInt64] = [], rLow: [Double] = [], rHigh: [Double] = []
         var rCool: [Int] = [], rPool: [Bool] = []
         for (ci, cp) in plan.campaigns.enumerated() {
@@ -268,7 +253,7 @@ struct Replicator: ~Copyable {
         sets.free()
         for s in candidates { s.free() }
         candidates.free(); candSet.free(); candPos.free(); scratchBalance.free()
-        priorities.free(); neverContacted.free(); sortScratch.free()
+        priorities.free(); sortScratch.free()
         for l in readyIds { l.free() }
         for l in readyKeys { l.free() }
         for l in coolIds { l.free() }
@@ -517,8 +502,9 @@ struct Replicator: ~Copyable {
         let lo = plan.tierLow[t] / spec.coefficient
         let hi = plan.tierHigh[t] / spec.coefficient
         let nearLow = lo * (1 + 1e-9)
-        if hi.isFinite && hi > 1000 {
-            addLogUniformCustomers(set: k, branch: b, count: n, branchBase: branchBase, lo: lo, hi: hi, nearLow: nearLow)
+        let span = logBound[2 * k + 1] - logBound[2 * k]
+        if hi.isFinite && hi > 1000 && n >= Self.aggregateMinimum && span > 1e-9 {
+            addBalanceSum(set: k, branch: b, count: n, branchBase: branchBase)
             return
         }
         var local = nextLocal[b]
@@ -549,60 +535,23 @@ struct Replicator: ~Copyable {
         nextLocal[b] = end
     }
 
-    /// `addStaticCustomers` for the common law, log-uniform between the tier's bounds: the
-    /// same keys, draws and arithmetic as `startingBalance`, written out so that nothing but
-    /// the two key finalisers, one inlined `exp` and the sums remains in the loop.
-    private mutating func addLogUniformCustomers(set k: Int, branch b: Int, count n: Int, branchBase: UInt64,
-                                                 lo: Double, hi: Double, nearLow: Double) {
+    /// The `n` starting customers of a static set with the default log-uniform law on
+    /// `[e^a, e^b]` (the set's clipped bounds), drawn at once: their balance sum is a normal with
+    /// the law's exact mean (e^b - e^a) / (b - a) and variance, times n (central limit; skewness
+    /// of the sum under 0.1 from 200 customers), kept within [n e^a, n e^b].
+    private mutating func addBalanceSum(set k: Int, branch b: Int, count n: Int, branchBase: UInt64) {
         let a = logBound[2 * k], span = logBound[2 * k + 1] - logBound[2 * k]
-        let floor = max(lo, 0), ceiling = hi * (1 - 1e-12)
-        if n >= Self.aggregateMinimum && span > 1e-9 {
-            // The sum of n log-uniform balances on [e^a, e^b], drawn at once: a normal with the
-            // law's exact mean (e^b - e^a) / (b - a) and variance times n (central limit;
-            // skewness of the sum under 0.1 from 200 customers), kept within [n e^a, n e^b].
-            let ea = Foundation.exp(a), eb = Foundation.exp(a + span)
-            let mean = (eb - ea) / span
-            let variance = max(0, (eb * eb - ea * ea) / (2 * span) - mean * mean)
-            var g = SplitMix64(key: RandomKey.mix(RandomKey.mix(branchBase, Purpose.aggregate), UInt64(k % tiers)))
-            let z = Sampler.normal(using: &g)
-            let sum = min(max(Double(n) * mean + (Double(n) * variance).squareRoot() * z, Double(n) * ea), Double(n) * eb)
-            startAum += sum
-            setAum[k] += sum
-            staticCount[k] += n
-            draws &+= g.draws
-            nextLocal[b] += n
-            return
-        }
-        let g = RandomKey.golden
-        let balanceStep = (Purpose.balance &+ 1) &* g
-        let table = FastMath.exp2Table
-        var local = nextLocal[b]
-        let end = local + n
-        while local < end {
-            var sum = startAum, setSum = setAum[k]
-            let first = local
-            var slow = -1
-            while local < end {
-                let ck = RandomKey.finalize(branchBase &+ (UInt64(local) &+ 1) &* g)
-                let r = RandomKey.finalize(ck &+ balanceStep)
-                var x = FastMath.exp(a + span * RandomKey.unit(r), table: table)
-                x = min(max(x, floor), ceiling)
-                if x < nearLow { slow = local; break }
-                sum += x
-                setSum += x
-                local &+= 1
-            }
-            startAum = sum
-            setAum[k] = setSum
-            staticCount[k] += local - first
-            draws &+= local - first
-            if slow >= 0 {
-                nextLocal[b] = slow + 1
-                _ = addCustomer(branch: b, tier: k % tiers, isNew: false, key: RandomKey.mix(branchBase, UInt64(slow)))
-                local = slow + 1
-            }
-        }
-        nextLocal[b] = end
+        let ea = Foundation.exp(a), eb = Foundation.exp(a + span)
+        let mean = (eb - ea) / span
+        let variance = max(0, (eb * eb - ea * ea) / (2 * span) - mean * mean)
+        var g = SplitMix64(key: RandomKey.mix(RandomKey.mix(branchBase, Purpose.aggregate), UInt64(k % tiers)))
+        let z = Sampler.normal(using: &g)
+        let sum = min(max(Double(n) * mean + (Double(n) * variance).squareRoot() * z, Double(n) * ea), Double(n) * eb)
+        startAum += sum
+        setAum[k] += sum
+        staticCount[k] += n
+        draws &+= g.draws
+        nextLocal[b] += n
     }
 
     /// `addCustomer` for a customer whose key is known.
@@ -891,42 +840,30 @@ struct Replicator: ~Copyable {
     /// is eligible, not on the order of the sets, so variants whose populations differ
     /// elsewhere still pick the same customers where they can (common random numbers).
     ///
-    /// One pass keeps only the priorities below a threshold that, for the pool's size and the
-    /// share of it eligible last time, leaves about `2k + 24` candidates; they are sorted and the first `k` taken. When fewer than
-    /// `k` fall below it although more are eligible, the scan is repeated with a threshold
-    /// for the eligible count seen, then with none, so the result is always exactly the `k`
-    /// smallest (the threshold changes the work, never the sample).
+    /// Campaigns with ready lists take `selectFromReady`. The others (`where maturing`, whose
+    /// eligibility moves with the clock) scan their sets, checking each member.
     /// - Complexity: O(n + k log k) expected, n the pool's members.
-    private mutating func selectByPriority(k: Int, sets list: [Int], _ cp: CampaignRef, campaign: Int,
-                                           shareSlot ci: Int, occTag: UInt64) {
+    private mutating func selectByPriority(k: Int, sets list: [Int], _ cp: CampaignRef, campaign: Int, occTag: UInt64) {
         guard k > 0 else { return }
         if readySlot[campaign] >= 0 {
             selectFromReady(k: k, sets: list, slot: readySlot[campaign], occTag: occTag)
             return
         }
-        var members = 0
-        for set in list { members += (cp.plan.bandSlot >= 0 ? candidates[cp.plan.bandSlot * setCount + set] : sets[set]).count }
-        guard members > 0 else { return }
-        let tag = occTag &+ Purpose.select
-        // Aim at the eligible share seen last time (cooldowns leave about half a pool eligible).
-        let share = eligibleShare[ci]
-        var threshold = Self.threshold(keeping: k, of: max(1, Int(Double(members) * share)))
-        priorities.reserveCapacity(members)
-        var eligibleCount = 0
-        var pass = 0
-        while true {
-            priorities.removeAll()
-            eligibleCount = 0
-            for set in list { collectPriorities(set: set, cp, tag: tag, below: threshold, eligible: &eligibleCount) }
-            pass += 1
-            if priorities.count >= k || threshold == .max || eligibleCount == priorities.count { break }
-            threshold = pass == 1 ? Self.threshold(keeping: k, of: eligibleCount) : .max
+        let add = (occTag &+ Purpose.select &+ 1) &* RandomKey.golden
+        // Collected into a local (swapped with the kept buffer): the scan reads `self`.
+        var found = Column<UInt64>()
+        swap(&found, &priorities)
+        found.removeAll()
+        for set in list {
+            forEachEligible(set: set, cp) { c32 in
+                found.append((RandomKey.finalize(key[Int(c32)] &+ add) & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(bitPattern: c32)))
+            }
         }
-        draws &+= eligibleCount
-        eligibleShare[ci] = Double(eligibleCount) / Double(members)
-        let n = priorities.count, taken = min(k, n)
-        PartialSort.smallestFirst(priorities.base, count: n, k: taken)
-        for i in 0..<taken { contacts.append(Int32(bitPattern: UInt32(truncatingIfNeeded: priorities[i]))) }
+        draws &+= found.count
+        let taken = min(k, found.count)
+        PartialSort.smallestFirst(found.base, count: found.count, k: taken)
+        for i in 0..<taken { contacts.append(Int32(bitPattern: UInt32(truncatingIfNeeded: found[i]))) }
+        swap(&found, &priorities)
     }
 
     /// `selectByPriority` from ready lists: every listed customer is eligible, so the
@@ -962,61 +899,6 @@ struct Replicator: ~Copyable {
         for i in 0..<taken { contacts.append(Int32(bitPattern: UInt32(truncatingIfNeeded: priorities[i]))) }
     }
 
-    /// A priority threshold below which about `2k + 24` of `n` uniform 64-bit values fall
-    /// (`.max`, keep everything, when that is most of them): fewer than `k` fall below it
-    /// with a probability under 1e-5 when `n` is right, and a wrong `n` costs a second scan.
-    @inline(__always)
-    private static func threshold(keeping k: Int, of n: Int) -> UInt64 {
-        let f = (2 * Double(k) + 24) / Double(max(1, n))
-        return f >= 0.5 ? .max : UInt64(f * 0x1p64)
-    }
-
-    /// Appends `(priority high 32 bits | customer)` to `priorities` for each eligible member
-    /// of set `k` whose value is below `threshold`, and counts the eligible members. The loop
-    /// has no data-dependent branches (about half the members of a pool are on cooldown, a
-    /// coin flip the processor cannot predict): every member's value is written and the
-    /// end of the list advances by 0 or 1.
-    @inline(__always)
-    private mutating func collectPriorities(set k: Int, _ cp: CampaignRef, tag: UInt64,
-                                            below threshold: UInt64, eligible count: inout Int) {
-        let members = cp.plan.bandSlot >= 0 ? candidates[cp.plan.bandSlot * setCount + k] : sets[k]
-        let add = (tag &+ 1) &* RandomKey.golden
-        var segMask: UInt64 = 0, lo = -Double.infinity, hi = Double.infinity
-        switch cp.plan.filter {
-        case .none: break
-        case .segment(let sg): segMask = 1 << UInt64(sg)
-        case .balance(let a, let b): lo = a; hi = b
-        case .maturing:
-            for c32 in members where eligible(Int(c32), cp) {
-                count &+= 1
-                let v = (RandomKey.finalize(key[Int(c32)] &+ add) & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(bitPattern: c32))
-                if v < threshold { priorities.append(v) }
-            }
-            return
-        }
-        // Without a cooldown every member reads the same "never contacted" mark.
-        let lc = cp.plan.cooldownSlot >= 0 ? lastContact.base + cp.plan.cooldownSlot : neverContacted.base
-        let stride = cp.plan.cooldownSlot >= 0 ? cooldownSlots : 0
-        let cooldown = cp.plan.cooldownSlot >= 0 ? cp.plan.cooldownTicks : 0, now = self.now
-        let m = members.base, mc = members.count
-        let keys = key.base, sg = segments.base, tot = total.base
-        let out = priorities.base
-        var n = priorities.count, e = 0
-        for i in 0..<mc {
-            let c32 = m[i]
-            let c = Int(c32)
-            let x = tot[c]
-            let ok = (now &- lc[c &* stride] >= cooldown ? 1 : 0) & (sg[c] & segMask == segMask ? 1 : 0)
-                & (x >= lo ? 1 : 0) & (x < hi ? 1 : 0)
-            let v = (RandomKey.finalize(keys[c] &+ add) & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(bitPattern: c32))
-            out[n] = v
-            n &+= ok & (v < threshold ? 1 : 0)
-            e &+= ok
-        }
-        priorities.setCount(n)
-        count &+= e
-    }
-
     /// Runs occurrence number `occCounter[ci][h]` of campaign `ci` at its host `h`.
     mutating func runOccurrence(_ ci: Int, host h: Int) {
         // Fields are read through the reference (`ref.plan.x`): binding the plan to a local
@@ -1042,12 +924,11 @@ struct Replicator: ~Copyable {
                 swap(&out, &contacts)
             } else {
                 // `contacts all` with a capacity: seats go to a random order of the whole list.
-                selectByPriority(k: ref.plan.contactsAll ? Int.max : ref.plan.contactCount, sets: list, ref, campaign: ci, shareSlot: shareBase[ci], occTag: occTag)
+                selectByPriority(k: ref.plan.contactsAll ? Int.max : ref.plan.contactCount, sets: list, ref, campaign: ci, occTag: occTag)
             }
         } else {
             for j in 0..<ref.plan.targetTiers.count where ref.plan.perTierContacts[j] > 0 {
-                selectByPriority(k: ref.plan.perTierContacts[j], sets: ref.plan.tierSets[h][j], ref, campaign: ci,
-                                 shareSlot: shareBase[ci] + j, occTag: occTag)
+                selectByPriority(k: ref.plan.perTierContacts[j], sets: ref.plan.tierSets[h][j], ref, campaign: ci, occTag: occTag)
             }
         }
         // The contact policy: a contact that would break the rolling-window cap is skipped.

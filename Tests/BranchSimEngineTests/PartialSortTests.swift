@@ -39,7 +39,10 @@ extension PartialSortTests {
                 }
             }
             let sorted = xs.sorted()
-            xs.withUnsafeMutableBufferPointer { PartialSort.sortSpread($0.baseAddress!, count: n, bound: bound) }
+            var scratch = [UInt64](repeating: 0, count: 2 * n + 1)
+            xs.withUnsafeMutableBufferPointer { x in
+                scratch.withUnsafeMutableBufferPointer { PartialSort.sortSpread(x.baseAddress!, count: n, bound: bound, scratch: $0.baseAddress!) }
+            }
             #expect(xs == sorted, "n \(n) trial \(trial)")
         }
     }
