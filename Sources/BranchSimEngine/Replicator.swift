@@ -99,11 +99,11 @@ struct Replicator: ~Copyable {
 
     // Scratch.
     var pool: [Int32] = []
-    var contacts: [Int32] = []
-    var passing: [Int32] = []
+    var contacts = Column<Int32>()
+    var passing = Column<Int32>()
     /// `mix(key, occurrenceTag)` of each customer in `passing` (in step with it): the base of
     /// all of that customer's draws in the occurrence, mixed once.
-    var passingBase: [UInt64] = []
+    var passingBase = Column<UInt64>()
     /// Keyed priorities of a selection (capacity grows to the largest pool).
     var priorities = Column<UInt64>()
     /// Scratch for sorting the selection's survivors.
@@ -139,16 +139,21 @@ struct Replicator: ~Copyable {
     var coolTicks: Column<Column<Int>>
     var coolHead = Column<Int>()
 
-    var stagePassed: [Int] = []
-    var occHours: [Double]
+    var stagePassed = Column<Int>()
+    var occHours = Column<Double>()
 
-    // Per replication.
-    var values: [Double]
-    var seriesBuf: [Double]
-    var usedHours: [Double]
-    var stepHours: [Double]
+    // Per replication. Columns, not arrays: a write checks no uniqueness and retains nothing.
+    var values = Column<Double>()
+    var seriesBuf = Column<Double>()
+    var usedHours = Column<Double>()
+    var stepHours = Column<Double>()
     var stepCost = 0.0
-    var occCounter: [[Int]]
+    /// Occurrences so far of campaign `ci` at host `h`: `occCounter[occBase[ci] + h]`.
+    var occCounter = Column<Int>()
+    let occBase: [Int]
+    /// Per campaign, where its counts sit in `values` (from `plan.layout`, flattened so an
+    /// occurrence reads plain integers).
+    let slots: [CampaignSlots]
     var now = 0
     var repKey: UInt64 = 0
     /// Random draws made in the current replication.
@@ -194,12 +199,18 @@ struct Replicator: ~Copyable {
             return staticSet[k] && spec.aum == nil && spec.flatStart == spec.flatEnd && spec.coefficient > 0 && lo.isFinite
         }
         scratchBalance.append(repeating: 0, count: plan.productCount)
-        occHours = Array(repeating: 0, count: plan.roleCount)
-        values = Array(repeating: 0, count: plan.metrics.count)
-        seriesBuf = Array(repeating: 0, count: plan.series.count * plan.steps)
-        usedHours = Array(repeating: 0, count: plan.scenario.branches.count * plan.roleCount)
-        stepHours = Array(repeating: 0, count: plan.roleCount)
-        occCounter = plan.campaigns.map { Array(repeating: 0, count: $0.hosts.count) }
+        occHours.append(repeating: 0, count: plan.roleCount)
+        values.append(repeating: 0, count: plan.metrics.count)
+        seriesBuf.append(repeating: 0, count: plan.series.count * plan.steps)
+        usedHours.append(repeating: 0, count: plan.scenario.branches.count * plan.roleCount)
+        stepHours.append(repeating: 0, count: plan.roleCount)
+        var bases: [Int] = []
+        for cp in plan.campaigns {
+            bases.append(occCounter.count)
+            occCounter.append(repeating: 0, count: cp.hosts.count)
+        }
+        occBase = bases
+        slots = plan.campaigns.indices.map { CampaignSlots(plan.layout, campaign: $0) }
         var rSlot: [Int] = [], rCampaign: [Int] = [], rSeg: [UInt64] = [], rLow: [Double] = [], rHigh: [Double] = []
         var rCool: [Int] = [], rPool: [Bool] = []
         for (ci, cp) in plan.campaigns.enumerated() {
@@ -261,6 +272,8 @@ struct Replicator: ~Copyable {
         readyIds.free(); readyKeys.free(); coolIds.free(); coolTicks.free(); coolHead.free()
         readyWhere.free(); readyPos.free(); cooling.free()
         setAum.free(); nextLocal.free(); staticCount.free()
+        contacts.free(); passing.free(); passingBase.free(); stagePassed.free(); occHours.free()
+        values.free(); seriesBuf.free(); usedHours.free(); stepHours.free(); occCounter.free()
     }
 
     // MARK: - Replication
@@ -396,7 +409,8 @@ struct Replicator: ~Copyable {
             values[L.managedFTE[r]] = managedSum[r] / Double(steps)
             values[L.available[r]] = plan.availableFTE[r]
         }
-        return ReplicationRecord(index: index, values: values, series: seriesBuf)
+        return ReplicationRecord(index: index, values: Array(UnsafeBufferPointer(start: values.base, count: values.count)),
+                                 series: Array(UnsafeBufferPointer(start: seriesBuf.base, count: seriesBuf.count)))
     }
 
     private mutating func reset() {
@@ -440,7 +454,7 @@ struct Replicator: ~Copyable {
         for i in nextLocal.indices { nextLocal[i] = 0 }
         for i in values.indices { values[i] = 0 }
         for i in seriesBuf.indices { seriesBuf[i] = 0 }
-        for i in occCounter.indices { for j in occCounter[i].indices { occCounter[i][j] = 0 } }
+        for i in occCounter.indices { occCounter[i] = 0 }
         now = 0
         draws = 0
     }
@@ -899,29 +913,31 @@ struct Replicator: ~Copyable {
         for i in 0..<taken { contacts.append(Int32(bitPattern: UInt32(truncatingIfNeeded: priorities[i]))) }
     }
 
-    /// Runs occurrence number `occCounter[ci][h]` of campaign `ci` at its host `h`.
+    /// Runs occurrence number `occCounter[occBase[ci] + h]` of campaign `ci` at its host `h`.
     mutating func runOccurrence(_ ci: Int, host h: Int) {
         // Fields are read through the reference (`ref.plan.x`): binding the plan to a local
         // would copy it, a retain for each of its arrays, on every occurrence.
         let ref = campaigns[ci]
-        let L = plan.layout
+        let M = slots[ci]
         let hostBranch = ref.plan.hosts[h]
-        let occ = occCounter[ci][h]
-        occCounter[ci][h] += 1
+        let occ = occCounter[occBase[ci] + h]
+        occCounter[occBase[ci] + h] = occ + 1
         let occTag = RandomKey.mix(RandomKey.mix(ref.plan.key, ref.plan.hostKeys[h]), UInt64(occ))
 
         // 1. Contacts: per target tier (or from the union of equally weighted tiers), a uniform
         // sample without replacement of the eligible pool, by keyed priorities.
         let rs = readySlot[ci]
-        if rs >= 0 && readyCooldown[rs] > 0 { endCooldowns(slot: rs) }
-        contacts.removeAll(keepingCapacity: true)
+        let cools = rs >= 0 && readyCooldown[rs] > 0
+        if cools { endCooldowns(slot: rs) }
+        contacts.removeAll()
         if ref.plan.contactsAll || ref.plan.unionPool {
             let list = ref.plan.unionSets[h]
             if ref.plan.contactsAll && ref.plan.capacityStage < 0 {
-                var out: [Int32] = []
+                var out = Column<Int32>(capacity: 0)
                 swap(&out, &contacts)
                 for set in list { forEachEligible(set: set, ref) { out.append($0) } }
                 swap(&out, &contacts)
+                out.free()
             } else {
                 // `contacts all` with a capacity: seats go to a random order of the whole list.
                 selectByPriority(k: ref.plan.contactsAll ? Int.max : ref.plan.contactCount, sets: list, ref, campaign: ci, occTag: occTag)
@@ -945,17 +961,25 @@ struct Replicator: ~Copyable {
                     kept += 1
                 }
             }
-            contacts.removeLast(contacts.count - kept)
+            contacts.setCount(kept)
         }
+        let contactCount = contacts.count
 
         // 2-3. The funnel, with seats at the capacity stage.
-        passing.removeAll(keepingCapacity: true)
+        passing.removeAll()
         passing.append(contentsOf: contacts)
-        passingBase.removeAll(keepingCapacity: true)
-        for c32 in contacts { passingBase.append(RandomKey.mix(key[Int(c32)], occTag)) }
-        stagePassed.removeAll(keepingCapacity: true)
+        passingBase.removeAll()
+        passingBase.reserveCapacity(contactCount)
+        do {
+            let keys = key.base, ids = contacts.base, out = passingBase.base
+            for i in 0..<contactCount { out[i] = RandomKey.mix(keys[Int(ids[i])], occTag) }
+            passingBase.setCount(contactCount)
+        }
+        stagePassed.removeAll()
         var turnedAway = 0
-        for s in 0..<ref.plan.stageProbability.count {
+        let stageCount = ref.plan.stageProbability.count
+        let canReach = reachable.base
+        for s in 0..<stageCount {
             let p = ref.plan.stageProbability[s]
             let reach = ref.plan.stageIsReach[s]
             let sk = ref.plan.stageKey[s]
@@ -963,44 +987,40 @@ struct Replicator: ~Copyable {
             // processor): every customer is written back and the end advances by 0 or 1. Only
             // those who could take the stage (reachable, for `reach`) draw.
             var kept = 0, d = 0
-            let canReach = reachable.base
-            passing.withUnsafeMutableBufferPointer { pb in
-                passingBase.withUnsafeMutableBufferPointer { bb in
-                    for i in 0..<pb.count {
-                        let c32 = pb[i], base = bb[i]
-                        let ok = !reach || canReach[Int(c32)] ? 1 : 0
-                        let u = RandomKey.unit(RandomKey.finalize(RandomKey.mix(base, sk)))
-                        pb[kept] = c32
-                        bb[kept] = base
-                        kept &+= ok & (u < p ? 1 : 0)
-                        d &+= ok
-                    }
-                }
+            let pb = passing.base, bb = passingBase.base, n = passing.count
+            for i in 0..<n {
+                let c32 = pb[i], base = bb[i]
+                let ok = !reach || canReach[Int(c32)] ? 1 : 0
+                let u = RandomKey.unit(RandomKey.finalize(RandomKey.mix(base, sk)))
+                pb[kept] = c32
+                bb[kept] = base
+                kept &+= ok & (u < p ? 1 : 0)
+                d &+= ok
             }
             draws &+= d
-            passing.removeLast(passing.count - kept)
-            passingBase.removeLast(passingBase.count - kept)
-            if s == ref.plan.capacityStage && passing.count > ref.plan.capacityLimit {
-                turnedAway += passing.count - ref.plan.capacityLimit
-                passing.removeLast(passing.count - ref.plan.capacityLimit)
-                passingBase.removeLast(passingBase.count - ref.plan.capacityLimit)
+            if s == ref.plan.capacityStage && kept > ref.plan.capacityLimit {
+                turnedAway += kept - ref.plan.capacityLimit
+                kept = ref.plan.capacityLimit
             }
-            stagePassed.append(passing.count)
+            passing.setCount(kept)
+            passingBase.setCount(kept)
+            stagePassed.append(kept)
         }
+        let passed = passing.count
 
         // Effort of this occurrence, and the staff check.
         if ref.plan.hasEffort {
             for r in 0..<roles {
-                var hrs = ref.plan.occurrenceHours[r] + Double(contacts.count) * ref.plan.contactHours[r]
-                    + Double(passing.count) * ref.plan.conversionHours[r]
-                for s in 0..<stagePassed.count { hrs += Double(stagePassed[s]) * ref.plan.stageHours[s * roles + r] }
+                var hrs = ref.plan.occurrenceHours[r] + Double(contactCount) * ref.plan.contactHours[r]
+                    + Double(passed) * ref.plan.conversionHours[r]
+                for s in 0..<stageCount { hrs += Double(stagePassed[s]) * ref.plan.stageHours[s * roles + r] }
                 occHours[r] = hrs
             }
             if plan.scenario.enforceStaff {
                 for r in 0..<roles where occHours[r] > 0 {
                     let i = hostBranch * roles + r
                     if usedHours[i] + occHours[r] > plan.availableHours[i] + 1e-9 {
-                        values[L.unserved[ci]] += 1
+                        values[M.unserved] += 1
                         return
                     }
                 }
@@ -1012,39 +1032,50 @@ struct Replicator: ~Copyable {
         }
 
         // Commit: counts, cooldown and policy marks, cost, conversions, referrals.
-        values[L.occurrences[ci]] += 1
-        values[L.contacts[ci]] += Double(contacts.count)
-        for s in 0..<stagePassed.count { values[L.stages[ci][s]] += Double(stagePassed[s]) }
-        values[L.turnedAway[ci]] += Double(turnedAway)
-        values[L.conversions[ci]] += Double(passing.count)
-        values[L.policySkipped] += Double(skipped)
-        let cost = ref.plan.costPerOccurrence + Double(contacts.count) * ref.plan.costPerContact
-            + Double(passing.count) * ref.plan.costPerConversion
-        values[L.campaignCost[ci]] += cost
+        values[M.occurrences] += 1
+        values[M.contacts] += Double(contactCount)
+        for s in 0..<stageCount { values[M.firstStage + s] += Double(stagePassed[s]) }
+        values[M.turnedAway] += Double(turnedAway)
+        values[M.conversions] += Double(passed)
+        values[plan.layout.policySkipped] += Double(skipped)
+        let cost = ref.plan.costPerOccurrence + Double(contactCount) * ref.plan.costPerContact
+            + Double(passed) * ref.plan.costPerConversion
+        values[M.cost] += cost
         stepCost += cost
-        for c32 in contacts {
-            let c = Int(c32)
-            if ref.plan.cooldownSlot >= 0 { lastContact[c * cooldownSlots + ref.plan.cooldownSlot] = now }
-            if rs >= 0 && readyCooldown[rs] > 0 {
+        let cdSlot = ref.plan.cooldownSlot
+        if cdSlot >= 0 {
+            for i in 0..<contactCount { lastContact[Int(contacts[i]) * cooldownSlots + cdSlot] = now }
+        }
+        if cools {
+            // Contacted customers leave the ready list until their cooldown ends.
+            coolIds.base[rs].reserveCapacity(coolIds.base[rs].count + contactCount)
+            coolTicks.base[rs].reserveCapacity(coolTicks.base[rs].count + contactCount)
+            for i in 0..<contactCount {
+                let c32 = contacts[i], c = Int(c32)
                 let j = c * readyCount + rs
                 cooling[j] = true
-                if readyWhere[j] >= 0 { removeFromReady(c, slot: rs, list: rs * setCount + Int(readyWhere[j])) }
+                let w = readyWhere[j]
+                if w >= 0 { removeFromReady(c, slot: rs, list: rs * setCount + Int(w)) }
                 coolIds.base[rs].append(c32)
                 coolTicks.base[rs].append(now)
             }
-            if policyMax > 0 {
+        }
+        if policyMax > 0 {
+            for i in 0..<contactCount {
+                let c = Int(contacts[i])
                 let head = Int(policyHead[c])
                 policyTimes[c * policyMax + head] = now
                 policyHead[c] = Int32((head + 1) % policyMax)
             }
         }
-        for i in 0..<passing.count {
+        let referral = ref.plan.referralProbability
+        for i in 0..<passed {
             let c = Int(passing[i])
             let base = passingBase[i]
             convert(c, base: base, ref)
-            if ref.plan.referralProbability > 0 && keyedUnit(RandomKey.mix(base, Purpose.referral)) < ref.plan.referralProbability {
+            if referral > 0 && keyedUnit(RandomKey.mix(base, Purpose.referral)) < referral {
                 addCustomer(branch: hostBranch, tier: ref.plan.referralTier, isNew: true)
-                values[L.newCustomers] += 1
+                values[plan.layout.newCustomers] += 1
             }
         }
     }

@@ -565,3 +565,24 @@ struct MetricLayout: Sendable {
         }
     }
 }
+
+/// One campaign's places in a replication's value row (`MetricLayout`, flattened): its
+/// funnel stages sit at `firstStage + s`, in funnel order.
+struct CampaignSlots: Sendable {
+    let occurrences: Int, contacts: Int, firstStage: Int, stageCount: Int
+    let conversions: Int, turnedAway: Int, unserved: Int, cost: Int
+
+    init(_ L: MetricLayout, campaign ci: Int) {
+        occurrences = L.occurrences[ci]
+        contacts = L.contacts[ci]
+        let stages = L.stages[ci], first = stages.first ?? -1
+        precondition(stages.enumerated().allSatisfy { $0.element == first + $0.offset },
+                     "funnel stages are not consecutive in the metric layout")
+        stageCount = stages.count
+        firstStage = first
+        conversions = L.conversions[ci]
+        turnedAway = L.turnedAway[ci]
+        unserved = L.unserved[ci]
+        cost = L.campaignCost[ci]
+    }
+}
