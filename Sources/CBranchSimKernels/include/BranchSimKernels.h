@@ -7,7 +7,8 @@
 /// Contact-selection priorities, the engine's hottest loop. For i in 0..<n it forms
 ///   v = (finalize(keys[i] + add) & 0xFFFFFFFF00000000) | (uint32_t)ids[i]
 /// (finalize: the SplitMix64 output function) and appends v to `out` when v < threshold.
-/// Returns how many values it appended. `out` must have room for n values.
+/// Returns how many values it appended. `out` must have room for n values (the vector loop
+/// stores whole vectors at the current end, never past out + n).
 /// Uses AVX-512 when the processor has it, else a scalar loop; both give the same values
 /// in the same order (integer arithmetic only).
 size_t bs_collect_priorities(const uint64_t *keys, const int32_t *ids, size_t n,
