@@ -96,6 +96,9 @@ struct Replicator: ~Copyable {
     var startAum = 0.0
     /// Per-product scratch balances for the points of an aggregated customer.
     var scratchBalance = Column<Double>()
+    /// Keys and starting balances of a batch of starting customers (`addStartingCustomers`).
+    var batchKeys = Column<UInt64>()
+    var batchBalances = Column<Double>()
 
     // Scratch.
     var pool: [Int32] = []
@@ -264,6 +267,7 @@ struct Replicator: ~Copyable {
         sets.free()
         for s in candidates { s.free() }
         candidates.free(); candSet.free(); candPos.free(); scratchBalance.free()
+        batchKeys.free(); batchBalances.free()
         priorities.free(); sortScratch.free()
         for l in readyIds { l.free() }
         for l in readyKeys { l.free() }
@@ -290,7 +294,7 @@ struct Replicator: ~Copyable {
                 if bulkStatic[b * tiers + t] {
                     addStaticCustomers(branch: b, tier: t, count: n, branchBase: branchBase)
                 } else {
-                    for _ in 0..<n { addCustomer(branch: b, tier: t, isNew: false) }
+                    addStartingCustomers(branch: b, tier: t, count: n, branchBase: branchBase)
                 }
             }
         }
@@ -568,11 +572,62 @@ struct Replicator: ~Copyable {
         nextLocal[b] += n
     }
 
+    /// The `n` starting customers of a set that is not summed in bulk, in two passes: first
+    /// their keys and balances (a short loop whose `exp` chains overlap from one customer to
+    /// the next), then the rest of each customer, in creation order. The same draws and the
+    /// same columns as `addCustomer` one at a time.
+    private mutating func addStartingCustomers(branch b: Int, tier t: Int, count n: Int, branchBase: UInt64) {
+        guard n > 0 else { return }
+        let k = b * tiers + t
+        let spec = plan.bt[k]
+        let first = nextLocal[b]
+        nextLocal[b] = first + n
+        batchKeys.reserveCapacity(n)
+        batchBalances.reserveCapacity(n)
+        let keys = batchKeys.base, balances = batchBalances.base
+        var d = 0
+        for i in 0..<n {
+            let ck = RandomKey.mix(branchBase, UInt64(first + i))
+            let (x, dx) = startingBalance(set: k, tier: t, spec: spec, key: ck)
+            keys[i] = ck
+            balances[i] = x
+            d &+= dx
+        }
+        draws &+= d
+        reserveCustomers(n)
+        for i in 0..<n {
+            addCustomer(branch: b, tier: t, isNew: false, key: keys[i], balance: balances[i])
+        }
+    }
+
+    /// Room in every per-customer column for `n` more customers.
+    private mutating func reserveCustomers(_ n: Int) {
+        let c = key.count + n
+        key.reserveCapacity(c); branch.reserveCapacity(c); alive.reserveCapacity(c); tier.reserveCapacity(c)
+        startTier.reserveCapacity(c); reachable.reserveCapacity(c); segments.reserveCapacity(c)
+        flatHeld.reserveCapacity(c); total.reserveCapacity(c); startTotal.reserveCapacity(c)
+        offbank.reserveCapacity(c); points.reserveCapacity(c); pos.reserveCapacity(c)
+        balance.reserveCapacity(c * products); maturity.reserveCapacity(c * termCount)
+        lastContact.reserveCapacity(c * cooldownSlots); policyTimes.reserveCapacity(c * policyMax)
+        policyHead.reserveCapacity(c)
+        candSet.reserveCapacity(c * bandCount); candPos.reserveCapacity(c * bandCount)
+        readyWhere.reserveCapacity(c * readyCount); readyPos.reserveCapacity(c * readyCount)
+        cooling.reserveCapacity(c * readyCount)
+    }
+
     /// `addCustomer` for a customer whose key is known.
     private mutating func addCustomer(branch b: Int, tier t: Int, isNew: Bool, key ck: UInt64) -> Int {
-        let spec = plan.bt[b * tiers + t]
-        let (x, dx) = startingBalance(set: b * tiers + t, tier: t, spec: spec, key: ck)
+        let (x, dx) = startingBalance(set: b * tiers + t, tier: t, spec: plan.bt[b * tiers + t], key: ck)
         draws &+= dx
+        return addCustomer(branch: b, tier: t, isNew: isNew, key: ck, balance: x)
+    }
+
+    /// `addCustomer` for a customer whose key and starting balance `x` are known (its balance
+    /// draws already counted).
+    @inline(__always)
+    @discardableResult
+    private mutating func addCustomer(branch b: Int, tier t: Int, isNew: Bool, key ck: UInt64, balance x: Double) -> Int {
+        let spec = plan.bt[b * tiers + t]
         if !isNew { startAum += x }
         if !isNew && staticSet[b * tiers + t] && aggregate(branch: b, spec: spec, key: ck, balance: x) { return -1 }
         let c = key.count
