@@ -595,8 +595,25 @@ struct Replicator: ~Copyable {
         }
         draws &+= d
         reserveCustomers(n)
+        if staticSet[k] {
+            // Customers of a small static set may be aggregated, not materialised.
+            for i in 0..<n {
+                addCustomer(branch: b, tier: t, isNew: false, key: keys[i], balance: balances[i], prefilled: false)
+            }
+            return
+        }
+        // The columns of several slots a customer start at a default value: filled for the
+        // whole batch at once (one short call each instead of one per customer and column).
+        balance.append(repeating: 0, count: n * products)
+        lastContact.append(repeating: Self.never, count: n * cooldownSlots)
+        policyTimes.append(repeating: Self.never, count: n * policyMax)
+        candSet.append(repeating: -1, count: n * bandCount)
+        candPos.append(repeating: -1, count: n * bandCount)
+        readyWhere.append(repeating: -1, count: n * readyCount)
+        readyPos.append(repeating: -1, count: n * readyCount)
+        cooling.append(repeating: false, count: n * readyCount)
         for i in 0..<n {
-            addCustomer(branch: b, tier: t, isNew: false, key: keys[i], balance: balances[i])
+            addCustomer(branch: b, tier: t, isNew: false, key: keys[i], balance: balances[i], prefilled: true)
         }
     }
 
@@ -619,14 +636,16 @@ struct Replicator: ~Copyable {
     private mutating func addCustomer(branch b: Int, tier t: Int, isNew: Bool, key ck: UInt64) -> Int {
         let (x, dx) = startingBalance(set: b * tiers + t, tier: t, spec: plan.bt[b * tiers + t], key: ck)
         draws &+= dx
-        return addCustomer(branch: b, tier: t, isNew: isNew, key: ck, balance: x)
+        return addCustomer(branch: b, tier: t, isNew: isNew, key: ck, balance: x, prefilled: false)
     }
 
     /// `addCustomer` for a customer whose key and starting balance `x` are known (its balance
-    /// draws already counted).
+    /// draws already counted). `prefilled`: the multi-slot columns (balances, contact ticks,
+    /// band and ready-list places) already hold this customer's default values.
     @inline(__always)
     @discardableResult
-    private mutating func addCustomer(branch b: Int, tier t: Int, isNew: Bool, key ck: UInt64, balance x: Double) -> Int {
+    private mutating func addCustomer(branch b: Int, tier t: Int, isNew: Bool, key ck: UInt64, balance x: Double,
+                                      prefilled: Bool) -> Int {
         let spec = plan.bt[b * tiers + t]
         if !isNew { startAum += x }
         if !isNew && staticSet[b * tiers + t] && aggregate(branch: b, spec: spec, key: ck, balance: x) { return -1 }
@@ -634,7 +653,7 @@ struct Replicator: ~Copyable {
         key.append(ck)
         branch.append(Int32(b))
         alive.append(true)
-        balance.append(repeating: 0, count: products)
+        if !prefilled { balance.append(repeating: 0, count: products) }
         for i in spec.moneyStart..<spec.moneyEnd { balance[c * products + plan.holdMoneyProduct[i]] += x * plan.holdMoneyShare[i] }
         var flats: UInt64 = 0
         for i in spec.flatStart..<spec.flatEnd {
@@ -663,19 +682,23 @@ struct Replicator: ~Copyable {
             let u = 1 - keyedUnit(RandomKey.mix(RandomKey.mix(ck, Purpose.maturity), plan.productKey[p]))
             maturity.append(now + max(1, Int((u * Double(term)).rounded(.up))))
         }
-        lastContact.append(repeating: Self.never, count: cooldownSlots)
-        policyTimes.append(repeating: Self.never, count: policyMax)
+        if !prefilled {
+            lastContact.append(repeating: Self.never, count: cooldownSlots)
+            policyTimes.append(repeating: Self.never, count: policyMax)
+        }
         policyHead.append(0)
         points.append(0)
         tier.append(Int32(t))
         pos.append(Int32(sets.base[b * tiers + t].count))
         sets.base[b * tiers + t].append(Int32(c))
         setAum[b * tiers + t] += x
-        candSet.append(repeating: -1, count: bandCount)
-        candPos.append(repeating: -1, count: bandCount)
-        readyWhere.append(repeating: -1, count: readyCount)
-        readyPos.append(repeating: -1, count: readyCount)
-        cooling.append(repeating: false, count: readyCount)
+        if !prefilled {
+            candSet.append(repeating: -1, count: bandCount)
+            candPos.append(repeating: -1, count: bandCount)
+            readyWhere.append(repeating: -1, count: readyCount)
+            readyPos.append(repeating: -1, count: readyCount)
+            cooling.append(repeating: false, count: readyCount)
+        }
         reevaluate(c)
         startTier.append(tier[c])
         return c
