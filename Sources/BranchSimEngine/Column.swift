@@ -14,6 +14,12 @@ struct Column<Element: BitwiseCopyable>: Sequence {
         base = .allocate(capacity: self.capacity)
     }
 
+    /// A column holding `values`.
+    init(_ values: [Element]) {
+        self.init(capacity: values.count)
+        for v in values { append(v) }
+    }
+
     /// Releases the storage; the column must not be used afterwards.
     func free() { base.deallocate() }
 

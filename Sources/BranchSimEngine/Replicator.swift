@@ -121,12 +121,12 @@ struct Replicator: ~Copyable {
     let readySlot: [Int]
     /// Campaign of each slot, and the slot's filter.
     let readyCampaign: [Int]
-    let readySegMask: [UInt64]
-    let readyLow: [Double]
-    let readyHigh: [Double]
+    let readySegMask: Column<UInt64>
+    let readyLow: Column<Double>
+    let readyHigh: Column<Double>
     let readyCooldown: [Int]
     /// `readyInPool[slot * setCount + set]`: whether any of the campaign's pools holds the set.
-    let readyInPool: [Bool]
+    let readyInPool: Column<Bool>
     let readyCount: Int
     /// `readyIds[slot * setCount + set]` and the keys of the same customers.
     var readyIds: Column<Column<Int32>>
@@ -238,11 +238,11 @@ struct Replicator: ~Copyable {
         }
         readySlot = rSlot
         readyCampaign = rCampaign
-        readySegMask = rSeg
-        readyLow = rLow
-        readyHigh = rHigh
+        readySegMask = Column(rSeg)
+        readyLow = Column(rLow)
+        readyHigh = Column(rHigh)
         readyCooldown = rCool
-        readyInPool = rPool
+        readyInPool = Column(rPool)
         readyCount = rCampaign.count
         readyIds = Column()
         readyKeys = Column()
@@ -275,6 +275,7 @@ struct Replicator: ~Copyable {
         for l in coolTicks { l.free() }
         readyIds.free(); readyKeys.free(); coolIds.free(); coolTicks.free(); coolHead.free()
         readyWhere.free(); readyPos.free(); cooling.free()
+        readySegMask.free(); readyLow.free(); readyHigh.free(); readyInPool.free()
         setAum.free(); nextLocal.free(); staticCount.free()
         contacts.free(); passing.free(); passingBase.free(); stagePassed.free(); occHours.free()
         values.free(); seriesBuf.free(); usedHours.free(); stepHours.free(); occCounter.free()
@@ -772,33 +773,41 @@ struct Replicator: ~Copyable {
     /// Puts customer `c` in the ready lists its set, balance, segments, liveness and cooldowns
     /// call for (O(1) per campaign).
     mutating func updateReady(_ c: Int) {
-        for slot in 0..<readyCount { updateReady(c, slot: slot) }
+        // The customer's fields are read once for all the campaigns.
+        let live = alive[c]
+        let k = Int(branch[c]) * tiers + Int(tier[c])
+        let x = total[c], seg = segments[c]
+        for slot in 0..<readyCount {
+            let j = c * readyCount + slot
+            let want = live && !cooling[j] ? readyList(slot: slot, set: k, balance: x, segments: seg) : -1
+            let have = readyWhere[j]
+            if have == want { continue }
+            if have >= 0 { removeFromReady(c, slot: slot, list: slot * setCount + Int(have)) }
+            if want >= 0 { insertReady(c, slot: slot, set: want) }
+        }
     }
 
-    /// `updateReady` for one campaign's lists.
+    /// The set whose ready list of `slot` a live customer not cooling down belongs in (set `k`
+    /// when the campaign's pools hold it and its filter passes), or -1.
     @inline(__always)
-    private mutating func updateReady(_ c: Int, slot: Int) {
+    private func readyList(slot: Int, set k: Int, balance x: Double, segments seg: UInt64) -> Int32 {
+        let mask = readySegMask[slot]
+        // Evaluated without short cuts: the branches would be guesses the processor misses.
+        let ok = (readyInPool[slot * setCount + k] ? 1 : 0) & (seg & mask == mask ? 1 : 0)
+            & (x >= readyLow[slot] ? 1 : 0) & (x < readyHigh[slot] ? 1 : 0)
+        return ok != 0 ? Int32(k) : -1
+    }
+
+    /// Appends customer `c` (in no list of `slot`) to the ready list of `slot` and `set`.
+    @inline(__always)
+    private mutating func insertReady(_ c: Int, slot: Int, set: Int32) {
+        // Through `base`: the lists change in place, not copied out and back.
+        let list = slot * setCount + Int(set)
         let j = c * readyCount + slot
-        var want: Int32 = -1
-        if alive[c] && !cooling[j] {
-            let k = Int(branch[c]) * tiers + Int(tier[c])
-            let x = total[c], mask = readySegMask[slot]
-            // Evaluated without short cuts: the branches would be guesses the processor misses.
-            let ok = (readyInPool[slot * setCount + k] ? 1 : 0) & (segments[c] & mask == mask ? 1 : 0)
-                & (x >= readyLow[slot] ? 1 : 0) & (x < readyHigh[slot] ? 1 : 0)
-            if ok != 0 { want = Int32(k) }
-        }
-        let have = readyWhere[j]
-        if have == want { return }
-        if have >= 0 { removeFromReady(c, slot: slot, list: slot * setCount + Int(have)) }
-        if want >= 0 {
-            // Through `base`: the lists change in place, not copied out and back.
-            let list = slot * setCount + Int(want)
-            readyPos[j] = Int32(readyIds.base[list].count)
-            readyIds.base[list].append(Int32(c))
-            readyKeys.base[list].append(key[c])
-        }
-        readyWhere[j] = want
+        readyPos[j] = Int32(readyIds.base[list].count)
+        readyIds.base[list].append(Int32(c))
+        readyKeys.base[list].append(key[c])
+        readyWhere[j] = set
     }
 
     /// Takes customer `c` out of ready list `list` of `slot` (swap with the last; O(1)).
@@ -824,7 +833,11 @@ struct Replicator: ~Copyable {
             let c = Int(coolIds.base[slot][head])
             head += 1
             cooling[c * readyCount + slot] = false
-            updateReady(c, slot: slot)
+            // In no list of this slot while it cooled down (`updateReady` keeps it out).
+            if alive[c] {
+                let want = readyList(slot: slot, set: Int(branch[c]) * tiers + Int(tier[c]), balance: total[c], segments: segments[c])
+                if want >= 0 { insertReady(c, slot: slot, set: want) }
+            }
         }
         if head == n {
             coolIds.base[slot].removeAll()
