@@ -1079,14 +1079,25 @@ struct Replicator: ~Copyable {
             // those who could take the stage (reachable, for `reach`) draw.
             var kept = 0, d = 0
             let pb = passing.base, bb = passingBase.base, n = passing.count
-            for i in 0..<n {
-                let c32 = pb[i], base = bb[i]
-                let ok = !reach || canReach[Int(c32)] ? 1 : 0
-                let u = RandomKey.unit(RandomKey.finalize(RandomKey.mix(base, sk)))
-                pb[kept] = c32
-                bb[kept] = base
-                kept &+= ok & (u < p ? 1 : 0)
-                d &+= ok
+            if p >= 1 || p <= 0 {
+                // A certain outcome (`reach 100%`) needs no draw: the same result without it.
+                for i in 0..<n {
+                    let c32 = pb[i], base = bb[i]
+                    let ok = (!reach || canReach[Int(c32)]) && p >= 1 ? 1 : 0
+                    pb[kept] = c32
+                    bb[kept] = base
+                    kept &+= ok
+                }
+            } else {
+                for i in 0..<n {
+                    let c32 = pb[i], base = bb[i]
+                    let ok = !reach || canReach[Int(c32)] ? 1 : 0
+                    let u = RandomKey.unit(RandomKey.finalize(RandomKey.mix(base, sk)))
+                    pb[kept] = c32
+                    bb[kept] = base
+                    kept &+= ok & (u < p ? 1 : 0)
+                    d &+= ok
+                }
             }
             draws &+= d
             if s == ref.plan.capacityStage && kept > ref.plan.capacityLimit {
