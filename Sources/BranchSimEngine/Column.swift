@@ -58,6 +58,14 @@ struct Column<Element: BitwiseCopyable>: Sequence {
         count &+= n
     }
 
+    /// Adds `n` elements at the end, left for the caller to write (every one of them, before
+    /// it is read).
+    @inline(__always)
+    mutating func extend(by n: Int) {
+        if count + n > capacity { grow(count + n) }
+        count &+= n
+    }
+
     mutating func append(contentsOf other: Column<Element>) {
         guard other.count > 0 else { return }
         if count + other.count > capacity { grow(count + other.count) }

@@ -595,16 +595,29 @@ struct Replicator: ~Copyable {
             d &+= dx
         }
         draws &+= d
-        reserveCustomers(n)
         if staticSet[k] {
             // Customers of a small static set may be aggregated, not materialised.
-            for i in 0..<n {
-                addCustomer(branch: b, tier: t, isNew: false, key: keys[i], balance: balances[i], prefilled: false)
-            }
+            for i in 0..<n { addCustomer(branch: b, tier: t, isNew: false, key: keys[i], balance: balances[i]) }
             return
         }
-        // The columns of several slots a customer start at a default value: filled for the
-        // whole batch at once (one short call each instead of one per customer and column).
+        var sum = startAum
+        for i in 0..<n { sum += balances[i] }
+        startAum = sum
+        let c0 = growCustomers(by: n)
+        for i in 0..<n { fillCustomer(c0 + i, branch: b, tier: t, isNew: false, key: keys[i], balance: balances[i]) }
+    }
+
+    /// Adds `n` customers at the end of every per-customer column and returns the first's
+    /// index: the columns of several slots a customer get their default values (one fill for
+    /// the batch), the others are left for `fillCustomer` to write, by index (an append per
+    /// column and customer costs a load and a store of the column's count).
+    private mutating func growCustomers(by n: Int) -> Int {
+        let c = key.count
+        key.extend(by: n); branch.extend(by: n); alive.extend(by: n); tier.extend(by: n)
+        startTier.extend(by: n); reachable.extend(by: n); segments.extend(by: n)
+        flatHeld.extend(by: n); total.extend(by: n); startTotal.extend(by: n)
+        offbank.extend(by: n); points.extend(by: n); pos.extend(by: n)
+        maturity.extend(by: n * termCount); policyHead.extend(by: n)
         balance.append(repeating: 0, count: n * products)
         lastContact.append(repeating: Self.never, count: n * cooldownSlots)
         policyTimes.append(repeating: Self.never, count: n * policyMax)
@@ -613,48 +626,35 @@ struct Replicator: ~Copyable {
         readyWhere.append(repeating: -1, count: n * readyCount)
         readyPos.append(repeating: -1, count: n * readyCount)
         cooling.append(repeating: false, count: n * readyCount)
-        for i in 0..<n {
-            addCustomer(branch: b, tier: t, isNew: false, key: keys[i], balance: balances[i], prefilled: true)
-        }
-    }
-
-    /// Room in every per-customer column for `n` more customers.
-    private mutating func reserveCustomers(_ n: Int) {
-        let c = key.count + n
-        key.reserveCapacity(c); branch.reserveCapacity(c); alive.reserveCapacity(c); tier.reserveCapacity(c)
-        startTier.reserveCapacity(c); reachable.reserveCapacity(c); segments.reserveCapacity(c)
-        flatHeld.reserveCapacity(c); total.reserveCapacity(c); startTotal.reserveCapacity(c)
-        offbank.reserveCapacity(c); points.reserveCapacity(c); pos.reserveCapacity(c)
-        balance.reserveCapacity(c * products); maturity.reserveCapacity(c * termCount)
-        lastContact.reserveCapacity(c * cooldownSlots); policyTimes.reserveCapacity(c * policyMax)
-        policyHead.reserveCapacity(c)
-        candSet.reserveCapacity(c * bandCount); candPos.reserveCapacity(c * bandCount)
-        readyWhere.reserveCapacity(c * readyCount); readyPos.reserveCapacity(c * readyCount)
-        cooling.reserveCapacity(c * readyCount)
+        return c
     }
 
     /// `addCustomer` for a customer whose key is known.
     private mutating func addCustomer(branch b: Int, tier t: Int, isNew: Bool, key ck: UInt64) -> Int {
         let (x, dx) = startingBalance(set: b * tiers + t, tier: t, spec: plan.bt[b * tiers + t], key: ck)
         draws &+= dx
-        return addCustomer(branch: b, tier: t, isNew: isNew, key: ck, balance: x, prefilled: false)
+        return addCustomer(branch: b, tier: t, isNew: isNew, key: ck, balance: x)
     }
 
     /// `addCustomer` for a customer whose key and starting balance `x` are known (its balance
-    /// draws already counted). `prefilled`: the multi-slot columns (balances, contact ticks,
-    /// band and ready-list places) already hold this customer's default values.
-    @inline(__always)
+    /// draws already counted).
     @discardableResult
-    private mutating func addCustomer(branch b: Int, tier t: Int, isNew: Bool, key ck: UInt64, balance x: Double,
-                                      prefilled: Bool) -> Int {
-        let spec = plan.bt[b * tiers + t]
+    private mutating func addCustomer(branch b: Int, tier t: Int, isNew: Bool, key ck: UInt64, balance x: Double) -> Int {
         if !isNew { startAum += x }
-        if !isNew && staticSet[b * tiers + t] && aggregate(branch: b, spec: spec, key: ck, balance: x) { return -1 }
-        let c = key.count
-        key.append(ck)
-        branch.append(Int32(b))
-        alive.append(true)
-        if !prefilled { balance.append(repeating: 0, count: products) }
+        if !isNew && staticSet[b * tiers + t] && aggregate(branch: b, spec: plan.bt[b * tiers + t], key: ck, balance: x) { return -1 }
+        let c = growCustomers(by: 1)
+        fillCustomer(c, branch: b, tier: t, isNew: isNew, key: ck, balance: x)
+        return c
+    }
+
+    /// Writes customer `c` (its columns grown by `growCustomers`): holdings, flat products,
+    /// reachability, segments and terms from its own keys, then its set and ready lists.
+    @inline(__always)
+    private mutating func fillCustomer(_ c: Int, branch b: Int, tier t: Int, isNew: Bool, key ck: UInt64, balance x: Double) {
+        let spec = plan.bt[b * tiers + t]
+        key[c] = ck
+        branch[c] = Int32(b)
+        alive[c] = true
         for i in spec.moneyStart..<spec.moneyEnd { balance[c * products + plan.holdMoneyProduct[i]] += x * plan.holdMoneyShare[i] }
         var flats: UInt64 = 0
         for i in spec.flatStart..<spec.flatEnd {
@@ -663,11 +663,11 @@ struct Replicator: ~Copyable {
                 flats |= 1 << UInt64(p)
             }
         }
-        flatHeld.append(flats)
-        total.append(x)
-        startTotal.append(isNew ? 0 : x)
-        offbank.append(spec.offbank * x)
-        reachable.append(keyedUnit(RandomKey.mix(ck, Purpose.reachable)) < spec.reachable)
+        flatHeld[c] = flats
+        total[c] = x
+        startTotal[c] = isNew ? 0 : x
+        offbank[c] = spec.offbank * x
+        reachable[c] = keyedUnit(RandomKey.mix(ck, Purpose.reachable)) < spec.reachable
         var seg: UInt64 = 0
         for i in 0..<plan.segmentKey.count {
             let p = plan.segmentShare[i * tiers + t]
@@ -675,34 +675,22 @@ struct Replicator: ~Copyable {
                 seg |= 1 << UInt64(i)
             }
         }
-        segments.append(seg)
+        segments[c] = seg
         for slot in 0..<termCount {
             let p = plan.termProducts[slot]
             let term = plan.termTicks[p]
             // Existing holdings are part-way through their term: the remaining time is uniform on (0, term].
             let u = 1 - keyedUnit(RandomKey.mix(RandomKey.mix(ck, Purpose.maturity), plan.productKey[p]))
-            maturity.append(now + max(1, Int((u * Double(term)).rounded(.up))))
+            maturity[c * termCount + slot] = now + max(1, Int((u * Double(term)).rounded(.up)))
         }
-        if !prefilled {
-            lastContact.append(repeating: Self.never, count: cooldownSlots)
-            policyTimes.append(repeating: Self.never, count: policyMax)
-        }
-        policyHead.append(0)
-        points.append(0)
-        tier.append(Int32(t))
-        pos.append(Int32(sets.base[b * tiers + t].count))
+        policyHead[c] = 0
+        points[c] = 0
+        tier[c] = Int32(t)
+        pos[c] = Int32(sets.base[b * tiers + t].count)
         sets.base[b * tiers + t].append(Int32(c))
         setAum[b * tiers + t] += x
-        if !prefilled {
-            candSet.append(repeating: -1, count: bandCount)
-            candPos.append(repeating: -1, count: bandCount)
-            readyWhere.append(repeating: -1, count: readyCount)
-            readyPos.append(repeating: -1, count: readyCount)
-            cooling.append(repeating: false, count: readyCount)
-        }
         reevaluate(c)
-        startTier.append(tier[c])
-        return c
+        startTier[c] = tier[c]
     }
 
     /// A starting customer of a static set: its flat holdings are drawn (they can lift it a
