@@ -152,8 +152,10 @@ public enum Engine {
         let perThread = customers * perCustomer + 4096 * (tiers + 1)
         let metrics = MetricCatalog.metrics(for: scenario).count
         let series = MetricCatalog.series(for: scenario).count * scenario.steps
-        let row = 8 * (metrics + series) + 64
-        return max(1, threads) * perThread + scenario.settings.runs.maximum * row
+        // Every replication keeps its metric row; only the first `seriesReplications` keep series.
+        let runs = scenario.settings.runs.maximum
+        let rows = runs * (8 * metrics + 64) + min(runs, RunResult.seriesReplications) * 8 * series
+        return max(1, threads) * perThread + rows
     }
 
     private static func formatPercent(_ x: Double) -> String {

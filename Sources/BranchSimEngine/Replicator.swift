@@ -414,8 +414,10 @@ struct Replicator: ~Copyable {
             values[L.managedFTE[r]] = managedSum[r] / Double(steps)
             values[L.available[r]] = plan.availableFTE[r]
         }
+        // Series are kept for the first replications only (`RunResult.seriesReplications`).
+        let keep = index < RunResult.seriesReplications
         return ReplicationRecord(index: index, values: Array(UnsafeBufferPointer(start: values.base, count: values.count)),
-                                 series: Array(UnsafeBufferPointer(start: seriesBuf.base, count: seriesBuf.count)))
+                                 series: keep ? Array(UnsafeBufferPointer(start: seriesBuf.base, count: seriesBuf.count)) : [])
     }
 
     private mutating func reset() {

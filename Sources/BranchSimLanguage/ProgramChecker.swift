@@ -194,7 +194,8 @@ struct ProgramChecker {
                         if v.take("until") {
                             let (count, _) = runsUntil(&v, base: base, lets: lets)
                             runs = count
-                        } else if let (n, _) = lets.integer(&v, "'runs'", min: 1) {
+                        } else if let (n, _) = lets.integer(&v, "'runs'", min: 1, max: LanguageDefaults.runsMaximum,
+                                                            why: LanguageDefaults.runsMaximumHelp) {
                             runs = .fixed(n)
                         }
                     } else if v.take("variant") {
@@ -285,7 +286,8 @@ struct ProgramChecker {
             sink.diagnostics += lets.sink.diagnostics; lets.sink.diagnostics = []; return (nil, false)
         }
         var cap = LanguageDefaults.runsUntilCap
-        if v.take("max"), let (n, _) = lets.integer(&v, "the cap of 'runs until'", min: 2) { cap = n }
+        if v.take("max"), let (n, _) = lets.integer(&v, "the cap of 'runs until'", min: 2, max: LanguageDefaults.runsMaximum,
+                                                    why: LanguageDefaults.runsMaximumHelp) { cap = n }
         sink.diagnostics += lets.sink.diagnostics
         lets.sink.diagnostics = []
         guard let base else { return (nil, false) }

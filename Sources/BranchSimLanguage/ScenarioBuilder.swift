@@ -14,6 +14,10 @@ public enum LanguageDefaults {
     /// The branch used when a file declares none.
     public static let branchName = "main"
     public static let runsUntilCap = 10_000
+    /// The most replications a run may ask for: each replication's row of metric values is
+    /// kept (exact quantiles, paired differences), so memory grows with `runs`.
+    public static let runsMaximum = 50_000
+    static let runsMaximumHelp = "each replication's results are kept in memory; 50000 replications give quantiles to well under 1%"
     /// Memory estimate: bytes per customer per thread, and per branch per thread.
     public static let bytesPerCustomer = 80
     public static let bytesPerBranch = 64 * 1024
@@ -137,10 +141,13 @@ extension ScenarioChecker {
                     }
                     guard let pct = probability(&v, "the precision of 'runs until'") else { break }
                     var cap = LanguageDefaults.runsUntilCap
-                    if v.take("max") { if let (n, _) = integer(&v, "the cap of 'runs until'", min: 2) { cap = n } }
+                    if v.take("max") {
+                        if let (n, _) = integer(&v, "the cap of 'runs until'", min: 2, max: LanguageDefaults.runsMaximum,
+                                                why: LanguageDefaults.runsMaximumHelp) { cap = n }
+                    }
                     if pct <= 0 { error("the precision of 'runs until' must be more than 0%", p.range) }
                     pendingUntil = (m, metric.range, pct, cap)
-                } else if let (n, _) = integer(&v, min: 1) {
+                } else if let (n, _) = integer(&v, min: 1, max: LanguageDefaults.runsMaximum, why: LanguageDefaults.runsMaximumHelp) {
                     out.runs = .fixed(n)
                 }
             case "seed":

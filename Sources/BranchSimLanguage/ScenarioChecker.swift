@@ -139,7 +139,8 @@ final class ScenarioChecker {
         return n.value
     }
 
-    func integer(_ v: inout Values, _ what: String? = nil, min lower: Int = 0) -> (Int, SourceRange)? {
+    func integer(_ v: inout Values, _ what: String? = nil, min lower: Int = 0, max upper: Int = .max,
+                 why: String? = nil) -> (Int, SourceRange)? {
         let label = what ?? v.what
         guard let n = number(&v, label) else { return nil }
         guard n.suffix != .percent, n.suffix != .times, n.value == n.value.rounded(), abs(n.value) < 1e15 else {
@@ -148,6 +149,10 @@ final class ScenarioChecker {
         }
         if Int(n.value) < lower {
             error("\(label) must be at least \(lower), found '\(n.text)'", n.range)
+            return nil
+        }
+        if Int(n.value) > upper {
+            error("\(label) must be at most \(upper), found '\(n.text)'", n.range, why.map { [.help($0)] } ?? [])
             return nil
         }
         return (Int(n.value), n.range)

@@ -44,6 +44,18 @@ public struct ReplicationRecord: Sendable, Codable, Equatable {
 /// are the same whatever the number of threads and however replications were sliced.
 public struct RunResult: Sendable, Codable, Equatable {
     public static let formatVersion = 1
+    /// Replications whose per-step series are kept: those with an index below this. The
+    /// series' bands (fan charts, `series` in JSON) summarise them; every metric summarises
+    /// all replications. A run's memory then grows with `runs` by its metric row only (a few
+    /// hundred bytes), not by its series (several kilobytes). Up to this many replications
+    /// nothing changes: the bands are those of every replication.
+    public static let seriesReplications = 2_000
+
+    /// The replications whose series are kept (see `seriesReplications`), in order.
+    public var withSeries: ArraySlice<ReplicationRecord> {
+        let n = replications.prefix { !$0.series.isEmpty }.count
+        return replications[..<n]
+    }
 
     /// `base` or the variant's name.
     public var label: String
@@ -93,7 +105,7 @@ public struct RunResult: Sendable, Codable, Equatable {
 
     /// Per-step values of a series in one replication.
     public func series(_ name: String, replication r: Int) -> ArraySlice<Double>? {
-        guard let s = seriesIndex(name), r < replications.count else { return nil }
+        guard let s = seriesIndex(name), r < replications.count, !replications[r].series.isEmpty else { return nil }
         return replications[r].series[(s * steps)..<((s + 1) * steps)]
     }
 
@@ -124,9 +136,10 @@ public struct RunResult: Sendable, Codable, Equatable {
         guard let s = seriesIndex(name) else { return nil }
         // Gathered step-major in one pass over the replications (each row read in order),
         // not one strided pass over all rows per step.
-        let n = replications.count
+        let rows = withSeries
+        let n = rows.count
         var columns = [Double](repeating: 0, count: steps * n)
-        for (r, rec) in replications.enumerated() {
+        for (r, rec) in rows.enumerated() {
             for t in 0..<steps { columns[t * n + r] = rec.series[s * steps + t] }
         }
         return (0..<steps).map { t in MetricSummary(values: Array(columns[(t * n)..<((t + 1) * n)])) }

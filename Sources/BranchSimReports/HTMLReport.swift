@@ -258,9 +258,10 @@ public enum HTMLReport {
 
     /// Per-step bands of AUM minus the run's `aum.start`, across runs.
     static func upliftBands(_ r: RunResult) -> [MetricSummary]? {
-        guard let s = r.seriesIndex("aum"), let start = r.metricIndex("aum.start"), !r.replications.isEmpty else { return nil }
+        let rows = r.withSeries
+        guard let s = r.seriesIndex("aum"), let start = r.metricIndex("aum.start"), !rows.isEmpty else { return nil }
         return (0..<r.steps).map { t in
-            MetricSummary(values: r.replications.map { $0.series[s * r.steps + t] - $0.values[start] })
+            MetricSummary(values: rows.map { $0.series[s * r.steps + t] - $0.values[start] })
         }
     }
 

@@ -55,6 +55,8 @@ public enum JSONReport {
             "title": .string(r.title),
             "seed": .unsigned(r.seed),
             "replications": .integer(Int64(r.count)),
+            // The series' bands summarise the first replications only (RunResult.seriesReplications).
+            "series_replications": .integer(Int64(r.withSeries.count)),
             "stopping": .string(r.stopping),
             "steps": .integer(Int64(r.steps)),
             "step_unit": .string(r.stepUnit),

@@ -22,6 +22,9 @@ struct SimulationOptions: ParsableArguments {
 
     func validate() throws {
         if let runs, runs < 1 { throw ValidationError("--runs must be at least 1") }
+        if let runs, runs > LanguageDefaults.runsMaximum {
+            throw ValidationError("--runs must be at most \(LanguageDefaults.runsMaximum): each replication's results are kept in memory")
+        }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 

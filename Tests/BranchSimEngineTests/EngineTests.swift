@@ -344,6 +344,22 @@ extension RunResult {
         #expect(merged == whole)
     }
 
+    @Test func seriesAreKeptForTheFirstReplicationsOnly() throws {
+        // Replications from `seriesReplications` on keep their metric row but not their series,
+        // so memory does not grow by the series with `runs`; the bands summarise the rest.
+        let limit = RunResult.seriesReplications
+        let s = Self.smallUpgrade()
+        let r = try run(s, threads: 2, replications: (limit - 3)..<(limit + 2))
+        #expect(r.replications.map(\.index) == Array((limit - 3)..<(limit + 2)))
+        #expect(r.replications.map { $0.series.isEmpty } == [false, false, false, true, true])
+        #expect(r.replications.allSatisfy { $0.values.count == r.metrics.count })
+        #expect(r.withSeries.count == 3)
+        #expect(r.series("aum", replication: 3) == nil)
+        let bands = try #require(r.seriesBands("aum"))
+        let kept = try run(s, threads: 1, replications: (limit - 3)..<limit)
+        #expect(bands == kept.seriesBands("aum"))
+    }
+
     @Test func seedAndSaltChangeTheDraws() throws {
         let s = Self.smallUpgrade()
         let base = try run(s, runs: 2)

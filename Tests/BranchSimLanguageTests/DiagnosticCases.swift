@@ -150,6 +150,12 @@ let badInputs: [BadInput] = [
              expected: "14:1 error: 'compare' needs at least two variants"),
     BadInput(name: "dotted name", source: minimal + "segment pay.roll share 5%\n",
              expected: "14:9 error: a name cannot contain '.'"),
+    BadInput(name: "too many runs", source: minimal + "scenario { runs 50001 }\n",
+             expected: "14:17 error: 'runs' of the scenario must be at most 50000, found '50001'"),
+    BadInput(name: "too many runs in a run action", source: minimal + "run runs 60000\n",
+             expected: "14:10 error: 'runs' must be at most 50000, found '60000'"),
+    BadInput(name: "runs until capped too high", source: minimal + "scenario { runs until uplift within 1% max 60000 }\n",
+             expected: "14:44 error: the cap of 'runs until' must be at most 50000, found '60000'"),
     BadInput(name: "cjk column", source: "tier 长尾 below 5万 share 100% reachable 60\n",
              expected: "1:39 error: 'reachable' of tier '长尾' must be a percentage, found '60'"),
 ]
