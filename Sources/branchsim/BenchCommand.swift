@@ -66,15 +66,16 @@ struct BenchCommand: ParsableCommand {
             let customerSteps = work.reduce(0.0) { $0 + Double($1.replications * $1.scenario.totalCustomers * $1.scenario.steps) }
             var args = ["run", path, "--format", "json"]
             if let runs { args += ["--runs", "\(runs)"] }
-            // Interleaved (1 thread, N threads, 1 thread, ...): on a shared machine whose speed
-            // drifts, both sides of the speedup then see the same conditions.
-            var one: [Sample] = [], many: [Sample] = []
+            // Interleaved (1 thread, N threads, floor, 1 thread, ...): on a shared machine whose
+            // speed drifts, the speedup's two sides and the floor see the same conditions.
+            var one: [Sample] = [], many: [Sample] = [], floors: [Double] = []
             for _ in 0..<`repeat` {
                 one.append(try measure(exe, args + ["--threads", "1"]))
                 many.append(try measure(exe, args + ["--threads", "\(cores)"]))
+                floors.append(floorSeconds(work))
             }
             let t1 = median(one.map(\.seconds)), tn = median(many.map(\.seconds))
-            let floor = median((0..<`repeat`).map { _ in floorSeconds(work) })
+            let floor = median(floors)
             let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
             table.add([
                 name, "\(reps)", fmt(t1, 3), fmt(tn, 3), fmt(t1 / tn, 2) + "x",
@@ -86,7 +87,7 @@ struct BenchCommand: ParsableCommand {
             FileHandle.standardError.write(Data("bench: \(name) done\n".utf8))
         }
         print(table.render())
-        print("medians of \(`repeat`) interleaved runs; wall time of `branchsim run FILE --format json` as a child process "
+        print("medians of \(`repeat`) interleaved rounds (1 thread, \(cores) threads, floor); wall time of `branchsim run FILE --format json` as a child process "
               + "(start-up, checking and the report included), peak = its maximum resident set (\(cores) threads); "
               + "floor = the same number of keyed random draws alone, 1 thread; engine/floor = 1-thread time / floor")
     }
