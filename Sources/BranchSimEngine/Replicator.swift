@@ -691,7 +691,7 @@ struct Replicator: ~Copyable {
         pos[c] = Int32(sets.base[b * tiers + t].count)
         sets.base[b * tiers + t].append(Int32(c))
         setAum[b * tiers + t] += x
-        reevaluate(c)
+        reevaluate(c, fresh: true)
         startTier[c] = tier[c]
     }
 
@@ -735,7 +735,12 @@ struct Replicator: ~Copyable {
 
     /// Recomputes points from balances and flat holdings and moves the customer to the tier
     /// whose range holds them.
-    mutating func reevaluate(_ c: Int) {
+    mutating func reevaluate(_ c: Int) { reevaluate(c, fresh: false) }
+
+    /// `reevaluate`; `fresh`: `c` was just added (alive, in no ready list, cooling down for
+    /// no campaign), so it is only placed in its lists.
+    @inline(__always)
+    private mutating func reevaluate(_ c: Int, fresh: Bool) {
         var p = 0.0
         let base = c * products
         for i in 0..<products { p += balance[base + i] * plan.coefficient[i] }
@@ -757,7 +762,19 @@ struct Replicator: ~Copyable {
             tier[c] = Int32(nt)
         }
         if bandCount > 0 { updateBands(c) }
-        if readyCount > 0 { updateReady(c) }
+        if readyCount > 0 {
+            if fresh { placeReady(c) } else { updateReady(c) }
+        }
+    }
+
+    /// `updateReady` for a customer just added: in no list yet, cooling down for nothing.
+    private mutating func placeReady(_ c: Int) {
+        let k = Int(branch[c]) * tiers + Int(tier[c])
+        let x = total[c], seg = segments[c]
+        for slot in 0..<readyCount {
+            let want = readyList(slot: slot, set: k, balance: x, segments: seg)
+            if want >= 0 { insertReady(c, slot: slot, set: want) }
+        }
     }
 
     /// Puts customer `c` in the ready lists its set, balance, segments, liveness and cooldowns
