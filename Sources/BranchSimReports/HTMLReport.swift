@@ -276,15 +276,18 @@ public enum HTMLReport {
                                                unit: .money, xTitle: "uplift per run", title: "Uplift distribution")))
         }
         let fans = variants.compactMap { r in r.seriesBands("aum").map { (label: r.label, bands: $0) } }
+        // Past `RunResult.seriesReplications` runs, the bands summarise the first ones only.
+        let pathRuns = variants.map { $0.withSeries.count }.min() ?? 0
+        let ofRuns = variants.contains { $0.withSeries.count < $0.count } ? "of the first \(pathRuns) runs" : "of runs"
         if !fans.isEmpty {
-            out.append(figure("AUM over time", note: "in-bank balances; line: median, band: p5-p95 of runs",
+            out.append(figure("AUM over time", note: "in-bank balances; line: median, band: p5-p95 \(ofRuns)",
                               Charts.fan(fans, unit: .money, stepUnit: variants[0].stepUnit, title: "AUM over time")))
         }
         // The same runs as uplift so far (AUM at each step minus the run's own start): the level
         // of AUM varies a lot between runs (a few private customers), the growth much less.
         let upliftFans = variants.compactMap { r in upliftBands(r).map { (label: r.label, bands: $0) } }
         if !upliftFans.isEmpty {
-            out.append(figure("Uplift over time", note: "AUM at each step minus the run's starting AUM; line: median, band: p5-p95 of runs",
+            out.append(figure("Uplift over time", note: "AUM at each step minus the run's starting AUM; line: median, band: p5-p95 \(ofRuns)",
                               Charts.fan(upliftFans, unit: .money, stepUnit: variants[0].stepUnit, title: "Uplift over time")))
         }
         let staffed = variants.filter { !TextReports.roleNames($0).isEmpty }

@@ -54,6 +54,18 @@ import Testing
         #expect(!single.contains("id=\"comparison\"") && !single.contains("id=\"sweep\""))
     }
 
+    @Test func fanChartsSayWhichRunsTheySummarise() {
+        // Every run keeps its series: "of runs". Runs past the kept ones (as after
+        // `RunResult.seriesReplications`) have none: the notes name the first ones.
+        #expect(Self.html.contains("band: p5-p95 of runs"))
+        var r = Fixtures.run(reps: 6)
+        for i in 4..<6 { r.replications[i].series = [] }
+        let html = HTMLReport.render(ReportDocument(runs: [r]), scenario: Fixtures.scenario())
+        #expect(html.contains("band: p5-p95 of the first 4 runs"))
+        #expect(!html.contains("band: p5-p95 of runs"))
+        #expect(r.seriesBands("aum")?.first?.n == 4)
+    }
+
     @Test func escapesNamesAndKeepsCJKLabels() {
         let html = Self.html
         #expect(!html.contains("<&\"VIP\">"))
