@@ -131,13 +131,16 @@ public struct RunResult: Sendable, Codable, Equatable {
         return (all[..<metrics.count].map { $0[0] }, Array(all[metrics.count...]))
     }
 
-    /// Per-step quantile bands of a series across replications (for fan charts).
+    /// Per-step quantile bands of a series across the replications that kept their series
+    /// (for fan charts); nil when none did.
     public func seriesBands(_ name: String) -> [MetricSummary]? {
         guard let s = seriesIndex(name) else { return nil }
         // Gathered step-major in one pass over the replications (each row read in order),
         // not one strided pass over all rows per step.
         let rows = withSeries
         let n = rows.count
+        // A slice of replications past `seriesReplications` has rows but no series: no bands.
+        if n == 0 && !replications.isEmpty { return nil }
         var columns = [Double](repeating: 0, count: steps * n)
         for (r, rec) in rows.enumerated() {
             for t in 0..<steps { columns[t * n + r] = rec.series[s * steps + t] }

@@ -358,6 +358,9 @@ extension RunResult {
         let bands = try #require(r.seriesBands("aum"))
         let kept = try run(s, threads: 1, replications: (limit - 3)..<limit)
         #expect(bands == kept.seriesBands("aum"))
+        // A slice past the limit has no series, hence no bands (not bands of nothing).
+        let past = try run(s, threads: 1, replications: limit..<(limit + 2))
+        #expect(past.withSeries.isEmpty && past.seriesBands("aum") == nil)
     }
 
     @Test func seedAndSaltChangeTheDraws() throws {
