@@ -103,6 +103,8 @@ struct Replicator: ~Copyable {
     // Scratch.
     var pool: [Int32] = []
     var contacts = Column<Int32>()
+    /// Stands in for `contacts` while a `contacts all` scan fills it (never written itself).
+    let spareContacts = Column<Int32>(capacity: 1)
     var passing = Column<Int32>()
     /// `mix(key, occurrenceTag)` of each customer in `passing` (in step with it): the base of
     /// all of that customer's draws in the occurrence, mixed once.
@@ -277,7 +279,7 @@ struct Replicator: ~Copyable {
         readyWhere.free(); readyPos.free(); cooling.free()
         readySegMask.free(); readyLow.free(); readyHigh.free(); readyInPool.free()
         setAum.free(); nextLocal.free(); staticCount.free()
-        contacts.free(); passing.free(); passingBase.free(); stagePassed.free(); occHours.free()
+        contacts.free(); spareContacts.free(); passing.free(); passingBase.free(); stagePassed.free(); occHours.free()
         values.free(); seriesBuf.free(); usedHours.free(); stepHours.free(); occCounter.free()
     }
 
@@ -1031,11 +1033,12 @@ struct Replicator: ~Copyable {
         if ref.plan.contactsAll || ref.plan.unionPool {
             let list = ref.plan.unionSets[h]
             if ref.plan.contactsAll && ref.plan.capacityStage < 0 {
-                var out = Column<Int32>(capacity: 0)
+                // The contacts are gathered in a local (the scan reads `self`): swapped with a
+                // kept spare column, not allocated per occurrence.
+                var out = spareContacts
                 swap(&out, &contacts)
                 for set in list { forEachEligible(set: set, ref) { out.append($0) } }
                 swap(&out, &contacts)
-                out.free()
             } else {
                 // `contacts all` with a capacity: seats go to a random order of the whole list.
                 selectByPriority(k: ref.plan.contactsAll ? Int.max : ref.plan.contactCount, sets: list, ref, campaign: ci, occTag: occTag)
