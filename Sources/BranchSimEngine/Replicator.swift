@@ -152,6 +152,8 @@ struct Replicator: ~Copyable {
     var seriesBuf = Column<Double>()
     var usedHours = Column<Double>()
     var stepHours = Column<Double>()
+    /// FTE of each role's managed customers in the current step.
+    var managedStep = Column<Double>()
     var stepCost = 0.0
     /// Occurrences so far of campaign `ci` at host `h`: `occCounter[occBase[ci] + h]`.
     var occCounter = Column<Int>()
@@ -209,6 +211,7 @@ struct Replicator: ~Copyable {
         seriesBuf.append(repeating: 0, count: plan.series.count * plan.steps)
         usedHours.append(repeating: 0, count: plan.scenario.branches.count * plan.roleCount)
         stepHours.append(repeating: 0, count: plan.roleCount)
+        managedStep.append(repeating: 0, count: plan.roleCount)
         var bases: [Int] = []
         for cp in plan.campaigns {
             bases.append(occCounter.count)
@@ -280,7 +283,7 @@ struct Replicator: ~Copyable {
         readySegMask.free(); readyLow.free(); readyHigh.free(); readyInPool.free()
         setAum.free(); nextLocal.free(); staticCount.free()
         contacts.free(); spareContacts.free(); passing.free(); passingBase.free(); stagePassed.free(); occHours.free()
-        values.free(); seriesBuf.free(); usedHours.free(); stepHours.free(); occCounter.free()
+        values.free(); seriesBuf.free(); usedHours.free(); stepHours.free(); managedStep.free(); occCounter.free()
     }
 
     // MARK: - Replication
@@ -337,7 +340,8 @@ struct Replicator: ~Copyable {
 
             // Series at the end of the step.
             var aum = 0.0
-            var managed = Array(repeating: 0.0, count: roles)
+            let managed = managedStep
+            for r in 0..<roles { managed[r] = 0 }
             for t in 0..<tiers {
                 var sum = 0.0, count = 0
                 for b in 0..<s.branches.count {

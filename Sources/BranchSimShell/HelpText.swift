@@ -44,7 +44,7 @@ public enum HelpText {
           enforce staff
           let NAME = EXPR
           variant NAME { statements, drop KIND NAME, campaign X { overrides } }
-          run [runs N] [variant V]                simulate and print the default report
+          run [runs N] [variant V]                simulate and print the default report (N at most 50000)
           report METRIC, ...                      tables for the last run
           compare A, B on METRIC, ...             paired runs of variants (base = no variant)
           sweep PATH over V1, V2, ... | from A to B step S

@@ -53,6 +53,19 @@ import Testing
         #expect(r.stderr.contains("potential"))
     }
 
+    @Test func tooManyRunsAreRefusedBeforeAnythingRuns() throws {
+        let f = try write(Self.small)
+        let flag = try Binary.run(["run", f.path, "--runs", "60000"])
+        #expect(flag.status != 0 && flag.status != 1)
+        #expect(flag.stderr.contains("--runs must be at most 50000"), "\(flag.stderr)")
+        #expect(flag.stdout.isEmpty)
+        let g = try write(Self.small + "run runs 60000\n", name: "many.bsim")
+        let statement = try Binary.run(["run", g.path])
+        #expect(statement.status == 2)
+        #expect(statement.stderr.contains("many.bsim:15:10: error: 'runs' must be at most 50000, found '60000'"), "\(statement.stderr)")
+        #expect(statement.stderr.contains("help: each replication's results are kept in memory"))
+    }
+
     @Test func jsonIsIdenticalForOneTwoAndEightThreads() throws {
         let f = try write(Self.small)
         let outs = try [1, 2, 8].map { t in try Binary.run(["run", f.path, "--format", "json", "--threads", "\(t)"]) }
