@@ -50,7 +50,7 @@ struct BenchCommand: ParsableCommand {
         let cores = threads ?? ProcessInfo.processInfo.activeProcessorCount
         let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         var table = TextTable(columns: [
-            .init("scenario", .left), .init("reps"), .init("1 thread s"),
+            .init("scenario", .left), .init("reps"), .init("1 thread s"), .init("ms/rep 1t"),
             .init("\(cores) threads s"), .init("speedup"),
             .init("reps/s"), .init("cust-steps/s"),
             .init("peak MB"), .init("floor s"), .init("engine/floor"),
@@ -78,7 +78,7 @@ struct BenchCommand: ParsableCommand {
             let floor = median(floors)
             let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
             table.add([
-                name, "\(reps)", fmt(t1, 3), fmt(tn, 3), fmt(t1 / tn, 2) + "x",
+                name, "\(reps)", fmt(t1, 3), fmt(1000 * t1 / Double(max(1, reps)), 3), fmt(tn, 3), fmt(t1 / tn, 2) + "x",
                 NumberFormat.grouped(Double(reps) / tn, decimals: 0),
                 NumberFormat.grouped(customerSteps / tn, decimals: 0),
                 fmt(Double(median(many.map { Double($0.maxRSSKiB) })) / 1024, 1),
@@ -88,7 +88,7 @@ struct BenchCommand: ParsableCommand {
         }
         print(table.render())
         print("medians of \(`repeat`) interleaved rounds (1 thread, \(cores) threads, floor); wall time of `branchsim run FILE --format json` as a child process "
-              + "(start-up, checking and the report included), peak = its maximum resident set (\(cores) threads); "
+              + "(start-up, checking and the report included), ms/rep 1t = 1-thread time per replication, peak = its maximum resident set (\(cores) threads); "
               + "floor = the same number of keyed random draws alone, 1 thread; engine/floor = 1-thread time / floor")
     }
 
