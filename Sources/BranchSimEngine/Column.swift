@@ -49,12 +49,9 @@ struct Column<Element: BitwiseCopyable>: Sequence {
     mutating func append(repeating x: Element, count n: Int) {
         guard n > 0 else { return }
         if count + n > capacity { grow(count + n) }
-        if n <= 16 {
-            // A customer's few product or campaign slots: a loop, not a call to memset.
-            for i in 0..<n { (base + count + i).initialize(to: x) }
-        } else {
-            (base + count).initialize(repeating: x, count: n)
-        }
+        // One fill (the compiler makes even a short loop of this a call to memset, so callers
+        // fill many customers' slots at once: `Replicator.growCustomers`).
+        (base + count).initialize(repeating: x, count: n)
         count &+= n
     }
 
