@@ -1,7 +1,19 @@
 import BranchSimModel
+import CBranchSimKernels
 
 /// Ordering contact priorities: the k smallest of a buffer in ascending order, in place.
 enum PartialSort {
+    /// Puts the `min(k, n)` smallest values of `p[0..<n]` first, ascending; the positions after
+    /// them hold unspecified values of `p`. A sorting network in AVX-512 registers where the
+    /// processor has it and n <= 128 (k <= 64 past 64 values: a selection takes 40 or so of
+    /// about 70 survivors), else `sortSpread`. The first `min(k, n)` values are the same either
+    /// way: a sorted prefix is unique. `scratch` as for `sortSpread`.
+    static func sortSmallest(_ p: UnsafeMutablePointer<UInt64>, count n: Int, k: Int, bound: UInt64,
+                             scratch: UnsafeMutablePointer<UInt64>) {
+        if bs_sort_smallest(p, n, min(k, n)) != 0 { return }
+        sortSpread(p, count: n, bound: bound, scratch: scratch)
+    }
+
     /// Sorts `p[0..<n]` ascending when its values are spread about evenly over `0..<bound`
     /// (keyed priorities below a threshold): a counting sort into `n` buckets by value, then
     /// an insertion sort that only fixes order within buckets. Correct for any values; the

@@ -1013,7 +1013,7 @@ struct Replicator: ~Copyable {
         draws &+= eligibleCount
         let n = priorities.count, taken = min(k, n)
         sortScratch.reserveCapacity(2 * n + 1)
-        PartialSort.sortSpread(priorities.base, count: n, bound: threshold, scratch: sortScratch.base)
+        PartialSort.sortSmallest(priorities.base, count: n, k: taken, bound: threshold, scratch: sortScratch.base)
         for i in 0..<taken { contacts.append(Int32(bitPattern: UInt32(truncatingIfNeeded: priorities[i]))) }
     }
 

@@ -66,6 +66,132 @@ static size_t bs_collect_priorities_avx512(const uint64_t *keys, const int32_t *
     return m + bs_collect_priorities_scalar(keys + i, ids + i, n - i, add, threshold, out + m);
 }
 
+/* ---- Sorting the selection's survivors: a bitonic network in AVX-512 registers ----
+   Eight values a register. Every compare-exchange is an unsigned min and max, so the result
+   is the one sorted order whatever the input (equal values included), with no branch on the
+   data: the bucket sort's insertion pass mispredicts about once a value, this does not. */
+
+#define T512 __attribute__((target("avx512f,avx512dq"), always_inline)) static inline
+#define T512N __attribute__((target("avx512f,avx512dq"))) static
+
+/* One compare-exchange step inside a register: lane i meets lane perm[i]; the lanes in
+   `upper` keep the larger value, the others the smaller. */
+#define BS_STEP(v, perm, upper) do { \
+        __m512i w_ = _mm512_permutexvar_epi64((perm), (v)); \
+        (v) = _mm512_mask_max_epu64(_mm512_min_epu64((v), w_), (upper), (v), w_); \
+    } while (0)
+
+/* A bitonic register comes out ascending: half-cleaners at distances 4, 2 and 1. */
+T512 __m512i bs_clean_in(__m512i v) {
+    BS_STEP(v, _mm512_set_epi64(3, 2, 1, 0, 7, 6, 5, 4), 0xF0);
+    BS_STEP(v, _mm512_set_epi64(5, 4, 7, 6, 1, 0, 3, 2), 0xCC);
+    BS_STEP(v, _mm512_set_epi64(6, 7, 4, 5, 2, 3, 0, 1), 0xAA);
+    return v;
+}
+
+/* Sorts one register: blocks of 2, 4 and 8, each merge starting with a flip (lane i against
+   its mirror in the block), so no lanes need reversing first. */
+T512 __m512i bs_sort_reg(__m512i v) {
+    const __m512i d1 = _mm512_set_epi64(6, 7, 4, 5, 2, 3, 0, 1);
+    const __m512i d2 = _mm512_set_epi64(5, 4, 7, 6, 1, 0, 3, 2);
+    BS_STEP(v, d1, 0xAA);
+    BS_STEP(v, _mm512_set_epi64(4, 5, 6, 7, 0, 1, 2, 3), 0xCC);   /* flip in blocks of 4 */
+    BS_STEP(v, d1, 0xAA);
+    BS_STEP(v, _mm512_set_epi64(0, 1, 2, 3, 4, 5, 6, 7), 0xF0);   /* flip in the block of 8 */
+    BS_STEP(v, d2, 0xCC);
+    BS_STEP(v, d1, 0xAA);
+    return v;
+}
+
+T512 __m512i bs_rev(__m512i v) { return _mm512_permutexvar_epi64(_mm512_set_epi64(0, 1, 2, 3, 4, 5, 6, 7), v); }
+
+/* r[0..<2m] holds two ascending runs of m registers (m a power of 2): merged ascending by
+   reversing the second run (then the whole is bitonic) and half-cleaning at distances of
+   m, m/2, ..., 1 registers, then inside each register. The loops unroll fully, so the
+   registers stay registers. */
+T512 void bs_merge(__m512i *r, int m) {
+    if (m == 1) {
+        r[1] = bs_rev(r[1]);
+    } else {
+        _Pragma("clang loop unroll(full)")
+        for (int i = 0; i < m / 2; i++) {
+            __m512i x = bs_rev(r[m + i]), y = bs_rev(r[2 * m - 1 - i]);
+            r[m + i] = y;
+            r[2 * m - 1 - i] = x;
+        }
+    }
+    _Pragma("clang loop unroll(full)")
+    for (int d = m; d >= 1; d /= 2) {
+        _Pragma("clang loop unroll(full)")
+        for (int i = 0; i < 2 * m; i++) {
+            if ((i / d) % 2 == 0) {
+                __m512i x = r[i], y = r[i + d];
+                r[i] = _mm512_min_epu64(x, y);
+                r[i + d] = _mm512_max_epu64(x, y);
+            }
+        }
+    }
+    _Pragma("clang loop unroll(full)")
+    for (int i = 0; i < 2 * m; i++) r[i] = bs_clean_in(r[i]);
+}
+
+/* Loads p[0..<n] (n may exceed 8 or be below 1); lanes past n hold the maximum, which sorts last. */
+T512 __m512i bs_load(const uint64_t *p, int n) {
+    __mmask8 m = n >= 8 ? 0xFF : (__mmask8)((1u << (n > 0 ? n : 0)) - 1);
+    return _mm512_mask_loadu_epi64(_mm512_set1_epi64(-1), m, p);
+}
+
+T512 void bs_store(uint64_t *p, int n, __m512i v) {
+    if (n <= 0) return;
+    __mmask8 m = n >= 8 ? 0xFF : (__mmask8)((1u << n) - 1);
+    _mm512_mask_storeu_epi64(p, m, v);
+}
+
+/* Loads p[0..<n] into R registers (R a power of 2, 8 * R >= n) and sorts them. */
+T512 void bs_sort_regs(__m512i *r, const uint64_t *p, int n, int R) {
+    _Pragma("clang loop unroll(full)")
+    for (int i = 0; i < R; i++) r[i] = bs_sort_reg(bs_load(p + 8 * i, n - 8 * i));
+    _Pragma("clang loop unroll(full)")
+    for (int m = 1; m < R; m *= 2) {
+        _Pragma("clang loop unroll(full)")
+        for (int s = 0; s < R; s += 2 * m) bs_merge(r + s, m);
+    }
+}
+
+/* Sorts p[0..<n] (1 <= n <= 64) into R registers, R the smallest power of 2 with 8 * R >= n. */
+T512 int bs_sort_any(__m512i *r, const uint64_t *p, int n) {
+    if (n <= 8) { bs_sort_regs(r, p, n, 1); return 1; }
+    if (n <= 16) { bs_sort_regs(r, p, n, 2); return 2; }
+    if (n <= 32) { bs_sort_regs(r, p, n, 4); return 4; }
+    bs_sort_regs(r, p, n, 8);
+    return 8;
+}
+
+/* 2 <= n <= 128: when n <= 64, p[0..<n] sorted; else p[0..<64] the 64 smallest, sorted. */
+T512N void bs_sort_small(uint64_t *p, int n) {
+    __m512i a[8], b[8];
+    if (n <= 64) {
+        int R = bs_sort_any(a, p, n);
+        for (int i = 0; i < R; i++) bs_store(p + 8 * i, n - 8 * i, a[i]);
+        return;
+    }
+    bs_sort_regs(a, p, 64, 8);
+    int RB = bs_sort_any(b, p + 64, n - 64);
+    /* The lower half of the merge of a with b (b padded to 8 registers of maximums): the
+       first step of bs_merge, the min half only, then its half-cleaners. */
+    for (int i = 8 - RB; i < 8; i++) a[i] = _mm512_min_epu64(a[i], bs_rev(b[7 - i]));
+    for (int d = 4; d >= 1; d /= 2) {
+        for (int i = 0; i < 8; i++) {
+            if ((i / d) % 2 == 0) {
+                __m512i x = a[i], y = a[i + d];
+                a[i] = _mm512_min_epu64(x, y);
+                a[i + d] = _mm512_max_epu64(x, y);
+            }
+        }
+    }
+    for (int i = 0; i < 8; i++) _mm512_storeu_si512(p + 8 * i, bs_clean_in(a[i]));
+}
+
 static int bs_simd_level(void) {
     // Decided once; a race between threads only writes the same value twice.
     static volatile int level = -1;
@@ -86,6 +212,12 @@ size_t bs_collect_priorities(const uint64_t *keys, const int32_t *ids, size_t n,
 
 int bs_collect_priorities_simd(void) { return bs_simd_level(); }
 
+int bs_sort_smallest(uint64_t *p, size_t n, size_t k) {
+    if (n > 128 || (n > 64 && k > 64) || !bs_simd_level()) return 0;
+    if (n > 1) bs_sort_small(p, (int)n);
+    return 1;
+}
+
 #else
 
 size_t bs_collect_priorities(const uint64_t *keys, const int32_t *ids, size_t n,
@@ -94,5 +226,10 @@ size_t bs_collect_priorities(const uint64_t *keys, const int32_t *ids, size_t n,
 }
 
 int bs_collect_priorities_simd(void) { return 0; }
+
+int bs_sort_smallest(uint64_t *p, size_t n, size_t k) {
+    (void)p; (void)n; (void)k;
+    return 0;
+}
 
 #endif

@@ -1,3 +1,4 @@
+import CBranchSimKernels
 import Testing
 @testable import BranchSimEngine
 
@@ -45,5 +46,61 @@ extension PartialSortTests {
             }
             #expect(xs == sorted, "n \(n) trial \(trial)")
         }
+    }
+}
+
+extension PartialSortTests {
+    /// `sortSmallest` (the AVX-512 network where the processor has it, up to 128 values):
+    /// its first `min(k, n)` values are the sorted array's, for every length around the
+    /// network's register and merge sizes, with duplicates, maximums (the padding value)
+    /// and the bucket sort's fallback past its limits.
+    @Test func sortSmallestGivesTheSortedPrefix() {
+        var g = Xoshiro256PlusPlus(key: 21)
+        var networkCalls = 0
+        for trial in 0..<6000 {
+            let n = trial < 200 ? trial : Int(g.next() % 160)
+            let k = n == 0 ? 0 : 1 + Int(g.next() % UInt64(trial % 2 == 0 ? 64 : n + 8))
+            let bound: UInt64 = trial % 4 == 0 ? .max : 1 + g.next() % (1 << 40)
+            let xs = (0..<n).map { _ -> UInt64 in
+                switch trial % 4 {
+                case 0: return g.next() % bound
+                case 1: return g.next() % 5
+                case 2: return .max - g.next() % 3
+                default: return g.next()
+                }
+            }
+            let sorted = xs.sorted()
+            var ys = xs
+            var scratch = [UInt64](repeating: 0, count: 2 * n + 1)
+            ys.withUnsafeMutableBufferPointer { y in
+                scratch.withUnsafeMutableBufferPointer {
+                    PartialSort.sortSmallest(y.baseAddress!, count: n, k: k, bound: bound, scratch: $0.baseAddress!)
+                }
+            }
+            let m = min(k, n)
+            #expect(Array(ys.prefix(m)) == Array(sorted.prefix(m)), "n \(n) k \(k) trial \(trial)")
+            if n <= 128 && (n <= 64 || k <= 64) { networkCalls += 1 }
+        }
+        #expect(networkCalls > 3000)
+        print("sorting network in use: \(bs_collect_priorities_simd() == 1)")
+    }
+
+    /// The network's contract: it declines (and leaves the values alone) past 128 values, or
+    /// past 64 when more than 64 are asked for; below, all of up to 64 values come out sorted.
+    @Test func networkDeclinesWhatItCannotSort() {
+        guard bs_collect_priorities_simd() == 1 else { return }
+        var g = Xoshiro256PlusPlus(key: 5)
+        var big = (0..<129).map { _ in g.next() }
+        let before = big
+        #expect(bs_sort_smallest(&big, 129, 10) == 0)
+        #expect(big == before)
+        var mid = (0..<100).map { _ in g.next() }
+        let midBefore = mid
+        #expect(bs_sort_smallest(&mid, 100, 65) == 0)
+        #expect(mid == midBefore)
+        var small = (0..<64).map { _ in g.next() }
+        let sorted = small.sorted()
+        #expect(bs_sort_smallest(&small, 64, 3) == 1)
+        #expect(small == sorted)
     }
 }

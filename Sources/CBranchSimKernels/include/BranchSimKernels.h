@@ -22,4 +22,12 @@ size_t bs_collect_priorities_scalar(const uint64_t *keys, const int32_t *ids, si
 /// variable BRANCHSIM_NO_SIMD (any value) forces the scalar loop.
 int bs_collect_priorities_simd(void);
 
+/// Puts the min(k, n) smallest values of p[0..<n] first, in ascending order, with a bitonic
+/// sorting network in AVX-512 registers, and returns 1; returns 0 and leaves `p` alone when
+/// the processor lacks AVX-512 (or BRANCHSIM_NO_SIMD is set), when n > 128, or when n > 64
+/// and k > 64 (the caller sorts another way). When n <= 64 all of p[0..<n] comes out sorted;
+/// when n > 64, p[0..<64] holds the 64 smallest, sorted, and p[64..<n] is left as it was
+/// (so values may then appear twice). The first min(k, n) values are those of any sort.
+int bs_sort_smallest(uint64_t *p, size_t n, size_t k);
+
 #endif
