@@ -477,8 +477,12 @@ struct Replicator: ~Copyable {
     @inline(__always)
     private mutating func keyedUnit(_ k: UInt64) -> Double {
         draws &+= 1
-        return RandomKey.unit(RandomKey.finalize(k))
+        return Self.drawUnit(k)
     }
+
+    /// The keyed draw of `keyedUnit`, its count left to the caller.
+    @inline(__always)
+    private static func drawUnit(_ k: UInt64) -> Double { RandomKey.unit(RandomKey.finalize(k)) }
 
     /// Adds a customer of branch `b` starting in tier `t` (its next local index), drawing its
     /// balance, off-bank assets, reachability, segments and flat holdings from its own keys.
@@ -612,7 +616,122 @@ struct Replicator: ~Copyable {
         for i in 0..<n { sum += balances[i] }
         startAum = sum
         let c0 = growCustomers(by: n)
-        for i in 0..<n { fillCustomer(c0 + i, branch: b, tier: t, isNew: false, key: keys[i], balance: balances[i]) }
+        fillStartingCustomers(c0, count: n, branch: b, tier: t)
+    }
+
+    /// `fillCustomer` for customers `c0..<c0 + n` (grown by `growCustomers`), starting in tier
+    /// `t` of branch `b`, with keys and balances in `batchKeys` and `batchBalances`: the same
+    /// draws, columns, set and list orders and sums, bit for bit, but a column at a time. First
+    /// what each customer has on its own (holdings, draws, points); then, in creation order,
+    /// its set (and, if its points say so, the move to another tier, exactly as `reevaluate`
+    /// makes it), its band lists and its ready lists.
+    private mutating func fillStartingCustomers(_ c0: Int, count n: Int, branch b: Int, tier t: Int) {
+        let k = b * tiers + t
+        let spec = plan.bt[k]
+        let keys = batchKeys.base, xs = batchBalances.base
+        let P = products
+        // What each customer has on its own.
+        (key.base + c0).update(from: keys, count: n)
+        (branch.base + c0).update(repeating: Int32(b), count: n)
+        (alive.base + c0).update(repeating: true, count: n)
+        (total.base + c0).update(from: xs, count: n)
+        (startTotal.base + c0).update(from: xs, count: n)
+        (policyHead.base + c0).update(repeating: 0, count: n)
+        (tier.base + c0).update(repeating: Int32(t), count: n)
+        do {
+            let off = offbank.base + c0, f = spec.offbank
+            for i in 0..<n { off[i] = f * xs[i] }
+        }
+        let bal = balance.base + c0 * P
+        for j in spec.moneyStart..<spec.moneyEnd {
+            let prod = plan.holdMoneyProduct[j], share = plan.holdMoneyShare[j]
+            for i in 0..<n { bal[i * P + prod] += xs[i] * share }
+        }
+        var d = 0
+        let flats = flatHeld.base + c0
+        flats.update(repeating: 0, count: n)
+        for j in spec.flatStart..<spec.flatEnd {
+            let prod = plan.holdFlatProduct[j], prob = plan.holdFlatProbability[j]
+            let tag = Purpose.holdFlat &+ plan.productKey[prod], bit: UInt64 = 1 << UInt64(prod)
+            for i in 0..<n where Self.drawUnit(RandomKey.mix(keys[i], tag)) < prob { flats[i] |= bit }
+            d &+= n
+        }
+        do {
+            let reach = reachable.base + c0, p = spec.reachable
+            for i in 0..<n { reach[i] = Self.drawUnit(RandomKey.mix(keys[i], Purpose.reachable)) < p }
+            d &+= n
+        }
+        let seg = segments.base + c0
+        seg.update(repeating: 0, count: n)
+        for j in 0..<plan.segmentKey.count {
+            let p = plan.segmentShare[j * tiers + t]
+            guard p > 0 else { continue }
+            let sk = plan.segmentKey[j], bit: UInt64 = 1 << UInt64(j)
+            for i in 0..<n where Self.drawUnit(RandomKey.mix(RandomKey.mix(keys[i], Purpose.segment), sk)) < p { seg[i] |= bit }
+            d &+= n
+        }
+        for slot in 0..<termCount {
+            let prod = plan.termProducts[slot]
+            let term = Double(plan.termTicks[prod]), pk = plan.productKey[prod]
+            let mat = maturity.base
+            for i in 0..<n {
+                // Existing holdings are part-way through their term: the remaining time is uniform on (0, term].
+                let u = 1 - Self.drawUnit(RandomKey.mix(RandomKey.mix(keys[i], Purpose.maturity), pk))
+                mat[(c0 + i) * termCount + slot] = now + max(1, Int((u * term).rounded(.up)))
+            }
+            d &+= n
+        }
+        draws &+= d
+        // Points as `reevaluate` sums them: products in order, then flat points by bit. A
+        // product the holdings mix leaves at 0 adds +0, which changes no sum that starts at +0
+        // and adds products of non-negative numbers: only the mix's products are added, a
+        // product at a time for all the customers (independent sums, not one long chain).
+        let pts = points.base + c0
+        pts.update(repeating: 0, count: n)
+        for q in 0..<P where (spec.moneyStart..<spec.moneyEnd).contains(where: { plan.holdMoneyProduct[$0] == q }) {
+            let cf = plan.coefficient[q]
+            for i in 0..<n { pts[i] += bal[i &* P &+ q] * cf }
+        }
+        for i in 0..<n where flats[i] != 0 {
+            var f = flats[i]
+            var p = pts[i]
+            while f != 0 {
+                p += plan.flatPoints[f.trailingZeroBitCount]
+                f &= f &- 1
+            }
+            pts[i] = p
+        }
+        // In creation order: the set, then a move if the points give another tier.
+        var moved = false
+        sets.base[k].reserveCapacity(sets.base[k].count + n)
+        for i in 0..<n {
+            let c = c0 + i
+            pos[c] = Int32(truncatingIfNeeded: sets.base[k].count)
+            sets.base[k].append(Int32(truncatingIfNeeded: c))
+            setAum[k] += xs[i]
+            let nt = tierOf(points: pts[i])
+            if nt != t {
+                removeFromSet(c, set: k)
+                pos[c] = Int32(sets.base[b * tiers + nt].count)
+                sets.base[b * tiers + nt].append(Int32(c))
+                setAum[k] -= xs[i]
+                setAum[b * tiers + nt] += xs[i]
+                tier[c] = Int32(nt)
+                moved = true
+            }
+        }
+        if bandCount > 0 { for i in 0..<n { updateBands(c0 + i) } }
+        // Ready lists, a campaign at a time: each list gets its customers in creation order,
+        // as one customer at a time would give them.
+        for slot in 0..<readyCount {
+            if !moved && !readyInPool[slot * setCount + k] { continue }
+            for i in 0..<n {
+                let c = c0 + i
+                let want = readyList(slot: slot, set: moved ? b * tiers + Int(tier[c]) : k, balance: xs[i], segments: seg[i])
+                if want >= 0 { insertReady(c, slot: slot, set: want) }
+            }
+        }
+        (startTier.base + c0).update(from: tier.base + c0, count: n)
     }
 
     /// Adds `n` customers at the end of every per-customer column and returns the first's

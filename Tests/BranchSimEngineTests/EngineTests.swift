@@ -530,3 +530,32 @@ extension RunResult {
         #expect(try #require(cmp.difference(of: "uplift")).mean > 0)
     }
 }
+
+@Suite struct StartingPopulationTests {
+    /// Starting customers are made a batch at a time; one whose flat holding lifts its points
+    /// past its tier's top starts in the higher tier (set, counts and AUM moved with it), and
+    /// nobody else moves. Here everyone in `low` holds 48,000 in deposits and funds and, with
+    /// probability 30%, a card worth 5000 points. A campaign that converts nobody targets both
+    /// tiers, so they are materialised customer by customer (not summed as untouched).
+    @Test func aFlatHoldingLiftsAStartingCustomerOneTier() throws {
+        let idle = Fixtures.campaign(target: [0, 1], funnel: [("convert", 0)])
+        var s = Fixtures.small(customers: 2000, shares: [1, 0], aum: [.fixed(48_000), nil], campaigns: [idle], runs: 6)
+        s.tiers[0].holds = [ProductShare(product: 0, share: 0.4), ProductShare(product: 1, share: 0.3),
+                            ProductShare(product: 2, share: 0.3)]
+        s.branches[0].tiers = s.tiers
+        let r = try run(s)
+        let stayed = r.all("migration.low.low"), lifted = r.all("migration.high.high")
+        for i in 0..<6 {
+            #expect(stayed[i] + lifted[i] == 2000)
+            // 30% of 2000 hold the card: a binomial count, within 6 standard deviations.
+            #expect(abs(lifted[i] - 600) < 6 * (2000 * 0.3 * 0.7).squareRoot(), "replication \(i): \(lifted[i])")
+        }
+        // 48,000 at (0.4 x 1 + 0.3 x 1.2) / 0.7 points a yuan is above the tier's top, so each
+        // balance is clipped to just under it: 50,000 / (0.76 / 0.7). The move keeps it.
+        let each = 50_000 / (0.76 / 0.7)
+        for x in r.all("aum.start") { #expect(abs(x / (2000 * each) - 1) < 1e-9) }
+        #expect(r.all("aum.end") == r.all("aum.start"))
+        #expect(r.all("uplift") == Array(repeating: 0, count: 6))
+        #expect(r.all("upgrades") == Array(repeating: 0, count: 6))
+    }
+}
