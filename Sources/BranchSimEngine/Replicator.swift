@@ -599,7 +599,16 @@ struct Replicator: ~Copyable {
         batchBalances.reserveCapacity(n)
         let keys = batchKeys.base, balances = batchBalances.base
         var d = 0
-        for i in 0..<n {
+        // The default log-uniform law, eight customers at a time where the processor can
+        // (the same keys and balances, bit for bit); the rest below.
+        var start = 0
+        let lo = plan.tierLow[t] / spec.coefficient, hi = plan.tierHigh[t] / spec.coefficient
+        if spec.aum == nil && hi.isFinite && !(lo <= 0 && hi <= 1000) {
+            start = bs_log_uniform_balances(branchBase, UInt64(first), n, logBound[2 * k], logBound[2 * k + 1] - logBound[2 * k],
+                                            lo, hi * (1 - 1e-12), FastMath.exp2Table, keys, balances)
+            d = start
+        }
+        for i in start..<n {
             let ck = RandomKey.mix(branchBase, UInt64(first + i))
             let (x, dx) = startingBalance(set: k, tier: t, spec: spec, key: ck)
             keys[i] = ck
@@ -658,7 +667,8 @@ struct Replicator: ~Copyable {
         }
         do {
             let reach = reachable.base + c0, p = spec.reachable
-            for i in 0..<n { reach[i] = Self.drawUnit(RandomKey.mix(keys[i], Purpose.reachable)) < p }
+            let done = bs_keyed_below(keys, n, Purpose.reachable, p, UnsafeMutableRawPointer(reach).assumingMemoryBound(to: UInt8.self))
+            for i in done..<n { reach[i] = Self.drawUnit(RandomKey.mix(keys[i], Purpose.reachable)) < p }
             d &+= n
         }
         let seg = segments.base + c0
@@ -1222,7 +1232,14 @@ struct Replicator: ~Copyable {
                     kept &+= ok
                 }
             } else {
-                for i in 0..<n {
+                // A stage that is not `reach` draws for everyone: eight at a time where the
+                // processor can (the same draws, kept in the same order), the rest here.
+                var i0 = 0
+                if !reach {
+                    i0 = bs_stage_filter(pb, bb, n, sk, p, &kept)
+                    d = i0
+                }
+                for i in i0..<n {
                     let c32 = pb[i], base = bb[i]
                     let ok = !reach || canReach[Int(c32)] ? 1 : 0
                     let u = RandomKey.unit(RandomKey.finalize(RandomKey.mix(base, sk)))

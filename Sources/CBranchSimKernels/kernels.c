@@ -2,6 +2,10 @@
 
 #include <stdlib.h>
 
+/* Double arithmetic here must round exactly as the engine's Swift code does: no fused
+   multiply-adds (Swift never contracts; C compilers may, where the target has FMA). */
+#pragma clang fp contract(off)
+
 static inline uint64_t bs_finalize(uint64_t z) {
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
@@ -71,8 +75,8 @@ static size_t bs_collect_priorities_avx512(const uint64_t *keys, const int32_t *
    is the one sorted order whatever the input (equal values included), with no branch on the
    data: the bucket sort's insertion pass mispredicts about once a value, this does not. */
 
-#define T512 __attribute__((target("avx512f,avx512dq"), always_inline)) static inline
-#define T512N __attribute__((target("avx512f,avx512dq"))) static
+#define T512 __attribute__((target("avx512f,avx512dq,avx512vl"), always_inline)) static inline
+#define T512N __attribute__((target("avx512f,avx512dq,avx512vl"))) static
 
 /* One compare-exchange step inside a register: lane i meets lane perm[i]; the lanes in
    `upper` keep the larger value, the others the smaller. */
@@ -192,12 +196,115 @@ T512N void bs_sort_small(uint64_t *p, int n) {
     for (int i = 0; i < 8; i++) _mm512_storeu_si512(p + 8 * i, bs_clean_in(a[i]));
 }
 
+/* ---- Keyed draws eight customers at a time ----
+   Each kernel computes exactly what the engine's Swift code computes for one customer (the
+   same integer hashing, the same IEEE double operations in the same order, no fused
+   multiply-adds: see the pragma at the top of the file), so a customer's values do not
+   depend on which path made them. Each handles whole vectors and returns how many values it
+   handled; the caller does the rest in Swift. */
+
+#define BS_GOLDEN 0x9E3779B97F4A7C15ULL
+
+T512 __m512i bs_finalize8(__m512i z) {
+    const __m512i m1 = _mm512_set1_epi64((long long)0xBF58476D1CE4E5B9ULL);
+    const __m512i m2 = _mm512_set1_epi64((long long)0x94D049BB133111EBULL);
+    z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 30)), m1);
+    z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 27)), m2);
+    return _mm512_xor_si512(z, _mm512_srli_epi64(z, 31));
+}
+
+/* RandomKey.unit: the top 53 bits as a double in [0, 1) (exact conversion). */
+T512 __m512d bs_unit8(__m512i h) {
+    return _mm512_mul_pd(_mm512_cvtepu64_pd(_mm512_srli_epi64(h, 11)), _mm512_set1_pd(0x1.0p-53));
+}
+
+/* FastMath.exp on the lanes, for arguments in (-700, 700) (the caller checks). */
+T512 __m512d bs_exp8(__m512d x, const double *table) {
+    const __m512d shifter = _mm512_set1_pd(0x1.8p52);
+    __m512d biased = _mm512_add_pd(_mm512_mul_pd(x, _mm512_set1_pd(0x1.71547652b82fep+6)), shifter);
+    __m512d kd = _mm512_sub_pd(biased, shifter);
+    __m512d r = _mm512_sub_pd(_mm512_sub_pd(x, _mm512_mul_pd(kd, _mm512_set1_pd(0x1.62e42fee00000p-7))),
+                              _mm512_mul_pd(kd, _mm512_set1_pd(0x1.a39ef35793c76p-39)));
+    __m512d p = _mm512_add_pd(_mm512_set1_pd(1.0 / 24), _mm512_mul_pd(r, _mm512_set1_pd(1.0 / 120)));
+    p = _mm512_add_pd(_mm512_set1_pd(1.0 / 6), _mm512_mul_pd(r, p));
+    p = _mm512_add_pd(_mm512_set1_pd(0.5), _mm512_mul_pd(r, p));
+    p = _mm512_add_pd(_mm512_set1_pd(1.0), _mm512_mul_pd(r, p));
+    p = _mm512_add_pd(_mm512_set1_pd(1.0), _mm512_mul_pd(r, p));
+    __m512i k = _mm512_sub_epi64(_mm512_castpd_si512(biased), _mm512_set1_epi64(0x4338000000000000LL));
+    __m512i t = _mm512_i64gather_epi64(_mm512_and_si512(k, _mm512_set1_epi64(63)), (const void *)table, 8);
+    __m512i scale = _mm512_add_epi64(t, _mm512_slli_epi64(_mm512_srai_epi64(k, 6), 52));
+    return _mm512_mul_pd(_mm512_castsi512_pd(scale), p);
+}
+
+T512N size_t bs_log_uniform_avx512(uint64_t branch_base, uint64_t first, size_t n, double log_low, double log_span,
+                                   double low, double high_clip, const double *table, uint64_t *keys, double *out) {
+    const __m512i golden = _mm512_set1_epi64((long long)BS_GOLDEN);
+    const __m512i lane = _mm512_set_epi64(8, 7, 6, 5, 4, 3, 2, 1);
+    const __m512i balance_tag = _mm512_set1_epi64((long long)(2 * BS_GOLDEN));
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        /* key = mix(branchBase, first + i + lane) = finalize(branchBase + (first + i + lane + 1) * golden) */
+        __m512i idx = _mm512_add_epi64(_mm512_set1_epi64((long long)(first + i)), lane);
+        __m512i key = bs_finalize8(_mm512_add_epi64(_mm512_set1_epi64((long long)branch_base), _mm512_mullo_epi64(idx, golden)));
+        /* r = mix(key, Purpose.balance = 1) */
+        __m512d u = bs_unit8(bs_finalize8(_mm512_add_epi64(key, balance_tag)));
+        __m512d arg = _mm512_add_pd(_mm512_set1_pd(log_low), _mm512_mul_pd(_mm512_set1_pd(log_span), u));
+        __mmask8 inside = _mm512_cmp_pd_mask(arg, _mm512_set1_pd(-700.0), _CMP_GT_OQ)
+                        & _mm512_cmp_pd_mask(arg, _mm512_set1_pd(700.0), _CMP_LT_OQ);
+        if (inside != 0xFF) break;
+        __m512d x = bs_exp8(arg, table);
+        /* Swift's max(x, low, 0) and min(x, highClip): y >= x ? y : x, then y < x ? y : x. */
+        x = _mm512_mask_blend_pd(_mm512_cmp_pd_mask(_mm512_set1_pd(low), x, _CMP_GE_OQ), x, _mm512_set1_pd(low));
+        x = _mm512_mask_blend_pd(_mm512_cmp_pd_mask(_mm512_setzero_pd(), x, _CMP_GE_OQ), x, _mm512_setzero_pd());
+        x = _mm512_mask_blend_pd(_mm512_cmp_pd_mask(_mm512_set1_pd(high_clip), x, _CMP_LT_OQ), x, _mm512_set1_pd(high_clip));
+        _mm512_storeu_si512((void *)(keys + i), key);
+        _mm512_storeu_pd(out + i, x);
+    }
+    return i;
+}
+
+T512N size_t bs_keyed_below_avx512(const uint64_t *keys, size_t n, uint64_t tag, double p, uint8_t *out) {
+    const __m512i add = _mm512_set1_epi64((long long)((tag + 1) * BS_GOLDEN));
+    const __m512d limit = _mm512_set1_pd(p);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m512i k = _mm512_loadu_si512((const void *)(keys + i));
+        __m512d u = bs_unit8(bs_finalize8(bs_finalize8(_mm512_add_epi64(k, add))));
+        __mmask8 below = _mm512_cmp_pd_mask(u, limit, _CMP_LT_OQ);
+        /* one byte per lane, 0 or 1 */
+        __m128i bytes = _mm512_cvtepi64_epi8(_mm512_maskz_set1_epi64(below, 1));
+        _mm_storel_epi64((__m128i *)(void *)(out + i), bytes);
+    }
+    return i;
+}
+
+T512N size_t bs_stage_filter_avx512(int32_t *ids, uint64_t *bases, size_t n, uint64_t stage_key, double p,
+                                    size_t *kept_out) {
+    const __m512i add = _mm512_set1_epi64((long long)((stage_key + 1) * BS_GOLDEN));
+    const __m512d limit = _mm512_set1_pd(p);
+    size_t i = 0, kept = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m512i base = _mm512_loadu_si512((const void *)(bases + i));
+        __m256i id = _mm256_loadu_si256((const __m256i *)(const void *)(ids + i));
+        __m512d u = bs_unit8(bs_finalize8(bs_finalize8(_mm512_add_epi64(base, add))));
+        __mmask8 keep = _mm512_cmp_pd_mask(u, limit, _CMP_LT_OQ);
+        /* Compressed in registers and stored whole at the kept end, which is never past i:
+           only values already loaded are overwritten. */
+        _mm512_storeu_si512((void *)(bases + kept), _mm512_maskz_compress_epi64(keep, base));
+        _mm256_storeu_si256((__m256i *)(void *)(ids + kept), _mm256_maskz_compress_epi32(keep, id));
+        kept += (size_t)__builtin_popcount((unsigned)keep);
+    }
+    *kept_out = kept;
+    return i;
+}
+
 static int bs_simd_level(void) {
     // Decided once; a race between threads only writes the same value twice.
     static volatile int level = -1;
     if (level < 0) {
         __builtin_cpu_init();
-        int yes = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
+        int yes = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")
+                  && __builtin_cpu_supports("avx512vl");
         if (getenv("BRANCHSIM_NO_SIMD") != NULL) yes = 0;
         level = yes;
     }
@@ -218,6 +325,23 @@ int bs_sort_smallest(uint64_t *p, size_t n, size_t k) {
     return 1;
 }
 
+size_t bs_log_uniform_balances(uint64_t branch_base, uint64_t first, size_t n, double log_low, double log_span,
+                               double low, double high_clip, const double *exp_table, uint64_t *keys, double *out) {
+    if (!bs_simd_level()) return 0;
+    return bs_log_uniform_avx512(branch_base, first, n, log_low, log_span, low, high_clip, exp_table, keys, out);
+}
+
+size_t bs_keyed_below(const uint64_t *keys, size_t n, uint64_t tag, double p, uint8_t *out) {
+    if (!bs_simd_level()) return 0;
+    return bs_keyed_below_avx512(keys, n, tag, p, out);
+}
+
+size_t bs_stage_filter(int32_t *ids, uint64_t *bases, size_t n, uint64_t stage_key, double p, size_t *kept) {
+    *kept = 0;
+    if (!bs_simd_level()) return 0;
+    return bs_stage_filter_avx512(ids, bases, n, stage_key, p, kept);
+}
+
 #else
 
 size_t bs_collect_priorities(const uint64_t *keys, const int32_t *ids, size_t n,
@@ -229,6 +353,24 @@ int bs_collect_priorities_simd(void) { return 0; }
 
 int bs_sort_smallest(uint64_t *p, size_t n, size_t k) {
     (void)p; (void)n; (void)k;
+    return 0;
+}
+
+size_t bs_log_uniform_balances(uint64_t branch_base, uint64_t first, size_t n, double log_low, double log_span,
+                               double low, double high_clip, const double *exp_table, uint64_t *keys, double *out) {
+    (void)branch_base; (void)first; (void)n; (void)log_low; (void)log_span; (void)low; (void)high_clip;
+    (void)exp_table; (void)keys; (void)out;
+    return 0;
+}
+
+size_t bs_keyed_below(const uint64_t *keys, size_t n, uint64_t tag, double p, uint8_t *out) {
+    (void)keys; (void)n; (void)tag; (void)p; (void)out;
+    return 0;
+}
+
+size_t bs_stage_filter(int32_t *ids, uint64_t *bases, size_t n, uint64_t stage_key, double p, size_t *kept) {
+    (void)ids; (void)bases; (void)n; (void)stage_key; (void)p;
+    *kept = 0;
     return 0;
 }
 
