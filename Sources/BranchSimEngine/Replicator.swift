@@ -1338,7 +1338,11 @@ struct Replicator: ~Copyable {
         var amount = 0.0
         if let d = cp.plan.amount, !cp.plan.buyMoney.isEmpty {
             var g = SplitMix64(key: RandomKey.mix(base, Purpose.amount))
-            amount = Sampler.amount(d, offbank: offbank[c], using: &g)
+            if case .lognormal(let median, _) = d {
+                amount = Sampler.lognormal(median: median, sigma: cp.plan.amountSigma, using: &g)
+            } else {
+                amount = Sampler.amount(d, offbank: offbank[c], using: &g)
+            }
             draws &+= g.draws
             if cp.plan.capByOffbank { amount = min(amount, max(0, offbank[c])) }
             amount = max(0, amount)

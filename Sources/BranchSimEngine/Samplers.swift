@@ -51,8 +51,19 @@ public enum Sampler {
     /// `sigma = ln(p90 / median) / z90`.
     @inlinable
     public static func lognormal(median: Double, p90: Double, using g: inout some RandomNumberGenerator) -> Double {
-        let sigma = Swift.max(0, Foundation.log(p90 / median) / z90)
-        return median * Foundation.exp(sigma * normal(using: &g))
+        lognormal(median: median, sigma: lognormalSigma(median: median, p90: p90), using: &g)
+    }
+
+    /// `lognormal` with its `sigma` worked out beforehand (the same value, bit for bit).
+    @inlinable @inline(__always)
+    public static func lognormal(median: Double, sigma: Double, using g: inout some RandomNumberGenerator) -> Double {
+        median * Foundation.exp(sigma * normal(using: &g))
+    }
+
+    /// `sigma = max(0, ln(p90 / median) / z90)`.
+    @inlinable
+    public static func lognormalSigma(median: Double, p90: Double) -> Double {
+        Swift.max(0, Foundation.log(p90 / median) / z90)
     }
 
     /// Pareto (type I) by inversion: `min * U^(-1/alpha)`, `U` in `(0, 1]`.

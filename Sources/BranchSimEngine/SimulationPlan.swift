@@ -36,6 +36,8 @@ struct SimulationPlan: Sendable {
         var capacityStage: Int
         var capacityLimit: Int
         var amount: Distribution?
+        /// `sigma` of a lognormal `amount` (`Sampler.lognormalSigma`), worked out once.
+        var amountSigma: Double
         var capByOffbank: Bool
         var buyMoney: [(product: Int, share: Double)]
         var buyFlat: [(product: Int, probability: Double)]
@@ -450,6 +452,7 @@ struct SimulationPlan: Sendable {
             capacityStage: capStage,
             capacityLimit: capLimit,
             amount: c.amount,
+            amountSigma: { if case .lognormal(let m, let q)? = c.amount { Sampler.lognormalSigma(median: m, p90: q) } else { 0 } }(),
             capByOffbank: c.capByOffbank,
             buyMoney: money,
             buyFlat: flatBuys,
