@@ -9,6 +9,15 @@ final class CampaignRef {
     init(_ plan: SimulationPlan.CampaignPlan) { self.plan = plan }
 }
 
+/// Where a customer stands for one campaign's ready lists: `list` is the set whose ready list
+/// holds it (at position `pos`), -1 for none, or `cooling` while a contact's cooldown runs
+/// (then in no list).
+struct ReadyEntry: BitwiseCopyable {
+    static let cooling: Int32 = -2
+    var list: Int32 = -1
+    var pos: Int32 = -1
+}
+
 /// Purposes: the last element of a key chain, naming what a draw decides.
 enum Purpose {
     static let balance: UInt64 = 1
@@ -133,11 +142,9 @@ struct Replicator: ~Copyable {
     /// `readyIds[slot * setCount + set]` and the keys of the same customers.
     var readyIds: Column<Column<Int32>>
     var readyKeys: Column<Column<UInt64>>
-    /// `readyWhere[c * readyCount + slot]`: the set whose list holds customer `c`, or -1; its
-    /// position there; whether it is cooling down after a contact by the slot's campaign.
-    var readyWhere = Column<Int32>()
-    var readyPos = Column<Int32>()
-    var cooling = Column<Bool>()
+    /// `ready[c * readyCount + slot]`: where customer `c` stands for the slot's campaign (one
+    /// entry, one cache line, for what a contact and a cooldown's end both read and write).
+    var ready = Column<ReadyEntry>()
     /// Per slot, contacts in the order they happened (and their ticks): cooldowns end in
     /// that order, so the queue's head is the next customer to come back.
     var coolIds: Column<Column<Int32>>
@@ -279,7 +286,7 @@ struct Replicator: ~Copyable {
         for l in coolIds { l.free() }
         for l in coolTicks { l.free() }
         readyIds.free(); readyKeys.free(); coolIds.free(); coolTicks.free(); coolHead.free()
-        readyWhere.free(); readyPos.free(); cooling.free()
+        ready.free()
         readySegMask.free(); readyLow.free(); readyHigh.free(); readyInPool.free()
         setAum.free(); nextLocal.free(); staticCount.free()
         contacts.free(); spareContacts.free(); passing.free(); passingBase.free(); stagePassed.free(); occHours.free()
@@ -458,9 +465,7 @@ struct Replicator: ~Copyable {
             coolTicks[i].removeAll()
             coolHead[i] = 0
         }
-        readyWhere.removeAll()
-        readyPos.removeAll()
-        cooling.removeAll()
+        ready.removeAll()
         for i in setAum.indices { setAum[i] = 0 }
         for i in staticCount.indices { staticCount[i] = 0 }
         startAum = 0
@@ -760,9 +765,7 @@ struct Replicator: ~Copyable {
         policyTimes.append(repeating: Self.never, count: n * policyMax)
         candSet.append(repeating: -1, count: n * bandCount)
         candPos.append(repeating: -1, count: n * bandCount)
-        readyWhere.append(repeating: -1, count: n * readyCount)
-        readyPos.append(repeating: -1, count: n * readyCount)
-        cooling.append(repeating: false, count: n * readyCount)
+        ready.append(repeating: ReadyEntry(), count: n * readyCount)
         return c
     }
 
@@ -921,8 +924,10 @@ struct Replicator: ~Copyable {
         let x = total[c], seg = segments[c]
         for slot in 0..<readyCount {
             let j = c * readyCount + slot
-            let want = live && !cooling[j] ? readyList(slot: slot, set: k, balance: x, segments: seg) : -1
-            let have = readyWhere[j]
+            let have = ready[j].list
+            // Cooling down: out of the lists until its cooldown ends (`endCooldowns`).
+            if have == ReadyEntry.cooling { continue }
+            let want = live ? readyList(slot: slot, set: k, balance: x, segments: seg) : -1
             if have == want { continue }
             if have >= 0 { removeFromReady(c, slot: slot, list: slot * setCount + Int(have)) }
             if want >= 0 { insertReady(c, slot: slot, set: want) }
@@ -946,24 +951,23 @@ struct Replicator: ~Copyable {
         // Through `base`: the lists change in place, not copied out and back.
         let list = slot * setCount + Int(set)
         let j = c * readyCount + slot
-        readyPos[j] = Int32(readyIds.base[list].count)
-        readyIds.base[list].append(Int32(c))
+        ready[j] = ReadyEntry(list: set, pos: Int32(truncatingIfNeeded: readyIds.base[list].count))
+        readyIds.base[list].append(Int32(truncatingIfNeeded: c))
         readyKeys.base[list].append(key[c])
-        readyWhere[j] = set
     }
 
     /// Takes customer `c` out of ready list `list` of `slot` (swap with the last; O(1)).
     @inline(__always)
     private mutating func removeFromReady(_ c: Int, slot: Int, list: Int) {
-        let i = Int(readyPos[c * readyCount + slot])
+        let i = Int(ready[c * readyCount + slot].pos)
         let last = readyIds.base[list].removeLast()
         let lastKey = readyKeys.base[list].removeLast()
         if Int(last) != c {
             readyIds.base[list][i] = last
             readyKeys.base[list][i] = lastKey
-            readyPos[Int(last) * readyCount + slot] = Int32(i)
+            ready[Int(last) * readyCount + slot].pos = Int32(truncatingIfNeeded: i)
         }
-        readyWhere[c * readyCount + slot] = -1
+        ready[c * readyCount + slot].list = -1
     }
 
     /// Brings back to their lists the customers whose cooldown for ready slot `slot` has ended.
@@ -974,7 +978,7 @@ struct Replicator: ~Copyable {
         while head < n && coolTicks.base[slot][head] &+ cooldown <= now {
             let c = Int(coolIds.base[slot][head])
             head += 1
-            cooling[c * readyCount + slot] = false
+            ready[c * readyCount + slot].list = -1
             // In no list of this slot while it cooled down (`updateReady` keeps it out).
             if alive[c] {
                 let want = readyList(slot: slot, set: Int(branch[c]) * tiers + Int(tier[c]), balance: total[c], segments: segments[c])
@@ -1305,9 +1309,9 @@ struct Replicator: ~Copyable {
             for i in 0..<contactCount {
                 let c32 = contacts[i], c = Int(c32)
                 let j = c * readyCount + rs
-                cooling[j] = true
-                let w = readyWhere[j]
+                let w = ready[j].list
                 if w >= 0 { removeFromReady(c, slot: rs, list: rs * setCount + Int(w)) }
+                ready[j].list = ReadyEntry.cooling
                 coolIds.base[rs].append(c32)
                 coolTicks.base[rs].append(now)
             }
