@@ -67,7 +67,12 @@ struct Replicator: ~Copyable {
     /// `maturity[c * termCount + slot]`: tick at which the term product's current term ends.
     var maturity = Column<Int>()
     /// `lastContact[c * cooldownSlots + slot]`: tick of the last contact by that campaign.
+    /// Read only by the scans of campaigns that check cooldowns member by member
+    /// (`scansCooldown`); the others keep contacts out of their ready lists instead.
     var lastContact = Column<Int>()
+    /// Per campaign: it has a cooldown and a scan (`forEachEligible`) checks it, so its
+    /// contacts are written to `lastContact`.
+    let scansCooldown: [Bool]
     /// Ring of the last `policyMax` contact ticks per customer, and its head.
     var policyTimes = Column<Int>()
     var policyHead = Column<Int32>()
@@ -249,6 +254,11 @@ struct Replicator: ~Copyable {
             rPool += inPool
         }
         readySlot = rSlot
+        // The scans: `where maturing` pools, and `contacts all` without a capacity.
+        scansCooldown = plan.campaigns.indices.map { ci in
+            let cp = plan.campaigns[ci]
+            return cp.cooldownSlot >= 0 && (rSlot[ci] < 0 || (cp.contactsAll && cp.capacityStage < 0))
+        }
         readyCampaign = rCampaign
         readySegMask = Column(rSeg)
         readyLow = Column(rLow)
@@ -1299,7 +1309,7 @@ struct Replicator: ~Copyable {
         values[M.cost] += cost
         stepCost += cost
         let cdSlot = ref.plan.cooldownSlot
-        if cdSlot >= 0 {
+        if cdSlot >= 0 && scansCooldown[ci] {
             for i in 0..<contactCount { lastContact[Int(contacts[i]) * cooldownSlots + cdSlot] = now }
         }
         if cools {

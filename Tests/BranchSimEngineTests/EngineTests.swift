@@ -197,6 +197,17 @@ extension RunResult {
         #expect(r.all("funnel.c.contacts") == [130])
     }
 
+    @Test func cooldownHoldsForEveryWayOfChoosingContacts() throws {
+        // The same 10 customers and 4-week cooldown, worked by `contacts all` (a scan of the
+        // tier that checks each member's last contact) and by `contacts all` with a capacity
+        // (a random order of the ready list): contacted in weeks 0, 4, 8, ..., 130 contacts in
+        // the year either way. (`where maturing` scans too: FilterTests.)
+        let all = Fixtures.campaign(contacts: .all, cooldown: .weeks(4))
+        #expect(try run(Fixtures.small(customers: 20, campaigns: [all], runs: 1)).all("funnel.c.contacts") == [130])
+        let seats = Fixtures.campaign(contacts: .all, capacity: StageCapacity(limit: 100, stage: 0), cooldown: .weeks(4))
+        #expect(try run(Fixtures.small(customers: 20, campaigns: [seats], runs: 1)).all("funnel.c.contacts") == [130])
+    }
+
     @Test func contactPolicySkipsAndCounts() throws {
         // Two weekly campaigns work the same 10 customers; at most 1 contact per 4 weeks.
         let a = Fixtures.campaign("a", contacts: .all, ends: .weeks(8))
