@@ -343,11 +343,13 @@ struct Replicator: ~Copyable {
             for i in stepHours.indices { stepHours[i] = 0 }
             stepCost = 0
             for ci in 0..<campaigns.count {
-                let cp = campaigns[ci].plan
-                guard step >= cp.firstStep, now < cp.endTick else { continue }
-                let k = cp.frequency.occurrences(inStep: step - cp.firstStep, step: stepDuration)
+                // Through the reference: binding the plan would copy it (a retain and a release
+                // for each of its arrays, every step).
+                let ref = campaigns[ci]
+                guard step >= ref.plan.firstStep, now < ref.plan.endTick else { continue }
+                let k = ref.plan.frequency.occurrences(inStep: step - ref.plan.firstStep, step: stepDuration)
                 guard k > 0 else { continue }
-                for h in 0..<cp.hosts.count {
+                for h in 0..<ref.plan.hosts.count {
                     for _ in 0..<k { runOccurrence(ci, host: h) }
                 }
             }
