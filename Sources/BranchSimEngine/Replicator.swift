@@ -183,10 +183,17 @@ struct Replicator: ~Copyable {
     /// at once (docs/model.md, "Untouched tiers"); smaller ones customer by customer.
     static let aggregateMinimum = 200
 
-    /// - Parameter plan: the compiled scenario; its `staticSets` (companions taken into
-    ///   account) decide which tiers are aggregated.
-    init(plan: SimulationPlan, seed: UInt64, salt: UInt64) {
+    /// Starting customers of a set are filled a column at a time (`fillStartingCustomers`);
+    /// false fills them one at a time (`fillCustomer`), which tests compare it with.
+    let batchStarts: Bool
+
+    /// - Parameters:
+    ///   - plan: the compiled scenario; its `staticSets` (companions taken into account)
+    ///     decide which tiers are aggregated.
+    ///   - batchStarts: see `batchStarts` (always true outside tests).
+    init(plan: SimulationPlan, seed: UInt64, salt: UInt64, batchStarts: Bool = true) {
         self.plan = plan
+        self.batchStarts = batchStarts
         campaigns = plan.campaigns.map { CampaignRef($0.unshared()) }
         rootKey = RandomKey.mix(RandomKey.finalize(seed), salt)
         tiers = plan.tierCount
@@ -633,7 +640,7 @@ struct Replicator: ~Copyable {
             d &+= dx
         }
         draws &+= d
-        if staticSet[k] {
+        if staticSet[k] || !batchStarts {
             // Customers of a small static set may be aggregated, not materialised.
             for i in 0..<n { addCustomer(branch: b, tier: t, isNew: false, key: keys[i], balance: balances[i]) }
             return

@@ -570,3 +570,48 @@ extension RunResult {
         #expect(r.all("upgrades") == Array(repeating: 0, count: 6))
     }
 }
+
+extension StartingPopulationTests {
+    /// Replications whose starting customers are filled a column at a time equal, value for
+    /// value and step for step, those filled one customer at a time: with holdings across
+    /// products, flat cards that lift customers a tier, a term product, segments, a balance
+    /// band, referrals (new customers, always one at a time) and two branches, and on the
+    /// shared potential-upgrade scenario.
+    @Test func batchAndSingleFillsGiveTheSameReplications() throws {
+        var s = Fixtures.small(customers: 1500, shares: [0.8, 0.2], runs: 1)
+        s.products.append(Product(name: "wealth_6m", points: 1, term: .months(6), retain: 0.7))
+        s.tiers[0].holds = [ProductShare(product: 0, share: 0.4), ProductShare(product: 1, share: 0.3),
+                            ProductShare(product: 2, share: 0.3)]
+        s.tiers[1].holds = [ProductShare(product: 0, share: 0.5), ProductShare(product: 3, share: 0.3),
+                            ProductShare(product: 2, share: 0.2)]
+        s.segments = [Segment(name: "payroll", shareByTier: [0.25, 0.4])]
+        s.branches = [Branch(name: "a", customers: 1500, staff: [1], tiers: s.tiers),
+                      Branch(name: "b", customers: 900, staff: [1], tiers: s.tiers)]
+        let near = Fixtures.campaign("near", target: [0], contacts: .count(30), funnel: [("reach", 0.8), ("convert", 0.3)],
+                                     amount: .uniform(5000, 20_000), buys: [ProductShare(product: 1, share: 1)],
+                                     cooldown: .weeks(4), referrals: Referrals(probability: 0.2, tier: 0),
+                                     filter: .balance(low: 40_000, high: 50_000))
+        let payroll = Fixtures.campaign("payroll", target: [1], contacts: .count(20), funnel: [("convert", 0.4)],
+                                        amount: .lognormal(median: 50_000, p90: 150_000),
+                                        buys: [ProductShare(product: 3, share: 0.5), ProductShare(product: 0, share: 0.5)],
+                                        filter: .segment(0))
+        s.campaigns = [near, payroll]
+        for scenario in [s, Fixtures.potentialUpgrade(runs: 1)] {
+            let plan = try SimulationPlan(scenario)
+            var batch = Replicator(plan: plan, seed: 11, salt: 0)
+            var single = Replicator(plan: plan, seed: 11, salt: 0, batchStarts: false)
+            for i in 0..<4 {
+                let a = batch.run(replication: i), b = single.run(replication: i)
+                // Bit patterns, so that -0 and 0 (or two NaNs) would count as different.
+                #expect(a.values.count == b.values.count && a.series.count == b.series.count)
+                let values = a.values.indices.first { a.values[$0].bitPattern != b.values[$0].bitPattern }
+                let series = a.series.indices.first { a.series[$0].bitPattern != b.series[$0].bitPattern }
+                #expect(values == nil,
+                        "\(scenario.title), replication \(i): metric \(values.map { plan.metrics[$0].key } ?? "-") differs")
+                #expect(series == nil,
+                        "\(scenario.title), replication \(i): series value \(series ?? -1) differs")
+                #expect(batch.draws == single.draws)
+            }
+        }
+    }
+}
