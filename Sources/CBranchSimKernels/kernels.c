@@ -26,12 +26,23 @@ size_t bs_collect_priorities_scalar(const uint64_t *keys, const int32_t *ids, si
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
 
-__attribute__((target("avx512f,avx512dq")))
-static size_t bs_collect_priorities_avx512(const uint64_t *keys, const int32_t *ids, size_t n,
-                                           uint64_t add, uint64_t threshold, uint64_t *out) {
-    const __m512i vadd = _mm512_set1_epi64((long long)add);
+/* Every AVX-512 function needs F, DQ (64-bit multiplies and conversions) and VL (the
+   256-bit compress); `bs_simd_level` checks all three. */
+#define T512 __attribute__((target("avx512f,avx512dq,avx512vl"), always_inline)) static inline
+#define T512N __attribute__((target("avx512f,avx512dq,avx512vl"))) static
+
+/* RandomKey.finalize on eight lanes. */
+T512 __m512i bs_finalize8(__m512i z) {
     const __m512i m1 = _mm512_set1_epi64((long long)0xBF58476D1CE4E5B9ULL);
     const __m512i m2 = _mm512_set1_epi64((long long)0x94D049BB133111EBULL);
+    z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 30)), m1);
+    z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 27)), m2);
+    return _mm512_xor_si512(z, _mm512_srli_epi64(z, 31));
+}
+
+T512N size_t bs_collect_priorities_avx512(const uint64_t *keys, const int32_t *ids, size_t n,
+                                           uint64_t add, uint64_t threshold, uint64_t *out) {
+    const __m512i vadd = _mm512_set1_epi64((long long)add);
     const __m512i high = _mm512_set1_epi64((long long)0xFFFFFFFF00000000ULL);
     const __m512i limit = _mm512_set1_epi64((long long)threshold);
     size_t m = 0, i = 0;
@@ -40,10 +51,7 @@ static size_t bs_collect_priorities_avx512(const uint64_t *keys, const int32_t *
         // are loaded and the vector stored only when the hash alone (its high half, which
         // decides the comparison but for ties with the threshold's high half) passes.
         for (; i + 8 <= n; i += 8) {
-            __m512i z = _mm512_add_epi64(_mm512_loadu_si512((const void *)(keys + i)), vadd);
-            z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 30)), m1);
-            z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 27)), m2);
-            z = _mm512_and_si512(_mm512_xor_si512(z, _mm512_srli_epi64(z, 31)), high);
+            __m512i z = _mm512_and_si512(bs_finalize8(_mm512_add_epi64(_mm512_loadu_si512((const void *)(keys + i)), vadd)), high);
             if (_mm512_cmplt_epu64_mask(z, limit) == 0) continue;  // then h | id >= h >= limit
             __m512i id = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const __m256i *)(const void *)(ids + i)));
             __m512i v = _mm512_or_si512(z, id);
@@ -54,10 +62,7 @@ static size_t bs_collect_priorities_avx512(const uint64_t *keys, const int32_t *
         return m + bs_collect_priorities_scalar(keys + i, ids + i, n - i, add, threshold, out + m);
     }
     for (; i + 8 <= n; i += 8) {
-        __m512i z = _mm512_add_epi64(_mm512_loadu_si512((const void *)(keys + i)), vadd);
-        z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 30)), m1);
-        z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 27)), m2);
-        z = _mm512_xor_si512(z, _mm512_srli_epi64(z, 31));
+        __m512i z = bs_finalize8(_mm512_add_epi64(_mm512_loadu_si512((const void *)(keys + i)), vadd));
         __m512i id = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const __m256i *)(const void *)(ids + i)));
         __m512i v = _mm512_or_si512(_mm512_and_si512(z, high), id);
         __mmask8 keep = _mm512_cmplt_epu64_mask(v, limit);
@@ -74,9 +79,6 @@ static size_t bs_collect_priorities_avx512(const uint64_t *keys, const int32_t *
    Eight values a register. Every compare-exchange is an unsigned min and max, so the result
    is the one sorted order whatever the input (equal values included), with no branch on the
    data: the bucket sort's insertion pass mispredicts about once a value, this does not. */
-
-#define T512 __attribute__((target("avx512f,avx512dq,avx512vl"), always_inline)) static inline
-#define T512N __attribute__((target("avx512f,avx512dq,avx512vl"))) static
 
 /* One compare-exchange step inside a register: lane i meets lane perm[i]; the lanes in
    `upper` keep the larger value, the others the smaller. */
@@ -204,14 +206,6 @@ T512N void bs_sort_small(uint64_t *p, int n) {
    handled; the caller does the rest in Swift. */
 
 #define BS_GOLDEN 0x9E3779B97F4A7C15ULL
-
-T512 __m512i bs_finalize8(__m512i z) {
-    const __m512i m1 = _mm512_set1_epi64((long long)0xBF58476D1CE4E5B9ULL);
-    const __m512i m2 = _mm512_set1_epi64((long long)0x94D049BB133111EBULL);
-    z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 30)), m1);
-    z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 27)), m2);
-    return _mm512_xor_si512(z, _mm512_srli_epi64(z, 31));
-}
 
 /* RandomKey.unit: the top 53 bits as a double in [0, 1) (exact conversion). */
 T512 __m512d bs_unit8(__m512i h) {

@@ -18,7 +18,7 @@ size_t bs_collect_priorities(const uint64_t *keys, const int32_t *ids, size_t n,
 size_t bs_collect_priorities_scalar(const uint64_t *keys, const int32_t *ids, size_t n,
                                     uint64_t add, uint64_t threshold, uint64_t *out);
 
-/// 1 when `bs_collect_priorities` uses AVX-512 on this machine, else 0. The environment
+/// 1 when the kernels use AVX-512 (F, DQ and VL) on this machine, else 0. The environment
 /// variable BRANCHSIM_NO_SIMD (any value) forces the scalar loop.
 int bs_collect_priorities_simd(void);
 
