@@ -53,23 +53,25 @@ public indirect enum JSONValue: Sendable, Equatable {
             }
             out += "[\n"
             for (i, item) in items.enumerated() {
-                out += String(repeating: " ", count: indent + 2)
+                Self.writeIndent(indent + 2, into: &out)
                 item.write(into: &out, indent: indent + 2)
                 out += i == items.count - 1 ? "\n" : ",\n"
             }
-            out += String(repeating: " ", count: indent) + "]"
+            Self.writeIndent(indent, into: &out)
+            out += "]"
         case .object(let members):
             if members.isEmpty { out += "{}"; return }
             out += "{\n"
-            let keys = members.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             for (i, key) in keys.enumerated() {
-                out += String(repeating: " ", count: indent + 2)
+                Self.writeIndent(indent + 2, into: &out)
                 Self.writeString(key, into: &out)
                 out += ": "
                 members[key]!.write(into: &out, indent: indent + 2)
                 out += i == keys.count - 1 ? "\n" : ",\n"
             }
-            out += String(repeating: " ", count: indent) + "}"
+            Self.writeIndent(indent, into: &out)
+            out += "}"
         }
     }
 
@@ -80,7 +82,26 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
+    private static let spaces = String(repeating: " ", count: 64)
+
+    /// `n` spaces (a slice of a kept string, not a new one per line).
+    static func writeIndent(_ n: Int, into out: inout String) {
+        if n <= 64 {
+            out.append(contentsOf: spaces.prefix(n))
+        } else {
+            out += String(repeating: " ", count: n)
+        }
+    }
+
     static func writeString(_ s: String, into out: inout String) {
+        // Most strings (keys, names, numbers' labels) are printable ASCII without quotes or
+        // backslashes: written whole. The rest scalar by scalar, escaping what JSON needs.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) {
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {
