@@ -53,8 +53,15 @@ public struct MetricSummary: Sendable, Codable, Equatable {
             @inline(__always) func quantile(_ level: Double) -> Double {
                 let h = Double(count - 1) * level
                 let lo = Int(h.rounded(.down))
-                let hi = Swift.min(lo + 1, count - 1)
-                let a = at(lo), b = at(hi)
+                let a = at(lo)
+                // Order statistic lo + 1: once lo is selected, everything after it is at least
+                // p[lo], so it is the smallest of them (a scan, not another selection).
+                var b = a
+                if lo + 1 < count {
+                    b = p[lo + 1]
+                    for i in (lo + 2)..<count where p[i] < b { b = p[i] }
+                    from = lo + 1
+                }
                 return a + (h - Double(lo)) * (b - a)
             }
             q = (quantile(0.05), quantile(0.50), quantile(0.95))
