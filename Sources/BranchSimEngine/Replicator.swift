@@ -735,37 +735,90 @@ struct Replicator: ~Copyable {
             }
             pts[i] = p
         }
-        // In creation order: the set, then a move if the points give another tier.
+        // In creation order: the set, then a move if the points give another tier. Usually
+        // nobody moves: then the set and the ready lists take the batch whole (positions,
+        // orders and sums as one customer at a time would give them).
         var moved = false
-        sets.base[k].reserveCapacity(sets.base[k].count + n)
-        for i in 0..<n {
-            let c = c0 + i
-            pos[c] = Int32(truncatingIfNeeded: sets.base[k].count)
-            sets.base[k].append(Int32(truncatingIfNeeded: c))
-            setAum[k] += xs[i]
-            let nt = tierOf(points: pts[i])
-            if nt != t {
-                removeFromSet(c, set: k)
-                pos[c] = Int32(sets.base[b * tiers + nt].count)
-                sets.base[b * tiers + nt].append(Int32(c))
-                setAum[k] -= xs[i]
-                setAum[b * tiers + nt] += xs[i]
-                tier[c] = Int32(nt)
-                moved = true
+        for i in 0..<n where tierOf(points: pts[i]) != t {
+            moved = true
+            break
+        }
+        if !moved {
+            appendToSet(k, first: c0, count: n, balances: xs)
+        } else {
+            for i in 0..<n {
+                let c = c0 + i
+                pos[c] = Int32(truncatingIfNeeded: sets.base[k].count)
+                sets.base[k].append(Int32(truncatingIfNeeded: c))
+                setAum[k] += xs[i]
+                let nt = tierOf(points: pts[i])
+                if nt != t {
+                    removeFromSet(c, set: k)
+                    pos[c] = Int32(sets.base[b * tiers + nt].count)
+                    sets.base[b * tiers + nt].append(Int32(c))
+                    setAum[k] -= xs[i]
+                    setAum[b * tiers + nt] += xs[i]
+                    tier[c] = Int32(nt)
+                }
             }
         }
         if bandCount > 0 { for i in 0..<n { updateBands(c0 + i) } }
         // Ready lists, a campaign at a time: each list gets its customers in creation order,
         // as one customer at a time would give them.
         for slot in 0..<readyCount {
-            if !moved && !readyInPool[slot * setCount + k] { continue }
+            if !moved {
+                guard readyInPool[slot * setCount + k] else { continue }
+                appendToReady(slot: slot, set: k, first: c0, count: n, balances: xs, segments: seg)
+                continue
+            }
             for i in 0..<n {
                 let c = c0 + i
-                let want = readyList(slot: slot, set: moved ? b * tiers + Int(tier[c]) : k, balance: xs[i], segments: seg[i])
+                let want = readyList(slot: slot, set: b * tiers + Int(tier[c]), balance: xs[i], segments: seg[i])
                 if want >= 0 { insertReady(c, slot: slot, set: want) }
             }
         }
         (startTier.base + c0).update(from: tier.base + c0, count: n)
+    }
+
+    /// Appends customers `first..<first + n` to set `k` (whose tier their points give), with
+    /// their positions, and adds their balances to its sum in order.
+    private mutating func appendToSet(_ k: Int, first c0: Int, count n: Int, balances xs: UnsafePointer<Double>) {
+        let at = sets.base[k].count
+        sets.base[k].reserveCapacity(at + n)
+        let ids = sets.base[k].base + at, position = pos.base + c0
+        for i in 0..<n {
+            ids[i] = Int32(truncatingIfNeeded: c0 + i)
+            position[i] = Int32(truncatingIfNeeded: at + i)
+        }
+        sets.base[k].setCount(at + n)
+        var sum = setAum[k]
+        for i in 0..<n { sum += xs[i] }
+        setAum[k] = sum
+    }
+
+    /// `insertReady` for each of customers `first..<first + n` of set `k` (live, cooling down
+    /// for nothing, in no list of `slot`) that `slot`'s filter lets in, in order.
+    private mutating func appendToReady(slot: Int, set k: Int, first c0: Int, count n: Int,
+                                        balances xs: UnsafePointer<Double>, segments seg: UnsafePointer<UInt64>) {
+        let list = slot * setCount + k
+        let at = readyIds.base[list].count
+        readyIds.base[list].reserveCapacity(at + n)
+        readyKeys.base[list].reserveCapacity(at + n)
+        let ids = readyIds.base[list].base + at, keys = readyKeys.base[list].base + at
+        let entries = ready.base, rc = readyCount, customerKeys = key.base
+        let mask = readySegMask[slot], low = readyLow[slot], high = readyHigh[slot]
+        var m = 0
+        for i in 0..<n {
+            let ok = (seg[i] & mask == mask ? 1 : 0) & (xs[i] >= low ? 1 : 0) & (xs[i] < high ? 1 : 0)
+            guard ok != 0 else { continue }
+            let c = c0 + i
+            entries[c * rc + slot] = ReadyEntry(list: Int32(k), pos: Int32(truncatingIfNeeded: at + m))
+            ids[m] = Int32(truncatingIfNeeded: c)
+            keys[m] = customerKeys[c]
+            m += 1
+        }
+        readyIds.base[list].setCount(at + m)
+        readyKeys.base[list].setCount(at + m)
     }
 
     /// Adds `n` customers at the end of every per-customer column and returns the first's
