@@ -167,6 +167,8 @@ struct Replicator: ~Copyable {
     /// FTE of each role's managed customers in the current step.
     var managedStep = Column<Double>()
     var stepCost = 0.0
+    /// Customers by (start tier, end tier or `tiers` for left): `[from * (tiers + 1) + to]`.
+    var migrationCounts = Column<Int>()
     /// Occurrences so far of campaign `ci` at host `h`: `occCounter[occBase[ci] + h]`.
     var occCounter = Column<Int>()
     let occBase: [Int]
@@ -231,6 +233,7 @@ struct Replicator: ~Copyable {
         usedHours.append(repeating: 0, count: plan.scenario.branches.count * plan.roleCount)
         stepHours.append(repeating: 0, count: plan.roleCount)
         managedStep.append(repeating: 0, count: plan.roleCount)
+        migrationCounts.append(repeating: 0, count: plan.tierCount * (plan.tierCount + 1))
         var bases: [Int] = []
         for cp in plan.campaigns {
             bases.append(occCounter.count)
@@ -308,6 +311,7 @@ struct Replicator: ~Copyable {
         setAum.free(); nextLocal.free(); staticCount.free()
         contacts.free(); spareContacts.free(); passing.free(); passingBase.free(); stagePassed.free(); occHours.free()
         values.free(); seriesBuf.free(); usedHours.free(); stepHours.free(); managedStep.free(); occCounter.free()
+        migrationCounts.free()
     }
 
     // MARK: - Replication
@@ -406,24 +410,51 @@ struct Replicator: ~Copyable {
             let t = k % tiers
             values[L.migration[t * tiers + t]] += Double(staticCount[k])
         }
+        // Customers come in runs of one branch and one start tier: each of those two sums is
+        // kept in a register along a run and stored when the run ends (the same additions in
+        // the same order as adding into `values` each time). Moves are counted as integers
+        // (exact in any order) and added once.
+        let moves = migrationCounts.base
+        moves.update(repeating: 0, count: migrationCounts.count)
+        var runBranch = -1, branchSum = 0.0, runTier = -1, tierSum = 0.0
         for c in 0..<total.count {
-            let end = alive[c] ? total[c] : 0
+            let live = alive[c]
+            let end = live ? total[c] : 0
             let d = end - startTotal[c]
             uplift += d
-            values[L.upliftBranch[Int(branch[c])]] += d
-            let from = Int(startTier[c])
-            values[L.upliftTier[from]] += d
-            if alive[c] {
-                let to = Int(tier[c])
-                values[L.migration[from * tiers + to]] += 1
-                if to > from {
-                    values[L.upgrades] += 1
-                    values[L.upgradePair[from * tiers + to]] += 1
-                } else if to < from {
-                    values[L.downgrades] += 1
+            let b = Int(branch[c]), from = Int(startTier[c])
+            if b != runBranch {
+                if runBranch >= 0 { values[L.upliftBranch[runBranch]] = branchSum }
+                runBranch = b
+                branchSum = values[L.upliftBranch[b]]
+            }
+            branchSum += d
+            if from != runTier {
+                if runTier >= 0 { values[L.upliftTier[runTier]] = tierSum }
+                runTier = from
+                tierSum = values[L.upliftTier[from]]
+            }
+            tierSum += d
+            // to = tiers (one past the last tier) counts a customer who left.
+            moves[from * (tiers + 1) + (live ? Int(tier[c]) : tiers)] &+= 1
+        }
+        if runBranch >= 0 { values[L.upliftBranch[runBranch]] = branchSum }
+        if runTier >= 0 { values[L.upliftTier[runTier]] = tierSum }
+        for from in 0..<tiers {
+            for to in 0...tiers {
+                let n = moves[from * (tiers + 1) + to]
+                guard n > 0 else { continue }
+                if to == tiers {
+                    values[L.migrationLeft[from]] += Double(n)
+                    continue
                 }
-            } else {
-                values[L.migrationLeft[from]] += 1
+                values[L.migration[from * tiers + to]] += Double(n)
+                if to > from {
+                    values[L.upgrades] += Double(n)
+                    values[L.upgradePair[from * tiers + to]] += Double(n)
+                } else if to < from {
+                    values[L.downgrades] += Double(n)
+                }
             }
         }
         values[L.aumStart] = aumStart
