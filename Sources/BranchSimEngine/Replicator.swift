@@ -1406,18 +1406,53 @@ struct Replicator: ~Copyable {
             for i in 0..<contactCount { lastContact[Int(contacts[i]) * cooldownSlots + cdSlot] = now }
         }
         if cools {
-            // Contacted customers leave the ready list until their cooldown ends.
-            coolIds.base[rs].reserveCapacity(coolIds.base[rs].count + contactCount)
-            coolTicks.base[rs].reserveCapacity(coolTicks.base[rs].count + contactCount)
+            // Contacted customers leave the ready list until their cooldown ends, and join the
+            // cooldown queue. The queue and the list they leave (most leave the same one) are
+            // written through local pointers and their counts stored once: the same swaps,
+            // positions and order as one `removeFromReady` and two appends at a time.
+            let q = coolIds.base[rs].count
+            coolIds.base[rs].reserveCapacity(q + contactCount)
+            coolTicks.base[rs].reserveCapacity(q + contactCount)
+            let queue = coolIds.base[rs].base + q, ticks = coolTicks.base[rs].base + q
+            let entries = ready.base, rc = readyCount, ids = contacts.base
+            var list = -1, count = 0
+            var listIds = UnsafeMutablePointer<Int32>(bitPattern: 0), listKeys = UnsafeMutablePointer<UInt64>(bitPattern: 0)
             for i in 0..<contactCount {
-                let c32 = contacts[i], c = Int(c32)
-                let j = c * readyCount + rs
-                let w = ready[j].list
-                if w >= 0 { removeFromReady(c, slot: rs, list: rs * setCount + Int(w)) }
-                ready[j].list = ReadyEntry.cooling
-                coolIds.base[rs].append(c32)
-                coolTicks.base[rs].append(now)
+                let c32 = ids[i], c = Int(c32)
+                let j = c * rc + rs
+                let w = entries[j].list
+                if w >= 0 {
+                    let l = rs * setCount + Int(w)
+                    if l != list {
+                        if list >= 0 {
+                            readyIds.base[list].setCount(count)
+                            readyKeys.base[list].setCount(count)
+                        }
+                        list = l
+                        count = readyIds.base[l].count
+                        listIds = readyIds.base[l].base
+                        listKeys = readyKeys.base[l].base
+                    }
+                    // Swap with the last of the list.
+                    let at = Int(entries[j].pos)
+                    count -= 1
+                    let last = listIds![count]
+                    if Int(last) != c {
+                        listIds![at] = last
+                        listKeys![at] = listKeys![count]
+                        entries[Int(last) * rc + rs].pos = Int32(truncatingIfNeeded: at)
+                    }
+                }
+                entries[j].list = ReadyEntry.cooling
+                queue[i] = c32
+                ticks[i] = now
             }
+            if list >= 0 {
+                readyIds.base[list].setCount(count)
+                readyKeys.base[list].setCount(count)
+            }
+            coolIds.base[rs].setCount(q + contactCount)
+            coolTicks.base[rs].setCount(q + contactCount)
         }
         if policyMax > 0 {
             for i in 0..<contactCount {
