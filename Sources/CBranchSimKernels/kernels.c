@@ -61,6 +61,20 @@ T512N size_t bs_collect_priorities_avx512(const uint64_t *keys, const int32_t *i
         }
         return m + bs_collect_priorities_scalar(keys + i, ids + i, n - i, add, threshold, out + m);
     }
+    // Two vectors an iteration: their hashes (two dependent 64-bit multiplies each) overlap.
+    for (; i + 16 <= n; i += 16) {
+        __m512i z = bs_finalize8(_mm512_add_epi64(_mm512_loadu_si512((const void *)(keys + i)), vadd));
+        __m512i y = bs_finalize8(_mm512_add_epi64(_mm512_loadu_si512((const void *)(keys + i + 8)), vadd));
+        __m512i id = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const __m256i *)(const void *)(ids + i)));
+        __m512i id2 = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const __m256i *)(const void *)(ids + i + 8)));
+        __m512i v = _mm512_or_si512(_mm512_and_si512(z, high), id);
+        __m512i w = _mm512_or_si512(_mm512_and_si512(y, high), id2);
+        __mmask8 keep = _mm512_cmplt_epu64_mask(v, limit), keep2 = _mm512_cmplt_epu64_mask(w, limit);
+        _mm512_storeu_si512((void *)(out + m), _mm512_maskz_compress_epi64(keep, v));
+        m += (size_t)__builtin_popcount((unsigned)keep);
+        _mm512_storeu_si512((void *)(out + m), _mm512_maskz_compress_epi64(keep2, w));
+        m += (size_t)__builtin_popcount((unsigned)keep2);
+    }
     for (; i + 8 <= n; i += 8) {
         __m512i z = bs_finalize8(_mm512_add_epi64(_mm512_loadu_si512((const void *)(keys + i)), vadd));
         __m512i id = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const __m256i *)(const void *)(ids + i)));
