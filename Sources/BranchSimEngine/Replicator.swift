@@ -565,17 +565,24 @@ struct Replicator: ~Copyable {
         } else {
             // The default laws need one uniform: one keyed draw.
             let r = RandomKey.mix(ck, Purpose.balance)
-            if hi.isInfinite {
-                x = max(lo, 1000) * Foundation.pow(RandomKey.openUnit(r), -1 / 1.5)
-            } else if lo <= 0 && hi <= 1000 {
-                x = hi * RandomKey.unit(r)
-            } else {
+            if Self.isLogUniform(low: lo, high: hi) {
                 x = FastMath.exp(logBound[2 * k] + (logBound[2 * k + 1] - logBound[2 * k]) * RandomKey.unit(r))
+            } else if hi.isInfinite {
+                x = max(lo, 1000) * Foundation.pow(RandomKey.openUnit(r), -1 / 1.5)
+            } else {
+                x = hi * RandomKey.unit(r)
             }
         }
         x = max(x, lo, 0)
         if hi.isFinite { x = min(x, hi * (1 - 1e-12)) }
         return (x, used)
+    }
+
+    /// Whether the default law of a set whose balances lie in `[low, high)` is log-uniform (not
+    /// the open top tier's Pareto, nor the uniform law of a bottom tier capped at 1,000).
+    @inline(__always)
+    private static func isLogUniform(low lo: Double, high hi: Double) -> Bool {
+        hi.isFinite && !(lo <= 0 && hi <= 1000)
     }
 
     /// Adds the `count` starting customers of static set (branch, tier) from `bulkStatic`:
@@ -658,7 +665,7 @@ struct Replicator: ~Copyable {
         // (the same keys and balances, bit for bit); the rest below.
         var start = 0
         let lo = plan.tierLow[t] / spec.coefficient, hi = plan.tierHigh[t] / spec.coefficient
-        if spec.aum == nil && hi.isFinite && !(lo <= 0 && hi <= 1000) {
+        if spec.aum == nil && Self.isLogUniform(low: lo, high: hi) {
             start = bs_log_uniform_balances(branchBase, UInt64(first), n, logBound[2 * k], logBound[2 * k + 1] - logBound[2 * k],
                                             lo, hi * (1 - 1e-12), FastMath.exp2Table, keys, balances)
             d = start
@@ -783,14 +790,7 @@ struct Replicator: ~Copyable {
                 sets.base[k].append(Int32(truncatingIfNeeded: c))
                 setAum[k] += xs[i]
                 let nt = tierOf(points: pts[i])
-                if nt != t {
-                    removeFromSet(c, set: k)
-                    pos[c] = Int32(sets.base[b * tiers + nt].count)
-                    sets.base[b * tiers + nt].append(Int32(c))
-                    setAum[k] -= xs[i]
-                    setAum[b * tiers + nt] += xs[i]
-                    tier[c] = Int32(nt)
-                }
+                if nt != t { moveTier(c, branch: b, from: t, to: nt) }
             }
         }
         if bandCount > 0 { for i in 0..<n { updateBands(c0 + i) } }
@@ -837,11 +837,9 @@ struct Replicator: ~Copyable {
         readyKeys.base[list].reserveCapacity(at + n)
         let ids = readyIds.base[list].base + at, keys = readyKeys.base[list].base + at
         let entries = ready.base, rc = readyCount, customerKeys = key.base
-        let mask = readySegMask[slot], low = readyLow[slot], high = readyHigh[slot]
         var m = 0
         for i in 0..<n {
-            let ok = (seg[i] & mask == mask ? 1 : 0) & (xs[i] >= low ? 1 : 0) & (xs[i] < high ? 1 : 0)
-            guard ok != 0 else { continue }
+            guard readyList(slot: slot, set: k, balance: xs[i], segments: seg[i]) >= 0 else { continue }
             let c = c0 + i
             entries[c * rc + slot] = ReadyEntry(list: Int32(k), pos: Int32(truncatingIfNeeded: at + m))
             ids[m] = Int32(truncatingIfNeeded: c)
@@ -993,15 +991,7 @@ struct Replicator: ~Copyable {
         points[c] = p
         let nt = tierOf(points: p)
         let ot = Int(tier[c])
-        if nt != ot && alive[c] {
-            let b = Int(branch[c])
-            removeFromSet(c, set: b * tiers + ot)
-            pos[c] = Int32(sets.base[b * tiers + nt].count)
-            sets.base[b * tiers + nt].append(Int32(c))
-            setAum[b * tiers + ot] -= total[c]
-            setAum[b * tiers + nt] += total[c]
-            tier[c] = Int32(nt)
-        }
+        if nt != ot && alive[c] { moveTier(c, branch: Int(branch[c]), from: ot, to: nt) }
         if bandCount > 0 { updateBands(c) }
         if readyCount > 0 {
             if fresh { placeReady(c) } else { updateReady(c) }
@@ -1062,15 +1052,27 @@ struct Replicator: ~Copyable {
     /// Takes customer `c` out of ready list `list` of `slot` (swap with the last; O(1)).
     @inline(__always)
     private mutating func removeFromReady(_ c: Int, slot: Int, list: Int) {
-        let i = Int(ready[c * readyCount + slot].pos)
-        let last = readyIds.base[list].removeLast()
-        let lastKey = readyKeys.base[list].removeLast()
-        if Int(last) != c {
-            readyIds.base[list][i] = last
-            readyKeys.base[list][i] = lastKey
-            ready[Int(last) * readyCount + slot].pos = Int32(truncatingIfNeeded: i)
-        }
+        var count = readyIds.base[list].count
+        Self.swapOut(c, slot: slot, ids: readyIds.base[list].base, keys: readyKeys.base[list].base,
+                     count: &count, entries: ready.base, readyCount: readyCount)
+        readyIds.base[list].setCount(count)
+        readyKeys.base[list].setCount(count)
         ready[c * readyCount + slot].list = -1
+    }
+
+    /// Removes customer `c` from the ready list of `slot` held in `ids`/`keys` (`count` long):
+    /// the list's last customer takes its place, and `count` shrinks by one.
+    @inline(__always)
+    private static func swapOut(_ c: Int, slot: Int, ids: UnsafeMutablePointer<Int32>, keys: UnsafeMutablePointer<UInt64>,
+                                count: inout Int, entries: UnsafeMutablePointer<ReadyEntry>, readyCount rc: Int) {
+        let at = Int(entries[c * rc + slot].pos)
+        count -= 1
+        let last = ids[count]
+        if Int(last) != c {
+            ids[at] = last
+            keys[at] = keys[count]
+            entries[Int(last) * rc + slot].pos = Int32(truncatingIfNeeded: at)
+        }
     }
 
     /// Brings back to their lists the customers whose cooldown for ready slot `slot` has ended.
@@ -1122,6 +1124,18 @@ struct Replicator: ~Copyable {
             }
             candSet[j] = want
         }
+    }
+
+    /// Moves live customer `c` of branch `b` from tier `ot`'s set to tier `nt`'s, with its
+    /// balance.
+    @inline(__always)
+    private mutating func moveTier(_ c: Int, branch b: Int, from ot: Int, to nt: Int) {
+        removeFromSet(c, set: b * tiers + ot)
+        pos[c] = Int32(sets.base[b * tiers + nt].count)
+        sets.base[b * tiers + nt].append(Int32(c))
+        setAum[b * tiers + ot] -= total[c]
+        setAum[b * tiers + nt] += total[c]
+        tier[c] = Int32(nt)
     }
 
     @inline(__always)
@@ -1433,15 +1447,7 @@ struct Replicator: ~Copyable {
                         listIds = readyIds.base[l].base
                         listKeys = readyKeys.base[l].base
                     }
-                    // Swap with the last of the list.
-                    let at = Int(entries[j].pos)
-                    count -= 1
-                    let last = listIds![count]
-                    if Int(last) != c {
-                        listIds![at] = last
-                        listKeys![at] = listKeys![count]
-                        entries[Int(last) * rc + rs].pos = Int32(truncatingIfNeeded: at)
-                    }
+                    Self.swapOut(c, slot: rs, ids: listIds!, keys: listKeys!, count: &count, entries: entries, readyCount: rc)
                 }
                 entries[j].list = ReadyEntry.cooling
                 queue[i] = c32
