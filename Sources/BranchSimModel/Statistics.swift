@@ -24,8 +24,14 @@ public struct MetricSummary: Sendable, Codable, Equatable {
             min = .nan; max = .nan
             return
         }
+        // The smallest and largest ride along the sum (whose additions, in order, set the pace).
         var sum = 0.0
-        for v in values { sum += v }
+        var lo = values[0], hi = values[0]
+        for v in values {
+            sum += v
+            lo = v < lo ? v : lo
+            hi = v > hi ? v : hi
+        }
         let m = sum / Double(n)
         var ss = 0.0
         for v in values { ss += (v - m) * (v - m) }
@@ -34,48 +40,56 @@ public struct MetricSummary: Sendable, Codable, Equatable {
         let half = n > 1 ? Self.tQuantile975(degreesOfFreedom: n - 1) * sd / Double(n).squareRoot() : 0
         ciLow = m - half
         ciHigh = m + half
-        // The order statistics the quantiles need, by selection rather than a full sort (the
-        // same values: an order statistic does not depend on how it is found). Reports
-        // summarise every series at every step, so this runs thousands of times a run.
-        var work = values
-        let count = values.count
-        var q = (p5: 0.0, p50: 0.0, p95: 0.0)
-        work.withUnsafeMutableBufferPointer { b in
-            let p = b.baseAddress!
-            var from = 0
-            @inline(__always) func at(_ k: Int) -> Double {
-                if k >= from {
-                    OrderStatistics.select(p, from, count - 1, k)
-                    from = k
-                }
-                return p[k]
-            }
-            @inline(__always) func quantile(_ level: Double) -> Double {
-                let h = Double(count - 1) * level
-                let lo = Int(h.rounded(.down))
-                let a = at(lo)
-                // Order statistic lo + 1: once lo is selected, everything after it is at least
-                // p[lo], so it is the smallest of them (a scan, not another selection).
-                var b = a
-                if lo + 1 < count {
-                    b = p[lo + 1]
-                    for i in (lo + 2)..<count where p[i] < b { b = p[i] }
-                    from = lo + 1
-                }
-                return a + (h - Double(lo)) * (b - a)
-            }
-            q = (quantile(0.05), quantile(0.50), quantile(0.95))
-        }
-        p5 = q.p5
-        p50 = q.p50
-        p95 = q.p95
-        var lo = values[0], hi = values[0]
-        for v in values {
-            if v < lo { lo = v }
-            if v > hi { hi = v }
-        }
         min = lo
         max = hi
+        // The order statistics each quantile interpolates between (type 7: ranks floor(h) and
+        // floor(h) + 1), found together by selection rather than a full sort: an order
+        // statistic does not depend on how it is found. Reports summarise every series at
+        // every step, so this runs thousands of times a run.
+        let count = values.count
+        let levels = (0.05, 0.50, 0.95)
+        func rank(_ level: Double) -> (h: Double, lo: Int) {
+            let h = Double(count - 1) * level
+            return (h, Int(h.rounded(.down)))
+        }
+        let r = (rank(levels.0), rank(levels.1), rank(levels.2))
+        var stats = [Double](repeating: lo, count: 6)
+        if sum.isNaN {
+            // A NaN (or both infinities) among the values: comparisons leave the order
+            // undefined, so the quantiles are whatever the in-place selection gives, as before.
+            var work = values
+            work.withUnsafeMutableBufferPointer { b in
+                let p = b.baseAddress!
+                var from = 0
+                for (i, q) in [r.0, r.1, r.2].enumerated() {
+                    if q.lo >= from {
+                        OrderStatistics.select(p, from, count - 1, q.lo)
+                        from = q.lo
+                    }
+                    var next = p[q.lo]
+                    if q.lo + 1 < count {
+                        next = p[q.lo + 1]
+                        for j in (q.lo + 2)..<count where p[j] < next { next = p[j] }
+                        from = q.lo + 1
+                    }
+                    stats[2 * i] = p[q.lo]
+                    stats[2 * i + 1] = next
+                }
+            }
+        } else if !(lo == hi) {
+            // Ranks lo and lo + 1 of each quantile (lo + 1 clamped to the last), ascending.
+            stats = OrderStatistics.orderStatistics(values, ranks: [
+                r.0.lo, Swift.min(r.0.lo + 1, count - 1), r.1.lo, Swift.min(r.1.lo + 1, count - 1),
+                r.2.lo, Swift.min(r.2.lo + 1, count - 1)])
+        }
+        // With every value equal (a constant series) each order statistic is that value.
+        func quantile(_ q: (h: Double, lo: Int), _ i: Int) -> Double {
+            let a = stats[i], b = stats[i + 1]
+            return a + (q.h - Double(q.lo)) * (b - a)
+        }
+        p5 = quantile(r.0, 0)
+        p50 = quantile(r.1, 2)
+        p95 = quantile(r.2, 4)
     }
 
     /// Half-width of the 95% confidence interval of the mean.
@@ -151,6 +165,81 @@ public enum OrderStatistics {
                 return
             }
         }
+    }
+}
+
+extension OrderStatistics {
+    /// The values a sort would put at each of `ranks` (ascending, each in `0..<values.count`),
+    /// for values without NaN.
+    ///
+    /// A selection of several ranks at once with three-way partitions written out of place:
+    /// each value goes to the front of the other buffer when below the pivot and to its back
+    /// when above, both writes made and the ends advanced by the comparisons, so the loop has
+    /// no branch on the data (an in-place Hoare partition mispredicts about every other value).
+    /// Values equal to the pivot are settled at once, so ties keep it linear. Only the parts
+    /// holding a wanted rank are partitioned again; a part of at most 16 values, or one still
+    /// unsettled after many rounds (a pathological order), is sorted.
+    /// - Complexity: O(n) expected, for a fixed number of ranks.
+    public static func orderStatistics(_ values: [Double], ranks: [Int]) -> [Double] {
+        let n = values.count
+        var out = [Double](repeating: 0, count: ranks.count)
+        guard n > 0, !ranks.isEmpty else { return out }
+        var a = values
+        var b = [Double](repeating: 0, count: n)
+        a.withUnsafeMutableBufferPointer { pa in
+            b.withUnsafeMutableBufferPointer { pb in
+                out.withUnsafeMutableBufferPointer { po in
+                    ranks.withUnsafeBufferPointer { pr in
+                        settle(pa.baseAddress!, pb.baseAddress!, 0, n, pr.baseAddress!, po.baseAddress!, 0, ranks.count, depth: 0)
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Settles wanted ranks `ranks[r0..<r1]` (all within `lo..<hi`) of the part `src[lo..<hi]`,
+    /// partitioning into `dst[lo..<hi]`; `src` and `dst` swap roles a level down.
+    private static func settle(_ src: UnsafeMutablePointer<Double>, _ dst: UnsafeMutablePointer<Double>, _ lo: Int, _ hi: Int,
+                               _ ranks: UnsafePointer<Int>, _ out: UnsafeMutablePointer<Double>, _ r0: Int, _ r1: Int, depth: Int) {
+        guard r0 < r1 else { return }
+        let n = hi - lo
+        if n <= 16 || depth > 60 {
+            var part = UnsafeMutableBufferPointer(start: src + lo, count: n)
+            part.sort()
+            for i in r0..<r1 { out[i] = src[ranks[i]] }
+            return
+        }
+        // The median of three spread values (of nine for larger parts) as pivot.
+        @inline(__always) func median3(_ x: Double, _ y: Double, _ z: Double) -> Double {
+            Swift.max(Swift.min(x, y), Swift.min(Swift.max(x, y), z))
+        }
+        let pivot: Double
+        if n >= 128 {
+            let s = n / 8
+            pivot = median3(median3(src[lo], src[lo + s], src[lo + 2 * s]),
+                            median3(src[lo + 3 * s], src[lo + 4 * s], src[lo + 5 * s]),
+                            median3(src[lo + 6 * s], src[lo + 7 * s], src[hi - 1]))
+        } else {
+            pivot = median3(src[lo], src[lo + n / 2], src[hi - 1])
+        }
+        var below = lo, above = hi - 1
+        for i in lo..<hi {
+            let v = src[i]
+            // Both slots are free (below <= above): the value lands in the one its end keeps.
+            dst[below] = v
+            dst[above] = v
+            // The comparisons' bytes, not `? 1 : 0`, which the compiler turns into branches.
+            below &+= Int(unsafeBitCast(v < pivot, to: UInt8.self))
+            above &-= Int(unsafeBitCast(v > pivot, to: UInt8.self))
+        }
+        // dst[lo..<below] < pivot, then (below...above) equal to it, dst[(above + 1)..<hi] > pivot.
+        var j = r0
+        while j < r1 && ranks[j] < below { j += 1 }
+        settle(dst, src, lo, below, ranks, out, r0, j, depth: depth + 1)
+        var k = j
+        while k < r1 && ranks[k] <= above { out[k] = pivot; k += 1 }
+        settle(dst, src, above + 1, hi, ranks, out, k, r1, depth: depth + 1)
     }
 }
 

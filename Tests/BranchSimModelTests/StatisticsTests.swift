@@ -29,3 +29,42 @@ import Testing
         }
     }
 }
+
+/// `orderStatistics` must give, for any set of ranks, the values a sort puts there: random,
+/// tied, constant, sorted, reversed and organ-pipe orders, sizes across the small-part cutoff.
+@Suite struct OrderStatisticsTests {
+    @Test func severalRanksAtOnceMatchASort() {
+        var state: UInt64 = 0x9876_5432
+        func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        for trial in 0..<600 {
+            let n = 1 + Int(next() % (trial % 4 == 0 ? 3000 : 200))
+            var xs: [Double]
+            switch trial % 6 {
+            case 0: xs = (0..<n).map { _ in Double(next() % 3) }
+            case 1: xs = (0..<n).map { _ in Double(next() % 40) - 20 }
+            case 2: xs = [Double](repeating: 7.5, count: n)
+            case 3: xs = (0..<n).map { i in Double(min(i, n - i)) }
+            default: xs = (0..<n).map { _ in Double(Int64(bitPattern: next())) / 1e6 }
+            }
+            if trial % 5 == 0 { xs.sort() }
+            if trial % 7 == 0 { xs.sort(by: >) }
+            let ranks = Array(Set((0..<(1 + Int(next() % 8))).map { _ in Int(next() % UInt64(n)) })).sorted()
+            let sorted = xs.sorted()
+            #expect(OrderStatistics.orderStatistics(xs, ranks: ranks) == ranks.map { sorted[$0] }, "trial \(trial), n \(n)")
+        }
+    }
+
+    /// A NaN leaves the order undefined; the summary must still come back (no trap, no hang)
+    /// with its NaN mean.
+    @Test func summaryWithNaNStillReturns() {
+        let s = MetricSummary(values: [3, .nan, 1, 2, 5, 4])
+        #expect(s.mean.isNaN)
+        #expect(s.n == 6)
+    }
+}
