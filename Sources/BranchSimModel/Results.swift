@@ -115,37 +115,43 @@ public struct RunResult: Sendable, Codable, Equatable {
     /// Each summary is computed exactly as on its own, so the values are the same.
     /// - Parameter threads: how many threads may work (`nil`: every processor).
     public func allSummaries(threads: Int? = nil) -> (metrics: [MetricSummary], series: [[MetricSummary]]) {
-        let jobs = metrics.count + series.count
+        // Job 0: every metric at once (`MetricSummary.columns`); job 1 + i: series i's bands.
+        let jobs = 1 + series.count
         let out = SummarySlots(count: jobs)
         let workers = max(1, min(jobs, threads ?? ProcessInfo.processInfo.activeProcessorCount))
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             for j in stride(from: w, to: jobs, by: workers) {
-                if j < metrics.count {
-                    out.set(j, [MetricSummary(values: replications.map { $0.values[j] })])
-                } else {
-                    out.set(j, seriesBands(series[j - metrics.count]) ?? [])
-                }
+                out.set(j, j == 0 ? metricSummaries() : seriesBands(series[j - 1]) ?? [])
             }
         }
         let all = out.values
-        return (all[..<metrics.count].map { $0[0] }, Array(all[metrics.count...]))
+        return (all[0], Array(all[1...]))
+    }
+
+    /// The summary of every metric, in `metrics` order (each as `summary(of:)` gives it).
+    public func metricSummaries() -> [MetricSummary] {
+        let k = metrics.count
+        var rows = [Double](repeating: 0, count: replications.count * k)
+        for (r, rec) in replications.enumerated() {
+            for j in 0..<k { rows[r * k + j] = rec.values[j] }
+        }
+        return rows.withUnsafeBufferPointer { MetricSummary.columns($0.baseAddress, rows: replications.count, columns: k) }
     }
 
     /// Per-step quantile bands of a series across the replications that kept their series
     /// (for fan charts); nil when none did.
     public func seriesBands(_ name: String) -> [MetricSummary]? {
         guard let s = seriesIndex(name) else { return nil }
-        // Gathered step-major in one pass over the replications (each row read in order),
-        // not one strided pass over all rows per step.
         let rows = withSeries
         let n = rows.count
         // A slice of replications past `seriesReplications` has rows but no series: no bands.
         if n == 0 && !replications.isEmpty { return nil }
-        var columns = [Double](repeating: 0, count: steps * n)
+        // Each replication's row of steps, one after another: the steps are the columns.
+        var matrix = [Double](repeating: 0, count: steps * n)
         for (r, rec) in rows.enumerated() {
-            for t in 0..<steps { columns[t * n + r] = rec.series[s * steps + t] }
+            for t in 0..<steps { matrix[r * steps + t] = rec.series[s * steps + t] }
         }
-        return (0..<steps).map { t in MetricSummary(values: Array(columns[(t * n)..<((t + 1) * n)])) }
+        return matrix.withUnsafeBufferPointer { MetricSummary.columns($0.baseAddress, rows: n, columns: steps) }
     }
 
     /// Joins slices of one run (`--replications 0..<500` and `500..<1000`) into the whole run.

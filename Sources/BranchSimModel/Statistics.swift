@@ -18,78 +18,97 @@ public struct MetricSummary: Sendable, Codable, Equatable {
     public var max: Double
 
     public init(values: [Double]) {
-        n = values.count
-        guard !values.isEmpty else {
-            mean = .nan; sd = .nan; ciLow = .nan; ciHigh = .nan; p5 = .nan; p50 = .nan; p95 = .nan
-            min = .nan; max = .nan
-            return
+        self = values.withUnsafeBufferPointer { Self.columns($0.baseAddress, rows: values.count, columns: 1)[0] }
+    }
+
+    private init(n: Int, mean: Double, sd: Double, ciLow: Double, ciHigh: Double,
+                 p5: Double, p50: Double, p95: Double, min: Double, max: Double) {
+        self.n = n; self.mean = mean; self.sd = sd; self.ciLow = ciLow; self.ciHigh = ciHigh
+        self.p5 = p5; self.p50 = p50; self.p95 = p95; self.min = min; self.max = max
+    }
+
+    /// The summary of each column of `rows` x `columns` values stored row by row (column `j`
+    /// of row `r` at `data[r * columns + j]`), each exactly `MetricSummary(values:)` of that
+    /// column: every column's sums still run down its rows in order, but the columns' sums
+    /// advance side by side, so their additions overlap instead of waiting on each other.
+    public static func columns(_ data: UnsafePointer<Double>?, rows n: Int, columns k: Int) -> [MetricSummary] {
+        guard k > 0 else { return [] }
+        guard n > 0, let data else {
+            let none = MetricSummary(n: 0, mean: .nan, sd: .nan, ciLow: .nan, ciHigh: .nan,
+                                     p5: .nan, p50: .nan, p95: .nan, min: .nan, max: .nan)
+            return [MetricSummary](repeating: none, count: k)
         }
-        // The smallest and largest ride along the sum (whose additions, in order, set the pace).
-        var sum = 0.0
-        var lo = values[0], hi = values[0]
-        for v in values {
-            sum += v
-            lo = v < lo ? v : lo
-            hi = v > hi ? v : hi
+        var sum = [Double](repeating: 0, count: k)
+        var lo = Array(UnsafeBufferPointer(start: data, count: k)), hi = lo
+        for r in 0..<n {
+            let row = data + r * k
+            for j in 0..<k {
+                let v = row[j]
+                sum[j] += v
+                lo[j] = v < lo[j] ? v : lo[j]
+                hi[j] = v > hi[j] ? v : hi[j]
+            }
         }
-        let m = sum / Double(n)
-        var ss = 0.0
-        for v in values { ss += (v - m) * (v - m) }
-        mean = m
-        sd = n > 1 ? (ss / Double(n - 1)).squareRoot() : 0
-        let half = n > 1 ? Self.tQuantile975(degreesOfFreedom: n - 1) * sd / Double(n).squareRoot() : 0
-        ciLow = m - half
-        ciHigh = m + half
-        min = lo
-        max = hi
-        // The order statistics each quantile interpolates between (type 7: ranks floor(h) and
-        // floor(h) + 1), found together by selection rather than a full sort: an order
-        // statistic does not depend on how it is found. Reports summarise every series at
-        // every step, so this runs thousands of times a run.
-        let count = values.count
-        let levels = (0.05, 0.50, 0.95)
-        func rank(_ level: Double) -> (h: Double, lo: Int) {
-            let h = Double(count - 1) * level
-            return (h, Int(h.rounded(.down)))
+        let mean = sum.map { $0 / Double(n) }
+        var ss = [Double](repeating: 0, count: k)
+        for r in 0..<n {
+            let row = data + r * k
+            for j in 0..<k { ss[j] += (row[j] - mean[j]) * (row[j] - mean[j]) }
         }
-        let r = (rank(levels.0), rank(levels.1), rank(levels.2))
-        var stats = [Double](repeating: lo, count: 6)
-        if sum.isNaN {
-            // A NaN (or both infinities) among the values: comparisons leave the order
-            // undefined, so the quantiles are whatever the in-place selection gives, as before.
-            var work = values
-            work.withUnsafeMutableBufferPointer { b in
-                let p = b.baseAddress!
-                var from = 0
-                for (i, q) in [r.0, r.1, r.2].enumerated() {
-                    if q.lo >= from {
-                        OrderStatistics.select(p, from, count - 1, q.lo)
-                        from = q.lo
+        let t = n > 1 ? tQuantile975(degreesOfFreedom: n - 1) : 0
+        // Type-7 quantiles interpolate between order statistics floor(h) and floor(h) + 1.
+        let levels = [0.05, 0.50, 0.95]
+        let h = levels.map { Double(n - 1) * $0 }
+        let low = h.map { Int($0.rounded(.down)) }
+        let ranks = low.flatMap { [$0, Swift.min($0 + 1, n - 1)] }
+        var column = [Double](repeating: 0, count: n), scratch = column
+        var stats = [Double](repeating: 0, count: ranks.count)
+        var out: [MetricSummary] = []
+        out.reserveCapacity(k)
+        for j in 0..<k {
+            for r in 0..<n { column[r] = data[r * k + j] }
+            if sum[j].isNaN {
+                // A NaN (or both infinities) among the values: comparisons leave the order
+                // undefined, so the quantiles are whatever the in-place selection gives.
+                column.withUnsafeMutableBufferPointer { b in
+                    let p = b.baseAddress!
+                    var from = 0
+                    for q in 0..<levels.count {
+                        let at = low[q]
+                        if at >= from {
+                            OrderStatistics.select(p, from, n - 1, at)
+                            from = at
+                        }
+                        var next = p[at]
+                        if at + 1 < n {
+                            next = p[at + 1]
+                            for i in (at + 2)..<n where p[i] < next { next = p[i] }
+                            from = at + 1
+                        }
+                        stats[2 * q] = p[at]
+                        stats[2 * q + 1] = next
                     }
-                    var next = p[q.lo]
-                    if q.lo + 1 < count {
-                        next = p[q.lo + 1]
-                        for j in (q.lo + 2)..<count where p[j] < next { next = p[j] }
-                        from = q.lo + 1
+                }
+            } else if lo[j] == hi[j] {
+                // A constant column: every order statistic is that value.
+                for i in stats.indices { stats[i] = lo[j] }
+            } else {
+                column.withUnsafeMutableBufferPointer { c in
+                    scratch.withUnsafeMutableBufferPointer { w in
+                        OrderStatistics.orderStatistics(c.baseAddress!, scratch: w.baseAddress!, count: n, ranks: ranks, into: &stats)
                     }
-                    stats[2 * i] = p[q.lo]
-                    stats[2 * i + 1] = next
                 }
             }
-        } else if !(lo == hi) {
-            // Ranks lo and lo + 1 of each quantile (lo + 1 clamped to the last), ascending.
-            stats = OrderStatistics.orderStatistics(values, ranks: [
-                r.0.lo, Swift.min(r.0.lo + 1, count - 1), r.1.lo, Swift.min(r.1.lo + 1, count - 1),
-                r.2.lo, Swift.min(r.2.lo + 1, count - 1)])
+            func quantile(_ q: Int) -> Double {
+                let a = stats[2 * q], b = stats[2 * q + 1]
+                return a + (h[q] - Double(low[q])) * (b - a)
+            }
+            let sd = n > 1 ? (ss[j] / Double(n - 1)).squareRoot() : 0
+            let half = n > 1 ? t * sd / Double(n).squareRoot() : 0
+            out.append(MetricSummary(n: n, mean: mean[j], sd: sd, ciLow: mean[j] - half, ciHigh: mean[j] + half,
+                                     p5: quantile(0), p50: quantile(1), p95: quantile(2), min: lo[j], max: hi[j]))
         }
-        // With every value equal (a constant series) each order statistic is that value.
-        func quantile(_ q: (h: Double, lo: Int), _ i: Int) -> Double {
-            let a = stats[i], b = stats[i + 1]
-            return a + (q.h - Double(q.lo)) * (b - a)
-        }
-        p5 = quantile(r.0, 0)
-        p50 = quantile(r.1, 2)
-        p95 = quantile(r.2, 4)
+        return out
     }
 
     /// Half-width of the 95% confidence interval of the mean.
@@ -181,21 +200,26 @@ extension OrderStatistics {
     /// unsettled after many rounds (a pathological order), is sorted.
     /// - Complexity: O(n) expected, for a fixed number of ranks.
     public static func orderStatistics(_ values: [Double], ranks: [Int]) -> [Double] {
-        let n = values.count
+        var a = values, b = values
         var out = [Double](repeating: 0, count: ranks.count)
-        guard n > 0, !ranks.isEmpty else { return out }
-        var a = values
-        var b = [Double](repeating: 0, count: n)
         a.withUnsafeMutableBufferPointer { pa in
             b.withUnsafeMutableBufferPointer { pb in
-                out.withUnsafeMutableBufferPointer { po in
-                    ranks.withUnsafeBufferPointer { pr in
-                        settle(pa.baseAddress!, pb.baseAddress!, 0, n, pr.baseAddress!, po.baseAddress!, 0, ranks.count, depth: 0)
-                    }
-                }
+                orderStatistics(pa.baseAddress!, scratch: pb.baseAddress!, count: values.count, ranks: ranks, into: &out)
             }
         }
         return out
+    }
+
+    /// `orderStatistics` of the `count` values at `values`, which it rearranges, with `scratch`
+    /// (as long) to partition into; the results go to `out` (as long as `ranks`).
+    public static func orderStatistics(_ values: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>, count n: Int,
+                                       ranks: [Int], into out: inout [Double]) {
+        guard n > 0, !ranks.isEmpty else { return }
+        ranks.withUnsafeBufferPointer { pr in
+            out.withUnsafeMutableBufferPointer { po in
+                settle(values, scratch, 0, n, pr.baseAddress!, po.baseAddress!, 0, ranks.count, depth: 0)
+            }
+        }
     }
 
     /// Settles wanted ranks `ranks[r0..<r1]` (all within `lo..<hi`) of the part `src[lo..<hi]`,
