@@ -70,7 +70,8 @@ struct SimulationPlan: Sendable {
         mutating func derive(tiers: Int) {
             unionSets = poolBranches.map { pools in targetTiers.flatMap { t in pools.map { $0 * tiers + t } } }
             tierSets = poolBranches.map { pools in targetTiers.map { t in pools.map { $0 * tiers + t } } }
-            perTierContacts = targetTiers.count == 1 ? [contactCount]
+            // `contacts all` (a count of Int.max) works the union pool and splits nothing.
+            perTierContacts = targetTiers.count == 1 || contactsAll ? Array(repeating: contactCount, count: targetTiers.count)
                 : SimulationPlan.largestRemainder(total: contactCount, weights: targetWeights)
         }
 

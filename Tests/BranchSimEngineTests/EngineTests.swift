@@ -31,6 +31,22 @@ extension RunResult {
         #expect(SimulationPlan.largestRemainder(total: 0, weights: [1]) == [0])
     }
 
+    /// `contacts all` over several target tiers (a mass SMS to two tiers) once trapped while
+    /// the plan split its count, Int.max, over the tiers; it works the union pool instead.
+    @Test func contactsAllOverSeveralTiersRuns() throws {
+        let sms = Fixtures.campaign("sms", target: [0, 1], contacts: .all, funnel: [("convert", 0.1)],
+                                    amount: .fixed(1_000), buys: [ProductShare(product: 0, share: 1)], cooldown: .weeks(4))
+        var weighted = sms
+        weighted.name = "weighted"
+        weighted.targets = [TargetWeight(tier: 0, weight: 2), TargetWeight(tier: 1, weight: 1)]
+        let s = Fixtures.small(customers: 400, campaigns: [sms, weighted], horizon: .months(2), runs: 2)
+        let r = try run(s, runs: 2, threads: 1)
+        // Every customer is contacted at the first occurrence of each campaign (then cools down).
+        let contacts = try #require(r.summary(of: "funnel.sms.contacts"))
+        #expect(contacts.mean >= 400)
+        #expect(try #require(r.summary(of: "funnel.weighted.contacts")).mean >= 400)
+    }
+
     @Test func metricsAndSeriesFollowTheCatalogue() throws {
         for s in [Fixtures.potentialUpgrade(), Fixtures.channels631(), Fixtures.hubAndSatellites(),
                   Fixtures.hubAndSatellites(standalone: true)] {
