@@ -66,6 +66,19 @@ struct Replicator: ~Copyable {
     var balance = Column<Double>()
     /// `maturity[c * termCount + slot]`: tick at which the term product's current term ends.
     var maturity = Column<Int>()
+    /// Maturities by step: `dueIds[slot * dueSteps + b]` lists the customers whose maturity
+    /// of term slot `slot` was set to a tick in step `b` (`noteMaturity`), so that neither the
+    /// step's maturities nor a `where maturing` pool needs a pass over every customer. A
+    /// customer may be listed again or in a step its maturity has since left: readers check
+    /// the current maturity. Steps run to the horizon plus the longest `maturing` window.
+    var dueIds: Column<Column<Int32>>
+    let dueSteps: Int
+    /// Scratch for `matureTerms` and `gatherMaturing`: customer numbers, sort keys, and the
+    /// rank of each (branch, tier) set in the pool being gathered (-1: not in it).
+    var dueScratch = Column<Int32>()
+    var maturingKeys = Column<UInt64>()
+    var maturingIds = Column<Int32>()
+    var setRank = Column<Int32>()
     /// `lastContact[c * cooldownSlots + slot]`: tick of the last contact by that campaign.
     /// Read only by the scans of campaigns that check cooldowns member by member
     /// (`scansCooldown`); the others keep contacts out of their ready lists instead.
@@ -188,20 +201,32 @@ struct Replicator: ~Copyable {
     /// Starting customers of a set are filled a column at a time (`fillStartingCustomers`);
     /// false fills them one at a time (`fillCustomer`), which tests compare it with.
     let batchStarts: Bool
+    /// Maturities and `where maturing` pools come from the lists by step (`dueIds`); false
+    /// passes over every customer and scans the pools' sets, which tests compare it with.
+    let indexMaturities: Bool
 
     /// - Parameters:
     ///   - plan: the compiled scenario; its `staticSets` (companions taken into account)
     ///     decide which tiers are aggregated.
     ///   - batchStarts: see `batchStarts` (always true outside tests).
-    init(plan: SimulationPlan, seed: UInt64, salt: UInt64, batchStarts: Bool = true) {
+    ///   - indexMaturities: see `indexMaturities` (always true outside tests).
+    init(plan: SimulationPlan, seed: UInt64, salt: UInt64, batchStarts: Bool = true, indexMaturities: Bool = true) {
         self.plan = plan
         self.batchStarts = batchStarts
+        self.indexMaturities = indexMaturities
         campaigns = plan.campaigns.map { CampaignRef($0.unshared()) }
         rootKey = RandomKey.mix(RandomKey.finalize(seed), salt)
         tiers = plan.tierCount
         products = plan.productCount
         roles = plan.roleCount
         termCount = plan.termProducts.count
+        var window = 0
+        for cp in plan.campaigns {
+            if case .maturing(_, let within) = cp.filter { window = max(window, within.ticks) }
+        }
+        dueSteps = plan.steps + (window + plan.stepTicks - 1) / plan.stepTicks + 1
+        dueIds = Column()
+        for _ in 0..<(plan.termProducts.count * dueSteps) { dueIds.append(Column()) }
         cooldownSlots = plan.cooldownSlots
         policyMax = plan.policyMax
         sets = Column()
@@ -217,6 +242,7 @@ struct Replicator: ~Copyable {
         logBound = bounds
         bandCount = plan.bands.count
         setCount = plan.scenario.branches.count * plan.tierCount
+        setRank.append(repeating: -1, count: setCount)
         candidates = Column()
         for _ in 0..<bandCount * setCount { candidates.append(Column()) }
         staticSet = plan.staticSets
@@ -295,6 +321,8 @@ struct Replicator: ~Copyable {
         key.free(); branch.free(); alive.free(); tier.free(); startTier.free(); reachable.free()
         segments.free(); flatHeld.free(); total.free(); startTotal.free(); offbank.free(); points.free()
         balance.free(); maturity.free(); lastContact.free(); policyTimes.free(); policyHead.free(); pos.free()
+        for d in dueIds { d.free() }
+        dueIds.free(); dueScratch.free(); maturingKeys.free(); maturingIds.free(); setRank.free()
         for s in sets { s.free() }
         sets.free()
         for s in candidates { s.free() }
@@ -498,6 +526,7 @@ struct Replicator: ~Copyable {
         points.removeAll(keepingCapacity: true)
         balance.removeAll(keepingCapacity: true)
         maturity.removeAll(keepingCapacity: true)
+        for i in dueIds.indices { dueIds[i].removeAll() }
         lastContact.removeAll(keepingCapacity: true)
         policyTimes.removeAll(keepingCapacity: true)
         policyHead.removeAll(keepingCapacity: true)
@@ -749,7 +778,9 @@ struct Replicator: ~Copyable {
             for i in 0..<n {
                 // Existing holdings are part-way through their term: the remaining time is uniform on (0, term].
                 let u = 1 - Self.drawUnit(RandomKey.mix(RandomKey.mix(keys[i], Purpose.maturity), pk))
-                mat[(c0 + i) * termCount + slot] = now + max(1, Int((u * term).rounded(.up)))
+                let m = now + max(1, Int((u * term).rounded(.up)))
+                mat[(c0 + i) * termCount + slot] = m
+                noteMaturity(c0 + i, slot: slot, at: m)
             }
             d &+= n
         }
@@ -922,7 +953,9 @@ struct Replicator: ~Copyable {
             let term = plan.termTicks[p]
             // Existing holdings are part-way through their term: the remaining time is uniform on (0, term].
             let u = 1 - keyedUnit(RandomKey.mix(RandomKey.mix(ck, Purpose.maturity), plan.productKey[p]))
-            maturity[c * termCount + slot] = now + max(1, Int((u * Double(term)).rounded(.up)))
+            let m = now + max(1, Int((u * Double(term)).rounded(.up)))
+            maturity[c * termCount + slot] = m
+            noteMaturity(c, slot: slot, at: m)
         }
         policyHead[c] = 0
         points[c] = 0
@@ -1180,6 +1213,7 @@ struct Replicator: ~Copyable {
         case .segment(let sg): segMask = 1 << UInt64(sg)
         case .balance(let a, let b): lo = a; hi = b
         case .maturing:
+            // Pools of `where maturing` come from `gatherMaturing`; a scan still gives the same.
             for c in members where eligible(Int(c), cp) { body(c) }
             return
         }
@@ -1202,6 +1236,42 @@ struct Replicator: ~Copyable {
         }
     }
 
+    /// The eligible customers of a `where maturing P within W` campaign in the sets of `list`,
+    /// into `maturingIds`, in the order `forEachEligible` over those sets gives them (set by
+    /// set, each in its own order), without a pass over the sets: only customers listed under
+    /// the steps that [now, now + W) spans (`dueIds`) can qualify, and each is checked as the
+    /// scan checks it (`eligible`) and put in place by its set's rank and its position.
+    private mutating func gatherMaturing(sets list: [Int], _ cp: CampaignRef) {
+        maturingIds.removeAll()
+        guard case .maturing(let p, let within) = cp.plan.filter, plan.termSlot[p] >= 0, within.ticks > 0 else { return }
+        let slot = plan.termSlot[p]
+        for (r, k) in list.enumerated() { setRank[k] = Int32(truncatingIfNeeded: r) }
+        maturingKeys.removeAll()
+        let first = now / plan.stepTicks
+        let last = min(dueSteps - 1, (now + within.ticks - 1) / plan.stepTicks)
+        if first <= last {
+            for b in first...last {
+                let due = dueIds[slot * dueSteps + b]
+                for c32 in due {
+                    let c = Int(c32)
+                    guard alive[c] else { continue }
+                    let rank = setRank[Int(branch[c]) * tiers + Int(tier[c])]
+                    guard rank >= 0, eligible(c, cp) else { continue }
+                    maturingKeys.append(UInt64(UInt32(bitPattern: rank)) << 32 | UInt64(UInt32(bitPattern: pos[c])))
+                }
+            }
+        }
+        var order = UnsafeMutableBufferPointer(start: maturingKeys.base, count: maturingKeys.count)
+        order.sort()
+        var previous = UInt64.max
+        for v in maturingKeys where v != previous {
+            previous = v
+            let set = list[Int(v >> 32)]
+            maturingIds.append(sets[set][Int(UInt32(truncatingIfNeeded: v))])
+        }
+        for k in list { setRank[k] = -1 }
+    }
+
     /// Contacts the `k` eligible customers of the given sets with the smallest keyed priorities
     /// `mix(customerKey, occurrenceTag + 20)`, in priority order (all of them, in that order,
     /// when fewer are eligible): a uniform sample without replacement that depends only on who
@@ -1222,10 +1292,14 @@ struct Replicator: ~Copyable {
         var found = Column<UInt64>()
         swap(&found, &priorities)
         found.removeAll()
-        for set in list {
-            forEachEligible(set: set, cp) { c32 in
-                found.append((RandomKey.finalize(key[Int(c32)] &+ add) & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(bitPattern: c32)))
-            }
+        @inline(__always) func priority(_ c32: Int32) -> UInt64 {
+            (RandomKey.finalize(key[Int(c32)] &+ add) & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(bitPattern: c32))
+        }
+        if case .maturing = cp.plan.filter, indexMaturities {
+            gatherMaturing(sets: list, cp)
+            for c32 in maturingIds { found.append(priority(c32)) }
+        } else {
+            for set in list { forEachEligible(set: set, cp) { found.append(priority($0)) } }
         }
         draws &+= found.count
         let taken = min(k, found.count)
@@ -1289,10 +1363,15 @@ struct Replicator: ~Copyable {
             if ref.plan.contactsAll && ref.plan.capacityStage < 0 {
                 // The contacts are gathered in a local (the scan reads `self`): swapped with a
                 // kept spare column, not allocated per occurrence.
-                var out = spareContacts
-                swap(&out, &contacts)
-                for set in list { forEachEligible(set: set, ref) { out.append($0) } }
-                swap(&out, &contacts)
+                if case .maturing = ref.plan.filter, indexMaturities {
+                    gatherMaturing(sets: list, ref)
+                    contacts.append(contentsOf: maturingIds)
+                } else {
+                    var out = spareContacts
+                    swap(&out, &contacts)
+                    for set in list { forEachEligible(set: set, ref) { out.append($0) } }
+                    swap(&out, &contacts)
+                }
             } else {
                 // `contacts all` with a capacity: seats go to a random order of the whole list.
                 selectByPriority(k: ref.plan.contactsAll ? Int.max : ref.plan.contactCount, sets: list, ref, campaign: ci, occTag: occTag)
@@ -1502,7 +1581,10 @@ struct Replicator: ~Copyable {
             for m in cp.plan.buyMoney {
                 balance[c * products + m.product] += amount * m.share
                 let slot = plan.termSlot[m.product]
-                if slot >= 0 { maturity[c * termCount + slot] = now + plan.termTicks[m.product] }
+                if slot >= 0 {
+                    maturity[c * termCount + slot] = now + plan.termTicks[m.product]
+                    noteMaturity(c, slot: slot, at: now + plan.termTicks[m.product])
+                }
             }
             total[c] += amount
             setAum[Int(branch[c]) * tiers + Int(tier[c])] += amount
@@ -1513,33 +1595,66 @@ struct Replicator: ~Copyable {
 
     // MARK: - Natural dynamics
 
+    /// Lists customer `c` under the step in which its maturity `m` of term slot `slot` falls
+    /// (the current step if `m` has passed; nothing past the last step any reader looks at).
+    @inline(__always)
+    private mutating func noteMaturity(_ c: Int, slot: Int, at m: Int) {
+        let b = max(m, now) / plan.stepTicks
+        guard b < dueSteps else { return }
+        dueIds.base[slot * dueSteps + b].append(Int32(truncatingIfNeeded: c))
+    }
+
     /// Term products whose term ends in this step: retained (a new term) with the product's
     /// `retain` probability, else the balance goes back off-bank.
+    ///
+    /// Only the customers listed under this step (`dueIds`) can have a maturity in it; they
+    /// are taken in ascending order, once each, so the draws, moves and sums are those of a
+    /// pass over every customer.
     private mutating func matureTerms() {
         let end = now + plan.stepTicks
-        for c in 0..<total.count where alive[c] {
-            var changed = false
-            for slot in 0..<termCount {
-                let p = plan.termProducts[slot]
-                let i = c * products + p
-                let mi = c * termCount + slot
-                while balance[i] > 0 && maturity[mi] < end {
-                    let k = RandomKey.mix(RandomKey.mix(RandomKey.mix(key[c], Purpose.mature), plan.productKey[p]), UInt64(bitPattern: Int64(maturity[mi])))
-                    if keyedUnit(k) < plan.retain[p] {
-                        maturity[mi] += plan.termTicks[p]
-                    } else {
-                        let x = balance[i]
-                        balance[i] = 0
-                        let before = total[c]
-                        total[c] = max(0, before - x)
-                        setAum[Int(branch[c]) * tiers + Int(tier[c])] += total[c] - before
-                        offbank[c] += x
-                        changed = true
-                    }
+        guard indexMaturities else {
+            for c in 0..<total.count where alive[c] { matureCustomer(c, end: end) }
+            return
+        }
+        let b = now / plan.stepTicks
+        dueScratch.removeAll()
+        for slot in 0..<termCount {
+            dueScratch.append(contentsOf: dueIds[slot * dueSteps + b])
+            dueIds.base[slot * dueSteps + b].removeAll()
+        }
+        var order = UnsafeMutableBufferPointer(start: dueScratch.base, count: dueScratch.count)
+        order.sort()
+        var previous: Int32 = -1
+        for i in 0..<dueScratch.count where dueScratch[i] != previous {
+            previous = dueScratch[i]
+            if alive[Int(previous)] { matureCustomer(Int(previous), end: end) }
+        }
+    }
+
+    /// The maturities of customer `c` before tick `end`, every term slot in order.
+    private mutating func matureCustomer(_ c: Int, end: Int) {
+        var changed = false
+        for slot in 0..<termCount {
+            let p = plan.termProducts[slot]
+            let i = c * products + p
+            let mi = c * termCount + slot
+            while balance[i] > 0 && maturity[mi] < end {
+                let k = RandomKey.mix(RandomKey.mix(RandomKey.mix(key[c], Purpose.mature), plan.productKey[p]), UInt64(bitPattern: Int64(maturity[mi])))
+                if keyedUnit(k) < plan.retain[p] {
+                    maturity[mi] += plan.termTicks[p]
+                    if maturity[mi] >= end { noteMaturity(c, slot: slot, at: maturity[mi]) }
+                } else {
+                    let x = balance[i]
+                    balance[i] = 0
+                    let before = total[c]
+                    total[c] = max(0, before - x)
+                    setAum[Int(branch[c]) * tiers + Int(tier[c])] += total[c] - before
+                    offbank[c] += x
+                    changed = true
                 }
             }
-            if changed { reevaluate(c) }
         }
+        if changed { reevaluate(c) }
     }
 
     /// Leavers per (branch, tier): a binomial count with the step's leaving probability
