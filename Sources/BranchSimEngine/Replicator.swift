@@ -1341,6 +1341,49 @@ struct Replicator: ~Copyable {
         for i in 0..<taken { contacts.append(Int32(bitPattern: UInt32(truncatingIfNeeded: priorities[i]))) }
     }
 
+    /// A funnel stage whose probability is 0 or 1 (`passes`), over the `n` customers in
+    /// `ids`/`bases`: keeps, in order and in place, those who pass (for a `reach` stage, only
+    /// the reachable ones) and returns how many. Without branches on the customers (whether
+    /// a contact is reachable is a coin flip to the processor), and on its own so the count
+    /// stays in a register.
+    @inline(never)
+    private static func certainStage(_ ids: UnsafeMutablePointer<Int32>, _ bases: UnsafeMutablePointer<UInt64>, count n: Int,
+                                     passes: Bool, reach: UnsafeMutablePointer<Bool>?) -> Int {
+        guard passes else { return 0 }
+        guard let reach else { return n }
+        var kept = 0
+        for i in 0..<n {
+            let c32 = ids[i], base = bases[i]
+            ids[kept] = c32
+            bases[kept] = base
+            kept &+= Int(unsafeBitCast(reach[Int(c32)], to: UInt8.self))
+        }
+        return kept
+    }
+
+    /// A funnel stage's draws for customers `from..<n` of `ids`/`bases` (those before `from`
+    /// already filtered, `kept` of them kept): each who can take the stage (for `reach`, a
+    /// reachable one) draws `unit(finalize(mix(base, stageKey)))` and passes below
+    /// `probability`; the passing ones are kept in order, in place. Returns the new kept count
+    /// and the draws made. Branch-free like `certainStage` (outcomes near 50% would be
+    /// guessed wrong half the time).
+    @inline(never)
+    private static func drawStage(_ ids: UnsafeMutablePointer<Int32>, _ bases: UnsafeMutablePointer<UInt64>, from i0: Int,
+                                  count n: Int, kept k0: Int, stageKey sk: UInt64, probability p: Double,
+                                  reach: UnsafeMutablePointer<Bool>?) -> (kept: Int, draws: Int) {
+        var kept = k0, draws = 0
+        for i in i0..<n {
+            let c32 = ids[i], base = bases[i]
+            let ok = reach.map { Int(unsafeBitCast($0[Int(c32)], to: UInt8.self)) } ?? 1
+            let u = RandomKey.unit(RandomKey.finalize(RandomKey.mix(base, sk)))
+            ids[kept] = c32
+            bases[kept] = base
+            kept &+= ok & Int(unsafeBitCast(u < p, to: UInt8.self))
+            draws &+= ok
+        }
+        return (kept, draws)
+    }
+
     /// Runs occurrence number `occCounter[occBase[ci] + h]` of campaign `ci` at its host `h`.
     mutating func runOccurrence(_ ci: Int, host h: Int) {
         // Fields are read through the reference (`ref.plan.x`): binding the plan to a local
@@ -1424,13 +1467,7 @@ struct Replicator: ~Copyable {
             let pb = passing.base, bb = passingBase.base, n = passing.count
             if p >= 1 || p <= 0 {
                 // A certain outcome (`reach 100%`) needs no draw: the same result without it.
-                for i in 0..<n {
-                    let c32 = pb[i], base = bb[i]
-                    let ok = (!reach || canReach[Int(c32)]) && p >= 1 ? 1 : 0
-                    pb[kept] = c32
-                    bb[kept] = base
-                    kept &+= ok
-                }
+                kept = Self.certainStage(pb, bb, count: n, passes: p >= 1, reach: reach ? canReach : nil)
             } else {
                 // A stage that is not `reach` draws for everyone: eight at a time where the
                 // processor can (the same draws, kept in the same order), the rest here.
@@ -1439,15 +1476,10 @@ struct Replicator: ~Copyable {
                     i0 = bs_stage_filter(pb, bb, n, sk, p, &kept)
                     d = i0
                 }
-                for i in i0..<n {
-                    let c32 = pb[i], base = bb[i]
-                    let ok = !reach || canReach[Int(c32)] ? 1 : 0
-                    let u = RandomKey.unit(RandomKey.finalize(RandomKey.mix(base, sk)))
-                    pb[kept] = c32
-                    bb[kept] = base
-                    kept &+= ok & (u < p ? 1 : 0)
-                    d &+= ok
-                }
+                let rest = Self.drawStage(pb, bb, from: i0, count: n, kept: kept, stageKey: sk, probability: p,
+                                          reach: reach ? canReach : nil)
+                kept = rest.kept
+                d &+= rest.draws
             }
             draws &+= d
             if s == ref.plan.capacityStage && kept > ref.plan.capacityLimit {
