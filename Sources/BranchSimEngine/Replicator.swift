@@ -1384,6 +1384,53 @@ struct Replicator: ~Copyable {
         return (kept, draws)
     }
 
+    /// Takes this occurrence's contacts (`contacts`) out of ready slot `rs`'s lists and puts
+    /// them in its cooldown queue. A function of its own (not inlined into `runOccurrence`),
+    /// so that its pointers and counts stay in registers.
+    @inline(never)
+    private mutating func startCooldowns(slot rs: Int) {
+        let contactCount = contacts.count
+        // Contacted customers leave the ready list until their cooldown ends, and join the
+        // cooldown queue. The queue and the list they leave (most leave the same one) are
+        // written through local pointers and their counts stored once: the same swaps,
+        // positions and order as one `removeFromReady` and two appends at a time.
+        let q = coolIds.base[rs].count
+        coolIds.base[rs].reserveCapacity(q + contactCount)
+        coolTicks.base[rs].reserveCapacity(q + contactCount)
+        let queue = coolIds.base[rs].base + q, ticks = coolTicks.base[rs].base + q
+        let entries = ready.base, rc = readyCount, ids = contacts.base, now = self.now, listBase = rs * setCount
+        var list = -1, count = 0
+        var listIds = UnsafeMutablePointer<Int32>(bitPattern: 0), listKeys = UnsafeMutablePointer<UInt64>(bitPattern: 0)
+        for i in 0..<contactCount {
+            let c32 = ids[i], c = Int(c32)
+            let j = c &* rc &+ rs
+            let w = entries[j].list
+            if w >= 0 {
+                let l = listBase &+ Int(w)
+                if l != list {
+                    if list >= 0 {
+                        readyIds.base[list].setCount(count)
+                        readyKeys.base[list].setCount(count)
+                    }
+                    list = l
+                    count = readyIds.base[l].count
+                    listIds = readyIds.base[l].base
+                    listKeys = readyKeys.base[l].base
+                }
+                Self.swapOut(c, slot: rs, ids: listIds!, keys: listKeys!, count: &count, entries: entries, readyCount: rc)
+            }
+            entries[j].list = ReadyEntry.cooling
+            queue[i] = c32
+            ticks[i] = now
+        }
+        if list >= 0 {
+            readyIds.base[list].setCount(count)
+            readyKeys.base[list].setCount(count)
+        }
+        coolIds.base[rs].setCount(q + contactCount)
+        coolTicks.base[rs].setCount(q + contactCount)
+    }
+
     /// Runs occurrence number `occCounter[occBase[ci] + h]` of campaign `ci` at its host `h`.
     mutating func runOccurrence(_ ci: Int, host h: Int) {
         // Fields are read through the reference (`ref.plan.x`): binding the plan to a local
@@ -1530,47 +1577,7 @@ struct Replicator: ~Copyable {
         if cdSlot >= 0 && scansCooldown[ci] {
             for i in 0..<contactCount { lastContact[Int(contacts[i]) * cooldownSlots + cdSlot] = now }
         }
-        if cools {
-            // Contacted customers leave the ready list until their cooldown ends, and join the
-            // cooldown queue. The queue and the list they leave (most leave the same one) are
-            // written through local pointers and their counts stored once: the same swaps,
-            // positions and order as one `removeFromReady` and two appends at a time.
-            let q = coolIds.base[rs].count
-            coolIds.base[rs].reserveCapacity(q + contactCount)
-            coolTicks.base[rs].reserveCapacity(q + contactCount)
-            let queue = coolIds.base[rs].base + q, ticks = coolTicks.base[rs].base + q
-            let entries = ready.base, rc = readyCount, ids = contacts.base
-            var list = -1, count = 0
-            var listIds = UnsafeMutablePointer<Int32>(bitPattern: 0), listKeys = UnsafeMutablePointer<UInt64>(bitPattern: 0)
-            for i in 0..<contactCount {
-                let c32 = ids[i], c = Int(c32)
-                let j = c * rc + rs
-                let w = entries[j].list
-                if w >= 0 {
-                    let l = rs * setCount + Int(w)
-                    if l != list {
-                        if list >= 0 {
-                            readyIds.base[list].setCount(count)
-                            readyKeys.base[list].setCount(count)
-                        }
-                        list = l
-                        count = readyIds.base[l].count
-                        listIds = readyIds.base[l].base
-                        listKeys = readyKeys.base[l].base
-                    }
-                    Self.swapOut(c, slot: rs, ids: listIds!, keys: listKeys!, count: &count, entries: entries, readyCount: rc)
-                }
-                entries[j].list = ReadyEntry.cooling
-                queue[i] = c32
-                ticks[i] = now
-            }
-            if list >= 0 {
-                readyIds.base[list].setCount(count)
-                readyKeys.base[list].setCount(count)
-            }
-            coolIds.base[rs].setCount(q + contactCount)
-            coolTicks.base[rs].setCount(q + contactCount)
-        }
+        if cools { startCooldowns(slot: rs) }
         if policyMax > 0 {
             for i in 0..<contactCount {
                 let c = Int(contacts[i])
