@@ -1066,7 +1066,7 @@ struct Replicator: ~Copyable {
     private func readyList(slot: Int, set k: Int, balance x: Double, segments seg: UInt64) -> Int32 {
         let mask = readySegMask[slot]
         // Evaluated without short cuts: the branches would be guesses the processor misses.
-        let ok = (readyInPool[slot * setCount + k] ? 1 : 0) & (seg & mask == mask ? 1 : 0)
+        let ok = (readyInPool[slot &* setCount &+ k] ? 1 : 0) & (seg & mask == mask ? 1 : 0)
             & (x >= readyLow[slot] ? 1 : 0) & (x < readyHigh[slot] ? 1 : 0)
         return ok != 0 ? Int32(k) : -1
     }
@@ -1075,8 +1075,8 @@ struct Replicator: ~Copyable {
     @inline(__always)
     private mutating func insertReady(_ c: Int, slot: Int, set: Int32) {
         // Through `base`: the lists change in place, not copied out and back.
-        let list = slot * setCount + Int(set)
-        let j = c * readyCount + slot
+        let list = slot &* setCount &+ Int(set)
+        let j = c &* readyCount &+ slot
         ready[j] = ReadyEntry(list: set, pos: Int32(truncatingIfNeeded: readyIds.base[list].count))
         readyIds.base[list].append(Int32(truncatingIfNeeded: c))
         readyKeys.base[list].append(key[c])
@@ -1098,13 +1098,15 @@ struct Replicator: ~Copyable {
     @inline(__always)
     private static func swapOut(_ c: Int, slot: Int, ids: UnsafeMutablePointer<Int32>, keys: UnsafeMutablePointer<UInt64>,
                                 count: inout Int, entries: UnsafeMutablePointer<ReadyEntry>, readyCount rc: Int) {
-        let at = Int(entries[c * rc + slot].pos)
-        count -= 1
+        // Wrapping index arithmetic: indices of existing customers cannot overflow, and the
+        // checks would cost registers in the loops this is inlined into.
+        let at = Int(entries[c &* rc &+ slot].pos)
+        count &-= 1
         let last = ids[count]
         if Int(last) != c {
             ids[at] = last
             keys[at] = keys[count]
-            entries[Int(last) * rc + slot].pos = Int32(truncatingIfNeeded: at)
+            entries[Int(last) &* rc &+ slot].pos = Int32(truncatingIfNeeded: at)
         }
     }
 
@@ -1115,11 +1117,11 @@ struct Replicator: ~Copyable {
         let n = coolIds[slot].count
         while head < n && coolTicks.base[slot][head] &+ cooldown <= now {
             let c = Int(coolIds.base[slot][head])
-            head += 1
-            ready[c * readyCount + slot].list = -1
+            head &+= 1
+            ready[c &* readyCount &+ slot].list = -1
             // In no list of this slot while it cooled down (`updateReady` keeps it out).
             if alive[c] {
-                let want = readyList(slot: slot, set: Int(branch[c]) * tiers + Int(tier[c]), balance: total[c], segments: segments[c])
+                let want = readyList(slot: slot, set: Int(branch[c]) &* tiers &+ Int(tier[c]), balance: total[c], segments: segments[c])
                 if want >= 0 { insertReady(c, slot: slot, set: want) }
             }
         }
