@@ -1064,11 +1064,24 @@ struct Replicator: ~Copyable {
     /// when the campaign's pools hold it and its filter passes), or -1.
     @inline(__always)
     private func readyList(slot: Int, set k: Int, balance x: Double, segments seg: UInt64) -> Int32 {
-        let mask = readySegMask[slot]
-        // Evaluated without short cuts: the branches would be guesses the processor misses.
-        let ok = (readyInPool[slot &* setCount &+ k] ? 1 : 0) & (seg & mask == mask ? 1 : 0)
-            & (x >= readyLow[slot] ? 1 : 0) & (x < readyHigh[slot] ? 1 : 0)
-        return ok != 0 ? Int32(k) : -1
+        let filter = ReadyFilter(pool: readyInPool.base + slot &* setCount, mask: readySegMask[slot],
+                                 low: readyLow[slot], high: readyHigh[slot])
+        return filter.admits(set: k, balance: x, segments: seg) ? Int32(k) : -1
+    }
+
+    /// A ready slot's test for a live customer not cooling down: its set in the campaign's
+    /// pools, its segments and its balance band.
+    struct ReadyFilter {
+        let pool: UnsafeMutablePointer<Bool>
+        let mask: UInt64
+        let low: Double
+        let high: Double
+
+        @inline(__always)
+        func admits(set k: Int, balance x: Double, segments seg: UInt64) -> Bool {
+            // Evaluated without short cuts: the branches would be guesses the processor misses.
+            (pool[k] ? 1 : 0) & (seg & mask == mask ? 1 : 0) & (x >= low ? 1 : 0) & (x < high ? 1 : 0) != 0
+        }
     }
 
     /// Appends customer `c` (in no list of `slot`) to the ready list of `slot` and `set`.
@@ -1115,15 +1128,22 @@ struct Replicator: ~Copyable {
         let cooldown = readyCooldown[slot]
         var head = coolHead[slot]
         let n = coolIds[slot].count
-        while head < n && coolTicks.base[slot][head] &+ cooldown <= now {
-            let c = Int(coolIds.base[slot][head])
+        // Columns and the slot's filter read into locals once: `insertReady` stores through
+        // `self`, which would otherwise make the compiler load each of them again every time.
+        let ids = coolIds.base[slot].base, ticks = coolTicks.base[slot].base
+        let entries = ready.base, rc = readyCount, now = self.now
+        let live = alive.base, branches = branch.base, tierOf = tier.base, totals = total.base, segs = segments.base
+        let perBranch = tiers
+        let filter = ReadyFilter(pool: readyInPool.base + slot &* setCount, mask: readySegMask[slot],
+                                 low: readyLow[slot], high: readyHigh[slot])
+        while head < n && ticks[head] &+ cooldown <= now {
+            let c = Int(ids[head])
             head &+= 1
-            ready[c &* readyCount &+ slot].list = -1
+            entries[c &* rc &+ slot].list = -1
             // In no list of this slot while it cooled down (`updateReady` keeps it out).
-            if alive[c] {
-                let want = readyList(slot: slot, set: Int(branch[c]) &* tiers &+ Int(tier[c]), balance: total[c], segments: segments[c])
-                if want >= 0 { insertReady(c, slot: slot, set: want) }
-            }
+            guard live[c] else { continue }
+            let k = Int(branches[c]) &* perBranch &+ Int(tierOf[c])
+            if filter.admits(set: k, balance: totals[c], segments: segs[c]) { insertReady(c, slot: slot, set: Int32(truncatingIfNeeded: k)) }
         }
         if head == n {
             coolIds.base[slot].removeAll()
