@@ -4,7 +4,7 @@ SWIFT ?= swift
 SCENARIO ?= scenarios/potential-upgrade.bsim
 RELEASE_BIN = .build/release/branchsim
 
-.PHONY: deps test-deps build release run test unit-test playbooks html-check bench clean
+.PHONY: deps test-deps build release run test unit-test playbooks html-check bench bench-numpy clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -38,6 +38,12 @@ test: unit-test html-check playbooks
 bench: deps
 	$(SWIFT) build -c release --product branchsim
 	$(RELEASE_BIN) bench
+
+# The 30x-numpy target measured in one run: BranchSim (1 thread) against the numpy model of
+# potential-upgrade.bsim in alternating rounds, with the two models' statistics side by side.
+# Needs python3 with numpy (Benchmarks/numpy/README.md).
+bench-numpy: release
+	python3 Benchmarks/numpy/compare.py --branchsim $(RELEASE_BIN) --rounds 10
 
 clean:
 	rm -rf .build
