@@ -824,7 +824,13 @@ struct Replicator: ~Copyable {
                 if nt != t { moveTier(c, branch: b, from: t, to: nt) }
             }
         }
-        if bandCount > 0 { for i in 0..<n { updateBands(c0 + i) } }
+        if bandCount > 0 {
+            if moved {
+                for i in 0..<n { updateBands(c0 + i) }
+            } else {
+                appendToBands(set: k, first: c0, count: n, balances: xs)
+            }
+        }
         // Ready lists, a campaign at a time: each list gets its customers in creation order,
         // as one customer at a time would give them.
         for slot in 0..<readyCount {
@@ -856,6 +862,29 @@ struct Replicator: ~Copyable {
         var sum = setAum[k]
         for i in 0..<n { sum += xs[i] }
         setAum[k] = sum
+    }
+
+    /// `updateBands` for each of customers `first..<first + n`, just added to set `k` (alive,
+    /// in no band list yet): a band at a time, each band's list gets those whose balance lies
+    /// in it, in creation order, with their positions, as one customer at a time would give.
+    private mutating func appendToBands(set k: Int, first c0: Int, count n: Int, balances xs: UnsafePointer<Double>) {
+        let bc = bandCount, sets = candSet.base, positions = candPos.base
+        for bi in 0..<bc {
+            let low = plan.bands[bi].low, high = plan.bands[bi].high
+            let list = bi &* setCount &+ k
+            let at = candidates.base[list].count
+            candidates.base[list].reserveCapacity(at + n)
+            let ids = candidates.base[list].base + at
+            var m = 0
+            for i in 0..<n where xs[i] >= low && xs[i] < high {
+                let j = (c0 &+ i) &* bc &+ bi
+                ids[m] = Int32(truncatingIfNeeded: c0 &+ i)
+                positions[j] = Int32(truncatingIfNeeded: at &+ m)
+                sets[j] = Int32(truncatingIfNeeded: k)
+                m &+= 1
+            }
+            candidates.base[list].setCount(at + m)
+        }
     }
 
     /// `insertReady` for each of customers `first..<first + n` of set `k` (live, cooling down
