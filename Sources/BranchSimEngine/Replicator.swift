@@ -204,16 +204,44 @@ struct Replicator: ~Copyable {
     /// Maturities and `where maturing` pools come from the lists by step (`dueIds`); false
     /// passes over every customer and scans the pools' sets, which tests compare it with.
     let indexMaturities: Bool
+    /// Growth is applied lazily: each step scales the sets' sums, and a customer's balances
+    /// are brought current (`bringCurrent`) only when something reads them, or at the step a
+    /// bound may be crossed (`growthDue`). False multiplies every customer every step
+    /// (`applyGrowth`), which tests compare it with.
+    let lazyGrowth: Bool
+    /// Growth steps applied so far in this replication, and per customer the count its stored
+    /// balances, total and points are current at.
+    var growthPhase = 0
+    var grownTo = Column<Int32>()
+    /// Per growth step, the customers to check then (stale entries skipped: `growthCheck`
+    /// holds each customer's one scheduled step, or -1).
+    var growthDue: Column<Column<Int32>>
+    var growthCheck = Column<Int32>()
+    /// The step factor `(1 + g)^(step months)` of each (branch, tier) set, and the finite
+    /// balance bounds any band or ready filter tests (ascending, without repeats).
+    let growthFactor: [Double]
+    let balanceBounds: [Double]
 
     /// - Parameters:
     ///   - plan: the compiled scenario; its `staticSets` (companions taken into account)
     ///     decide which tiers are aggregated.
     ///   - batchStarts: see `batchStarts` (always true outside tests).
     ///   - indexMaturities: see `indexMaturities` (always true outside tests).
-    init(plan: SimulationPlan, seed: UInt64, salt: UInt64, batchStarts: Bool = true, indexMaturities: Bool = true) {
+    init(plan: SimulationPlan, seed: UInt64, salt: UInt64, batchStarts: Bool = true, indexMaturities: Bool = true,
+         lazyGrowth: Bool = true) {
         self.plan = plan
         self.batchStarts = batchStarts
         self.indexMaturities = indexMaturities
+        self.lazyGrowth = lazyGrowth && plan.hasGrowth
+        growthFactor = plan.bt.map { Foundation.pow(1 + $0.growth, plan.stepMonths) }
+        var filterBounds = Set<Double>()
+        for band in plan.bands { filterBounds.insert(band.low); filterBounds.insert(band.high) }
+        for cp in plan.campaigns {
+            if case .balance(let a, let b) = cp.filter { filterBounds.insert(a); filterBounds.insert(b) }
+        }
+        balanceBounds = filterBounds.filter { $0.isFinite }.sorted()
+        growthDue = Column()
+        for _ in 0..<(plan.hasGrowth ? plan.steps + 2 : 0) { growthDue.append(Column()) }
         campaigns = plan.campaigns.map { CampaignRef($0.unshared()) }
         rootKey = RandomKey.mix(RandomKey.finalize(seed), salt)
         tiers = plan.tierCount
@@ -323,6 +351,8 @@ struct Replicator: ~Copyable {
         balance.free(); maturity.free(); lastContact.free(); policyTimes.free(); policyHead.free(); pos.free()
         for d in dueIds { d.free() }
         dueIds.free(); dueScratch.free(); maturingKeys.free(); maturingIds.free(); setRank.free()
+        for d in growthDue { d.free() }
+        growthDue.free(); grownTo.free(); growthCheck.free()
         for s in sets { s.free() }
         sets.free()
         for s in candidates { s.free() }
@@ -394,7 +424,9 @@ struct Replicator: ~Copyable {
             }
             if termCount > 0 { matureTerms() }
             if plan.hasAttrition { applyAttrition(step: step) }
-            if plan.hasGrowth { applyGrowth() }
+            if plan.hasGrowth {
+                if lazyGrowth { growLazily() } else { applyGrowth() }
+            }
 
             // Series at the end of the step.
             var aum = 0.0
@@ -433,6 +465,7 @@ struct Replicator: ~Copyable {
         // Aggregated customers stay where they started, with their starting balance (uplift 0).
         // Uplift is the sum of the customers' changes (exactly 0 when nothing changed), and
         // the end AUM the start plus it, whatever the share of aggregated customers.
+        if lazyGrowth { for c in 0..<total.count { bringCurrent(c) } }
         var uplift = 0.0
         for k in 0..<staticCount.count where staticCount[k] > 0 {
             let t = k % tiers
@@ -527,6 +560,10 @@ struct Replicator: ~Copyable {
         balance.removeAll(keepingCapacity: true)
         maturity.removeAll(keepingCapacity: true)
         for i in dueIds.indices { dueIds[i].removeAll() }
+        for i in growthDue.indices { growthDue[i].removeAll() }
+        grownTo.removeAll()
+        growthCheck.removeAll()
+        growthPhase = 0
         lastContact.removeAll(keepingCapacity: true)
         policyTimes.removeAll(keepingCapacity: true)
         policyHead.removeAll(keepingCapacity: true)
@@ -846,6 +883,7 @@ struct Replicator: ~Copyable {
             }
         }
         (startTier.base + c0).update(from: tier.base + c0, count: n)
+        if lazyGrowth { for i in 0..<n { scheduleGrowthCheck(c0 + i) } }
     }
 
     /// Appends customers `first..<first + n` to set `k` (whose tier their points give), with
@@ -927,6 +965,8 @@ struct Replicator: ~Copyable {
         candSet.append(repeating: -1, count: n * bandCount)
         candPos.append(repeating: -1, count: n * bandCount)
         ready.append(repeating: ReadyEntry(), count: n * readyCount)
+        grownTo.append(repeating: Int32(truncatingIfNeeded: growthPhase), count: n)
+        growthCheck.append(repeating: -1, count: n)
         return c
     }
 
@@ -1042,6 +1082,22 @@ struct Replicator: ~Copyable {
     /// no campaign), so it is only placed in its lists.
     @inline(__always)
     private mutating func reevaluate(_ c: Int, fresh: Bool) {
+        let p = pointsOf(c)
+        points[c] = p
+        let nt = tierOf(points: p)
+        let ot = Int(tier[c])
+        if nt != ot && alive[c] { moveTier(c, branch: Int(branch[c]), from: ot, to: nt) }
+        if bandCount > 0 { updateBands(c) }
+        if readyCount > 0 {
+            if fresh { placeReady(c) } else { updateReady(c) }
+        }
+        if lazyGrowth { scheduleGrowthCheck(c) }
+    }
+
+    /// Customer `c`'s points: its balances times their coefficients in product order, then
+    /// its flat products' points in bit order, one running sum.
+    @inline(__always)
+    private func pointsOf(_ c: Int) -> Double {
         var p = 0.0
         let base = c * products
         for i in 0..<products { p += balance[base + i] * plan.coefficient[i] }
@@ -1050,13 +1106,100 @@ struct Replicator: ~Copyable {
             p += plan.flatPoints[f.trailingZeroBitCount]
             f &= f &- 1
         }
-        points[c] = p
-        let nt = tierOf(points: p)
-        let ot = Int(tier[c])
-        if nt != ot && alive[c] { moveTier(c, branch: Int(branch[c]), from: ot, to: nt) }
-        if bandCount > 0 { updateBands(c) }
-        if readyCount > 0 {
-            if fresh { placeReady(c) } else { updateReady(c) }
+        return p
+    }
+
+    // MARK: - Growth, applied lazily
+
+    /// Brings customer `c`'s balances, total and points up to the growth steps applied so
+    /// far: for each step it has not had, every balance times its set's factor, then their
+    /// sum over products, as `applyGrowth` makes them step by step (so the same bits). Dead
+    /// customers do not grow; a set without growth has nothing to apply. Sums by set are
+    /// not touched (each step scales them: `growLazily`).
+    @inline(__always)
+    private mutating func bringCurrent(_ c: Int) {
+        let n = growthPhase - Int(grownTo[c])
+        guard n > 0 else { return }
+        grownTo[c] = Int32(truncatingIfNeeded: growthPhase)
+        guard alive[c] else { return }
+        let f = growthFactor[Int(branch[c]) * tiers + Int(tier[c])]
+        guard f != 1 else { return }
+        let b = balance.base + c * products
+        var sum = 0.0
+        for _ in 0..<n {
+            sum = 0.0
+            for p in 0..<products {
+                b[p] *= f
+                sum += b[p]
+            }
+        }
+        total[c] = sum
+        points[c] = pointsOf(c)
+    }
+
+    /// Lists customer `c` (current) under the growth step at which its growth may first
+    /// cross a bound: its tier's upper bound in points (lower, for negative growth), or a
+    /// balance bound of a band or a ready filter. The step is worked out with logarithms and
+    /// taken one early, so rounding cannot make it late; a check that finds nothing crossed
+    /// lists the customer again.
+    ///
+    /// So a stored total, however stale, lies on the same side of every tier, band and filter
+    /// bound as the grown one: the filters (ready lists, band lists, the scans, a cooldown's
+    /// end) may read it as it is. Only what uses the amount itself brings it current first:
+    /// conversions, maturities, leavers and the end-of-replication sums.
+    private mutating func scheduleGrowthCheck(_ c: Int) {
+        growthCheck[c] = -1
+        guard alive[c] else { return }
+        let t = Int(tier[c])
+        let f = growthFactor[Int(branch[c]) * tiers + t]
+        guard f != 1 else { return }
+        let lf = Foundation.log(f)
+        var money = 0.0
+        let base = c * products
+        for i in 0..<products { money += balance[base + i] * plan.coefficient[i] }
+        let flat = points[c] - money
+        var steps = Double.infinity
+        if money > 0 {
+            let bound = f > 1 ? plan.tierHigh[t] : plan.tierLow[t]
+            if bound.isFinite && bound > flat { steps = min(steps, Foundation.log((bound - flat) / money) / lf) }
+        }
+        let x = total[c]
+        if x > 0 {
+            if f > 1, let b = balanceBounds.first(where: { $0 > x }) {
+                steps = min(steps, Foundation.log(b / x) / lf)
+            } else if f < 1, let b = balanceBounds.last(where: { $0 <= x }), b > 0 {
+                steps = min(steps, Foundation.log(b / x) / lf)
+            }
+        }
+        guard steps.isFinite, steps >= 0 else { return }
+        let ahead = max(1, Int(min(steps, Double(plan.steps + 2)).rounded(.down)) - 1)
+        let due = growthPhase + ahead
+        guard due < growthDue.count else { return }
+        growthCheck[c] = Int32(truncatingIfNeeded: due)
+        growthDue.base[due].append(Int32(truncatingIfNeeded: c))
+    }
+
+    /// One growth step: every set's sum scaled by its factor, and the customers listed for
+    /// this step brought current and re-evaluated, in ascending order (the moves and list
+    /// changes `applyGrowth` makes, in its order; customers crossing nothing would change
+    /// nothing there).
+    private mutating func growLazily() {
+        growthPhase += 1
+        for k in 0..<setCount where growthFactor[k] != 1 { setAum[k] *= growthFactor[k] }
+        let phase = growthPhase
+        guard phase < growthDue.count else { return }
+        dueScratch.removeAll()
+        dueScratch.append(contentsOf: growthDue[phase])
+        growthDue.base[phase].removeAll()
+        var order = UnsafeMutableBufferPointer(start: dueScratch.base, count: dueScratch.count)
+        order.sort()
+        var previous: Int32 = -1
+        for i in 0..<dueScratch.count where dueScratch[i] != previous {
+            previous = dueScratch[i]
+            let c = Int(previous)
+            guard growthCheck[c] == Int32(truncatingIfNeeded: phase), alive[c] else { continue }
+            bringCurrent(c)
+            reevaluate(c)
         }
     }
 
@@ -1652,6 +1795,7 @@ struct Replicator: ~Copyable {
     /// A conversion: an amount moves from off-bank to in-bank, split over the non-flat
     /// products bought; each flat product is taken with its probability.
     private mutating func convert(_ c: Int, base: UInt64, _ cp: CampaignRef) {
+        if lazyGrowth { bringCurrent(c) }
         var amount = 0.0
         if let d = cp.plan.amount, !cp.plan.buyMoney.isEmpty {
             var g = SplitMix64(key: RandomKey.mix(base, Purpose.amount))
@@ -1723,6 +1867,7 @@ struct Replicator: ~Copyable {
 
     /// The maturities of customer `c` before tick `end`, every term slot in order.
     private mutating func matureCustomer(_ c: Int, end: Int) {
+        if lazyGrowth { bringCurrent(c) }
         var changed = false
         for slot in 0..<termCount {
             let p = plan.termProducts[slot]
@@ -1767,6 +1912,7 @@ struct Replicator: ~Copyable {
                 draws &+= g.draws
                 for i in 0..<n {
                     let c = Int(pool[i])
+                    if lazyGrowth { bringCurrent(c) }
                     removeFromSet(c, set: k)
                     alive[c] = false
                     setAum[k] -= total[c]
