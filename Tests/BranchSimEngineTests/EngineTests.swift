@@ -601,12 +601,8 @@ extension StartingPopulationTests {
         s.tiers[1].holds = [ProductShare(product: 0, share: 0.5), ProductShare(product: 3, share: 0.3),
                             ProductShare(product: 2, share: 0.2)]
         s.segments = [Segment(name: "payroll", shareByTier: [0.25, 0.4])]
-        s.branches = [Branch(name: "a", customers: 1500, staff: [1], tiers: s.tiers),
-                      Branch(name: "b", customers: 900, staff: [1], tiers: s.tiers)]
-        let near = Fixtures.campaign("near", target: [0], contacts: .count(30), funnel: [("reach", 0.8), ("convert", 0.3)],
-                                     amount: .uniform(5000, 20_000), buys: [ProductShare(product: 1, share: 1)],
-                                     cooldown: .weeks(4), referrals: Referrals(probability: 0.2, tier: 0),
-                                     filter: .balance(low: 40_000, high: 50_000))
+        s.branches = Self.twoBranches(s.tiers)
+        let near = Self.nearBand
         let payroll = Fixtures.campaign("payroll", target: [1], contacts: .count(20), funnel: [("convert", 0.4)],
                                         amount: .lognormal(median: 50_000, p90: 150_000),
                                         buys: [ProductShare(product: 3, share: 0.5), ProductShare(product: 0, share: 0.5)],
@@ -616,19 +612,43 @@ extension StartingPopulationTests {
             let plan = try SimulationPlan(scenario)
             var batch = Replicator(plan: plan, seed: 11, salt: 0)
             var single = Replicator(plan: plan, seed: 11, salt: 0, batchStarts: false)
-            for i in 0..<4 {
-                let a = batch.run(replication: i), b = single.run(replication: i)
-                // Bit patterns, so that -0 and 0 (or two NaNs) would count as different.
-                #expect(a.values.count == b.values.count && a.series.count == b.series.count)
-                let values = a.values.indices.first { a.values[$0].bitPattern != b.values[$0].bitPattern }
-                let series = a.series.indices.first { a.series[$0].bitPattern != b.series[$0].bitPattern }
-                #expect(values == nil,
-                        "\(scenario.title), replication \(i): metric \(values.map { plan.metrics[$0].key } ?? "-") differs")
-                #expect(series == nil,
-                        "\(scenario.title), replication \(i): series value \(series ?? -1) differs")
-                #expect(batch.draws == single.draws)
-            }
+            _ = expectSameReplications(&batch, &single, plan: plan, label: scenario.title)
         }
+    }
+
+    /// Branches "a" (1,500 customers) and "b" (900) with the given tiers.
+    private static func twoBranches(_ tiers: [Tier]) -> [Branch] {
+        [Branch(name: "a", customers: 1500, staff: [1], tiers: tiers), Branch(name: "b", customers: 900, staff: [1], tiers: tiers)]
+    }
+
+    /// Phone calls to the bottom tier's 40k-50k balance band (ready lists with a balance
+    /// filter), with a cooldown and referrals.
+    private static let nearBand = Fixtures.campaign(
+        "near", target: [0], contacts: .count(30), funnel: [("reach", 0.8), ("convert", 0.3)],
+        amount: .uniform(5000, 20_000), buys: [ProductShare(product: 1, share: 1)],
+        cooldown: .weeks(4), referrals: Referrals(probability: 0.2, tier: 0), filter: .balance(low: 40_000, high: 50_000))
+
+    /// Runs replications 0..<4 on both workers and expects every metric (by bit pattern, so
+    /// that -0 and 0 or two NaNs would count as different), every series value (by bit
+    /// pattern, or within `seriesTolerance` relative when given) and the draw counts equal.
+    /// Returns the first worker's records.
+    private func expectSameReplications(_ first: inout Replicator, _ second: inout Replicator, plan: SimulationPlan,
+                                        label: String, seriesTolerance: Double? = nil) -> [ReplicationRecord] {
+        var records: [ReplicationRecord] = []
+        for i in 0..<4 {
+            let a = first.run(replication: i), b = second.run(replication: i)
+            #expect(a.values.count == b.values.count && a.series.count == b.series.count)
+            let values = a.values.indices.first { a.values[$0].bitPattern != b.values[$0].bitPattern }
+            let series = a.series.indices.first { j in
+                guard let tolerance = seriesTolerance else { return a.series[j].bitPattern != b.series[j].bitPattern }
+                return abs(a.series[j] - b.series[j]) > tolerance * max(1, abs(b.series[j]))
+            }
+            #expect(values == nil, "\(label), replication \(i): metric \(values.map { plan.metrics[$0].key } ?? "-") differs")
+            #expect(series == nil, "\(label), replication \(i): series value \(series ?? -1) differs")
+            #expect(first.draws == second.draws)
+            records.append(a)
+        }
+        return records
     }
 
     /// Maturities and `where maturing` pools taken from the lists by step equal, value for
@@ -670,18 +690,9 @@ extension StartingPopulationTests {
         let plan = try SimulationPlan(s)
         var lists = Replicator(plan: plan, seed: 11, salt: 0)
         var passes = Replicator(plan: plan, seed: 11, salt: 0, indexMaturities: false)
-        var conversions = 0.0
-        for i in 0..<4 {
-            let a = lists.run(replication: i), b = passes.run(replication: i)
-            // Bit patterns, so that -0 and 0 (or two NaNs) would count as different.
-            #expect(a.values.count == b.values.count && a.series.count == b.series.count)
-            let values = a.values.indices.first { a.values[$0].bitPattern != b.values[$0].bitPattern }
-            let series = a.series.indices.first { a.series[$0].bitPattern != b.series[$0].bitPattern }
-            #expect(values == nil, "replication \(i): metric \(values.map { plan.metrics[$0].key } ?? "-") differs")
-            #expect(series == nil, "replication \(i): series value \(series ?? -1) differs")
-            #expect(lists.draws == passes.draws)
-            conversions += plan.metrics.indices.filter { plan.metrics[$0].key.hasPrefix("conversions.") }.map { a.values[$0] }.reduce(0, +)
-        }
+        let records = expectSameReplications(&lists, &passes, plan: plan, label: "maturity lists")
+        let converted = plan.metrics.indices.filter { plan.metrics[$0].key.hasPrefix("conversions.") }
+        let conversions = records.map { r in converted.map { r.values[$0] }.reduce(0, +) }.reduce(0, +)
         // The campaigns did work, so the comparison covered their pools.
         #expect(conversions > 100)
     }
@@ -700,12 +711,8 @@ extension StartingPopulationTests {
         s.tiers[0].growthPerMonth = 0.03
         s.tiers[0].attritionPerMonth = 0.01
         s.tiers[1].growthPerMonth = -0.02
-        s.branches = [Branch(name: "a", customers: 1500, staff: [1], tiers: s.tiers),
-                      Branch(name: "b", customers: 900, staff: [1], tiers: s.tiers)]
-        let near = Fixtures.campaign("near", target: [0], contacts: .count(30), funnel: [("reach", 0.8), ("convert", 0.3)],
-                                     amount: .uniform(5000, 20_000), buys: [ProductShare(product: 1, share: 1)],
-                                     cooldown: .weeks(4), referrals: Referrals(probability: 0.2, tier: 0),
-                                     filter: .balance(low: 40_000, high: 50_000))
+        s.branches = Self.twoBranches(s.tiers)
+        let near = Self.nearBand
         let sweep = Fixtures.campaign("sweep", target: [0], frequency: Rate(count: 1, per: .month), contacts: .all,
                                       funnel: [("convert", 0.2)], amount: .shareOfOffbank(0.2), capByOffbank: true,
                                       buys: [ProductShare(product: 3, share: 1)], filter: .balance(low: 30_000, high: 45_000))
@@ -716,18 +723,9 @@ extension StartingPopulationTests {
         let plan = try SimulationPlan(s)
         var lazy = Replicator(plan: plan, seed: 5, salt: 0)
         var eager = Replicator(plan: plan, seed: 5, salt: 0, lazyGrowth: false)
-        var moves = 0.0
-        for i in 0..<4 {
-            let a = lazy.run(replication: i), b = eager.run(replication: i)
-            #expect(a.values.count == b.values.count && a.series.count == b.series.count)
-            let values = a.values.indices.first { a.values[$0].bitPattern != b.values[$0].bitPattern }
-            #expect(values == nil, "replication \(i): metric \(values.map { plan.metrics[$0].key } ?? "-") differs")
-            let series = a.series.indices.first { abs(a.series[$0] - b.series[$0]) > 1e-9 * max(1, abs(b.series[$0])) }
-            #expect(series == nil, "replication \(i): series value \(series ?? -1) differs beyond rounding")
-            #expect(lazy.draws == eager.draws)
-            moves += plan.metrics.indices.filter { ["upgrades", "downgrades"].contains(plan.metrics[$0].key) }
-                .map { a.values[$0] }.reduce(0, +)
-        }
+        let records = expectSameReplications(&lazy, &eager, plan: plan, label: "lazy growth", seriesTolerance: 1e-9)
+        let moved = plan.metrics.indices.filter { ["upgrades", "downgrades"].contains(plan.metrics[$0].key) }
+        let moves = records.map { r in moved.map { r.values[$0] }.reduce(0, +) }.reduce(0, +)
         // Growth moved customers across tiers, so the comparison covered those moves.
         #expect(moves > 20)
     }
