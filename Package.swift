@@ -56,10 +56,12 @@ let package = Package(
             ],
             swiftSettings: strict),
 
-        .testTarget(name: "BranchSimModelTests", dependencies: ["BranchSimModel"]),
-        .testTarget(name: "BranchSimLanguageTests", dependencies: ["BranchSimLanguage"]),
+        // Test support: the seeded generator tests draw random inputs from.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "BranchSimModelTests", dependencies: ["BranchSimModel", "TestSupport"]),
+        .testTarget(name: "BranchSimLanguageTests", dependencies: ["BranchSimLanguage", "TestSupport"]),
         .testTarget(name: "BranchSimEngineTests", dependencies: ["BranchSimEngine"]),
-        .testTarget(name: "BranchSimReportsTests", dependencies: ["BranchSimReports"]),
+        .testTarget(name: "BranchSimReportsTests", dependencies: ["BranchSimReports", "TestSupport"]),
         // Test support for the shell: a scripted backend, and a binary the terminal tests drive.
         .target(
             name: "ShellTestSupport", dependencies: ["BranchSimShell", "BranchSimModel"],

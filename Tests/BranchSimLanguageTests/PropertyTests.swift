@@ -1,19 +1,7 @@
 import Testing
 @testable import BranchSimLanguage
 import BranchSimModel
-
-/// SplitMix64: a small seeded generator so the property test is repeatable.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TestSupport
 
 @Suite struct PropertyTests {
     static var corpus: [String] {
@@ -27,7 +15,7 @@ struct SeededGenerator: RandomNumberGenerator {
     /// Random bytes, truncations, splices and token insertions: never a crash or a hang,
     /// always either a program or at least one error.
     @Test func randomAndMutatedInputsNeverCrash() {
-        var rng = SeededGenerator(seed: 20_190_201)
+        var rng = SeededRandom(seed: 20_190_201)
         let corpus = Self.corpus
         var programs = 0, rejected = 0
         for i in 0..<1200 {

@@ -1,26 +1,12 @@
 import Testing
 @testable import BranchSimModel
-
-/// A SplitMix64 stream for test inputs (the model module has no generator of its own).
-struct TestRandom {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TestSupport
 
 /// The quantiles found by selection must be those of the sorted values (type 7), for any
 /// sizes, ties and orders.
 @Suite struct QuantileSelectionTests {
     @Test func selectedQuantilesEqualSortedQuantiles() {
-        var random = TestRandom(seed: 0x1234_5678)
+        var random = SeededRandom(seed: 0x1234_5678)
         func next() -> UInt64 { random.next() }
         for trial in 0..<2000 {
             let n = 1 + Int(next() % 300)
@@ -43,7 +29,7 @@ struct TestRandom {
 /// tied, constant, sorted, reversed and organ-pipe orders, sizes across the small-part cutoff.
 @Suite struct OrderStatisticsTests {
     @Test func severalRanksAtOnceMatchASort() {
-        var random = TestRandom(seed: 0x9876_5432)
+        var random = SeededRandom(seed: 0x9876_5432)
         func next() -> UInt64 { random.next() }
         for trial in 0..<600 {
             let n = 1 + Int(next() % (trial % 4 == 0 ? 3000 : 200))

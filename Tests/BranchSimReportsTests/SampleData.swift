@@ -1,26 +1,11 @@
 import Foundation
 import BranchSimModel
 @testable import BranchSimReports
+import TestSupport
 
 /// A realistic-looking synthetic document for the HTML report and its screenshot: a seeded
 /// generator (SplitMix64 + Box-Muller) fills every metric of a hand-built scenario.
 enum SampleData {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func normal() -> Double {
-            let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self)
-            let u2 = Double.random(in: 0..<1, using: &self)
-            return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
-        }
-    }
-
     /// The top tier's name: the tests use one with `<&"` in it to check escaping.
     static let trickyTop = "私行 <&\"VIP\">"
 
@@ -57,7 +42,7 @@ enum SampleData {
         let metrics = MetricCatalog.metrics(for: s)
         let series = MetricCatalog.series(for: s)
         let steps = s.steps
-        var g = SplitMix(state: seed)
+        var g = SeededRandom(seed: seed)
         var records: [ReplicationRecord] = []
         for i in 0..<reps {
             let z = g.normal(), z2 = g.normal(), z3 = g.normal()
@@ -155,5 +140,14 @@ enum SampleData {
             ExpectationOutcome(expectation: e2, measured: f.p95, interval: nil, passed: f.p95 <= 2,
                                location: SourceLocation(file: "potential-upgrade.bsim", line: 59, column: 1)),
         ])
+    }
+}
+
+extension SeededRandom {
+    /// A standard normal by Box-Muller, for the sample document's spreads.
+    mutating func normal() -> Double {
+        let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self)
+        let u2 = Double.random(in: 0..<1, using: &self)
+        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
 }
