@@ -336,18 +336,29 @@ extension ScenarioChecker {
                 error("\(v.what) must be a percentage, found '\(n.text)'", n.range, [.help("write '\(n.text)% per month'")])
                 return
             }
-            if !neg && (n.value < 0 || n.value > 1) { error("\(v.what) is \(formatPercent(n.value)), outside 0..100%", n.range); return }
-            var perMonth = n.value
+            // The period first, so that a value out of range is the only error the line gives.
+            var perYear = false
             if v.take("per") {
                 switch v.next()?.word {
                 case "month": break
-                case "year": perMonth = p.key == "growth" ? pow(1 + n.value, 1.0 / 12) - 1 : 1 - pow(1 - n.value, 1.0 / 12)
+                case "year": perYear = true
                 default:
                     v.i -= 1
                     error("expected 'month' or 'year' after 'per' in \(v.what)", v.here)
                     v.i = v.terms.count
                     return
                 }
+            }
+            if !neg && (n.value < 0 || n.value > 1) { error("\(v.what) is \(formatPercent(n.value)), outside 0..100%", n.range); return }
+            if neg && n.value < -1 {
+                // (1 + g) would be negative: no balance can shrink by more than all of itself.
+                error("\(v.what) is \(formatPercent(n.value)), below -100%", n.range,
+                      [.help("a balance can shrink by at most all of itself: use -100% or more")])
+                return
+            }
+            var perMonth = n.value
+            if perYear {
+                perMonth = neg ? pow(1 + n.value, 1.0 / 12) - 1 : 1 - pow(1 - n.value, 1.0 / 12)
             }
             if p.key == "growth" { t.growthPerMonth = perMonth } else { t.attritionPerMonth = perMonth }
         default: break

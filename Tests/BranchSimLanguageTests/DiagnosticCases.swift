@@ -158,6 +158,12 @@ let badInputs: [BadInput] = [
              expected: "14:44 error: the cap of 'runs until' must be at most 50000, found '60000'"),
     BadInput(name: "cjk column", source: "tier 长尾 below 5万 share 100% reachable 60\n",
              expected: "1:39 error: 'reachable' of tier '长尾' must be a percentage, found '60'"),
+    BadInput(name: "growth below -100%",
+             source: replacing(1, with: "tier longtail  below 5万          share 91%  growth -150% per month"),
+             expected: "1:52 error: 'growth' of tier 'longtail' is -150%, below -100%"),
+    BadInput(name: "attrition above 100% a month",
+             source: replacing(1, with: "tier longtail  below 5万          share 91%  attrition 150% per month"),
+             expected: "1:55 error: 'attrition' of tier 'longtail' is 150%, outside 0..100%"),
 ]
 
 @Suite struct DiagnosticTests {
@@ -166,6 +172,15 @@ let badInputs: [BadInput] = [
         let o = check(c.source, files: c.files)
         let all = brief(o)
         #expect(all.contains(c.expected), "got:\n\(all.joined(separator: "\n"))")
+    }
+
+    /// A rate out of range with its period ("per month", "per year") is reported once: the
+    /// period is read before the range is checked, so it is not left over as a second error.
+    @Test func outOfRangeRateWithItsPeriodIsOneError() {
+        for rate in ["growth -150% per month", "growth -120% per year", "attrition 150% per month", "attrition -5% per year"] {
+            let o = check(replacing(1, with: "tier longtail  below 5万          share 91%  " + rate))
+            #expect(brief(o).count == 1, "\(rate): \(brief(o))")
+        }
     }
 
     @Test func atLeastThirtyDistinctBadInputs() {
