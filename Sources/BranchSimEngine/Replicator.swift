@@ -129,6 +129,7 @@ struct Replicator: ~Copyable {
 
     // Scratch.
     var pool: [Int32] = []
+    var poolTable: [Int64] = []
     var contacts = Column<Int32>()
     /// Stands in for `contacts` while a `contacts all` scan fills it (never written itself).
     let spareContacts = Column<Int32>(capacity: 1)
@@ -1906,9 +1907,11 @@ struct Replicator: ~Copyable {
                 var g = Xoshiro256PlusPlus(key: sk)
                 let n = Sampler.binomial(n: sets[k].count, p: pStep, using: &g)
                 guard n > 0 else { draws &+= g.draws; continue }
+                // The leavers, as a partial Fisher-Yates over a copy of the set would choose
+                // them, without copying the set (O(leavers), not O(members)).
                 pool.removeAll(keepingCapacity: true)
-                pool.append(contentsOf: sets[k])
-                Sampler.sampleWithoutReplacement(&pool, count: pool.count, k: n, using: &g)
+                Sampler.sampleWithoutReplacement(from: sets.base[k].base, count: sets[k].count, k: n, into: &pool,
+                                                 table: &poolTable, using: &g)
                 draws &+= g.draws
                 for i in 0..<n {
                     let c = Int(pool[i])

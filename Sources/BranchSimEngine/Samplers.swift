@@ -209,6 +209,44 @@ public enum Sampler {
         }
     }
 
+    /// `sampleWithoutReplacement` on a copy of `members[0..<count]`, without the copy: the
+    /// same draws give the same `k` values in the same order, appended to `out`. The partial
+    /// Fisher-Yates runs over the members in place, the positions it has overwritten kept
+    /// in `table` (open addressing, a quarter full at most; reused between calls), so the
+    /// work is O(k), not O(count).
+    public static func sampleWithoutReplacement(
+        from members: UnsafePointer<Int32>, count: Int, k: Int, into out: inout [Int32],
+        table: inout [Int64], using g: inout some RandomNumberGenerator
+    ) {
+        let k = Swift.min(k, count)
+        guard k > 0 else { return }
+        var capacity = 16
+        while capacity < 4 * k { capacity <<= 1 }
+        let shift = UInt32(32 - capacity.trailingZeroBitCount)
+        // Each slot packs (position + 1) << 32 | value; 0 is empty.
+        table.removeAll(keepingCapacity: true)
+        table.append(contentsOf: repeatElement(0, count: capacity))
+        table.withUnsafeMutableBufferPointer { t in
+            let slots = t.baseAddress!, mask = capacity - 1
+            @inline(__always) func find(_ p: Int) -> Int {
+                var h = Int((UInt32(truncatingIfNeeded: p) &* 0x9E37_79B1) >> shift)
+                while slots[h] != 0 && Int(slots[h] >> 32) != p + 1 { h = (h + 1) & mask }
+                return h
+            }
+            @inline(__always) func value(at p: Int, slot h: Int) -> Int32 {
+                slots[h] == 0 ? members[p] : Int32(truncatingIfNeeded: slots[h])
+            }
+            for i in 0..<k {
+                let j = i + index(below: count - i, using: &g)
+                let hi = find(i), vi = value(at: i, slot: hi)
+                let hj = find(j), vj = value(at: j, slot: hj)
+                out.append(vj)
+                // Position i is never read again (later draws land at or after i + 1).
+                if j != i { slots[hj] = Int64(j + 1) << 32 | Int64(UInt32(bitPattern: vi)) }
+            }
+        }
+    }
+
     /// A draw of a money distribution; `offbank` is what the customer holds elsewhere now.
     @inlinable
     public static func amount(_ d: Distribution, offbank: Double, using g: inout some RandomNumberGenerator) -> Double {

@@ -147,6 +147,28 @@ import Testing
         #expect(s2 < Self.chiSquareCritical999(df: d2))
     }
 
+    /// The sampler without a copy gives what the one on a copy gives: the same values in
+    /// the same order from the same draws, for k from 1 to beyond the count (sets of 1 to
+    /// 20,000 members, and tables reused between calls).
+    @Test func samplingWithoutACopyMatchesSamplingACopy() {
+        var sizes = SplitMix64(key: 99)
+        var table: [Int64] = []
+        for trial in 0..<400 {
+            let count = 1 + Int(sizes.next() % (trial % 10 == 0 ? 20_000 : 300))
+            let k = 1 + Int(sizes.next() % UInt64(min(count + 5, trial % 3 == 0 ? count + 5 : 60)))
+            let members = (0..<count).map { _ in Int32(truncatingIfNeeded: sizes.next() % 1_000_000) }
+            var copy = members
+            var dense = Xoshiro256PlusPlus(key: UInt64(trial)), sparse = Xoshiro256PlusPlus(key: UInt64(trial))
+            Sampler.sampleWithoutReplacement(&copy, count: count, k: k, using: &dense)
+            var out: [Int32] = []
+            members.withUnsafeBufferPointer { m in
+                Sampler.sampleWithoutReplacement(from: m.baseAddress!, count: count, k: k, into: &out, table: &table, using: &sparse)
+            }
+            #expect(out == Array(copy[0..<min(k, count)]), "trial \(trial): count \(count), k \(k)")
+            #expect(dense.draws == sparse.draws)
+        }
+    }
+
     @Test func amountDistributions() {
         var g = SplitMix64(key: 11)
         #expect(Sampler.amount(.fixed(5), offbank: 0, using: &g) == 5)
