@@ -812,13 +812,10 @@ struct Replicator: ~Copyable {
         for slot in 0..<termCount {
             let prod = plan.termProducts[slot]
             let term = Double(plan.termTicks[prod]), pk = plan.productKey[prod]
-            let mat = maturity.base
             for i in 0..<n {
                 // Existing holdings are part-way through their term: the remaining time is uniform on (0, term].
                 let u = 1 - Self.drawUnit(RandomKey.mix(RandomKey.mix(keys[i], Purpose.maturity), pk))
-                let m = now + max(1, Int((u * term).rounded(.up)))
-                mat[(c0 + i) * termCount + slot] = m
-                noteMaturity(c0 + i, slot: slot, at: m)
+                setMaturity(c0 + i, slot: slot, to: now + max(1, Int((u * term).rounded(.up))))
             }
             d &+= n
         }
@@ -1023,9 +1020,7 @@ struct Replicator: ~Copyable {
             let term = plan.termTicks[p]
             // Existing holdings are part-way through their term: the remaining time is uniform on (0, term].
             let u = 1 - keyedUnit(RandomKey.mix(RandomKey.mix(ck, Purpose.maturity), plan.productKey[p]))
-            let m = now + max(1, Int((u * Double(term)).rounded(.up)))
-            maturity[c * termCount + slot] = m
-            noteMaturity(c, slot: slot, at: m)
+            setMaturity(c, slot: slot, to: now + max(1, Int((u * Double(term)).rounded(.up))))
         }
         policyHead[c] = 0
         points[c] = 0
@@ -1095,18 +1090,26 @@ struct Replicator: ~Copyable {
         if lazyGrowth { scheduleGrowthCheck(c) }
     }
 
-    /// Customer `c`'s points: its balances times their coefficients in product order, then
-    /// its flat products' points in bit order, one running sum.
+    /// Customer `c`'s points: its balances times their coefficients in product order
+    /// (`moneyPoints`), then its flat products' points in bit order, one running sum.
     @inline(__always)
     private func pointsOf(_ c: Int) -> Double {
-        var p = 0.0
-        let base = c * products
-        for i in 0..<products { p += balance[base + i] * plan.coefficient[i] }
+        var p = moneyPoints(c)
         var f = flatHeld[c]
         while f != 0 {
             p += plan.flatPoints[f.trailingZeroBitCount]
             f &= f &- 1
         }
+        return p
+    }
+
+    /// The points customer `c`'s balances give: each times its product's coefficient, summed
+    /// in product order.
+    @inline(__always)
+    private func moneyPoints(_ c: Int) -> Double {
+        var p = 0.0
+        let base = c * products
+        for i in 0..<products { p += balance[base + i] * plan.coefficient[i] }
         return p
     }
 
@@ -1155,9 +1158,7 @@ struct Replicator: ~Copyable {
         let f = growthFactor[Int(branch[c]) * tiers + t]
         guard f != 1 else { return }
         let lf = Foundation.log(f)
-        var money = 0.0
-        let base = c * products
-        for i in 0..<products { money += balance[base + i] * plan.coefficient[i] }
+        let money = moneyPoints(c)
         let flat = points[c] - money
         var steps = Double.infinity
         if money > 0 {
@@ -1192,12 +1193,8 @@ struct Replicator: ~Copyable {
         dueScratch.removeAll()
         dueScratch.append(contentsOf: growthDue[phase])
         growthDue.base[phase].removeAll()
-        var order = UnsafeMutableBufferPointer(start: dueScratch.base, count: dueScratch.count)
-        order.sort()
-        var previous: Int32 = -1
-        for i in 0..<dueScratch.count where dueScratch[i] != previous {
-            previous = dueScratch[i]
-            let c = Int(previous)
+        for i in 0..<sortDueScratch() {
+            let c = Int(dueScratch[i])
             guard growthCheck[c] == Int32(truncatingIfNeeded: phase), alive[c] else { continue }
             bringCurrent(c)
             reevaluate(c)
@@ -1816,10 +1813,7 @@ struct Replicator: ~Copyable {
             for m in cp.plan.buyMoney {
                 balance[c * products + m.product] += amount * m.share
                 let slot = plan.termSlot[m.product]
-                if slot >= 0 {
-                    maturity[c * termCount + slot] = now + plan.termTicks[m.product]
-                    noteMaturity(c, slot: slot, at: now + plan.termTicks[m.product])
-                }
+                if slot >= 0 { setMaturity(c, slot: slot, to: now + plan.termTicks[m.product]) }
             }
             total[c] += amount
             setAum[Int(branch[c]) * tiers + Int(tier[c])] += amount
@@ -1829,6 +1823,13 @@ struct Replicator: ~Copyable {
     }
 
     // MARK: - Natural dynamics
+
+    /// Sets customer `c`'s maturity of term slot `slot` to tick `m`, listed by step.
+    @inline(__always)
+    private mutating func setMaturity(_ c: Int, slot: Int, to m: Int) {
+        maturity[c * termCount + slot] = m
+        noteMaturity(c, slot: slot, at: m)
+    }
 
     /// Lists customer `c` under the step in which its maturity `m` of term slot `slot` falls
     /// (the current step if `m` has passed; nothing past the last step any reader looks at).
@@ -1857,13 +1858,22 @@ struct Replicator: ~Copyable {
             dueScratch.append(contentsOf: dueIds[slot * dueSteps + b])
             dueIds.base[slot * dueSteps + b].removeAll()
         }
+        for i in 0..<sortDueScratch() where alive[Int(dueScratch[i])] { matureCustomer(Int(dueScratch[i]), end: end) }
+    }
+
+    /// Sorts the customer numbers in `dueScratch` and drops repeats, in place; returns how
+    /// many remain. Lists by step take entries more than once; their readers visit each
+    /// customer once, in ascending order, as a pass over every customer would.
+    private mutating func sortDueScratch() -> Int {
         var order = UnsafeMutableBufferPointer(start: dueScratch.base, count: dueScratch.count)
         order.sort()
-        var previous: Int32 = -1
-        for i in 0..<dueScratch.count where dueScratch[i] != previous {
-            previous = dueScratch[i]
-            if alive[Int(previous)] { matureCustomer(Int(previous), end: end) }
+        var n = 0
+        for i in 0..<dueScratch.count where n == 0 || dueScratch[i] != dueScratch[n - 1] {
+            dueScratch[n] = dueScratch[i]
+            n += 1
         }
+        dueScratch.setCount(n)
+        return n
     }
 
     /// The maturities of customer `c` before tick `end`, every term slot in order.
