@@ -194,7 +194,8 @@ public enum Sampler {
     }
 
     /// Moves a uniform random sample of `k` elements of `buffer[0..<count]` (without
-    /// replacement) to its front, in random order (partial Fisher-Yates).
+    /// replacement) to its front, in random order (partial Fisher-Yates). The definition the
+    /// engine's sampler without a copy (below) follows draw for draw; tests compare them.
     /// - Complexity: O(k).
     @inlinable
     public static func sampleWithoutReplacement<T>(

@@ -132,13 +132,19 @@ import Testing
         var g = Xoshiro256PlusPlus(key: 10)
         var counts = Array(repeating: 0, count: 50)
         var firsts = Array(repeating: 0, count: 50)
-        var buf = Array(0..<50)
+        // The sampler the engine uses (without a copy), over members 0..<50.
+        let members = (0..<50).map { Int32($0) }
+        var table: [Int64] = []
+        var buf: [Int32] = []
         let trials = 20_000
         for _ in 0..<trials {
-            Sampler.sampleWithoutReplacement(&buf, count: 50, k: 10, using: &g)
-            #expect(Set(buf[0..<10]).count == 10)
-            for x in buf[0..<10] { counts[x] += 1 }
-            firsts[buf[0]] += 1
+            buf.removeAll(keepingCapacity: true)
+            members.withUnsafeBufferPointer { m in
+                Sampler.sampleWithoutReplacement(from: m.baseAddress!, count: 50, k: 10, into: &buf, table: &table, using: &g)
+            }
+            #expect(buf.count == 10 && Set(buf).count == 10)
+            for x in buf { counts[Int(x)] += 1 }
+            firsts[Int(buf[0])] += 1
         }
         // Each element is included with probability 10/50.
         let (stat, df) = Self.chiSquare(observed: counts, probabilities: Array(repeating: 0.2 / 10, count: 50), n: trials * 10)
