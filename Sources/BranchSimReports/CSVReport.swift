@@ -28,8 +28,7 @@ public enum CSVReport {
             runs = s.points.map { ("\(s.path)=\($0.label)", $0.result) }
         }
         for (label, r) in runs {
-            for (i, m) in r.metrics.enumerated() {
-                let s = MetricSummary(values: r.replications.map { $0.values[i] })
+            for (m, s) in zip(r.metrics, r.metricSummaries()) {
                 let cells = [field(m.key), m.unit.rawValue, String(s.n)]
                     + [s.mean, s.sd, s.ciLow, s.ciHigh, s.p5, s.p50, s.p95].map(number) + [field(label)]
                 out += cells.joined(separator: ",") + "\n"
