@@ -17,61 +17,64 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
 
     public func rendered() -> String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(4096)
         write(into: &out, indent: 0)
-        out.append("\n")
-        return out
+        out.append(0x0A)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    func write(into out: inout String, indent: Int) {
+    /// Writes UTF-8 bytes: a report of a few hundred kilobytes is written without the
+    /// per-append bookkeeping of a growing `String`.
+    func write(into out: inout [UInt8], indent: Int) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
+        case .null: Self.append("null", to: &out)
+        case .bool(let b): Self.append(b ? "true" : "false", to: &out)
         case .number(let v):
             if !v.isFinite {
-                out += "null"
+                Self.append("null", to: &out)
             } else if v == v.rounded(), abs(v) < 1e15 {
                 // Whole numbers without a trailing ".0" (and -0 as 0).
-                out += String(Int64(v))
+                Self.append(Int64(v), to: &out)
             } else {
-                out += v.description
+                Self.append(v.description, to: &out)
             }
-        case .integer(let i): out += String(i)
-        case .unsigned(let u): out += String(u)
+        case .integer(let i): Self.append(i, to: &out)
+        case .unsigned(let u): Self.append(String(u), to: &out)
         case .string(let s): Self.writeString(s, into: &out)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
+            if items.isEmpty { Self.append("[]", to: &out); return }
             // Short arrays of scalars stay on one line.
             if items.count <= 8, items.allSatisfy(\.isScalar) {
-                out += "["
+                out.append(UInt8(ascii: "["))
                 for (i, item) in items.enumerated() {
-                    if i > 0 { out += ", " }
+                    if i > 0 { Self.append(", ", to: &out) }
                     item.write(into: &out, indent: indent)
                 }
-                out += "]"
+                out.append(UInt8(ascii: "]"))
                 return
             }
-            out += "[\n"
+            Self.append("[\n", to: &out)
             for (i, item) in items.enumerated() {
                 Self.writeIndent(indent + 2, into: &out)
                 item.write(into: &out, indent: indent + 2)
-                out += i == items.count - 1 ? "\n" : ",\n"
+                Self.append(i == items.count - 1 ? "\n" : ",\n", to: &out)
             }
             Self.writeIndent(indent, into: &out)
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            if members.isEmpty { out += "{}"; return }
-            out += "{\n"
-            let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            for (i, key) in keys.enumerated() {
+            if members.isEmpty { Self.append("{}", to: &out); return }
+            Self.append("{\n", to: &out)
+            let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            for (i, member) in sorted.enumerated() {
                 Self.writeIndent(indent + 2, into: &out)
-                Self.writeString(key, into: &out)
-                out += ": "
-                members[key]!.write(into: &out, indent: indent + 2)
-                out += i == keys.count - 1 ? "\n" : ",\n"
+                Self.writeString(member.key, into: &out)
+                Self.append(": ", to: &out)
+                member.value.write(into: &out, indent: indent + 2)
+                Self.append(i == sorted.count - 1 ? "\n" : ",\n", to: &out)
             }
             Self.writeIndent(indent, into: &out)
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
@@ -82,43 +85,56 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
-    private static let spaces = String(repeating: " ", count: 64)
+    static func append(_ s: String, to out: inout [UInt8]) {
+        out.append(contentsOf: s.utf8)
+    }
 
-    /// `n` spaces (a slice of a kept string, not a new one per line).
-    static func writeIndent(_ n: Int, into out: inout String) {
-        if n <= 64 {
-            out.append(contentsOf: spaces.prefix(n))
-        } else {
-            out += String(repeating: " ", count: n)
+    /// A whole number's decimal digits, written without making a `String`.
+    static func append(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[23 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            out.append(contentsOf: buffer[(24 - count)...])
         }
     }
 
-    static func writeString(_ s: String, into out: inout String) {
+    /// `n` spaces.
+    static func writeIndent(_ n: Int, into out: inout [UInt8]) {
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: n))
+    }
+
+    static func writeString(_ s: String, into out: inout [UInt8]) {
         // Most strings (keys, names, numbers' labels) are printable ASCII without quotes or
         // backslashes: written whole. The rest scalar by scalar, escaping what JSON needs.
+        out.append(UInt8(ascii: "\""))
         if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) {
-            out += "\""
-            out += s
-            out += "\""
+            out.append(contentsOf: s.utf8)
+            out.append(UInt8(ascii: "\""))
             return
         }
-        out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
+            case "\"": append("\\\"", to: &out)
+            case "\\": append("\\\\", to: &out)
+            case "\n": append("\\n", to: &out)
+            case "\r": append("\\r", to: &out)
+            case "\t": append("\\t", to: &out)
             default:
                 if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
                     let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex, to: &out)
                 } else {
-                    out.unicodeScalars.append(scalar)
+                    UTF8.encode(scalar) { out.append($0) }
                 }
             }
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 }

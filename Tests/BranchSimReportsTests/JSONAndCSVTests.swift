@@ -106,6 +106,26 @@ import Testing
                                   "a": .string("q\"\\\n\u{1}万")])
         #expect(v.rendered() == "{\n  \"a\": \"q\\\"\\\\\\n\\u0001万\",\n  \"b\": [1.5, 0, 1e-07, null]\n}\n")
     }
+
+    /// Whole numbers are written digit by digit into the byte buffer: every width, both
+    /// signs and the extremes must read back as the number.
+    @Test func writerWritesWholeNumbersExactly() {
+        var cases: [Int64] = [0, 1, -1, 9, 10, -10, 99, 100, Int64.max, Int64.min, 999_999_999_999_999]
+        var p: Int64 = 1
+        for _ in 0..<18 { p *= 10; cases += [p - 1, p, p + 1, -p] }
+        for i in cases {
+            #expect(JSONValue.integer(i).rendered() == "\(i)\n")
+        }
+        for d in [0.0, -0.0, 5.0, -5.0, 123_456.0, 999_999_999_999_999.0, -999_999_999_999_999.0] {
+            #expect(JSONValue.number(d).rendered() == "\(Int64(d))\n")
+        }
+        // At 1e15 and beyond, and for fractions, the shortest round-trip form.
+        for d in [1e15, -2.5e16, 0.1, -1234.5678] {
+            #expect(JSONValue.number(d).rendered() == "\(d)\n")
+        }
+        #expect(JSONValue.unsigned(UInt64.max).rendered() == "18446744073709551615\n")
+        #expect(JSONValue.array([.integer(-7), .bool(true), .string("x")]).rendered() == "[-7, true, \"x\"]\n")
+    }
 }
 
 @Suite struct CSVReportTests {
