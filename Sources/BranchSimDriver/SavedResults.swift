@@ -40,6 +40,12 @@ public struct SavedResults: Codable, Sendable, Equatable {
         guard saved.format == format else {
             throw ReadError(description: "'\(path)' has format '\(saved.format)'; this branchsim reads '\(format)'")
         }
+        for run in saved.runs {
+            if let problem = run.shapeProblem {
+                throw ReadError(description: "'\(path)' is damaged: in run '\(run.label)', \(problem). "
+                    + "Write it again with `branchsim run --save`")
+            }
+        }
         return saved
     }
 

@@ -116,7 +116,12 @@ struct MergeCommand: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        if let save { try merged.write(to: save) }
+        if let save {
+            do { try merged.write(to: save) } catch {
+                FileHandle.standardError.write(Data("error: cannot write '\(save)': \(error.localizedDescription)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
         let options = ReportOptions(units: units == .wan ? .wan : .yuan, colour: Terminal.wantsColour(fd: 1))
         switch format {
         case .json:

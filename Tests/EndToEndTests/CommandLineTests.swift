@@ -96,6 +96,37 @@ import Testing
         #expect(overlap.stderr.contains("appears in more than one slice"))
     }
 
+    /// A rows file cut short or edited by hand is refused with its name and what is wrong;
+    /// `merge` summarised such rows and trapped on the missing values.
+    @Test func damagedRowsAreRefusedNotSummarised() throws {
+        let f = try write(Self.small)
+        let dir = f.deletingLastPathComponent()
+        let rows = dir.appendingPathComponent("whole.rows")
+        let saved = try Binary.run(["run", f.path, "--runs", "4", "--save", rows.path, "--format", "json"])
+        #expect(saved.status == 0, "\(saved.stderr)")
+        func damaged(_ name: String, _ change: (inout [String: Any]) -> Void) throws -> URL {
+            var json = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: rows)) as? [String: Any])
+            var runs = try #require(json["runs"] as? [[String: Any]])
+            var reps = try #require(runs[0]["replications"] as? [[String: Any]])
+            change(&reps[1])
+            runs[0]["replications"] = reps
+            json["runs"] = runs
+            let url = dir.appendingPathComponent(name)
+            try JSONSerialization.data(withJSONObject: json).write(to: url)
+            return url
+        }
+        let shortSeries = try damaged("series.rows") { r in r["series"] = Array((r["series"] as? [Any] ?? []).prefix(10)) }
+        let shortValues = try damaged("values.rows") { r in r["values"] = Array((r["values"] as? [Any] ?? []).prefix(3)) }
+        for (url, what) in [(shortSeries, "series values, not"), (shortValues, "3 metric values, not")] {
+            for format in ["table", "json"] {
+                let r = try Binary.run(["merge", url.path, "--format", format])
+                #expect(r.status == 2, "\(r.stderr)")
+                #expect(r.stderr.contains("'\(url.path)' is damaged: in run 'base', replication 1 has"), "\(r.stderr)")
+                #expect(r.stderr.contains(what), "\(r.stderr)")
+            }
+        }
+    }
+
     @Test func csvIsLongFormat() throws {
         let f = try write(Self.small)
         let r = try Binary.run(["run", f.path, "--format", "csv", "--runs", "3"])
