@@ -68,6 +68,19 @@ public struct RunnerError: Error, Sendable, CustomStringConvertible {
     }
 }
 
+/// Where a program's time went: the engine's replications, and everything else the runner
+/// did (summaries, reports, expectations, exports). `branchsim run --timings` prints it.
+public struct RunTimings: Sendable, Equatable {
+    /// Seconds inside the engine (every `run`, variant of a `compare` and sweep point).
+    public var simulate: Double = 0
+    /// Replications the engine ran.
+    public var replications = 0
+    /// Seconds in `execute` outside the engine.
+    public var other: Double = 0
+
+    public init() {}
+}
+
 /// Executes the actions of checked programs and keeps the last results, so that `report`,
 /// `expect` and `export` work on them (in a file, and at the prompt without running again).
 public final class ProgramRunner {
@@ -82,6 +95,8 @@ public final class ProgramRunner {
     public private(set) var outcomes: [ExpectationOutcome] = []
     /// The scenario of the last run, for HTML summaries.
     public private(set) var lastScenario: Scenario?
+    /// Time spent by `execute(_:control:)` calls so far.
+    public private(set) var timings = RunTimings()
 
     public init(configuration: RunConfiguration, sink: OutputSink = .standard) {
         self.configuration = configuration
@@ -102,6 +117,12 @@ public final class ProgramRunner {
     /// report unless a `report` follows it. In JSON or CSV format, one document is printed
     /// at the end. Stops at the first execution error.
     public func execute(_ program: CheckedProgram, control: RunHooks? = nil) throws(RunnerError) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let simulatedBefore = timings.simulate
+        defer {
+            timings.other += (clock.now - start).seconds - (timings.simulate - simulatedBefore)
+        }
         let actions = program.actions
         for (i, located) in actions.enumerated() {
             var nextIsReport = false
@@ -241,8 +262,13 @@ public final class ProgramRunner {
         options.streamSalt = salt
         options.cancellation = control?.cancellation
         options.progress = control?.progress
+        let clock = ContinuousClock()
+        let start = clock.now
+        defer { timings.simulate += (clock.now - start).seconds }
         do {
-            return try Engine.run(scenario, label: label, options: options)
+            let result = try Engine.run(scenario, label: label, options: options)
+            timings.replications += result.replications.count
+            return result
         } catch {
             switch error {
             case .cancelled(let done):
@@ -262,5 +288,13 @@ public struct RunHooks: Sendable {
     public init(cancellation: CancellationFlag? = nil, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) {
         self.cancellation = cancellation
         self.progress = progress
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    public var seconds: Double {
+        let c = components
+        return Double(c.seconds) + Double(c.attoseconds) * 1e-18
     }
 }

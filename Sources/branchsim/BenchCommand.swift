@@ -43,6 +43,8 @@ struct BenchCommand: ParsableCommand {
     struct Sample {
         var seconds: Double
         var maxRSSKiB: Int
+        /// The engine's share of `seconds`, from the child's `--timings` line.
+        var simulateSeconds: Double
     }
 
     func run() throws {
@@ -51,7 +53,7 @@ struct BenchCommand: ParsableCommand {
         let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         var table = TextTable(columns: [
             .init("scenario", .left), .init("reps"), .init("1 thread s"), .init("ms/rep 1t"),
-            .init("\(cores) threads s"), .init("speedup"),
+            .init("\(cores) threads s"), .init("speedup"), .init("engine speedup"),
             .init("reps/s"), .init("cust-steps/s"),
             .init("peak MB"), .init("floor s"), .init("engine/floor"),
         ])
@@ -64,7 +66,7 @@ struct BenchCommand: ParsableCommand {
             let work = simulations(in: program)
             let reps = work.reduce(0) { $0 + $1.replications }
             let customerSteps = work.reduce(0.0) { $0 + Double($1.replications * $1.scenario.totalCustomers * $1.scenario.steps) }
-            var args = ["run", path, "--format", "json"]
+            var args = ["run", path, "--format", "json", "--timings"]
             if let runs { args += ["--runs", "\(runs)"] }
             // Interleaved (1 thread, N threads, floor, 1 thread, ...): on a shared machine whose
             // speed drifts, the speedup's two sides and the floor see the same conditions.
@@ -75,10 +77,11 @@ struct BenchCommand: ParsableCommand {
                 floors.append(floorSeconds(work))
             }
             let t1 = median(one.map(\.seconds)), tn = median(many.map(\.seconds))
+            let s1 = median(one.map(\.simulateSeconds)), sn = median(many.map(\.simulateSeconds))
             let floor = median(floors)
             let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
             table.add([
-                name, "\(reps)", fmt(t1, 3), fmt(1000 * t1 / Double(max(1, reps)), 3), fmt(tn, 3), fmt(t1 / tn, 2) + "x",
+                name, "\(reps)", fmt(t1, 3), fmt(1000 * t1 / Double(max(1, reps)), 3), fmt(tn, 3), fmt(t1 / tn, 2) + "x", fmt(s1 / sn, 2) + "x",
                 NumberFormat.grouped(Double(reps) / tn, decimals: 0),
                 NumberFormat.grouped(customerSteps / tn, decimals: 0),
                 fmt(Double(median(many.map { Double($0.maxRSSKiB) })) / 1024, 1),
@@ -88,7 +91,7 @@ struct BenchCommand: ParsableCommand {
         }
         print(table.render())
         print("medians of \(`repeat`) interleaved rounds (1 thread, \(cores) threads, floor); wall time of `branchsim run FILE --format json` as a child process "
-              + "(start-up, checking and the report included), ms/rep 1t = 1-thread time per replication, peak = its maximum resident set (\(cores) threads); "
+              + "(start-up, checking and the report included); engine speedup = the same for the engine's part alone (`--timings`' simulate); ms/rep 1t = 1-thread time per replication, peak = its maximum resident set (\(cores) threads); "
               + "floor = the same number of keyed random draws alone, 1 thread; engine/floor = 1-thread time / floor")
     }
 
@@ -154,14 +157,18 @@ struct BenchCommand: ParsableCommand {
         throw ValidationError("no scenario files given and none found in ../shared/scenarios or scenarios")
     }
 
-    /// Runs `exe args` with output discarded; wall seconds and the child's peak resident set.
+    /// Runs `exe args` with standard output discarded; wall seconds, the child's peak resident
+    /// set, and the engine's seconds from the `--timings` line it writes to standard error.
     func measure(_ exe: String, _ args: [String]) throws -> Sample {
+        let errPath = FileManager.default.temporaryDirectory
+            .appendingPathComponent("branchsim-bench-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).err").path
+        defer { try? FileManager.default.removeItem(atPath: errPath) }
         var pid: pid_t = 0
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         let argv = ([exe] + args).map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
         let start = DispatchTime.now()
@@ -181,7 +188,19 @@ struct BenchCommand: ParsableCommand {
         if exit > 1 {
             throw ValidationError("`branchsim \(args.joined(separator: " "))` failed (exit \(exit)); run it to see why")
         }
-        return Sample(seconds: seconds, maxRSSKiB: Int(usage.ru_maxrss))
+        let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        guard let simulate = Self.simulateSeconds(inTimings: err) else {
+            throw ValidationError("`branchsim \(args.joined(separator: " "))` printed no `timings:` line; no figure reported")
+        }
+        return Sample(seconds: seconds, maxRSSKiB: Int(usage.ru_maxrss), simulateSeconds: simulate)
+    }
+
+    /// The `simulate` figure of a `--timings` line (`RunCommand.timingsLine`), in seconds.
+    static func simulateSeconds(inTimings text: String) -> Double? {
+        guard let line = text.split(separator: "\n").last(where: { $0.hasPrefix("timings: ") }),
+              let range = line.range(of: "simulate ") else { return nil }
+        let number = line[range.upperBound...].prefix { $0.isNumber || $0 == "." }
+        return Double(number).map { $0 / 1000 }
     }
 
     func median(_ xs: [Double]) -> Double {

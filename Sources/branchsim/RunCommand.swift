@@ -53,6 +53,18 @@ func checkedProgram(_ path: String) -> CheckedProgram? {
     return outcome.hasErrors ? nil : outcome.program
 }
 
+extension RunCommand {
+    /// `--timings`' line. `branchsim bench` reads its `simulate` figure, so its shape is
+    /// fixed: `timings: check C ms, simulate S ms (N replications), report R ms, total T ms`.
+    /// `report` is everything after checking that is not the engine: summaries, reports,
+    /// expectations, exports and writing the output. Start-up (before `main`) is not in `total`.
+    static func timingsLine(check: Double, simulate: Double, replications: Int, report: Double, total: Double) -> String {
+        func ms(_ s: Double) -> String { String(format: "%.1f ms", s * 1000) }
+        return "timings: check \(ms(check)), simulate \(ms(simulate)) (\(replications) replications), "
+            + "report \(ms(max(0, report))), total \(ms(total))\n"
+    }
+}
+
 /// Collects text printed by a runner (for `--output` and HTML).
 final class TextBuffer: @unchecked Sendable {
     private let lock = NSLock()
@@ -128,6 +140,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Save every replication's results here, for `branchsim merge`.", valueName: "file"))
     var save: String?
 
+    @Flag(help: "Print where the time went (checking, simulating, reporting) to standard error.")
+    var timings = false
+
     func validate() throws {
         if let replications, parseReplicationRange(replications) == nil {
             throw ValidationError("--replications takes a range such as 0..<500 or 500..999")
@@ -135,7 +150,10 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        let clock = ContinuousClock()
+        let start = clock.now
         guard let program = checkedProgram(file) else { throw ExitCode(2) }
+        let checked = clock.now
         let format = format
             ?? output.flatMap { FormatArgument(rawValue: URL(fileURLWithPath: $0).pathExtension.lowercased()) }
             ?? .table
@@ -174,6 +192,13 @@ struct RunCommand: ParsableCommand {
             FileHandle.standardError.write(Data("wrote \(output)\n".utf8))
         } else if toBuffer {
             FileHandle.standardOutput.write(Data(text.utf8))
+        }
+        if timings {
+            let t = runner.timings
+            let check = (checked - start).seconds, total = (clock.now - start).seconds
+            FileHandle.standardError.write(Data(Self.timingsLine(
+                check: check, simulate: t.simulate, replications: t.replications,
+                report: total - check - t.simulate, total: total).utf8))
         }
         if runner.outcomes.contains(where: { !$0.passed }) { throw ExitCode(1) }
     }

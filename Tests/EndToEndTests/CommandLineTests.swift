@@ -127,6 +127,48 @@ import Testing
         }
     }
 
+    /// `--timings` adds one line to standard error, in the shape `bench` reads, and changes
+    /// nothing on standard output.
+    @Test func timingsLineSaysWhereTheTimeWent() throws {
+        let f = try write(Self.small + "variant busy { campaign meet { contacts 40 } }\ncompare base, busy\n")
+        let plain = try Binary.run(["run", f.path, "--format", "json", "--runs", "12"])
+        let timed = try Binary.run(["run", f.path, "--format", "json", "--runs", "12", "--timings"])
+        #expect(timed.status == 0, "\(timed.stderr)")
+        #expect(timed.stdout == plain.stdout)
+        let lines = timed.stderr.split(separator: "\n").filter { $0.hasPrefix("timings: ") }
+        #expect(lines.count == 1, "\(timed.stderr)")
+        let line = String(try #require(lines.first))
+        let figures = line.split(separator: " ").compactMap { Double($0) }
+        // check, simulate, report, total (in ms); the replications of the `run` and of the
+        // `compare`'s two variants.
+        #expect(figures.count == 4, "\(line)")
+        #expect(line.contains("(36 replications)"), "\(line)")
+        if figures.count == 4 {
+            #expect(figures.allSatisfy { $0 >= 0 })
+            #expect(figures[3] + 0.2 >= figures[0] + figures[1] + figures[2], "parts add up to the total: \(line)")
+        }
+        #expect(plain.stderr.contains("timings") == false)
+    }
+
+    /// `bench` on a small file: one row with every column, figures from real child runs.
+    @Test func benchMeasuresAFile() throws {
+        let f = try write(Self.small, name: "tiny.bsim")
+        let r = try Binary.run(["bench", f.path, "--repeat", "1", "--runs", "8", "--threads", "2"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = r.stdout.split(separator: "\n")
+        #expect(rows.first?.contains("speedup  engine speedup") == true, "\(r.stdout)")
+        let row = try #require(rows.first { $0.hasPrefix("tiny ") }, "\(r.stdout)")
+        let cells = row.split(separator: " ")
+        #expect(cells.count == 12, "\(row)")
+        #expect(cells[1] == "8")
+        #expect(cells.filter { $0.hasSuffix("x") }.count == 3, "speedup, engine speedup, engine/floor: \(row)")
+
+        let broken = try write("campaign x { target nowhere }\n", name: "broken.bsim")
+        let refused = try Binary.run(["bench", broken.path, "--repeat", "1"])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("broken.bsim has errors"), "\(refused.stderr)")
+    }
+
     @Test func csvIsLongFormat() throws {
         let f = try write(Self.small)
         let r = try Binary.run(["run", f.path, "--format", "csv", "--runs", "3"])
