@@ -53,7 +53,7 @@ struct BenchCommand: ParsableCommand {
         let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         var table = TextTable(columns: [
             .init("scenario", .left), .init("reps"), .init("1 thread s"), .init("ms/rep 1t"),
-            .init("\(cores) threads s"), .init("speedup"), .init("engine speedup"),
+            .init("\(cores) threads s"), .init("speedup"), .init("engine speedup"), .init("host ceiling"),
             .init("reps/s"), .init("cust-steps/s"),
             .init("peak MB"), .init("floor s"), .init("engine/floor"),
         ])
@@ -68,20 +68,26 @@ struct BenchCommand: ParsableCommand {
             let customerSteps = work.reduce(0.0) { $0 + Double($1.replications * $1.scenario.totalCustomers * $1.scenario.steps) }
             var args = ["run", path, "--format", "json", "--timings"]
             if let runs { args += ["--runs", "\(runs)"] }
-            // Interleaved (1 thread, N threads, floor, 1 thread, ...): on a shared machine whose
-            // speed drifts, the speedup's two sides and the floor see the same conditions.
-            var one: [Sample] = [], many: [Sample] = [], floors: [Double] = []
+            // Interleaved (1 thread, N threads, N 1-thread runs at once, floor, 1 thread, ...): on a
+            // shared machine whose speed drifts, every figure of a row sees the same conditions.
+            var one: [Sample] = [], many: [Sample] = [], together: [Double] = [], floors: [Double] = []
             for _ in 0..<`repeat` {
                 one.append(try measure(exe, args + ["--threads", "1"]))
                 many.append(try measure(exe, args + ["--threads", "\(cores)"]))
+                together.append(try measureTogether(exe, args + ["--threads", "1"], copies: cores).seconds)
                 floors.append(floorSeconds(work))
             }
             let t1 = median(one.map(\.seconds)), tn = median(many.map(\.seconds))
             let s1 = median(one.map(\.simulateSeconds)), sn = median(many.map(\.simulateSeconds))
             let floor = median(floors)
+            // N independent 1-thread runs at once do N runs' work in `together` seconds: the
+            // speedup the machine itself allows this scenario, with nothing serial and nothing
+            // shared. On a machine whose cores slow each other down it is below N.
+            let ceiling = Double(cores) * t1 / median(together)
             let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
             table.add([
                 name, "\(reps)", fmt(t1, 3), fmt(1000 * t1 / Double(max(1, reps)), 3), fmt(tn, 3), fmt(t1 / tn, 2) + "x", fmt(s1 / sn, 2) + "x",
+                fmt(ceiling, 2) + "x",
                 NumberFormat.grouped(Double(reps) / tn, decimals: 0),
                 NumberFormat.grouped(customerSteps / tn, decimals: 0),
                 fmt(Double(median(many.map { Double($0.maxRSSKiB) })) / 1024, 1),
@@ -90,8 +96,9 @@ struct BenchCommand: ParsableCommand {
             FileHandle.standardError.write(Data("bench: \(name) done\n".utf8))
         }
         print(table.render())
-        print("medians of \(`repeat`) interleaved rounds (1 thread, \(cores) threads, floor); wall time of `branchsim run FILE --format json` as a child process "
-              + "(start-up, checking and the report included); engine speedup = the same for the engine's part alone (`--timings`' simulate); ms/rep 1t = 1-thread time per replication, peak = its maximum resident set (\(cores) threads); "
+        print("medians of \(`repeat`) interleaved rounds (1 thread, \(cores) threads, \(cores) 1-thread runs at once, floor); wall time of `branchsim run FILE --format json` as a child process "
+              + "(start-up, checking and the report included); engine speedup = the same for the engine's part alone (`--timings`' simulate); "
+              + "host ceiling = \(cores) x 1-thread time / the time \(cores) 1-thread runs take at once (the speedup this machine allows now); ms/rep 1t = 1-thread time per replication, peak = its maximum resident set (\(cores) threads); "
               + "floor = the same number of keyed random draws alone, 1 thread; engine/floor = 1-thread time / floor")
     }
 
@@ -160,39 +167,62 @@ struct BenchCommand: ParsableCommand {
     /// Runs `exe args` with standard output discarded; wall seconds, the child's peak resident
     /// set, and the engine's seconds from the `--timings` line it writes to standard error.
     func measure(_ exe: String, _ args: [String]) throws -> Sample {
-        let errPath = FileManager.default.temporaryDirectory
-            .appendingPathComponent("branchsim-bench-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).err").path
-        defer { try? FileManager.default.removeItem(atPath: errPath) }
-        var pid: pid_t = 0
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        try measureTogether(exe, args, copies: 1).samples[0]
+    }
+
+    /// Starts `copies` children of `exe args` at once and waits for all of them: each one's
+    /// sample (its `seconds` is the batch's), and the seconds until the last one finished.
+    func measureTogether(_ exe: String, _ args: [String], copies: Int) throws -> (samples: [Sample], seconds: Double) {
+        let errPaths = (0..<copies).map { i in
+            FileManager.default.temporaryDirectory
+                .appendingPathComponent("branchsim-bench-\(getpid())-\(i)-\(UInt64.random(in: 0...UInt64.max)).err").path
+        }
+        defer { for p in errPaths { try? FileManager.default.removeItem(atPath: p) } }
         let argv = ([exe] + args).map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
         let start = DispatchTime.now()
-        let rc = posix_spawn(&pid, exe, &actions, nil, argv, environ)
-        guard rc == 0 else { throw ValidationError("cannot start \(exe): error \(rc)") }
-        var status: Int32 = 0
-        var usage = rusage()
-        _ = wait4(pid, &status, 0, &usage)
+        var pids: [pid_t] = []
+        for errPath in errPaths {
+            var pid: pid_t = 0
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            let rc = posix_spawn(&pid, exe, &actions, nil, argv, environ)
+            guard rc == 0 else {
+                for p in pids { kill(p, SIGKILL); _ = waitpid(p, nil, 0) }
+                throw ValidationError("cannot start \(exe): error \(rc)")
+            }
+            pids.append(pid)
+        }
+        var statuses: [(status: Int32, usage: rusage)] = []
+        for pid in pids {
+            var status: Int32 = 0
+            var usage = rusage()
+            _ = wait4(pid, &status, 0, &usage)
+            statuses.append((status, usage))
+        }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        // A child that crashed or was killed did not run the scenario: its time means nothing.
-        let signal = status & 0x7F
-        if signal != 0 {
-            throw ValidationError("`branchsim \(args.joined(separator: " "))` was killed by signal \(signal); no figure reported")
+        var samples: [Sample] = []
+        for ((status, usage), errPath) in zip(statuses, errPaths) {
+            // A child that crashed or was killed did not run the scenario: its time means nothing.
+            let signal = status & 0x7F
+            if signal != 0 {
+                throw ValidationError("`branchsim \(args.joined(separator: " "))` was killed by signal \(signal); no figure reported")
+            }
+            // 0: ran, expectations passed; 1: ran, an expectation failed (still a full run); else an error.
+            let exit = (status >> 8) & 0xFF
+            if exit > 1 {
+                throw ValidationError("`branchsim \(args.joined(separator: " "))` failed (exit \(exit)); run it to see why")
+            }
+            let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+            guard let simulate = Self.simulateSeconds(inTimings: err) else {
+                throw ValidationError("`branchsim \(args.joined(separator: " "))` printed no `timings:` line; no figure reported")
+            }
+            samples.append(Sample(seconds: seconds, maxRSSKiB: Int(usage.ru_maxrss), simulateSeconds: simulate))
         }
-        // 0: ran, expectations passed; 1: ran, an expectation failed (still a full run); else an error.
-        let exit = (status >> 8) & 0xFF
-        if exit > 1 {
-            throw ValidationError("`branchsim \(args.joined(separator: " "))` failed (exit \(exit)); run it to see why")
-        }
-        let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-        guard let simulate = Self.simulateSeconds(inTimings: err) else {
-            throw ValidationError("`branchsim \(args.joined(separator: " "))` printed no `timings:` line; no figure reported")
-        }
-        return Sample(seconds: seconds, maxRSSKiB: Int(usage.ru_maxrss), simulateSeconds: simulate)
+        return (samples, seconds)
     }
 
     /// The `simulate` figure of a `--timings` line (`RunCommand.timingsLine`), in seconds.
