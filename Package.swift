@@ -71,7 +71,7 @@ let package = Package(
             path: "Tests/Fixtures/shell-fixture", swiftSettings: strict),
         .testTarget(
             name: "BranchSimShellTests",
-            dependencies: ["BranchSimShell", "ShellTestSupport", "shell-fixture"]),
+            dependencies: ["BranchSimShell", "BranchSimDriver", "ShellTestSupport", "shell-fixture"]),
         .testTarget(name: "EndToEndTests", dependencies: ["BranchSimDriver"]),
     ],
     swiftLanguageModes: [.v6]

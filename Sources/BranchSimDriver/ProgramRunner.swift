@@ -244,9 +244,9 @@ public final class ProgramRunner {
             throw RunnerError("cannot export to '\(path)': use a name ending in .csv, .json or .html", at: loc)
         }
         do {
-            try Data(text.utf8).write(to: url, options: .atomic)
+            try AtomicFile.write(text, to: url.path, overwrite: true)
         } catch {
-            throw RunnerError("cannot write '\(url.path)': \(error.localizedDescription)", at: loc)
+            throw RunnerError(error.description, at: loc)
         }
         if !configuration.quiet { sink.err("wrote \(url.path)\n") }
     }

@@ -15,11 +15,15 @@ public struct SavedResults: Codable, Sendable, Equatable {
         self.runs = runs
     }
 
-    public func write(to path: String) throws {
+    public func write(to path: String) throws(AtomicFile.WriteError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
+        let data: Data
+        do { data = try encoder.encode(self) } catch {
+            throw .cannotWrite(path, reason: "the results cannot be encoded: \(error)")
+        }
+        try AtomicFile.write(bytes: Array(data), to: path, overwrite: true)
     }
 
     public struct ReadError: Error, CustomStringConvertible {

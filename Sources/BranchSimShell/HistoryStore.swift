@@ -1,3 +1,4 @@
+import BranchSimDriver
 import Foundation
 
 /// The shell's persistent history: one entry per line of a text file, newlines inside an

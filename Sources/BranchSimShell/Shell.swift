@@ -1,3 +1,4 @@
+import BranchSimDriver
 import BranchSimModel
 import CLibEdit
 import Foundation

@@ -177,7 +177,7 @@ struct RunCommand: ParsableCommand {
         if let save {
             let runs = runner.lastComparison?.runs ?? runner.lastRun.map { [$0] } ?? []
             do { try SavedResults(runs: runs).write(to: save) } catch {
-                FileHandle.standardError.write(Data("error: cannot write '\(save)': \(error.localizedDescription)\n".utf8))
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                 throw ExitCode(2)
             }
         }
@@ -185,8 +185,8 @@ struct RunCommand: ParsableCommand {
             ? HTMLReport.render(runner.document, scenario: runner.lastScenario, options: config.report)
             : buffer.text
         if let output {
-            do { try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
-                FileHandle.standardError.write(Data("error: cannot write '\(output)': \(error.localizedDescription)\n".utf8))
+            do { try AtomicFile.write(text, to: output, overwrite: true) } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                 throw ExitCode(2)
             }
             FileHandle.standardError.write(Data("wrote \(output)\n".utf8))

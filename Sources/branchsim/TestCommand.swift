@@ -69,8 +69,8 @@ struct TestCommand: ParsableCommand {
         }
         if let junit {
             let xml = JUnitWriter.render(suites) { TextReports.expectationLine($0) }
-            do { try Data(xml.utf8).write(to: URL(fileURLWithPath: junit), options: .atomic) } catch {
-                FileHandle.standardError.write(Data("error: cannot write '\(junit)': \(error.localizedDescription)\n".utf8))
+            do { try AtomicFile.write(xml, to: junit, overwrite: true) } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                 throw ExitCode(2)
             }
         }
@@ -118,7 +118,7 @@ struct MergeCommand: ParsableCommand {
         }
         if let save {
             do { try merged.write(to: save) } catch {
-                FileHandle.standardError.write(Data("error: cannot write '\(save)': \(error.localizedDescription)\n".utf8))
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                 throw ExitCode(2)
             }
         }

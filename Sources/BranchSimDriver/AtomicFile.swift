@@ -2,7 +2,12 @@ import Foundation
 
 /// Writes whole files atomically: the text goes to a temporary file in the same folder,
 /// which is then renamed over the target, so readers see the old file or the new one,
-/// never half of one.
+/// never half of one. Every file BranchSim writes (reports, exports, saved rows, JUnit, the
+/// shell's plans and history) goes through here.
+///
+/// A target that exists and is not a regular file (`/dev/stdout`, a named pipe, a device)
+/// is written in place: renaming over it would replace it with a file (as root, even a
+/// device node such as `/dev/full`).
 public enum AtomicFile {
     public enum WriteError: Error, Equatable, CustomStringConvertible {
         /// The file exists and overwriting was not asked for.
@@ -20,6 +25,22 @@ public enum AtomicFile {
     /// Writes `text` to `path`. Without `overwrite`, an existing file is left alone and
     /// `.exists` is thrown (checked again at the rename, so a file created meanwhile is kept too).
     public static func write(_ text: String, to path: String, overwrite: Bool) throws(WriteError) {
+        try write(bytes: Array(text.utf8), to: path, overwrite: overwrite)
+    }
+
+    /// `write(_:to:overwrite:)` for bytes.
+    public static func write(bytes: [UInt8], to path: String, overwrite: Bool) throws(WriteError) {
+        var info = stat()
+        if stat(path, &info) == 0 {
+            switch info.st_mode & S_IFMT {
+            case S_IFREG: break
+            case S_IFDIR: throw .cannotWrite(path, reason: "it is a folder")
+            default:
+                if !overwrite { throw .exists(path) }
+                try writeInPlace(bytes, to: path)
+                return
+            }
+        }
         if !overwrite, FileManager.default.fileExists(atPath: path) { throw .exists(path) }
         let folder = (path as NSString).deletingLastPathComponent
         let dir = folder.isEmpty ? "." : folder
@@ -31,18 +52,10 @@ public enum AtomicFile {
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw .cannotWrite(path, reason: String(cString: strerror(errno))) }
         let temp = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
-                close(fd)
-                unlink(temp)
-                throw .cannotWrite(path, reason: reason)
-            }
-            offset += n
+        if let reason = writeAll(bytes, to: fd) {
+            close(fd)
+            unlink(temp)
+            throw .cannotWrite(path, reason: reason)
         }
         fchmod(fd, 0o644)
         if fsync(fd) != 0 || close(fd) != 0 {
@@ -78,5 +91,30 @@ public enum AtomicFile {
             }
             unlink(temp)
         }
+    }
+
+    /// Writes into an existing non-regular file (a terminal, pipe or device) without replacing it.
+    private static func writeInPlace(_ bytes: [UInt8], to path: String) throws(WriteError) {
+        let fd = open(path, O_WRONLY | O_TRUNC)
+        guard fd >= 0 else { throw .cannotWrite(path, reason: String(cString: strerror(errno))) }
+        if let reason = writeAll(bytes, to: fd) {
+            close(fd)
+            throw .cannotWrite(path, reason: reason)
+        }
+        guard close(fd) == 0 else { throw .cannotWrite(path, reason: String(cString: strerror(errno))) }
+    }
+
+    /// Writes every byte to `fd`; the reason when it cannot.
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32) -> String? {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return String(cString: strerror(errno))
+            }
+            offset += n
+        }
+        return nil
     }
 }
