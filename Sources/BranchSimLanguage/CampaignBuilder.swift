@@ -49,7 +49,14 @@ extension ScenarioChecker {
                 (c.targets, c.filter) = targets(&v, sc)
             case "frequency":
                 if let r = rate(&v) {
-                    if r.count <= 0 { error("the frequency of campaign '\(name)' must be more than zero", p.range) } else { c.frequency = r }
+                    if r.count <= 0 {
+                        error("the frequency of campaign '\(name)' must be more than zero", p.range)
+                    } else if r.perWeek > LanguageDefaults.frequencyMaximumPerWeek {
+                        error("the frequency of campaign '\(name)' must be at most 100 per day (700 per week), found '\(r)'", p.range,
+                              [.help("an occurrence contacts many customers at once: raise 'contacts' instead")])
+                    } else {
+                        c.frequency = r
+                    }
                 }
             case "contacts":
                 if v.take("all") { c.contacts = .all } else if let (n, _) = integer(&v, min: 1) { c.contacts = .count(n) }
@@ -179,7 +186,9 @@ extension ScenarioChecker {
             c.buys = [ProductShare(product: i, share: 1)]
         }
         if let e = c.ends, e <= c.starts, let p = given["ends"] {
-            error("campaign '\(name)' ends (\(e)) before it starts (\(c.starts))", p.range)
+            error(e == c.starts ? "campaign '\(name)' ends when it starts (\(e)): it would never run"
+                                : "campaign '\(name)' ends (\(e)) before it starts (\(c.starts))", p.range,
+                  [.help("'ends' is when the campaign stops; give a time after 'starts'")])
         }
         return c
     }
@@ -275,7 +284,15 @@ extension ScenarioChecker {
                     error("expected 'within DURATION' after the product", fv.here, [.help("write 'where maturing \(sc.products[p].name) within 1 month'")])
                     return (out, nil)
                 }
-                if let d = calendar(&fv) { filter = .maturing(p, within: d) }
+                let at = fv.here
+                if let d = calendar(&fv) {
+                    if d > LanguageDefaults.horizonMaximum {
+                        error("the 'maturing' window must be at most \(LanguageDefaults.horizonMaximum), found \(d)", at,
+                              [.help("write 'where maturing \(sc.products[p].name) within 1 month'")])
+                    } else {
+                        filter = .maturing(p, within: d)
+                    }
+                }
             }
         default:
             let segs = sc.segments.map(\.name)

@@ -123,7 +123,11 @@ enum Edits {
             edit(&s) { p in
                 guard p.key == "funnel", !done else { return }
                 for j in p.values.indices where p.values[j].word == stage && j + 1 < p.values.count {
-                    if case .number = p.values[j + 1] { p.values[j + 1] = newNumber; done = true; return }
+                    // The stage's probability: a number, a 'let' name or an expression.
+                    switch p.values[j + 1] {
+                    case .number, .word, .expr: p.values[j + 1] = newNumber; done = true; return
+                    default: continue
+                    }
                 }
             }
             guard done else {

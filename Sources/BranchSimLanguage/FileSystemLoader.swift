@@ -23,7 +23,7 @@ public struct InMemoryLoader: SourceLoader {
 
     public func load(_ path: String, relativeTo: String?) throws -> SourceFile {
         let resolved = resolveIncludePath(path, relativeTo: relativeTo)
-        guard let text = files[resolved] ?? files[path] else {
+        guard let text = files[resolved] ?? files[path] ?? files[lexicallyNormalized(resolved)] else {
             throw SourceLoadError(path: resolved, reason: "no such file")
         }
         return SourceFile(path: resolved, text: text)

@@ -438,9 +438,11 @@ final class Parser {
     // MARK: expressions
 
     private func parseExpr() -> Expr? {
+        if depth == 0 { operators = 0 }
         guard var lhs = parseTermExpr() else { return nil }
         while kind == .plus || kind == .minus {
             let op: BinaryOperator = kind == .plus ? .add : .subtract
+            guard countOperator() else { return nil }
             advance()
             guard let rhs = parseTermExpr() else { return lhs }
             lhs = .binary(op, lhs, rhs, range: lhs.range.union(rhs.range))
@@ -452,6 +454,7 @@ final class Parser {
         guard var lhs = parseUnary() else { return nil }
         while kind == .star || kind == .slash {
             let op: BinaryOperator = kind == .star ? .multiply : .divide
+            guard countOperator() else { return nil }
             advance()
             guard let rhs = parseUnary() else { return lhs }
             lhs = .binary(op, lhs, rhs, range: lhs.range.union(rhs.range))
@@ -461,6 +464,23 @@ final class Parser {
 
     private var depth = 0
     static let maxDepth = 100
+    /// Operators in the expression being parsed. A chain such as `1 - 1 - 1 ...` is a tree as
+    /// deep as it is long, and checking, evaluating and freeing it recurse that deep: 60,000
+    /// of them overflowed the stack.
+    private var operators = 0
+    static let maxOperators = 1000
+
+    /// Counts the operator at the current token; past `maxOperators`, reports it and skips the line.
+    private func countOperator() -> Bool {
+        operators += 1
+        guard operators > Self.maxOperators else { return true }
+        if operators == Self.maxOperators + 1 {
+            problem("expression too long (more than \(Self.maxOperators) operators)", current.range,
+                    [.help("split it into several 'let' values")])
+        }
+        while !atEOF && kind != .newline { advance() }
+        return false
+    }
 
     private func parseUnary() -> Expr? {
         let t = current

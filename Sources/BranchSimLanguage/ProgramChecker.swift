@@ -31,8 +31,12 @@ struct ProgramChecker {
         sink.add(file)
         let (unit, problems) = Parser.parse(file)
         for (m, r, n) in problems { sink.error(m, at: r, notes: n) }
-        return expandIncludes(unit.statements, from: file.path, loader: loader, sink: &sink, stack: stack + [file.path])
+        return expandIncludes(unit.statements, from: file.path, loader: loader, sink: &sink,
+                              stack: stack + [lexicallyNormalized(file.path)])
     }
+
+    /// How deep `include`s may nest (each level is a frame of the checker's recursion).
+    static let maxIncludeDepth = 64
 
     static func expandIncludes(_ statements: [Statement], from path: String, loader: any SourceLoader,
                                sink: inout DiagnosticSink, stack: [String]) -> [Statement] {
@@ -45,9 +49,14 @@ struct ProgramChecker {
                 continue
             }
             let resolved = resolveIncludePath(target, relativeTo: path)
-            if let at = stack.firstIndex(of: resolved) {
-                let cycle = (stack[at...] + [resolved]).joined(separator: " -> ")
+            if let at = stack.firstIndex(of: lexicallyNormalized(resolved)) {
+                let cycle = (stack[at...] + [lexicallyNormalized(resolved)]).joined(separator: " -> ")
                 sink.error("include cycle: \(cycle)", r, [.help("remove one of the 'include' statements")])
+                continue
+            }
+            if stack.count >= maxIncludeDepth {
+                sink.error("includes nested more than \(maxIncludeDepth) deep at '\(target)'", r,
+                           [.help("include the shared files from one top-level file instead of from each other")])
                 continue
             }
             do {
@@ -372,8 +381,13 @@ struct ProgramChecker {
             }
             if st.value <= 0 { sink.error("the sweep step must be more than zero", st.range); return nil }
             if b.value < a.value { sink.error("the sweep runs backwards: \(b.text) is below \(a.text)", a.range.union(b.range)); return nil }
-            let count = Int(((b.value - a.value) / st.value + 1e-9).rounded(.down)) + 1
-            if count > 1000 { sink.error("the sweep has \(count) values; at most 1000", st.range); return nil }
+            let steps = ((b.value - a.value) / st.value + 1e-9).rounded(.down)
+            guard steps < 1000 else {
+                sink.error("the sweep has \(steps < 1e15 ? String(Int(steps) + 1) : "more than 10^15") values; at most 1000", st.range,
+                           [.help("raise the step or narrow the range")])
+                return nil
+            }
+            let count = Int(steps) + 1
             for k in 0..<count {
                 let x = a.value + Double(k) * st.value
                 values.append([.number(x, a.suffix, text: Self.text(x, a.suffix), a.range.union(b.range))])

@@ -22,6 +22,14 @@ public enum LanguageDefaults {
     public static let bytesPerCustomer = 80
     public static let bytesPerBranch = 64 * 1024
     public static let memoryLimit: Double = 4 * 1024 * 1024 * 1024
+    /// The longest horizon: plans run over months and years, and every step of every series is
+    /// kept for up to `RunResult.seriesReplications` replications.
+    public static let horizonMaximum = CalendarDuration.weeks(RunResult.maximumSteps)
+    /// The most occurrences a campaign may have: 100 a day (700 a week).
+    public static let frequencyMaximumPerWeek = 700.0
+    /// The highest contact limit a `policy` may set: the engine keeps each customer's last
+    /// `max` contact times.
+    public static let policyMaximum = 100
 }
 
 extension ScenarioChecker {
@@ -122,11 +130,22 @@ extension ScenarioChecker {
             switch p.key {
             case "horizon":
                 if let d = calendar(&v) {
-                    if d.ticks <= 0 { error("the horizon must be longer than zero", p.range) } else { out.horizon = d }
+                    if d.ticks <= 0 {
+                        error("the horizon must be longer than zero", p.range)
+                    } else if d > LanguageDefaults.horizonMaximum {
+                        error("the horizon must be at most \(LanguageDefaults.horizonMaximum), found \(d)", p.range,
+                              [.help("plans run over months and years: write 'horizon 12 months' or 'horizon 5 years'")])
+                    } else {
+                        out.horizon = d
+                        horizonRange = p.range
+                    }
                 }
             case "step":
                 let t = v.next()
-                if let w = t?.word, let u = StepUnit(rawValue: w.hasSuffix("s") ? String(w.dropLast()) : w) { out.step = u } else {
+                if let w = t?.word, let u = StepUnit(rawValue: w.hasSuffix("s") ? String(w.dropLast()) : w) {
+                    out.step = u
+                    if horizonRange == nil { horizonRange = p.range }
+                } else {
                     error("the step must be 'week' or 'month', found \(describe(t))", t?.range ?? v.here)
                 }
             case "runs":
@@ -203,6 +222,20 @@ extension ScenarioChecker {
         let customers = Double(s.branches.reduce(0) { $0 + $1.customers })
         let bytes = threads * (customers * Double(LanguageDefaults.bytesPerCustomer)
                                + Double(s.branches.count * LanguageDefaults.bytesPerBranch))
+        // The rows every run keeps: a metric row per replication, and every series' steps for
+        // the first `seriesReplications`.
+        let runs = Double(s.settings.runs.maximum)
+        let series = Double(MetricCatalog.series(for: s).count) * Double(s.steps)
+        let rows = runs * Double(8 * MetricCatalog.metrics(for: s).count + 64)
+            + min(runs, Double(RunResult.seriesReplications)) * 8 * series
+        if rows > LanguageDefaults.memoryLimit {
+            let gib = String(format: "%.1f", rows / 1_073_741_824)
+            error("results too large for memory: \(s.steps) steps of \(formatPlain(series / Double(s.steps))) series "
+                  + "for \(formatPlain(min(runs, Double(RunResult.seriesReplications)))) replications need about \(gib) GiB (limit 4 GiB)",
+                  horizonRange ?? decls.first?.range,
+                  [.help("shorten 'horizon', use 'step month', or lower 'runs'")])
+            return
+        }
         guard bytes > LanguageDefaults.memoryLimit else { return }
         let gib = String(format: "%.1f", bytes / 1_073_741_824)
         // Point at the largest branch's 'customers'.
@@ -590,7 +623,8 @@ extension ScenarioChecker {
         var v = Values(s.args, what: "'policy'", anchor: s.keywordRange)
         let help = DiagnosticNote.help("write 'policy max 2 contacts per month'")
         guard v.take("max") else { error("expected 'max' after 'policy'", v.here, [help]); return nil }
-        guard let (n, _) = integer(&v, "the contact limit", min: 1) else { return nil }
+        guard let (n, _) = integer(&v, "the contact limit", min: 1, max: LanguageDefaults.policyMaximum,
+                                   why: "a customer is contacted at most this often; for no limit, leave 'policy' out") else { return nil }
         guard v.take("contacts") || v.take("contact") else { error("expected 'contacts' after the limit", v.here, [help]); return nil }
         guard v.take("per") else { error("expected 'per PERIOD' in 'policy'", v.here, [help]); return nil }
         var period: CalendarDuration?

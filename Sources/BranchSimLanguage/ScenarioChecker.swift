@@ -12,6 +12,8 @@ final class ScenarioChecker {
     /// `runs until METRIC ...` waiting for the metric keys.
     var pendingUntil: (metric: String, range: SourceRange, within: Double, cap: Int)?
     var threadsRange: SourceRange?
+    /// Where the scenario's `horizon` (else its `step`) was given, for the results' memory check.
+    var horizonRange: SourceRange?
     var failed = false
 
     init(sink: DiagnosticSink) { self.sink = sink }

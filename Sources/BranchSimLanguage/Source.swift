@@ -109,6 +109,22 @@ public struct SourceLoadError: Error, CustomStringConvertible, Sendable {
 }
 
 /// Resolves an include path against the including file's directory.
+/// `path` with `.` and empty segments dropped and `name/..` pairs folded, without touching
+/// the file system: `./a/../b.bsim` and `b.bsim` name the same file. (Symbolic links are not
+/// followed; the include depth limit catches cycles through them.)
+public func lexicallyNormalized(_ path: String) -> String {
+    let absolute = path.hasPrefix("/")
+    var parts: [Substring] = []
+    for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+        if part == "." { continue }
+        if part == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
+        if part == "..", absolute { continue }  // "/.." is "/"
+        parts.append(part)
+    }
+    let joined = parts.joined(separator: "/")
+    return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
+}
+
 public func resolveIncludePath(_ path: String, relativeTo: String?) -> String {
     guard !path.hasPrefix("/"), let base = relativeTo, let slash = base.lastIndex(of: "/") else { return path }
     return String(base[...slash]) + path

@@ -78,7 +78,7 @@ func describe(_ t: Term?) -> String {
 
 /// Money and counts as bank staff write them: 50000 as "5万", 6000000 as "600万", 0.35 as "35%".
 func formatAmount(_ v: Double) -> String {
-    if v != 0, abs(v) >= 1e8, (v / 1e8).rounded() == v / 1e8 { return "\(Int(v / 1e8))亿" }
+    if v != 0, abs(v) >= 1e8, abs(v) < 1e23, (v / 1e8).rounded() == v / 1e8 { return "\(Int(v / 1e8))亿" }
     if v != 0, abs(v) >= 1e4, (v / 1e4) * 100 == ((v / 1e4) * 100).rounded() {
         return formatPlain(v / 1e4) + "万"
     }
@@ -87,6 +87,8 @@ func formatAmount(_ v: Double) -> String {
 
 func formatPlain(_ v: Double) -> String {
     if v == v.rounded(), abs(v) < 1e15 { return String(Int(v)) }
+    // Beyond 10^15 (or infinite), the shortest round-trip form: '1e+20', not 21 digits.
+    if !(abs(v) < 1e15) { return "\(v)" }
     var s = String(format: "%.6f", v)
     while s.hasSuffix("0") { s.removeLast() }
     if s.hasSuffix(".") { s.removeLast() }

@@ -50,6 +50,8 @@ public struct RunResult: Sendable, Codable, Equatable {
     /// hundred bytes), not by its series (several kilobytes). Up to this many replications
     /// nothing changes: the bands are those of every replication.
     public static let seriesReplications = 2_000
+    /// The most steps a run has: 100 years of weeks, the longest horizon a scenario may give.
+    public static let maximumSteps = 5_200
 
     /// The replications whose series are kept (see `seriesReplications`), in order.
     public var withSeries: ArraySlice<ReplicationRecord> {
@@ -94,14 +96,17 @@ public struct RunResult: Sendable, Codable, Equatable {
     /// short): nil when every replication has one value per metric and either no series or
     /// all of them. Summaries and reports rely on that shape.
     public var shapeProblem: String? {
-        guard steps >= 0 else { return "it has \(steps) steps" }
+        guard steps >= 1 && steps <= Self.maximumSteps else {
+            return "it has \(steps) steps (a run has 1 to \(Self.maximumSteps))"
+        }
+        let width = series.count * steps
         for rec in replications {
             if rec.index < 0 { return "a replication has the index \(rec.index)" }
             if rec.values.count != metrics.count {
                 return "replication \(rec.index) has \(rec.values.count) metric values, not \(metrics.count)"
             }
-            if !rec.series.isEmpty && rec.series.count != series.count * steps {
-                return "replication \(rec.index) has \(rec.series.count) series values, not \(series.count * steps) "
+            if !rec.series.isEmpty && rec.series.count != width {
+                return "replication \(rec.index) has \(rec.series.count) series values, not \(width) "
                     + "(\(series.count) series of \(steps) steps)"
             }
         }

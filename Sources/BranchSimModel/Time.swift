@@ -80,7 +80,7 @@ public struct Rate: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        let c = count == count.rounded() ? String(Int(count)) : String(count)
+        let c = count == count.rounded() && abs(count) < 1e15 ? String(Int(count)) : String(count)
         switch period {
         case .week: return "\(c) per week"
         case .month: return "\(c) per month"

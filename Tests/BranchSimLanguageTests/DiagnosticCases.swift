@@ -164,6 +164,33 @@ let badInputs: [BadInput] = [
     BadInput(name: "attrition above 100% a month",
              source: replacing(1, with: "tier longtail  below 5万          share 91%  attrition 150% per month"),
              expected: "1:55 error: 'attrition' of tier 'longtail' is 150%, outside 0..100%"),
+    // Found by fuzzing: each of these trapped or asked for hundreds of gigabytes.
+    BadInput(name: "horizon of centuries", source: minimal + "scenario { horizon 99999999 years }\n",
+             expected: "14:12 error: the horizon must be at most 100 years, found 99999999 years"),
+    BadInput(name: "frequency beyond 100 a day", source: replacing(9, with: "  frequency 10000000000000000000 per week"),
+             expected: "9:3 error: the frequency of campaign 'meet' must be at most 100 per day (700 per week), found '1e+19 per week'"),
+    BadInput(name: "policy limit too high", source: minimal + "policy max 99999999999999 contacts per week\n",
+             expected: "14:12 error: the contact limit must be at most 100, found '99999999999999'"),
+    BadInput(name: "sweep of 10^20 values", source: minimal + "sweep meet.contacts from 0 to 99999999999999999999 step 1\n",
+             expected: "14:57 error: the sweep has more than 10^15 values; at most 1000"),
+    BadInput(name: "expression of 1,500 operators", source: "let a = " + Array(repeating: "1", count: 1501).joined(separator: " - ") + "\n",
+             expected: "1:4011 error: expression too long (more than 1000 operators)"),
+    BadInput(name: "self-include written with ./", source: "include \"a.bsim\"\n" + minimal,
+             expected: "1:9 error: include cycle: a.bsim -> a.bsim",
+             files: ["a.bsim": "include \"./a.bsim\"\ninclude \"./x/../a.bsim\"\n"]),
+    BadInput(name: "includes nested too deep", source: "include \"a0.bsim\"\n" + minimal,
+             expected: "1:9 error: includes nested more than 64 deep at 'a63.bsim'",
+             files: Dictionary(uniqueKeysWithValues: (0..<100).map { ("a\($0).bsim", "include \"a\($0 + 1).bsim\"\n") })),
+    BadInput(name: "maturing window of centuries",
+             source: minimal.replacingOccurrences(of: "  target potential", with: "  target potential where maturing deposit within 200 years"),
+             expected: "8:50 error: the 'maturing' window must be at most 100 years, found 200 years"),
+    BadInput(name: "campaign ends when it starts",
+             source: minimal.replacingOccurrences(of: "  contacts 40", with: "  contacts 40\n  starts 1 day\n  ends 1 day"),
+             expected: "12:3 error: campaign 'meet' ends when it starts (1 day): it would never run"),
+    BadInput(name: "results beyond memory",
+             source: (1...40).map { "role r\($0) hours 40 per week\n" }.joined() + minimal
+                 + "scenario { horizon 100 years  runs 2000 }\n",
+             expected: "54:12 error: results too large for memory: 5200 steps of 92 series for 2000 replications need about 7.1 GiB (limit 4 GiB)"),
 ]
 
 @Suite struct DiagnosticTests {

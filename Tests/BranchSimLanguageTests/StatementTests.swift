@@ -222,6 +222,17 @@ import BranchSimModel
         #expect(r.map { $0.scenario.settings.runs } == [.fixed(100), .fixed(200)])
     }
 
+    /// A stage whose probability is a `let` name is swept like one given as a number (the
+    /// sweep said the stage did not exist).
+    @Test func sweepsAStageGivenByALet() throws {
+        for probability in ["rate", "30%"] {
+            let p = try program(minimal.replacingOccurrences(of: "convert 40%", with: "convert \(probability)")
+                                + "let rate = 35%\nsweep meet.funnel.convert over 20%, 60%\n")
+            guard case .sweep(_, let points, _) = p.actions[0].action else { Issue.record("not a sweep"); return }
+            #expect(points.map { $0.scenario.campaigns[0].funnel[2].probability } == [0.2, 0.6], "\(probability)")
+        }
+    }
+
     @Test func noMetricCascadeWhenTheScenarioHasErrors() {
         let o = check(replacing(8, with: "  target potentail") + "run\nreport uplift, funnel\nexpect uplift.mean > 0\n")
         #expect(brief(o) == ["8:10 error: unknown tier 'potentail'"])

@@ -14,6 +14,25 @@ import Testing
         #expect((0..<26).allSatisfy { rate.occurrences(inStep: $0, step: .week) == 5 })
     }
 
+    /// The longest horizon on weekly steps is the most steps a run may have, which is what a
+    /// rows file is checked against; and a rate's description survives any count.
+    @Test func longestHorizonAndHugeRates() {
+        let s = RunSettings(horizon: .years(100), step: .week)
+        #expect(Scenario(title: "", settings: s, tiers: [], products: [], branches: []).steps == RunResult.maximumSteps)
+        #expect(Rate(count: 1e19, per: .week).description == "1e+19 per week")
+        #expect(Rate(count: 3, per: .month).description == "3 per month")
+        func rows(steps: Int, series: [String], width: Int) -> RunResult {
+            RunResult(label: "base", title: "", seed: 1, steps: steps, stepUnit: "week", metrics: [], series: series,
+                      replications: [ReplicationRecord(index: 0, values: [], series: Array(repeating: 0, count: width))],
+                      availableFTE: [:])
+        }
+        #expect(rows(steps: 4, series: ["aum"], width: 4).shapeProblem == nil)
+        #expect(rows(steps: 4, series: ["aum"], width: 0).shapeProblem == nil)
+        #expect(rows(steps: 4, series: ["aum"], width: 3).shapeProblem?.contains("has 3 series values, not 4") == true)
+        #expect(rows(steps: 1 << 62, series: ["aum", "aum.x"], width: 1).shapeProblem?.contains("(a run has 1 to 5200)") == true)
+        #expect(rows(steps: 0, series: ["aum"], width: 0).shapeProblem != nil)
+    }
+
     @Test func horizonRoundsToWholeSteps() {
         var s = RunSettings(horizon: .months(6), step: .week)
         #expect(Scenario(title: "", settings: s, tiers: [], products: [], branches: []).steps == 26)
