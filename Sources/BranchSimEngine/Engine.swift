@@ -177,13 +177,18 @@ public enum Engine {
         let cancel = options.cancellation
         let progress = options.progress
         let low = range.lowerBound
+        let capReached = LockedValue(false)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             var worker = Replicator(plan: plan, seed: seed, salt: salt)
             while let part = queue.next() {
                 var finished = 0
                 for i in part {
-                    if cancel?.isCancelled == true { break }
+                    if cancel?.isCancelled == true || capReached.withLock({ $0 }) { break }
                     let record = worker.run(replication: low + i)
+                    if worker.referralCapReached {
+                        capReached.withLock { $0 = true }
+                        break
+                    }
                     slots.store(i, record: record, draws: worker.draws)
                     finished += 1
                 }
@@ -191,6 +196,12 @@ public enum Engine {
                 if let progress { progress(done + d, total) }
                 if finished < part.count { break }
             }
+        }
+        if capReached.withLock({ $0 }) {
+            let n = plan.scenario.totalCustomers
+            throw .invalidScenario("referrals would add more than \(Replicator.referralCap(startingCustomers: n)) new customers "
+                + "in one replication (the branches start with \(n)): each new customer can be converted and refer again, "
+                + "so the population grows without bound; lower the campaigns' 'referrals' rates or their 'contacts'")
         }
         let (records, draws, completed) = slots.collect()
         if completed < n {

@@ -193,6 +193,16 @@ struct Replicator: ~Copyable {
     var repKey: UInt64 = 0
     /// Random draws made in the current replication.
     var draws = 0
+    /// New customers referrals may still add in this replication (`referralCap`).
+    private var referralRoom = 0
+    /// Set when referrals wanted to add more than `referralCap` customers in a replication:
+    /// its results are not a run of the scenario (the engine reports an error instead).
+    private(set) var referralCapReached = false
+
+    /// The most customers referrals may add in one replication: twice the starting
+    /// population, at least 10,000. A referral rate that compounds (every new customer
+    /// converted again and referring) would otherwise grow without bound, and the run with it.
+    static func referralCap(startingCustomers n: Int) -> Int { max(2 * n, 10_000) }
 
     static let never = Int.min / 4
     /// Untouched sets of at least this many starting customers have their balance sum drawn
@@ -394,6 +404,8 @@ struct Replicator: ~Copyable {
         // Summed in creation order over every starting customer, aggregated or not, so a
         // variant that touches other tiers starts from the bit-identical AUM.
         let aumStart = startAum
+        referralRoom = Self.referralCap(startingCustomers: s.totalCustomers)
+        referralCapReached = false
 
         let L = plan.layout
         var hoursTotal = Array(repeating: 0.0, count: roles)
@@ -1784,6 +1796,8 @@ struct Replicator: ~Copyable {
             let base = passingBase[i]
             convert(c, base: base, ref)
             if referral > 0 && keyedUnit(RandomKey.mix(base, Purpose.referral)) < referral {
+                guard referralRoom > 0 else { referralCapReached = true; continue }
+                referralRoom -= 1
                 addCustomer(branch: hostBranch, tier: ref.plan.referralTier, isNew: true)
                 values[plan.layout.newCustomers] += 1
             }
