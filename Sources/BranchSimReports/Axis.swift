@@ -13,6 +13,9 @@ public struct Axis: Sendable, Equatable {
     /// `includeZero` extends the range to 0 (bars must start at zero).
     public static func nice(_ min: Double, _ max: Double, count: Int = 5, includeZero: Bool = false) -> Axis {
         var lo = min.isFinite ? min : 0, hi = max.isFinite ? max : 1
+        // Past 10^300 the range, its step and its rounded ends would overflow to infinity.
+        lo = Swift.min(Swift.max(lo, -1e300), 1e300)
+        hi = Swift.min(Swift.max(hi, -1e300), 1e300)
         if includeZero { lo = Swift.min(lo, 0); hi = Swift.max(hi, 0) }
         if lo > hi { swap(&lo, &hi) }
         if hi - lo < 1e-12 * Swift.max(1, abs(hi)) {

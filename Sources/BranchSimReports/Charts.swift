@@ -74,12 +74,13 @@ public enum Charts {
         let binCount = min(30, max(8, Int(Double(perVariant).squareRoot())))
         let range = Axis.nice(lo, hi, count: binCount)
         let bw = range.step
-        let bins = max(1, Int(((range.high - range.low) / bw).rounded()))
+        let bins = max(1, Int(min(1000, ((range.high - range.low) / bw).rounded())))
         var shares: [[Double]] = []
         for v in variants {
             var counts = [Double](repeating: 0, count: bins)
             let finite = v.values.filter(\.isFinite)
-            for x in finite { counts[min(bins - 1, max(0, Int((x - range.low) / bw)))] += 1 }
+            // Clamped as a Double first: a value far outside the axis must not overflow Int.
+            for x in finite { counts[Int(min(Double(bins - 1), max(0, ((x - range.low) / bw).rounded(.down))))] += 1 }
             shares.append(counts.map { finite.isEmpty ? 0 : $0 / Double(finite.count) })
         }
         let top = 30.0 + legend(&svg, variants.enumerated().map { ($1.label, colour($0)) })

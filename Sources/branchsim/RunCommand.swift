@@ -144,8 +144,15 @@ struct RunCommand: ParsableCommand {
     var timings = false
 
     func validate() throws {
-        if let replications, parseReplicationRange(replications) == nil {
-            throw ValidationError("--replications takes a range such as 0..<500 or 500..999")
+        if let replications {
+            guard let range = parseReplicationRange(replications) else {
+                throw ValidationError("--replications takes a range such as 0..<500 or 500..999")
+            }
+            // Each replication's row is kept in memory, as with --runs.
+            if range.count > LanguageDefaults.runsMaximum {
+                throw ValidationError("--replications covers \(range.count) replications; a run takes at most "
+                    + "\(LanguageDefaults.runsMaximum): run slices of that size and join them with `branchsim merge`")
+            }
         }
     }
 

@@ -23,7 +23,7 @@ func parseReplicationRange(_ text: String) -> Range<Int>? {
         return a..<b
     }
     if let r = t.range(of: "..") {
-        guard let a = Int(t[..<r.lowerBound]), let b = Int(t[r.upperBound...]), a >= 0, b >= a else { return nil }
+        guard let a = Int(t[..<r.lowerBound]), let b = Int(t[r.upperBound...]), a >= 0, b >= a, b < Int.max else { return nil }
         return a..<(b + 1)
     }
     return nil

@@ -169,6 +169,38 @@ import Testing
         #expect(refused.stderr.contains("broken.bsim has errors"), "\(refused.stderr)")
     }
 
+    /// Inputs a fuzzing pass found that trapped, overflowed the stack or ran without end;
+    /// each now stops with a message (the checker's cases are in DiagnosticCases.swift).
+    @Test func fuzzedInputsStopCleanly() throws {
+        // Referrals that compound (every new customer converted daily and referring again).
+        let referrals = try write("""
+            branch b { customers 100 }
+            campaign c { target all frequency daily contacts all amount fixed 1 referrals 100% new longtail }
+            run
+
+            """, name: "referrals.bsim")
+        let r = try Binary.run(["run", referrals.path, "--runs", "2"])
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.contains("referrals.bsim:3:1: error: referrals would add more than 10000 new customers in one replication"), "\(r.stderr)")
+
+        // --replications is held to the same bound as --runs, and an end at Int.max is refused.
+        let f = try write(Self.small)
+        for range in ["0..<9223372036854775807", "0..<100000000000"] {
+            let big = try Binary.run(["run", f.path, "--replications", range])
+            #expect(big.status == 64, "\(big.stderr)")
+            #expect(big.stderr.contains("a run takes at most 50000"), "\(big.stderr)")
+        }
+        let end = try Binary.run(["run", f.path, "--replications", "0..9223372036854775807"])
+        #expect(end.status == 64, "\(end.stderr)")
+
+        // An amount near the largest double: the HTML histogram's axis stays finite.
+        let huge = try write("campaign c { target all frequency 1 per year contacts 1 amount fixed 17"
+                             + String(repeating: "0", count: 307) + " }\nrun\n", name: "huge.bsim")
+        let html = try Binary.run(["run", huge.path, "--runs", "2", "--format", "html"])
+        #expect(html.status == 0, "\(html.stderr)")
+        #expect(html.stdout.contains("</svg>"))
+    }
+
     @Test func csvIsLongFormat() throws {
         let f = try write(Self.small)
         let r = try Binary.run(["run", f.path, "--format", "csv", "--runs", "3"])
