@@ -80,9 +80,11 @@ struct BenchCommand: ParsableCommand {
             let t1 = median(one.map(\.seconds)), tn = median(many.map(\.seconds))
             let s1 = median(one.map(\.simulateSeconds)), sn = median(many.map(\.simulateSeconds))
             let floor = median(floors)
-            // N independent 1-thread runs at once do N runs' work in `together` seconds: the
-            // speedup the machine itself allows this scenario, with nothing serial and nothing
-            // shared. On a machine whose cores slow each other down it is below N.
+            // N independent 1-thread runs at once do N runs' work in `together` seconds: what
+            // the cores give independent work at that moment, with nothing serial between the
+            // runs. Below N when the cores slow each other down (or something else runs). Not a
+            // strict bound: N processes also each pay their own start-up and report, and
+            // hold N populations in the caches where N threads of one run share the plan.
             let ceiling = Double(cores) * t1 / median(together)
             let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
             table.add([
@@ -98,7 +100,7 @@ struct BenchCommand: ParsableCommand {
         print(table.render())
         print("medians of \(`repeat`) interleaved rounds (1 thread, \(cores) threads, \(cores) 1-thread runs at once, floor); wall time of `branchsim run FILE --format json` as a child process "
               + "(start-up, checking and the report included); engine speedup = the same for the engine's part alone (`--timings`' simulate); "
-              + "host ceiling = \(cores) x 1-thread time / the time \(cores) 1-thread runs take at once (the speedup this machine allows now); ms/rep 1t = 1-thread time per replication, peak = its maximum resident set (\(cores) threads); "
+              + "host ceiling = \(cores) x 1-thread time / the time \(cores) 1-thread runs take at once (what independent runs gain from the cores at that moment: a reference for the machine's state, not a bound); ms/rep 1t = 1-thread time per replication, peak = its maximum resident set (\(cores) threads); "
               + "floor = the same number of keyed random draws alone, 1 thread; engine/floor = 1-thread time / floor")
     }
 
