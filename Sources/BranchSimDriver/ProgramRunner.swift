@@ -68,15 +68,13 @@ public struct RunnerError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// Where a program's time went: the engine's replications, and everything else the runner
-/// did (summaries, reports, expectations, exports). `branchsim run --timings` prints it.
+/// The engine's share of a runner's time; `branchsim run --timings` prints it with the rest
+/// of the run's time (checking, reports) that the caller measures around it.
 public struct RunTimings: Sendable, Equatable {
     /// Seconds inside the engine (every `run`, variant of a `compare` and sweep point).
     public var simulate: Double = 0
     /// Replications the engine ran.
     public var replications = 0
-    /// Seconds in `execute` outside the engine.
-    public var other: Double = 0
 
     public init() {}
 }
@@ -95,7 +93,7 @@ public final class ProgramRunner {
     public private(set) var outcomes: [ExpectationOutcome] = []
     /// The scenario of the last run, for HTML summaries.
     public private(set) var lastScenario: Scenario?
-    /// Time spent by `execute(_:control:)` calls so far.
+    /// Time the engine spent in this runner's actions so far.
     public private(set) var timings = RunTimings()
 
     public init(configuration: RunConfiguration, sink: OutputSink = .standard) {
@@ -117,12 +115,6 @@ public final class ProgramRunner {
     /// report unless a `report` follows it. In JSON or CSV format, one document is printed
     /// at the end. Stops at the first execution error.
     public func execute(_ program: CheckedProgram, control: RunHooks? = nil) throws(RunnerError) {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let simulatedBefore = timings.simulate
-        defer {
-            timings.other += (clock.now - start).seconds - (timings.simulate - simulatedBefore)
-        }
         let actions = program.actions
         for (i, located) in actions.enumerated() {
             var nextIsReport = false
