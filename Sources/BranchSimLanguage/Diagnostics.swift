@@ -143,16 +143,41 @@ public struct DiagnosticRenderer: Sendable {
         let gutterWidth = String(d.location.line).count
         let pad = String(repeating: " ", count: gutterWidth)
         if d.location.line > 0, let file = sources[d.location.file], d.location.line <= file.lineCount {
-            let line = file.lineText(d.location.line)
-            let scalars = Array(line.unicodeScalars)
-            let startCol = max(1, d.location.column)
-            let endCol: Int
+            var line = file.lineText(d.location.line)
+            var scalars = Array(line.unicodeScalars)
+            var startCol = max(1, d.location.column)
+            var endCol: Int
             if d.end.line == d.location.line { endCol = max(startCol + 1, d.end.column) } else { endCol = max(startCol + 1, scalars.count + 1) }
+            // A line wider than a terminal is shown as an excerpt around the column, with
+            // '…' where it was cut (a 240 KB line was printed whole).
+            let width = scalars.reduce(0) { $0 + Self.displayWidth($1) }
+            if width > Self.excerptWidth {
+                var from = min(startCol - 1, scalars.count), before = 0
+                while from > 0 && before + Self.displayWidth(scalars[from - 1]) <= Self.excerptContext {
+                    from -= 1
+                    before += Self.displayWidth(scalars[from])
+                }
+                var to = from, shown = 0
+                while to < scalars.count && shown + Self.displayWidth(scalars[to]) <= Self.excerptWidth {
+                    shown += Self.displayWidth(scalars[to])
+                    to += 1
+                }
+                let cutBefore = from > 0, cutAfter = to < scalars.count
+                var excerpt = String.UnicodeScalarView()
+                if cutBefore { excerpt.append("…") }
+                excerpt.append(contentsOf: scalars[from..<to])
+                if cutAfter { excerpt.append("…") }
+                line = String(excerpt)
+                let shift = from - (cutBefore ? 1 : 0)
+                startCol -= shift
+                endCol = min(endCol - shift, to - shift + 1)
+                scalars = Array(line.unicodeScalars)
+            }
             var lead = 0
             for i in 0..<min(startCol - 1, scalars.count) { lead += Self.displayWidth(scalars[i]) }
             lead += max(0, startCol - 1 - scalars.count)
             var span = 0
-            for i in (startCol - 1)..<(endCol - 1) {
+            for i in (startCol - 1)..<max(startCol - 1, endCol - 1) {
                 span += i < scalars.count ? Self.displayWidth(scalars[i]) : 1
             }
             span = max(1, span)
@@ -171,6 +196,11 @@ public struct DiagnosticRenderer: Sendable {
     public func render(_ ds: [Diagnostic], sources: [String: SourceFile]) -> String {
         ds.map { render($0, sources: sources) }.joined(separator: "\n")
     }
+
+    /// Lines wider than this many columns are shown as an excerpt, with this many columns
+    /// before the diagnostic's column when there are that many.
+    static let excerptWidth = 160
+    static let excerptContext = 60
 
     /// Terminal columns of a character: 2 for East Asian wide and full-width characters, else 1.
     public static func displayWidth(_ s: Unicode.Scalar) -> Int {

@@ -32,6 +32,26 @@ import BranchSimModel
             """)
     }
 
+    /// A line wider than a terminal is cut to an excerpt around the column, the caret still
+    /// under the spot (a 240 KB line used to be printed whole).
+    @Test func longLineIsShownAsAnExcerpt() throws {
+        let padding = String(repeating: "长", count: 100)  // 200 columns before the error
+        let o = check("let a = 1\n# \(padding)\nlet b = \(String(repeating: "2 + ", count: 60))q + \(String(repeating: "3 + ", count: 60))4\n")
+        let d = try #require(o.diagnostics.first { $0.message == "unknown name 'q'" })
+        let lines = DiagnosticRenderer().render(d, sources: o.sources).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[0] == "t.bsim:3:249: error: unknown name 'q'")
+        let source = String(lines[2]), caret = String(lines[3])
+        #expect(source.hasPrefix("3 | …") && source.hasSuffix("…"), "\(source)")
+        #expect(source.count <= 4 + 162)
+        // The caret's column in the excerpt holds the 'q'.
+        let at = try #require(caret.firstIndex(of: "^"))
+        let column = caret.distance(from: caret.startIndex, to: at)
+        #expect(Array(source)[column] == "q", "\(source)\n\(caret)")
+        // Short lines are untouched.
+        let short = check(replacing(8, with: "  target potentail"))
+        #expect(DiagnosticRenderer().render(short.diagnostics[0], sources: short.sources).contains("8 |   target potentail\n"))
+    }
+
     @Test func notesAndWideGutter() {
         let src = String(repeating: "\n", count: 11) + minimal + "tier potential from 5万 to 20万 share 6%\n"
         let o = check(src)
