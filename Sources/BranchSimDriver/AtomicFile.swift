@@ -31,9 +31,19 @@ public enum AtomicFile {
     /// `write(_:to:overwrite:)` for bytes.
     public static func write(bytes: [UInt8], to path: String, overwrite: Bool) throws(WriteError) {
         var info = stat()
+        // An existing file keeps its permissions; a symbolic link keeps pointing at its file,
+        // which is the one replaced.
+        var mode: mode_t = 0o644
+        var target = path
         if stat(path, &info) == 0 {
             switch info.st_mode & S_IFMT {
-            case S_IFREG: break
+            case S_IFREG:
+                mode = info.st_mode & 0o7777
+                var link = stat()
+                if lstat(path, &link) == 0, link.st_mode & S_IFMT == S_IFLNK, let real = realpath(path, nil) {
+                    target = String(cString: real)
+                    free(real)
+                }
             case S_IFDIR: throw .cannotWrite(path, reason: "it is a folder")
             default:
                 if !overwrite { throw .exists(path) }
@@ -42,32 +52,41 @@ public enum AtomicFile {
             }
         }
         if !overwrite, FileManager.default.fileExists(atPath: path) { throw .exists(path) }
+        try replace(target, shownAs: path, with: bytes, mode: mode, overwrite: overwrite)
+    }
+
+    /// Writes a temporary file beside `path` and renames (or, without `overwrite`, links) it
+    /// into place.
+    private static func replace(_ path: String, shownAs shown: String, with bytes: [UInt8], mode: mode_t,
+                                overwrite: Bool) throws(WriteError) {
         let folder = (path as NSString).deletingLastPathComponent
         let dir = folder.isEmpty ? "." : folder
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
-            throw .cannotWrite(path, reason: "folder '\(dir)' does not exist")
+            throw .cannotWrite(shown, reason: "folder '\(dir)' does not exist")
         }
-        var template = Array((dir + "/.\((path as NSString).lastPathComponent).XXXXXX").utf8CString)
+        // A short name: a temporary name built from a long file name could pass the
+        // file system's 255-byte limit where the file's own name does not.
+        var template = Array((dir + "/.branchsim-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw .cannotWrite(path, reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw .cannotWrite(shown, reason: String(cString: strerror(errno))) }
         let temp = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         if let reason = writeAll(bytes, to: fd) {
             close(fd)
             unlink(temp)
-            throw .cannotWrite(path, reason: reason)
+            throw .cannotWrite(shown, reason: reason)
         }
-        fchmod(fd, 0o644)
+        fchmod(fd, mode)
         if fsync(fd) != 0 || close(fd) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(temp)
-            throw .cannotWrite(path, reason: reason)
+            throw .cannotWrite(shown, reason: reason)
         }
         if overwrite {
             guard rename(temp, path) == 0 else {
                 let reason = String(cString: strerror(errno))
                 unlink(temp)
-                throw .cannotWrite(path, reason: reason)
+                throw .cannotWrite(shown, reason: reason)
             }
         } else {
             // link() fails if the target exists: no window in which another file is clobbered.
@@ -75,17 +94,17 @@ public enum AtomicFile {
                 let e = errno
                 if e == EEXIST {
                     unlink(temp)
-                    throw .exists(path)
+                    throw .exists(shown)
                 }
                 // File systems without hard links: check again, then rename.
                 if FileManager.default.fileExists(atPath: path) {
                     unlink(temp)
-                    throw .exists(path)
+                    throw .exists(shown)
                 }
                 guard rename(temp, path) == 0 else {
                     let reason = String(cString: strerror(errno))
                     unlink(temp)
-                    throw .cannotWrite(path, reason: reason)
+                    throw .cannotWrite(shown, reason: reason)
                 }
                 return
             }

@@ -77,6 +77,30 @@ import BranchSimDriver
         }
     }
 
+    /// `:save --force` through a symbolic link replaces the file it points at and keeps the
+    /// link; an existing file keeps its permissions; a 250-byte name still saves (the
+    /// temporary name was built from it and passed the 255-byte limit).
+    @Test func linksPermissionsAndLongNamesSurviveAnOverwrite() throws {
+        let dir = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/real", withIntermediateDirectories: true)
+        let target = dir + "/real/plan.bsim", link = dir + "/link.bsim"
+        try AtomicFile.write("contacts 40\n", to: target, overwrite: false)
+        #expect(chmod(target, 0o600) == 0)
+        #expect(symlink(target, link) == 0)
+        try AtomicFile.write("contacts 41\n", to: link, overwrite: true)
+        var info = stat()
+        #expect(lstat(link, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK, "the link is still a link")
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "contacts 41\n")
+        #expect(stat(target, &info) == 0 && info.st_mode & 0o777 == 0o600, "permissions kept")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/real") == ["plan.bsim"])
+
+        let long = dir + "/" + String(repeating: "p", count: 245) + ".bsim"
+        try AtomicFile.write("run\n", to: long, overwrite: false)
+        try AtomicFile.write("run\nrun\n", to: long, overwrite: true)
+        #expect(try String(contentsOfFile: long, encoding: .utf8) == "run\nrun\n")
+    }
+
     @Test func aMissingFolderIsAClearError() {
         #expect(throws: AtomicFile.WriteError.cannotWrite("/nonexistent-dir/x.bsim", reason: "folder '/nonexistent-dir' does not exist")) {
             try AtomicFile.write("x", to: "/nonexistent-dir/x.bsim", overwrite: false)
