@@ -88,26 +88,46 @@ struct DiagnosticSink {
         return Diagnostic(severity: severity, message: message, location: start, end: end, range: range, notes: notes)
     }
 
+    /// The most diagnostics kept: a binary file or a wrong file loaded by mistake gave one or
+    /// more per byte, megabytes of them.
+    static let limit = 200
+
     mutating func append(_ d: Diagnostic) {
+        guard !isFull else { return }
+        guard diagnostics.count < Self.limit else {
+            diagnostics.append(Diagnostic(
+                severity: .error, message: "too many problems; only the first \(Self.limit) are shown",
+                location: d.location, end: d.end, range: d.range,
+                notes: [.help("is this a scenario file? fix the first problems and check again")]))
+            return
+        }
         if seen.insert(d).inserted { diagnostics.append(d) }
     }
 
+    /// Past the limit, nothing more is made: placing a diagnostic counts the columns of its
+    /// line, and a binary file has lines megabytes long.
+    var isFull: Bool { diagnostics.count > Self.limit }
+
     mutating func error(_ message: String, at range: SourceRange?, notes: [DiagnosticNote] = []) {
+        if isFull { return }
         append(make(.error, message, at: range, notes: notes))
     }
 
     mutating func error(_ message: String, _ range: SourceRange?, _ notes: [DiagnosticNote] = []) {
+        if isFull { return }
         append(make(.error, message, at: range, notes: notes))
     }
 
     /// An error a later declaration can resolve (see `Diagnostic.unfinished`).
     mutating func unfinished(_ message: String, _ range: SourceRange?, _ notes: [DiagnosticNote] = []) {
+        if isFull { return }
         var d = make(.error, message, at: range, notes: notes)
         d.unfinished = true
         append(d)
     }
 
     mutating func warning(_ message: String, at range: SourceRange?, notes: [DiagnosticNote] = []) {
+        if isFull { return }
         append(make(.warning, message, at: range, notes: notes))
     }
 

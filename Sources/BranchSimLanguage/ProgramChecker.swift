@@ -370,6 +370,11 @@ struct ProgramChecker {
             while let t = v.peek, t.word != "on" { vt.append(t); v.i += 1 }
             var vv = Values(vt, what: "'sweep'", anchor: s.keywordRange)
             values = vv.commaList().filter { !$0.isEmpty }
+            if values.count > 1000, let first = values[1000].first {
+                sink.error("the sweep has \(values.count) values; at most 1000", first.range,
+                           [.help("sweep fewer values, or split the sweep in several")])
+                return nil
+            }
         } else if v.take("from") {
             let lets = ScenarioChecker(sink: DiagnosticSink(sources: sink.sources))
             for d in decls where d.kind == .let { lets.defineLet(d) }
@@ -382,7 +387,7 @@ struct ProgramChecker {
             if st.value <= 0 { sink.error("the sweep step must be more than zero", st.range); return nil }
             if b.value < a.value { sink.error("the sweep runs backwards: \(b.text) is below \(a.text)", a.range.union(b.range)); return nil }
             let steps = ((b.value - a.value) / st.value + 1e-9).rounded(.down)
-            guard steps < 1000 else {
+            guard steps < 1000 else {  // 1000 values: steps 0...999
                 sink.error("the sweep has \(steps < 1e15 ? String(Int(steps) + 1) : "more than 10^15") values; at most 1000", st.range,
                            [.help("raise the step or narrow the range")])
                 return nil

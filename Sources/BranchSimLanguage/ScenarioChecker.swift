@@ -106,7 +106,7 @@ final class ScenarioChecker {
             v.i += 1
             return nil
         }
-        if negative { n.value = -n.value; n.range = start!.union(n.range) }
+        if negative { n.value = -n.value; n.range = start!.union(n.range); n.text = "-" + n.text }
         return n
     }
 
@@ -145,8 +145,13 @@ final class ScenarioChecker {
                  why: String? = nil) -> (Int, SourceRange)? {
         let label = what ?? v.what
         guard let n = number(&v, label) else { return nil }
-        guard n.suffix != .percent, n.suffix != .times, n.value == n.value.rounded(), abs(n.value) < 1e15 else {
+        guard n.suffix != .percent, n.suffix != .times, n.value == n.value.rounded() else {
             error("\(label) must be a whole number, found '\(n.text)'", n.range)
+            return nil
+        }
+        guard abs(n.value) < 1e15 else {
+            error("\(label) must be at \(n.value < 0 ? "least \(lower)" : "most \(upper == .max ? "10^15" : String(upper))"), found '\(n.text)'",
+                  n.range, why.map { [.help($0)] } ?? [])
             return nil
         }
         if Int(n.value) < lower {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import BranchSimLanguage
 import BranchSimModel
@@ -187,6 +188,12 @@ let badInputs: [BadInput] = [
     BadInput(name: "campaign ends when it starts",
              source: minimal.replacingOccurrences(of: "  contacts 40", with: "  contacts 40\n  starts 1 day\n  ends 1 day"),
              expected: "12:3 error: campaign 'meet' ends when it starts (1 day): it would never run"),
+    BadInput(name: "negative runs keep their sign", source: minimal + "scenario { runs -5 }\n",
+             expected: "14:17 error: 'runs' of the scenario must be at least 1, found '-5'"),
+    BadInput(name: "whole but too large", source: minimal + "scenario { runs 9223372036854775807 }\n",
+             expected: "14:17 error: 'runs' of the scenario must be at most 50000, found '9223372036854775807'"),
+    BadInput(name: "sweep over 1001 values", source: minimal + "sweep meet.contacts over " + (1...1001).map(String.init).joined(separator: ", ") + "\n",
+             expected: "14:4919 error: the sweep has 1001 values; at most 1000"),
     BadInput(name: "results beyond memory",
              source: (1...40).map { "role r\($0) hours 40 per week\n" }.joined() + minimal
                  + "scenario { horizon 100 years  runs 2000 }\n",
@@ -208,6 +215,20 @@ let badInputs: [BadInput] = [
             let o = check(replacing(1, with: "tier longtail  below 5万          share 91%  " + rate))
             #expect(brief(o).count == 1, "\(rate): \(brief(o))")
         }
+    }
+
+    /// A file of nothing but problems stops at the limit with one closing error, and a
+    /// binary file is refused before it is lexed (both found by fuzzing the shell).
+    @Test func floodsAreCutAndBinaryFilesRefused() throws {
+        let o = check(String(repeating: "tier\n", count: 500))
+        #expect(o.diagnostics.count == DiagnosticSink.limit + 1)
+        #expect(o.diagnostics.last?.message == "too many problems; only the first 200 are shown")
+
+        let path = NSTemporaryDirectory() + "branchsim-binary-\(UUID().uuidString).bsim"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data([0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x01, 0x00, 0x00] + Array("run\n".utf8)).write(to: URL(fileURLWithPath: path))
+        let binary = FrontEnd.check(path: path)
+        #expect(brief(binary) == ["0:0 error: cannot read '\(path)': it is a binary file (it contains NUL bytes), not a scenario"])
     }
 
     @Test func atLeastThirtyDistinctBadInputs() {
