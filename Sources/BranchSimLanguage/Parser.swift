@@ -185,9 +185,13 @@ final class Parser {
                 problem("expected '=' after 'let \(s.name ?? "")'", current.range, [.help("write 'let NAME = VALUE'")])
                 failed = true
             }
+            // A comment may follow the value, as after any statement (kept below as its
+            // trailing comment).
+            var isComment = false
+            if case .comment = kind { isComment = true }
             if failed {
                 recover()
-            } else if kind != .newline && kind != .eof && kind != .rbrace {
+            } else if kind != .newline && kind != .eof && kind != .rbrace && !isComment {
                 problem("unexpected \(describe(current)) after the value of 'let \(s.name ?? "")'", current.range)
                 recover()
             }

@@ -233,6 +233,15 @@ import BranchSimModel
         }
     }
 
+    /// A comment after a `let` value is a comment, as after any statement (it was "unexpected
+    /// '# hi' after the value of 'let a'"), and formatting keeps it on its line.
+    @Test func commentAfterALetValue() throws {
+        let src = "let guests = 12 # per meeting\n" + minimal.replacingOccurrences(of: "contacts 40", with: "contacts guests")
+        #expect(brief(check(src)).isEmpty)
+        #expect(try Formatter.format(src, file: "t.bsim").hasPrefix("let guests = 12  # per meeting\n"))
+        #expect(brief(check("let a = 1 2\n")) == ["1:11 error: unexpected '2' after the value of 'let a'"])
+    }
+
     @Test func noMetricCascadeWhenTheScenarioHasErrors() {
         let o = check(replacing(8, with: "  target potentail") + "run\nreport uplift, funnel\nexpect uplift.mean > 0\n")
         #expect(brief(o) == ["8:10 error: unknown tier 'potentail'"])
