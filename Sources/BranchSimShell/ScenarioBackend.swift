@@ -141,6 +141,15 @@ public final class ScenarioBackend: ShellBackend {
         return runner.outcomes.dropFirst(before).contains { !$0.passed } ? .expectationFailed : .ok
     }
 
+    public func endOfScript(out: ShellOutput) -> ExecutionOutcome {
+        guard !document.declarations.isEmpty else { return .ok }
+        let checked = document.check()
+        let errors = checked.diagnostics.filter(\.isError)
+        guard !errors.isEmpty else { return .ok }
+        render(errors, sources: checked.sources, out: out)
+        return .error
+    }
+
     private func render(_ diagnostics: [Diagnostic], sources: [String: SourceFile], out: ShellOutput) {
         // Problems of a :set or :unset path have no source text: no `<input>:` in front.
         let (placeless, placed) = (diagnostics.filter { $0.location.file == "<input>" },

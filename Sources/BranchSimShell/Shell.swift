@@ -129,7 +129,7 @@ public final class Shell {
                     if interactive { remember(text) }
                     _ = record(execute(text, firstLine: firstLine, interactive: interactive))
                 }
-                if interactive { out.write("\n") }
+                if interactive { out.write("\n") } else if status < 2 { _ = record(backend.endOfScript(out: out)) }
                 return status
             case .interrupted:
                 pending = []

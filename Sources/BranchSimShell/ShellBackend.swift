@@ -79,8 +79,15 @@ public protocol ShellBackend: AnyObject {
 
     /// Extra help topic names to list under `:help` and complete after it.
     var helpTopics: [String] { get }
+
+    /// The end of a script (input that is not a terminal): problems that were waiting for a
+    /// later statement (a tier set that never closes, a campaign at an undeclared branch)
+    /// will not be resolved now; report them and return `.error`, so that a script exits as
+    /// `branchsim run` does on the same text.
+    func endOfScript(out: ShellOutput) -> ExecutionOutcome
 }
 
 extension ShellBackend {
     public var helpTopics: [String] { [] }
+    public func endOfScript(out: ShellOutput) -> ExecutionOutcome { .ok }
 }

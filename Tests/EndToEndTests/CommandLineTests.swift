@@ -247,4 +247,17 @@ import Testing
         #expect(r.stdout.contains("PASS  expect uplift.mean > 0"))
         #expect(r.stdout.contains("FAIL  expect uplift.mean < 0"))
     }
+
+    /// A script whose declarations are still wrong when its input ends exits 2 with the
+    /// problem, as `branchsim run` does on the same text (it exited 0, silently).
+    @Test func scriptEndingWithAnUnfinishedProblemExitsTwo() throws {
+        let text = "tier x below 5万 share 100%\n"
+        let r = try Binary.run([], stdin: text, environment: ["BRANCHSIM_HISTORY": "/dev/null"])
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.contains("<stdin>:1:8: error: the top tier 'x' ends at 5万"), "\(r.stderr)")
+        let f = try write(text)
+        #expect(try Binary.run(["run", f.path]).status == 2)
+        let fine = try Binary.run([], stdin: Self.small, environment: ["BRANCHSIM_HISTORY": "/dev/null"])
+        #expect(fine.status == 0, "\(fine.stderr)")
+    }
 }
