@@ -233,6 +233,10 @@ public final class ScenarioBackend: ShellBackend {
         edit(document.unset(path: path), out: out)
     }
 
+    public func drop(kind: String, name: String, out: ShellOutput) -> ExecutionOutcome {
+        edit(document.drop(kind: kind, name: name), out: out)
+    }
+
     private func edit(_ diagnostics: [Diagnostic], out: ShellOutput) -> ExecutionOutcome {
         if !diagnostics.isEmpty { render(diagnostics, sources: document.check().sources, out: out) }
         if diagnostics.contains(where: \.isError) { return .error }

@@ -210,6 +210,7 @@ public final class Shell {
             return .done(.ok)
         case .set(let path, let value): return .done(backend.set(path: path, value: value, out: out))
         case .unset(let path): return .done(backend.unset(path: path, out: out))
+        case .drop(let kind, let name): return .done(backend.drop(kind: kind, name: name, out: out))
         case .reset:
             backend.reset(out: out)
             return .done(.ok)

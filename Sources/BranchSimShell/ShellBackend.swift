@@ -85,9 +85,17 @@ public protocol ShellBackend: AnyObject {
     /// will not be resolved now; report them and return `.error`, so that a script exits as
     /// `branchsim run` does on the same text.
     func endOfScript(out: ShellOutput) -> ExecutionOutcome
+
+    /// `:drop KIND NAME`: removes a declaration (a campaign, a branch, a variant...); on
+    /// errors nothing changes.
+    func drop(kind: String, name: String, out: ShellOutput) -> ExecutionOutcome
 }
 
 extension ShellBackend {
     public var helpTopics: [String] { [] }
     public func endOfScript(out: ShellOutput) -> ExecutionOutcome { .ok }
+    public func drop(kind: String, name: String, out: ShellOutput) -> ExecutionOutcome {
+        out.error("this shell cannot drop declarations")
+        return .error
+    }
 }

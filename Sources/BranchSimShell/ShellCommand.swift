@@ -5,13 +5,14 @@ public enum ShellCommand: Equatable, Sendable {
     case show(name: String?)
     case set(path: String, value: String)
     case unset(path: String)
+    case drop(kind: String, name: String)
     case reset
     case help(topic: String?)
     case history(count: Int?)
     case quit
 
     /// Command names, for completion and did-you-mean.
-    public static let names = ["load", "save", "show", "set", "unset", "reset", "help", "history", "quit", "q"]
+    public static let names = ["load", "save", "show", "set", "unset", "drop", "reset", "help", "history", "quit", "q"]
 
     /// One line of usage per command, for `:help commands` and usage errors.
     public static let usage: [(name: String, usage: String, summary: String)] = [
@@ -20,6 +21,7 @@ public enum ShellCommand: Equatable, Sendable {
         ("show", ":show [NAME]", "print the session, or one declaration"),
         ("set", ":set PATH VALUE", "change one property, e.g. :set upgrade_meeting.funnel.convert 50%"),
         ("unset", ":unset PATH", "remove a property: back to its default (NAME.PROPERTY)"),
+        ("drop", ":drop KIND NAME", "remove a declaration, e.g. :drop campaign upgrade_meeting"),
         ("reset", ":reset", "forget everything declared in this session"),
         ("help", ":help [TOPIC]", "help; :help alone lists the topics"),
         ("history", ":history [N]", "the last N entries of the history (default 20)"),
@@ -89,6 +91,12 @@ public enum ShellCommand: Equatable, Sendable {
         case "unset":
             guard args.count == 1 else { return .failure(.usage(command: name, problem: "say which property to unset")) }
             return .success(.unset(path: args[0]))
+        case "drop":
+            guard args.count == 2 else {
+                return .failure(.usage(command: name, problem: args.count < 2 ? "say the kind and the name, e.g. ':drop campaign meet'"
+                                                                              : "give one kind and one name"))
+            }
+            return .success(.drop(kind: args[0], name: args[1]))
         case "reset": return noArgs(.reset)
         case "help", "?":
             guard args.count <= 1 else { return .failure(.usage(command: "help", problem: "give at most one topic")) }

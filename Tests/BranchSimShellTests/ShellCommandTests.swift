@@ -15,6 +15,7 @@ import Testing
         (":set upgrade_meeting.amount lognormal(median 6万, p90 20万)",
          .set(path: "upgrade_meeting.amount", value: "lognormal(median 6万, p90 20万)")),
         (":unset upgrade_meeting.contacts", .unset(path: "upgrade_meeting.contacts")),
+        (":drop campaign upgrade_meeting", .drop(kind: "campaign", name: "upgrade_meeting")),
         (":reset", .reset),
         (":help", .help(topic: nil)),
         (":help metrics", .help(topic: "metrics")),
@@ -36,6 +37,7 @@ import Testing
         (":set upgrade_meeting.contacts", "say the new value of 'upgrade_meeting.contacts'; usage: :set PATH VALUE"),
         (":history x", "'x' is not a positive whole number; usage: :history [N]"),
         (":reset now", ":reset takes no arguments; usage: :reset"),
+        (":drop campaign", "say the kind and the name, e.g. ':drop campaign meet'; usage: :drop KIND NAME"),
     ])
     func usageErrors(line: String, message: String) throws {
         guard case .failure(let e) = ShellCommand.parse(line) else {

@@ -260,4 +260,17 @@ import Testing
         let fine = try Binary.run([], stdin: Self.small, environment: ["BRANCHSIM_HISTORY": "/dev/null"])
         #expect(fine.status == 0, "\(fine.stderr)")
     }
+
+    /// `:drop KIND NAME`, which the prompt's own `drop` statement points to, exists (it was
+    /// "unknown command ':drop'"), and dropping what is not there is an error naming it.
+    @Test func dropRemovesADeclaration() throws {
+        let script = Self.small.replacingOccurrences(of: "run\nexpect uplift.mean > 0\nexpect occurrences.meet.mean == 13\n", with: "")
+            + ":drop campaign meet\n:show\n"
+        let r = try Binary.run([], stdin: script, environment: ["BRANCHSIM_HISTORY": "/dev/null"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!r.stdout.contains("meet"), "\(r.stdout)")
+        let again = try Binary.run([], stdin: script + ":drop campaign meet\n", environment: ["BRANCHSIM_HISTORY": "/dev/null"])
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("there is no campaign 'meet'"), "\(again.stderr)")
+    }
 }
