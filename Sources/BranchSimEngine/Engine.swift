@@ -150,12 +150,7 @@ public enum Engine {
         // and the scratch lists (3 x 4 bytes).
         let perCustomer = 7 * 8 + 6 * 4 + 2 + 3 * 4 + 8 * (products + terms + cooldowns + policy)
         let perThread = customers * perCustomer + 4096 * (tiers + 1)
-        let metrics = MetricCatalog.metrics(for: scenario).count
-        let series = MetricCatalog.series(for: scenario).count * scenario.steps
-        // Every replication keeps its metric row; only the first `seriesReplications` keep series.
-        let runs = scenario.settings.runs.maximum
-        let rows = runs * (8 * metrics + 64) + min(runs, RunResult.seriesReplications) * 8 * series
-        return max(1, threads) * perThread + rows
+        return max(1, threads) * perThread + RunResult.rowBytes(scenario, runs: scenario.settings.runs.maximum)
     }
 
     private static func formatPercent(_ x: Double) -> String {

@@ -222,16 +222,13 @@ extension ScenarioChecker {
         let customers = Double(s.branches.reduce(0) { $0 + $1.customers })
         let bytes = threads * (customers * Double(LanguageDefaults.bytesPerCustomer)
                                + Double(s.branches.count * LanguageDefaults.bytesPerBranch))
-        // The rows every run keeps: a metric row per replication, and every series' steps for
-        // the first `seriesReplications`.
-        let runs = Double(s.settings.runs.maximum)
-        let series = Double(MetricCatalog.series(for: s).count) * Double(s.steps)
-        let rows = runs * Double(8 * MetricCatalog.metrics(for: s).count + 64)
-            + min(runs, Double(RunResult.seriesReplications)) * 8 * series
+        // The rows every run keeps (the horizon is at most 100 years, so this stays in range).
+        let runs = s.settings.runs.maximum
+        let rows = Double(RunResult.rowBytes(s, runs: runs))
         if rows > LanguageDefaults.memoryLimit {
             let gib = String(format: "%.1f", rows / 1_073_741_824)
-            error("results too large for memory: \(s.steps) steps of \(formatPlain(series / Double(s.steps))) series "
-                  + "for \(formatPlain(min(runs, Double(RunResult.seriesReplications)))) replications need about \(gib) GiB (limit 4 GiB)",
+            error("results too large for memory: \(s.steps) steps of \(MetricCatalog.series(for: s).count) series "
+                  + "for \(min(runs, RunResult.seriesReplications)) replications need about \(gib) GiB (limit 4 GiB)",
                   horizonRange ?? decls.first?.range,
                   [.help("shorten 'horizon', use 'step month', or lower 'runs'")])
             return

@@ -53,6 +53,14 @@ public struct RunResult: Sendable, Codable, Equatable {
     /// The most steps a run has: 100 years of weeks, the longest horizon a scenario may give.
     public static let maximumSteps = 5_200
 
+    /// Bytes the rows of `scenario` run `runs` times keep: a metric row per replication, and
+    /// every series' steps for the first `seriesReplications`.
+    public static func rowBytes(_ scenario: Scenario, runs: Int) -> Int {
+        let metrics = MetricCatalog.metrics(for: scenario).count
+        let seriesSteps = MetricCatalog.series(for: scenario).count * scenario.steps
+        return runs * (8 * metrics + 64) + min(runs, seriesReplications) * 8 * seriesSteps
+    }
+
     /// The replications whose series are kept (see `seriesReplications`), in order.
     public var withSeries: ArraySlice<ReplicationRecord> {
         let n = replications.prefix { !$0.series.isEmpty }.count
