@@ -37,6 +37,8 @@ struct ProgramChecker {
 
     /// How deep `include`s may nest (each level is a frame of the checker's recursion).
     static let maxIncludeDepth = 64
+    /// The most values a `sweep` takes, in either form (each value is a whole run).
+    static let maxSweepValues = 1000
 
     static func expandIncludes(_ statements: [Statement], from path: String, loader: any SourceLoader,
                                sink: inout DiagnosticSink, stack: [String]) -> [Statement] {
@@ -49,8 +51,9 @@ struct ProgramChecker {
                 continue
             }
             let resolved = resolveIncludePath(target, relativeTo: path)
-            if let at = stack.firstIndex(of: lexicallyNormalized(resolved)) {
-                let cycle = (stack[at...] + [lexicallyNormalized(resolved)]).joined(separator: " -> ")
+            let key = lexicallyNormalized(resolved)
+            if let at = stack.firstIndex(of: key) {
+                let cycle = (stack[at...] + [key]).joined(separator: " -> ")
                 sink.error("include cycle: \(cycle)", r, [.help("remove one of the 'include' statements")])
                 continue
             }
@@ -370,8 +373,8 @@ struct ProgramChecker {
             while let t = v.peek, t.word != "on" { vt.append(t); v.i += 1 }
             var vv = Values(vt, what: "'sweep'", anchor: s.keywordRange)
             values = vv.commaList().filter { !$0.isEmpty }
-            if values.count > 1000, let first = values[1000].first {
-                sink.error("the sweep has \(values.count) values; at most 1000", first.range,
+            if values.count > Self.maxSweepValues, let first = values[Self.maxSweepValues].first {
+                sink.error("the sweep has \(values.count) values; at most \(Self.maxSweepValues)", first.range,
                            [.help("sweep fewer values, or split the sweep in several")])
                 return nil
             }
@@ -387,8 +390,8 @@ struct ProgramChecker {
             if st.value <= 0 { sink.error("the sweep step must be more than zero", st.range); return nil }
             if b.value < a.value { sink.error("the sweep runs backwards: \(b.text) is below \(a.text)", a.range.union(b.range)); return nil }
             let steps = ((b.value - a.value) / st.value + 1e-9).rounded(.down)
-            guard steps < 1000 else {  // 1000 values: steps 0...999
-                sink.error("the sweep has \(steps < 1e15 ? String(Int(steps) + 1) : "more than 10^15") values; at most 1000", st.range,
+            guard steps < Double(Self.maxSweepValues) else {  // the values are steps 0, 1, ...
+                sink.error("the sweep has \(steps < 1e15 ? String(Int(steps) + 1) : "more than 10^15") values; at most \(Self.maxSweepValues)", st.range,
                            [.help("raise the step or narrow the range")])
                 return nil
             }

@@ -108,7 +108,6 @@ public struct SourceLoadError: Error, CustomStringConvertible, Sendable {
     public var description: String { "cannot read '\(path)': \(reason)" }
 }
 
-/// Resolves an include path against the including file's directory.
 /// `path` with `.` and empty segments dropped and `name/..` pairs folded, without touching
 /// the file system: `./a/../b.bsim` and `b.bsim` name the same file. (Symbolic links are not
 /// followed; the include depth limit catches cycles through them.)
@@ -125,6 +124,7 @@ public func lexicallyNormalized(_ path: String) -> String {
     return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
 }
 
+/// Resolves an include path against the including file's directory.
 public func resolveIncludePath(_ path: String, relativeTo: String?) -> String {
     guard !path.hasPrefix("/"), let base = relativeTo, let slash = base.lastIndex(of: "/") else { return path }
     return String(base[...slash]) + path
