@@ -180,7 +180,9 @@ public enum Charts {
                 let row = v.rows[r]
                 available = row.available
                 let y0 = gy + Double(i) * (barH + 3)
-                let need = row.fteMean + (row.managedFTE.isFinite ? row.managedFTE : 0)
+                // `staffing.ROLE.fte` already holds activity and the managed book (docs/model.md):
+                // adding `managedFTE` again drew the mean above its own p95.
+                let need = row.fteMean
                 let x1 = x.position(need.isFinite ? need : 0, from: left, to: right)
                 svg.rect(x: left, y: y0, width: x1 - left, height: barH, fill: colour(i),
                          tooltip: "\(v.label) \(row.role): mean \(NumberFormat.fte(need)) FTE, p95 \(NumberFormat.fte(row.needP95))")

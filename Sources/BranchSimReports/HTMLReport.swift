@@ -292,7 +292,7 @@ public enum HTMLReport {
         }
         let staffed = variants.filter { !TextReports.roleNames($0).isEmpty }
         if !staffed.isEmpty {
-            out.append(figure("Staff needed vs on hand", note: "bar: mean FTE (activity + managed book); whisker: p95; black mark: FTE on hand",
+            out.append(figure("Staff needed vs on hand", note: "bar: mean FTE (activity and managed book together); whisker: p95; black mark: FTE on hand",
                               Charts.staffing(staffed.map { ($0.label, TextReports.staffingRows($0)) }, title: "Staff FTE by role")))
         }
         var campaigns: [String] = []
