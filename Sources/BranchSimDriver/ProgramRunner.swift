@@ -215,7 +215,7 @@ public final class ProgramRunner {
     public func renderDocument(format: OutputFormat) -> String {
         switch format {
         case .json: return JSONReport.render(document, threads: configuration.threads)
-        case .csv: return lastRun.map(CSVReport.long) ?? CSVReport.summary(document)
+        case .csv: return CSVReport.long(document)
         case .table: return lastRun.map { TextReports.defaultReport($0, options: configuration.report) } ?? ""
         }
     }
@@ -230,7 +230,7 @@ public final class ProgramRunner {
         let text: String
         switch url.pathExtension.lowercased() {
         case "json": text = JSONReport.render(document, threads: configuration.threads)
-        case "csv": text = lastRun.map(CSVReport.long) ?? CSVReport.summary(document)
+        case "csv": text = CSVReport.long(document)
         case "html", "htm": text = HTMLReport.render(document, scenario: lastScenario, options: configuration.report)
         default:
             throw RunnerError("cannot export to '\(path)': use a name ending in .csv, .json or .html", at: loc)

@@ -18,6 +18,41 @@ public enum CSVReport {
         return out
     }
 
+    /// The long format of a whole document, so paired analysis works in a data frame:
+    /// - a sweep: `path,point,replication,seed,metric,value`, every point in sweep order;
+    /// - a comparison: `variant,replication,seed,metric,value`, every variant in the order
+    ///   compared (with common random numbers, equal `replication` means the same draws);
+    /// - otherwise the runs' `long` rows (one run: exactly `long(_:)`).
+    public static func long(_ doc: ReportDocument) -> String {
+        // `compare` forgets an earlier sweep, so a document holding both had its sweep last.
+        if let s = doc.sweep, !s.points.isEmpty {
+            let path = field(s.path)
+            return labelled(header: "path,point", s.points.map { (path + "," + field($0.label), $0.result) })
+        }
+        if let c = doc.comparison, !c.runs.isEmpty {
+            return labelled(header: "variant", c.runs.map { (field($0.label), $0) })
+        }
+        if doc.runs.isEmpty { return "replication,seed,metric,value\n" }
+        if doc.runs.count == 1 { return long(doc.runs[0]) }
+        return labelled(header: "run", doc.runs.map { (field($0.label), $0) })
+    }
+
+    /// `HEADER,replication,seed,metric,value`: each run's long rows behind its label cells.
+    private static func labelled(header: String, _ runs: [(cells: String, run: RunResult)]) -> String {
+        var out = header + ",replication,seed,metric,value\n"
+        for (cells, r) in runs {
+            let seed = String(r.seed)
+            let keys = r.metrics.map { field($0.key) }
+            for rep in r.replications {
+                let prefix = cells + "," + String(rep.index) + "," + seed + ","
+                for (i, key) in keys.enumerated() {
+                    out += prefix + key + "," + number(rep.values[i]) + "\n"
+                }
+            }
+        }
+        return out
+    }
+
     /// One row per metric of every run in the document (the runs, else the comparison's variants,
     /// else the sweep's points): `metric,unit,n,mean,sd,ci_low,ci_high,p5,p50,p95,label`.
     /// `label` names the run (`base`, a variant, or `PATH=VALUE` for a sweep point).

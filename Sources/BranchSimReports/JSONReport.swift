@@ -18,12 +18,30 @@ public enum JSONReport {
         var root: [String: JSONValue] = [
             "schema": .string(schema),
             "scenario": .string(doc.title),
-            "runs": .array(doc.runs.map { run($0, threads: threads) }),
+            "runs": .array(runs(doc, threads: threads)),
             "expectations": .array(doc.expectations.map(expectation)),
         ]
         root["comparison"] = doc.comparison.map(comparison) ?? .null
         root["sweep"] = doc.sweep.map(sweep) ?? .null
         return .object(root)
+    }
+
+    /// Every run the document holds, labelled: each point of the sweep (`path`, `point`), else
+    /// each variant of the comparison (`variant`), else the plain runs. `compare` forgets an
+    /// earlier sweep, so a document holding both had its sweep last.
+    static func runs(_ doc: ReportDocument, threads: Int?) -> [JSONValue] {
+        func labelled(_ r: RunResult, _ extra: [String: JSONValue]) -> JSONValue {
+            guard case .object(var o) = run(r, threads: threads) else { return .null }
+            for (k, v) in extra { o[k] = v }
+            return .object(o)
+        }
+        if let s = doc.sweep, !s.points.isEmpty {
+            return s.points.map { labelled($0.result, ["path": .string(s.path), "point": .string($0.label)]) }
+        }
+        if let c = doc.comparison, !c.runs.isEmpty {
+            return c.runs.map { labelled($0, ["variant": .string($0.label)]) }
+        }
+        return doc.runs.map { run($0, threads: threads) }
     }
 
     static func summary(_ s: MetricSummary, unit: MetricUnit?) -> JSONValue {

@@ -24,11 +24,27 @@ import Testing
         try #require(JSONSerialization.jsonObject(with: Data(s.utf8)) as? [String: Any])
     }
 
+    /// `runs` holds every sweep point (else every variant), labelled, not only the last one.
+    @Test func runsHoldEveryVariantAndSweepPoint() throws {
+        let doc = Self.document()
+        let swept = try #require(Self.parse(JSONReport.render(doc))["runs"] as? [[String: Any]])
+        #expect(swept.map { $0["point"] as? String } == ["20", "40"])
+        #expect(swept.allSatisfy { $0["path"] as? String == "campaign.财富升级会.contacts" })
+        let compared = ReportDocument(comparison: doc.comparison)
+        let runs = try #require(Self.parse(JSONReport.render(compared))["runs"] as? [[String: Any]])
+        #expect(runs.map { $0["variant"] as? String } == ["standalone", "base"])
+        #expect(runs.allSatisfy { ($0["metrics"] as? [String: Any])?["migration.潜力.中高端"] != nil })
+    }
+
     @Test func validAndComplete() throws {
         let json = try Self.parse(JSONReport.render(Self.document()))
         #expect(json["schema"] as? String == "branchsim.result/1")
         #expect(json["scenario"] as? String == "潜力客户 upgrade")
-        let runs = try #require(json["runs"] as? [[String: Any]])
+        // This document ends with a sweep, so its runs are the sweep's points
+        // (runsHoldEveryVariantAndSweepPoint); a plain run's fields are read from one alone.
+        #expect((json["runs"] as? [[String: Any]])?.count == 2)
+        let plain = try Self.parse(JSONReport.render(ReportDocument(runs: [Fixtures.run()])))
+        let runs = try #require(plain["runs"] as? [[String: Any]])
         #expect(runs.count == 1)
         let run = runs[0]
         #expect(run["label"] as? String == "base")
@@ -184,6 +200,30 @@ import Testing
         let s = Self.parse(CSVReport.summary(sweepOnly))
         #expect(s.count - 1 == 2 * perRun)
         #expect(s[1][10] == "campaign.财富升级会.contacts=20")
+    }
+
+    /// Every variant and every sweep point, each row labelled, so a data frame can pair
+    /// replications across variants (issue 15: only the last variant or point was written).
+    @Test func longFormatOfADocumentKeepsEveryVariantAndPoint() throws {
+        let a = Fixtures.run(label: "standalone", shift: -250_000), b = Fixtures.run(label: "base")
+        let compared = ReportDocument(comparison: ComparisonResult(runs: [a, b], metrics: ["uplift"], independent: false))
+        let rows = Self.parse(CSVReport.long(compared))
+        #expect(rows[0] == ["variant", "replication", "seed", "metric", "value"])
+        let perRun = a.count * a.metrics.count
+        #expect(rows.count - 1 == 2 * perRun)
+        #expect(rows[1][0] == "standalone" && rows[perRun + 1][0] == "base")
+        let upliftA = rows.filter { $0[0] == "standalone" && $0[3] == "uplift" }.map { Double($0[4])! }
+        let upliftB = rows.filter { $0[0] == "base" && $0[3] == "uplift" }.map { Double($0[4])! }
+        #expect(upliftA.count == a.count && zip(upliftA, upliftB).allSatisfy { $1 - $0 == 250_000 })
+
+        let doc = JSONReportTests.document()   // a comparison, then a sweep
+        let swept = Self.parse(CSVReport.long(doc))
+        #expect(swept[0] == ["path", "point", "replication", "seed", "metric", "value"])
+        #expect(swept.count - 1 == 2 * perRun)
+        #expect(Set(swept.dropFirst().map { $0[1] }) == ["20", "40"])
+        #expect(swept.dropFirst().allSatisfy { $0[0] == "campaign.财富升级会.contacts" })
+        // One plain run: exactly the run's own long format.
+        #expect(CSVReport.long(ReportDocument(runs: [b])) == CSVReport.long(b))
     }
 
     @Test func quoting() {

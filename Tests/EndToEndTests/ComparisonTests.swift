@@ -54,6 +54,33 @@ import Testing
         return ((high - low) / 2, mean)
     }
 
+    /// `--format csv` of a comparison writes every variant's replications with a `variant`
+    /// column, so paired differences can be formed from the file: their mean is the JSON's
+    /// paired `diff.mean` (issue 15: only the last variant was written, without a label).
+    @Test func csvOfAComparisonPairsEveryVariant() throws {
+        let dir = try Paths.temporaryDirectory()
+        let file = dir.appendingPathComponent("crn.bsim")
+        try Data(Self.scenario(independent: false).utf8).write(to: file)
+        let csv = try Binary.run(["run", file.path, "--runs", "8", "--format", "csv"], in: dir)
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let rows = csv.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows.first == ["variant", "replication", "seed", "metric", "value"])
+        func uplift(_ v: String) -> [Int: Double] {
+            Dictionary(uniqueKeysWithValues: rows.filter { $0.count == 5 && $0[0] == v && $0[3] == "uplift" }
+                .map { (Int($0[1])!, Double($0[4])!) })
+        }
+        let base = uplift("base"), better = uplift("better_pitch")
+        #expect(base.count == 8 && better.count == 8)
+        let pairedMean = (0..<8).map { better[$0]! - base[$0]! }.reduce(0, +) / 8
+        let json = try Binary.run(["run", file.path, "--runs", "8", "--format", "json"], in: dir)
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let metrics = try #require((doc["comparison"] as? [String: Any])?["metrics"] as? [String: Any])
+        let diff = try #require(((metrics["uplift"] as? [String: Any])?["diffs"] as? [[String: Any]])?.first?["diff"] as? [String: Any])
+        let mean = try #require(diff["mean"] as? Double)
+        #expect(abs(pairedMean - mean) <= 1e-6 * max(1, abs(mean)), "CSV pairs give \(pairedMean), JSON \(mean)")
+        #expect((doc["runs"] as? [[String: Any]])?.compactMap { $0["variant"] as? String } == ["base", "better_pitch"])
+    }
+
     @Test func commonRandomNumbersTightenThePairedDifferenceAtLeastThreefold() throws {
         let crn = try halfWidth(independent: false)
         let ind = try halfWidth(independent: true)
