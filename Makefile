@@ -9,7 +9,7 @@ RELEASE_BIN = .build/release/branchsim
 # Linking prints one warning from Foundation's own archive (its use of mktemp), not from ours.
 RELEASE_FLAGS = -c release --product branchsim --static-swift-stdlib
 
-.PHONY: deps test-deps build release run test unit-test playbooks html-check bench bench-numpy clean
+.PHONY: deps test-deps build release run test unit-test pin playbooks html-check bench bench-numpy clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -31,6 +31,12 @@ run: release
 unit-test: test-deps release
 	$(SWIFT) build --build-tests
 	BRANCHSIM_BIN=$(CURDIR)/$(RELEASE_BIN) $(SWIFT) test --skip-build
+
+# Re-pins the playbooks' outputs (Tests/EndToEndTests/Pinned/) after a change that means to
+# change results; review `git diff Tests/EndToEndTests/Pinned/` and say why in the commit.
+pin: test-deps release
+	$(SWIFT) build --build-tests
+	BRANCHSIM_REPIN=1 BRANCHSIM_BIN=$(CURDIR)/$(RELEASE_BIN) $(SWIFT) test --skip-build --filter PinnedOutputTests
 
 html-check: release
 	scripts/html-check.sh $(RELEASE_BIN)

@@ -72,7 +72,8 @@ let package = Package(
         .testTarget(
             name: "BranchSimShellTests",
             dependencies: ["BranchSimShell", "BranchSimDriver", "ShellTestSupport", "shell-fixture"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["BranchSimDriver"]),
+        // Pinned/ holds the golden outputs PinnedOutputTests compares against (read by path).
+        .testTarget(name: "EndToEndTests", dependencies: ["BranchSimDriver"], exclude: ["Pinned"]),
     ],
     swiftLanguageModes: [.v6]
 )
