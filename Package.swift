@@ -32,6 +32,8 @@ let package = Package(
         .target(name: "CBranchSimKernels"),
         // Random streams, samplers, population, steps, Monte Carlo.
         .target(name: "BranchSimEngine", dependencies: ["BranchSimModel", "CBranchSimKernels"], swiftSettings: strict),
+        // Decisions under uncertainty: designs, choosing the best plan with a guarantee.
+        .target(name: "BranchSimDecisions", swiftSettings: strict),
         // Tables, CSV, JSON, SVG/HTML.
         .target(name: "BranchSimReports", dependencies: ["BranchSimModel"], swiftSettings: strict),
         // Executes a checked program: run, report, compare, sweep, expect, export.
@@ -61,6 +63,7 @@ let package = Package(
         .testTarget(name: "BranchSimModelTests", dependencies: ["BranchSimModel", "TestSupport"]),
         .testTarget(name: "BranchSimLanguageTests", dependencies: ["BranchSimLanguage", "TestSupport"]),
         .testTarget(name: "BranchSimEngineTests", dependencies: ["BranchSimEngine"]),
+        .testTarget(name: "BranchSimDecisionsTests", dependencies: ["BranchSimDecisions", "TestSupport"]),
         .testTarget(name: "BranchSimReportsTests", dependencies: ["BranchSimReports", "TestSupport"]),
         // Test support for the shell: a scripted backend, and a binary the terminal tests drive.
         .target(
