@@ -9,7 +9,7 @@ RELEASE_BIN = .build/release/branchsim
 # Linking prints one warning from Foundation's own archive (its use of mktemp), not from ours.
 RELEASE_FLAGS = -c release --product branchsim --static-swift-stdlib
 
-.PHONY: deps test-deps build release run test unit-test pin playbooks html-check bench bench-numpy clean
+.PHONY: deps test-deps build release run test unit-test pin playbooks html-check slurm-test slurm-up slurm-down bench bench-numpy clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -44,7 +44,18 @@ html-check: release
 playbooks: release
 	$(RELEASE_BIN) test scenarios $(wildcard ../shared/scenarios) --junit .build/playbooks-junit.xml
 
-test: unit-test html-check playbooks
+# A run split over a real one-node Slurm cluster (started on this machine; installs munge and
+# Slurm from Debian when missing) equals the run in one process, byte for byte (docs/cluster.md).
+slurm-test: release
+	scripts/slurm-test.sh $(RELEASE_BIN)
+
+slurm-up:
+	scripts/slurm-up.sh
+
+slurm-down:
+	scripts/slurm-down.sh
+
+test: unit-test html-check playbooks slurm-test
 
 bench: release
 	$(RELEASE_BIN) bench

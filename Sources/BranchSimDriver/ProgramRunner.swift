@@ -13,8 +13,15 @@ public struct RunConfiguration: Sendable {
     public var runs: Int?
     public var seed: UInt64?
     public var threads: Int?
-    /// Run only these replications (`--replications 0..<500`), to be merged later.
+    /// Run only these replications (`--replications 0..<500`), to be merged later. Each run
+    /// keeps the part of the range below the replications it makes as a whole (a `run runs
+    /// 500` in a file sliced `500..<1000` makes none).
     public var replications: Range<Int>?
+    /// Of a `sweep`, run only this point (0-based): `branchsim run --point K` (a unit of work).
+    public var sweepPoint: Int?
+    /// Whether `export` writes its file. A slice saved for `merge` holds part of the
+    /// replications, so it skips them: `merge` writes them from the whole run.
+    public var writesExports = true
     public var format: OutputFormat
     public var report: ReportOptions
     /// Print only expectation lines (for `branchsim test`).
@@ -95,6 +102,14 @@ public final class ProgramRunner {
     public private(set) var lastScenario: Scenario?
     /// Time the engine spent in this runner's actions so far.
     public private(set) var timings = RunTimings()
+    /// When set, every result the engine gives is kept here, in the order run (`run --save`).
+    public var recordsResults = false
+    /// Every result in the order run (with `recordsResults`), and the replications each
+    /// would have as a whole run (what the slices of it must cover).
+    public private(set) var recorded: [(result: RunResult, planned: Int)] = []
+    /// Results to give instead of running the engine, in the order the program asks for them
+    /// (`branchsim merge` replays the program on the slices' joined rows).
+    public var replay: [RunResult]?
 
     public init(configuration: RunConfiguration, sink: OutputSink = .standard) {
         self.configuration = configuration
@@ -178,11 +193,14 @@ public final class ProgramRunner {
             lastSweep = nil
             resultsAreStale = false
             if table { sink.out(TextReports.comparisonReport(c, options: configuration.report) + "\n") }
-        case .sweep(let path, let points, let metrics):
+        case .sweep(let path, let allPoints, let metrics):
+            // A unit of work (`--point K`) runs one point, with every point as companions as
+            // in the whole sweep, so its numbers are that point's.
+            let points = configuration.sweepPoint.map { k in allPoints.indices.contains(k) ? [allPoints[k]] : [] } ?? allPoints
             var results: [(label: String, result: RunResult)] = []
             for p in points {
                 results.append((p.label, try simulate(p.scenario, label: "\(path)=\(p.label)", runs: nil, salt: 0,
-                                                      companions: points.map(\.scenario), control: control, at: loc)))
+                                                      companions: allPoints.map(\.scenario), control: control, at: loc)))
             }
             let sweep = SweepResult(
                 path: path,
@@ -202,7 +220,7 @@ public final class ProgramRunner {
             let line = TextReports.expectationLine(o, options: configuration.report)
             if configuration.format == .table || configuration.quiet { sink.out(line + "\n") } else { sink.err(line + "\n") }
         case .export(let path):
-            try export(to: path, at: loc)
+            if configuration.writesExports { try export(to: path, at: loc) }
         }
     }
 
@@ -248,9 +266,19 @@ public final class ProgramRunner {
         var options = RunOptions()
         options.companions = companions
         options.runs = configuration.runs.map { .fixed($0) } ?? runs
+        let planned = (options.runs ?? scenario.settings.runs).maximum
+        if let replay {
+            let k = recorded.count
+            guard k < replay.count, replay[k].label == label else {
+                throw RunnerError("the saved rows do not follow this program: run \(k + 1) is '\(label)', "
+                    + "the rows have \(k < replay.count ? "'\(replay[k].label)'" : "no more runs")", at: loc)
+            }
+            recorded.append((replay[k], planned))
+            return replay[k]
+        }
         options.seed = configuration.seed
         options.threads = configuration.threads
-        options.replications = configuration.replications
+        options.replications = configuration.replications.map { r in min(r.lowerBound, planned)..<min(r.upperBound, planned) }
         options.streamSalt = salt
         options.cancellation = control?.cancellation
         options.progress = control?.progress
@@ -260,6 +288,7 @@ public final class ProgramRunner {
         do {
             let result = try Engine.run(scenario, label: label, options: options)
             timings.replications += result.replications.count
+            if recordsResults { recorded.append((result, planned)) }
             return result
         } catch {
             switch error {

@@ -1,18 +1,184 @@
 import BranchSimModel
 import Foundation
 
-/// Every replication's results of a run (or of each variant of a comparison), saved by
-/// `branchsim run --save FILE` so that slices run apart (`--replications 0..<500`) can be
-/// joined by `branchsim merge` into exactly the whole run.
+/// What one `branchsim run` works on: the whole file, one variant (`--variant NAME`) or one
+/// point of the file's sweep (`--point K`, 1-based). With `--replications A..<B` it is a
+/// slice; slices of one unit are joined by `branchsim merge`.
+public enum WorkUnit: Sendable, Equatable, CustomStringConvertible {
+    case whole
+    case variant(String)
+    case point(Int)
+
+    /// As saved in rows files: `whole`, `variant NAME`, `point K`.
+    public var token: String {
+        switch self {
+        case .whole: return "whole"
+        case .variant(let n): return "variant \(n)"
+        case .point(let k): return "point \(k)"
+        }
+    }
+
+    public init?(token: String) {
+        if token == "whole" { self = .whole; return }
+        if token.hasPrefix("variant ") { self = .variant(String(token.dropFirst(8))); return }
+        if token.hasPrefix("point "), let k = Int(token.dropFirst(6)) { self = .point(k); return }
+        return nil
+    }
+
+    public var description: String {
+        switch self {
+        case .whole: return "the whole file"
+        case .variant(let n): return "variant '\(n)' (--variant \(n))"
+        case .point(let k): return "sweep point \(k) (--point \(k))"
+        }
+    }
+
+    public struct SelectionError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The program this unit runs: the file's own actions, a `run` of the variant, or the
+    /// file's one sweep (run at one point: `RunConfiguration.sweepPoint`).
+    public func select(from program: CheckedProgram, file: String) throws(SelectionError) -> (program: CheckedProgram, sweepPoint: Int?) {
+        switch self {
+        case .whole:
+            return (program, nil)
+        case .variant(let name):
+            guard program.scenario(named: name) != nil else {
+                let names = ["base"] + program.variants.map(\.name)
+                throw SelectionError(description: "--variant \(name): '\(file)' has no variant named '\(name)'; "
+                    + "its variants are \(names.map { "'\($0)'" }.joined(separator: ", "))")
+            }
+            var p = program
+            p.actions = [LocatedAction(.run(runs: nil, variant: name), at: SourceLocation(file: file, line: 0, column: 0))]
+            return (p, nil)
+        case .point(let k):
+            let sweeps = program.actions.filter { if case .sweep = $0.action { return true } else { return false } }
+            guard let sweep = sweeps.first, case .sweep(_, let points, _) = sweep.action else {
+                throw SelectionError(description: "--point \(k): '\(file)' has no sweep; --point picks one value of a file's `sweep`")
+            }
+            guard sweeps.count == 1 else {
+                throw SelectionError(description: "--point \(k): '\(file)' has \(sweeps.count) sweeps (lines "
+                    + sweeps.map { String($0.location.line) }.joined(separator: ", ")
+                    + "); --point picks a value of a file with one sweep: put each sweep in a file of its own")
+            }
+            guard k >= 1 && k <= points.count else {
+                throw SelectionError(description: "--point \(k): the sweep at \(sweep.location) has \(points.count) "
+                    + "point\(points.count == 1 ? "" : "s"); give --point 1 to \(points.count)")
+            }
+            var p = program
+            p.actions = [sweep]
+            return (p, k - 1)
+        }
+    }
+}
+
+/// The replications a whole run of `program` makes: the most any of its runs makes (a
+/// `run runs N`, `--runs`, else each scenario's `runs`; for `runs until`, its cap).
+public func plannedReplications(_ program: CheckedProgram, runs: Int?) -> Int {
+    var most = 0
+    func count(_ s: Scenario?, _ own: RunCount?) {
+        guard let s else { return }
+        most = max(most, runs ?? (own ?? s.settings.runs).maximum)
+    }
+    for a in program.actions {
+        switch a.action {
+        case .run(let n, let v): count(program.scenario(named: v), n)
+        case .compare(let names, _, _): for n in names { count(program.scenario(named: n), nil) }
+        case .sweep(_, let points, _): for p in points { count(p.scenario, nil) }
+        case .report, .expect, .export: break
+        }
+    }
+    return most
+}
+
+/// Whether some run of `program` stops at a precision (`runs until`) rather than a count;
+/// slices cannot know where the whole run would have stopped.
+public func stopsAtPrecision(_ program: CheckedProgram) -> Bool {
+    func until(_ c: RunCount?) -> Bool { if case .until = c { return true } else { return false } }
+    for a in program.actions {
+        switch a.action {
+        case .run(let n, let v): if until(n ?? program.scenario(named: v)?.settings.runs) { return true }
+        case .compare(let names, _, _): if names.contains(where: { until(program.scenario(named: $0)?.settings.runs) }) { return true }
+        case .sweep(_, let points, _): if points.contains(where: { until($0.scenario.settings.runs) }) { return true }
+        case .report, .expect, .export: break
+        }
+    }
+    return false
+}
+
+/// Every replication's results of a run's units (each `run`, each variant of a `compare`,
+/// each sweep point, in the order run), saved by `branchsim run --save FILE` so that slices
+/// run apart (`--replications 0..<500`) can be joined by `branchsim merge` into exactly the
+/// whole run. A file says what it is a slice of: the digest of the checked program (with
+/// the options that change results), the unit, the replications, and a checksum of each
+/// run's rows, so that `merge` can refuse slices that do not belong together.
 public struct SavedResults: Codable, Sendable, Equatable {
-    public static let format = "branchsim.rows/1"
+    public static let format = "branchsim.rows/2"
 
     public var format: String
+    /// `ProgramDigest` of the checked file, with `--set`, `--runs` and `--seed`.
+    public var digest: String
+    /// `WorkUnit.token`.
+    public var unit: String
+    /// `--set PATH=VALUE`, in order.
+    public var settings: [String]
+    /// `--runs` and `--seed`, when given.
+    public var runsOverride: Int?
+    public var seedOverride: UInt64?
+    /// The replications of this slice: `lower..<upper` (a whole run: 0..<its replications).
+    public var lower: Int
+    public var upper: Int
+    /// Per run: the replications the whole run makes (the slice holds those in lower..<upper).
+    public var planned: [Int]
+    /// Per run: `SavedResults.checksum` of its rows.
+    public var checksums: [String]
     public var runs: [RunResult]
 
-    public init(runs: [RunResult]) {
+    public init(digest: String, unit: WorkUnit, settings: [String], runsOverride: Int?, seedOverride: UInt64?,
+                replications: Range<Int>, runs: [(result: RunResult, planned: Int)]) {
         self.format = Self.format
-        self.runs = runs
+        self.digest = digest
+        self.unit = unit.token
+        self.settings = settings
+        self.runsOverride = runsOverride
+        self.seedOverride = seedOverride
+        self.lower = replications.lowerBound
+        self.upper = replications.upperBound
+        self.planned = runs.map(\.planned)
+        self.runs = runs.map(\.result)
+        self.checksums = self.runs.map(Self.checksum)
+    }
+
+    /// What `digest` covers besides the checked program.
+    public static func digestExtras(settings: [String], runs: Int?, seed: UInt64?) -> [String] {
+        settings.map { "set \($0)" } + ["runs \(runs.map(String.init) ?? "-")", "seed \(seed.map(String.init) ?? "-")"]
+    }
+
+    /// SHA-256 of a run's rows and what they mean (label, title, seed, metrics, series).
+    public static func checksum(_ r: RunResult) -> String {
+        var sha = SHA256()
+        sha.update(r.label); sha.update(r.title); sha.update(r.seed); sha.update(r.stopping)
+        sha.update(r.steps); sha.update(r.stepUnit)
+        sha.update(r.metrics.count)
+        for m in r.metrics { sha.update(m.key); sha.update(m.unit.rawValue) }
+        sha.update(r.series.count)
+        for s in r.series { sha.update(s) }
+        for (k, v) in r.availableFTE.sorted(by: { $0.key < $1.key }) { sha.update(k); sha.update(v) }
+        sha.update(r.replications.count)
+        for rec in r.replications {
+            sha.update(rec.index)
+            sha.update(rec.values.count)
+            for v in rec.values { sha.update(v) }
+            sha.update(rec.series.count)
+            for v in rec.series { sha.update(v) }
+        }
+        return sha.hex()
+    }
+
+    /// The replications run `i` of this slice holds.
+    public func range(ofRun i: Int) -> Range<Int> {
+        min(lower, planned[i])..<min(upper, planned[i])
     }
 
     public func write(to path: String) throws(AtomicFile.WriteError) {
@@ -30,41 +196,109 @@ public struct SavedResults: Codable, Sendable, Equatable {
         public var description: String
     }
 
+    /// Reads a rows file and checks it is whole: every run holds exactly the replications of
+    /// its slice, and its rows match the checksum written with them.
     public static func read(from path: String) throws(ReadError) -> SavedResults {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw ReadError(description: "cannot read '\(path)': \(error.localizedDescription)")
         }
+        struct Header: Decodable { var format: String? }
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        if let header = try? decoder.decode(Header.self, from: data), let f = header.format, f != format {
+            throw ReadError(description: "'\(path)' has format '\(f)'; this branchsim reads '\(format)': "
+                + "run that slice again with this branchsim")
+        }
         let saved: SavedResults
         do { saved = try decoder.decode(SavedResults.self, from: data) } catch {
             throw ReadError(description: "'\(path)' is not a file written by `branchsim run --save`")
         }
-        guard saved.format == format else {
-            throw ReadError(description: "'\(path)' has format '\(saved.format)'; this branchsim reads '\(format)'")
+        let again = "Write it again with `branchsim run --save`"
+        guard saved.lower >= 0, saved.upper >= saved.lower, saved.planned.count == saved.runs.count,
+              saved.checksums.count == saved.runs.count, WorkUnit(token: saved.unit) != nil else {
+            throw ReadError(description: "'\(path)' is damaged: its slice description does not hold together. \(again)")
         }
-        for run in saved.runs {
+        for (i, run) in saved.runs.enumerated() {
             if let problem = run.shapeProblem {
-                throw ReadError(description: "'\(path)' is damaged: in run '\(run.label)', \(problem). "
-                    + "Write it again with `branchsim run --save`")
+                throw ReadError(description: "'\(path)' is damaged: in run '\(run.label)', \(problem). \(again)")
+            }
+            let want = saved.range(ofRun: i)
+            let have = run.replications.map(\.index)
+            if have != Array(want) {
+                let missing = want.first { !have.contains($0) }
+                let detail = missing.map { "replication \($0) is missing" }
+                    ?? "it holds \(have.count) rows, not replications \(want.lowerBound)..<\(want.upperBound)"
+                throw ReadError(description: "'\(path)' is damaged: run '\(run.label)' should hold replications "
+                    + "\(want.lowerBound)..<\(want.upperBound), but \(detail). \(again)")
+            }
+            if checksum(run) != saved.checksums[i] {
+                throw ReadError(description: "'\(path)' was changed after it was written: the rows of run '\(run.label)' "
+                    + "do not match their checksum. \(again)")
             }
         }
         return saved
     }
 
-    /// Joins the slices variant by variant (the same variants, in the same order, in every file).
-    public static func merged(_ parts: [SavedResults]) throws(MergeError) -> SavedResults {
-        guard let first = parts.first else { throw .empty }
-        var runs: [RunResult] = []
-        for (i, run) in first.runs.enumerated() {
-            var slices: [RunResult] = []
-            for p in parts {
-                guard i < p.runs.count, p.runs.count == first.runs.count else { throw .incompatible(run.label) }
-                slices.append(p.runs[i])
+    public struct MergeError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Joins slices of one unit of one run into the whole: they must have the same digest,
+    /// unit and runs, and their replications must cover the whole run with no gap or overlap.
+    /// - Returns: the joined rows (one slice covering every replication).
+    public static func merged(_ files: [(path: String, saved: SavedResults)]) throws(MergeError) -> SavedResults {
+        guard let (firstPath, first) = files.first else { throw MergeError(description: "nothing to merge") }
+        for (path, s) in files.dropFirst() {
+            func differ(_ what: String, _ a: String, _ b: String) -> MergeError {
+                MergeError(description: "'\(firstPath)' and '\(path)' are slices of different runs: \(what) "
+                    + "(\(a) and \(b)). Merge the slices of one `branchsim run` command only")
             }
-            runs.append(try RunResult.merged(slices))
+            if s.digest != first.digest {
+                let options = s.settings != first.settings || s.runsOverride != first.runsOverride || s.seedOverride != first.seedOverride
+                throw differ(options ? "they were run with different --set, --runs or --seed"
+                                     : "they come from different scenarios, or the file or its data changed between them",
+                             "digest \(first.digest.prefix(12))", "\(s.digest.prefix(12))")
+            }
+            if s.unit != first.unit {
+                throw differ("they run different units", WorkUnit(token: first.unit)!.description, WorkUnit(token: s.unit)!.description)
+            }
+            if s.planned != first.planned || s.runs.map(\.label) != first.runs.map(\.label) {
+                throw differ("their runs differ", first.runs.map(\.label).joined(separator: ", "), s.runs.map(\.label).joined(separator: ", "))
+            }
         }
-        return SavedResults(runs: runs)
+        let sorted = files.sorted { ($0.saved.lower, $0.saved.upper) < ($1.saved.lower, $1.saved.upper) }
+        let total = first.planned.max() ?? 0
+        func name(_ f: (path: String, saved: SavedResults)) -> String { "'\(f.path)' (\(f.saved.lower)..<\(f.saved.upper))" }
+        var covered = 0
+        var previous: (path: String, saved: SavedResults)?
+        for f in sorted {
+            let s = f.saved
+            if s.lower < covered, let p = previous {
+                throw MergeError(description: "\(name(p)) and \(name(f)) overlap: replications \(s.lower)..<\(min(covered, s.upper)) "
+                    + "are in both. Give each slice its own --replications range")
+            }
+            if s.lower > covered {
+                throw MergeError(description: "replications \(covered)..<\(s.lower) are in no slice: "
+                    + (previous.map { "\(name($0)) ends at \(covered) and " } ?? "")
+                    + "\(name(f)) starts at \(s.lower). Run the missing slice and merge again")
+            }
+            covered = s.upper
+            previous = f
+        }
+        if covered < total {
+            throw MergeError(description: "replications \(covered)..<\(total) are in no slice: the run makes \(total) "
+                + "and the last slice \(previous.map(name) ?? "") ends at \(covered). Run the missing slice and merge again")
+        }
+        var whole = first
+        whole.lower = 0
+        whole.upper = max(total, covered)
+        for i in first.runs.indices {
+            do { whole.runs[i] = try RunResult.merged(sorted.map { $0.saved.runs[i] }) } catch {
+                throw MergeError(description: "\(error)")
+            }
+        }
+        whole.checksums = whole.runs.map(checksum)
+        return whole
     }
 }

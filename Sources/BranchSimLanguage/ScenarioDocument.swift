@@ -234,11 +234,11 @@ public struct ScenarioDocument: Sendable {
     }
 
     // Moves a range parsed with a prefix back onto the value's text.
-    private static func shift(_ r: SourceRange, by d: Int) -> SourceRange {
+    static func shift(_ r: SourceRange, by d: Int) -> SourceRange {
         SourceRange(file: r.file, start: max(0, r.start + d), end: max(0, r.end + d))
     }
 
-    private static func shift(_ t: Term, by d: Int) -> Term {
+    static func shift(_ t: Term, by d: Int) -> Term {
         switch t {
         case .word(let w, let r): return .word(w, shift(r, by: d))
         case .number(let v, let s, let text, let r): return .number(v, s, text: text, shift(r, by: d))

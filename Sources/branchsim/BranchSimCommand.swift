@@ -7,7 +7,7 @@ struct BranchSimCommand: ParsableCommand {
         commandName: "branchsim",
         abstract: "Test retail-bank marketing plans before spending money and staff on them.",
         version: "0.1.0",
-        subcommands: [ReplCommand.self, RunCommand.self, TestCommand.self, CheckCommand.self, FmtCommand.self, MergeCommand.self, BenchCommand.self],
+        subcommands: [ReplCommand.self, RunCommand.self, TestCommand.self, CheckCommand.self, FmtCommand.self, MergeCommand.self, SlurmCommand.self, BenchCommand.self],
         defaultSubcommand: ReplCommand.self)
 
     /// Makes the language side of the interactive shell: the parser, checker and engine

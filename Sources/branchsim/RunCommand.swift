@@ -43,9 +43,10 @@ enum FormatArgument: String, ExpressibleByArgument, CaseIterable {
     case table, json, csv, html
 }
 
-/// Checks a file and prints its diagnostics to standard error; the program when it has no errors.
-func checkedProgram(_ path: String) -> CheckedProgram? {
-    let outcome = FrontEnd.check(path: path)
+/// Checks a file (with `--set` changes) and prints its diagnostics to standard error; the
+/// program when it has no errors.
+func checkedProgram(_ path: String, settings: [String] = []) -> CheckedProgram? {
+    let outcome = FrontEnd.check(path: path, settings: settings.compactMap(parseSetting))
     if !outcome.diagnostics.isEmpty {
         let text = DiagnosticRenderer(colour: Terminal.wantsColour(fd: 2)).render(outcome.diagnostics, sources: outcome.sources)
         FileHandle.standardError.write(Data(text.utf8))
@@ -140,6 +141,18 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Save every replication's results here, for `branchsim merge`.", valueName: "file"))
     var save: String?
 
+    @Option(help: ArgumentHelp("Run only this variant (a unit of work), as `run variant NAME` would.", valueName: "name"))
+    var variant: String?
+
+    @Option(help: ArgumentHelp("Run only point K (1 to the number of values) of the file's sweep (a unit of work).",
+                               valueName: "k"))
+    var point: Int?
+
+    @Option(name: .customLong("set"),
+            help: ArgumentHelp("Change a property first, as a sweep path and a value in the language: "
+                               + "--set upgrade_meeting.funnel.convert=35%. Repeat for more.", valueName: "path=value"))
+    var settings: [String] = []
+
     @Flag(help: "Print where the time went (checking, simulating, reporting) to standard error.")
     var timings = false
 
@@ -154,25 +167,95 @@ struct RunCommand: ParsableCommand {
                     + "\(LanguageDefaults.runsMaximum): run slices of that size and join them with `branchsim merge`")
             }
         }
+        if variant != nil && point != nil {
+            throw ValidationError("--variant and --point each name a unit of work: give one of them")
+        }
+        if let point, point < 1 { throw ValidationError("--point counts the sweep's values from 1; give --point 1 or more") }
+        for s in settings where parseSetting(s) == nil {
+            throw ValidationError("--set takes PATH=VALUE, e.g. --set upgrade_meeting.funnel.convert=35%; found '\(s)'")
+        }
     }
+
+    var unit: WorkUnit { variant.map(WorkUnit.variant) ?? point.map(WorkUnit.point) ?? .whole }
 
     func run() throws {
         let clock = ContinuousClock()
         let start = clock.now
-        guard let program = checkedProgram(file) else { throw ExitCode(2) }
-        let checked = clock.now
-        let format = format
+        guard let checked = checkedProgram(file, settings: settings) else { throw ExitCode(2) }
+        let (program, sweepPoint) = try selectUnit(unit, of: checked, file: file)
+        let checkedAt = clock.now
+        var config = simulation.configuration()
+        let range = replications.flatMap(parseReplicationRange)
+        config.replications = range
+        config.sweepPoint = sweepPoint
+        // A slice saved for `merge` holds part of the run: `merge` writes the exports.
+        config.writesExports = !(range != nil && save != nil)
+        if let range {
+            let planned = plannedReplications(program, runs: simulation.runs)
+            if range.lowerBound >= planned {
+                fail("--replications \(replications ?? ""): this run makes \(planned) replications, so the slice "
+                     + "would hold none; give a range below \(planned), or more with --runs")
+            }
+        }
+        let digest = ProgramDigest.of(checked, extra: SavedResults.digestExtras(
+            settings: settings, runs: simulation.runs, seed: simulation.seed))
+        let runner = try ProgramOutput.run(program, configuration: config, format: format, output: output,
+                                           progress: TerminalProgress.forStandardError(), records: save != nil) { runner in
+            guard let save else { return }
+            let planned = runner.recorded.map(\.planned).max() ?? 0
+            let saved = SavedResults(digest: digest, unit: unit, settings: settings, runsOverride: simulation.runs,
+                                     seedOverride: simulation.seed, replications: range ?? 0..<planned, runs: runner.recorded)
+            do { try saved.write(to: save) } catch { fail("\(error)") }
+        }
+        if timings {
+            let t = runner.timings
+            let check = (checkedAt - start).seconds, total = (clock.now - start).seconds
+            FileHandle.standardError.write(Data(Self.timingsLine(
+                check: check, simulate: t.simulate, replications: t.replications,
+                report: total - check - t.simulate, total: total).utf8))
+        }
+        if runner.outcomes.contains(where: { !$0.passed }) { throw ExitCode(1) }
+    }
+}
+
+/// Prints `error: MESSAGE` to standard error and exits with status 2.
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    Foundation.exit(2)
+}
+
+/// `--set PATH=VALUE` split at its first `=`; nil when there is no path or no `=`.
+func parseSetting(_ text: String) -> (path: String, value: String)? {
+    guard let eq = text.firstIndex(of: "=") else { return nil }
+    let path = text[..<eq].trimmingCharacters(in: .whitespaces)
+    guard !path.isEmpty else { return nil }
+    return (path, String(text[text.index(after: eq)...]))
+}
+
+/// The part of `program` a unit runs; errors name the flag and exit 2.
+func selectUnit(_ unit: WorkUnit, of program: CheckedProgram, file: String) throws -> (CheckedProgram, Int?) {
+    do { return try unit.select(from: program, file: file) } catch { fail(error.description) }
+}
+
+/// Runs a checked program and writes what `branchsim run` prints: the tables as they come,
+/// or one JSON, CSV or HTML document at the end, to standard output or `--output`.
+/// `merge` uses it too, on replayed rows, so that its output is the whole run's byte for byte.
+enum ProgramOutput {
+    static func run(_ program: CheckedProgram, configuration base: RunConfiguration, format explicit: FormatArgument?,
+                    output: String?, progress: TerminalProgress? = nil, records: Bool = false, replay: [RunResult]? = nil,
+                    afterRun: (ProgramRunner) throws -> Void = { _ in }) throws -> ProgramRunner {
+        let format = explicit
             ?? output.flatMap { FormatArgument(rawValue: URL(fileURLWithPath: $0).pathExtension.lowercased()) }
             ?? .table
-        var config = simulation.configuration()
-        config.replications = replications.flatMap(parseReplicationRange)
+        var config = base
         config.format = format == .json ? .json : (format == .csv ? .csv : .table)
         config.report.colour = output == nil && format == .table && Terminal.wantsColour(fd: 1)
         let buffer = TextBuffer()
         let toBuffer = output != nil || format == .html
         let sink = toBuffer ? OutputSink(out: { buffer.append($0) }, err: OutputSink.standard.err) : .standard
         let runner = ProgramRunner(configuration: config, sink: sink)
-        let progress = TerminalProgress.forStandardError()
+        runner.recordsResults = records
+        runner.replay = replay
         do {
             try runner.execute(program, control: progress?.hooks)
             progress?.finish()
@@ -181,13 +264,7 @@ struct RunCommand: ParsableCommand {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(2)
         }
-        if let save {
-            let runs = runner.lastComparison?.runs ?? runner.lastRun.map { [$0] } ?? []
-            do { try SavedResults(runs: runs).write(to: save) } catch {
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-                throw ExitCode(2)
-            }
-        }
+        try afterRun(runner)
         let text = format == .html
             ? HTMLReport.render(runner.document, scenario: runner.lastScenario, options: config.report)
             : buffer.text
@@ -200,13 +277,6 @@ struct RunCommand: ParsableCommand {
         } else if toBuffer {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
-        if timings {
-            let t = runner.timings
-            let check = (checked - start).seconds, total = (clock.now - start).seconds
-            FileHandle.standardError.write(Data(Self.timingsLine(
-                check: check, simulate: t.simulate, replications: t.replications,
-                report: total - check - t.simulate, total: total).utf8))
-        }
-        if runner.outcomes.contains(where: { !$0.passed }) { throw ExitCode(1) }
+        return runner
     }
 }

@@ -81,55 +81,74 @@ struct TestCommand: ParsableCommand {
     }
 }
 
-/// `branchsim merge`: joins slices of one run.
+/// `branchsim merge`: joins slices of one run and prints what the whole run prints.
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
-        abstract: "Join results saved by `branchsim run --replications A..<B --save FILE` into the whole run.",
+        abstract: "Join the slices saved by `branchsim run FILE --replications A..<B --save SLICE` into the whole run.",
         discussion: """
-            The slices must come from the same file, seed and version. The merged result equals a \
-            single run of all the replications, bit for bit.
+            Checks FILE again and replays it on the joined rows: the reports, comparisons with \
+            their paired intervals, sweep tables, expectations, exports and exit status are those \
+            of one `branchsim run FILE` of all the replications, byte for byte (exit 1 when an \
+            expectation fails). Refuses (exit 2) slices of another file, other data or other \
+            --set/--runs/--seed, of different units, with gaps or overlaps between their \
+            replications, and slices whose rows were dropped or changed.
             """)
 
-    @Argument(help: "Files written by `branchsim run --save`.")
-    var files: [String]
+    @Argument(help: "The scenario file the slices were run from.", completion: .file(extensions: ["bsim"]))
+    var file: String
 
-    @Option(help: "table, json or csv.")
-    var format: FormatArgument = .table
+    @Argument(help: "Files written by `branchsim run FILE --replications A..<B --save SLICE`.")
+    var slices: [String] = []
 
-    @Option(help: ArgumentHelp("Also save the merged rows here (to merge further).", valueName: "file"))
+    @Option(help: "table, json, csv or html (default: from --output's extension, else table).")
+    var format: FormatArgument?
+
+    @Option(name: .shortAndLong, help: "Write the results to this file instead of standard output.")
+    var output: String?
+
+    @Option(help: ArgumentHelp("Also save the joined rows here (a slice of every replication).", valueName: "file"))
     var save: String?
+
+    @Option(help: "Worker threads for the summaries (results do not depend on it).")
+    var threads: Int?
 
     @Option(help: "Money in yuan or in 万 (wan).")
     var units: MoneyUnitsArgument = .yuan
 
     func run() throws {
-        var parts: [SavedResults] = []
-        for f in files {
-            do { parts.append(try SavedResults.read(from: f)) } catch {
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-                throw ExitCode(2)
-            }
+        if let first = FileManager.default.contents(atPath: file)?.first(where: { $0 != 0x20 && $0 != 0x0A }), first == UInt8(ascii: "{") {
+            fail("'\(file)' is a rows file; merge takes the scenario file first: branchsim merge FILE.bsim SLICE...")
+        }
+        guard !slices.isEmpty else { fail("no slices to merge: branchsim merge \(file) SLICE...") }
+        var parts: [(path: String, saved: SavedResults)] = []
+        for f in slices {
+            do { parts.append((f, try SavedResults.read(from: f))) } catch { fail("\(error)") }
         }
         let merged: SavedResults
-        do { merged = try SavedResults.merged(parts) } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(2)
+        do { merged = try SavedResults.merged(parts) } catch { fail("\(error)") }
+        guard let unit = WorkUnit(token: merged.unit) else { fail("'\(slices[0])' names an unknown unit '\(merged.unit)'") }
+        guard let checked = checkedProgram(file, settings: merged.settings) else { throw ExitCode(2) }
+        let digest = ProgramDigest.of(checked, extra: SavedResults.digestExtras(
+            settings: merged.settings, runs: merged.runsOverride, seed: merged.seedOverride))
+        if digest != merged.digest {
+            fail("the slices were not run from '\(file)' as it is now: the file, a file it includes or the data it "
+                 + "reads differs (digest \(digest.prefix(12)), the slices' \(merged.digest.prefix(12))). "
+                 + "Merge with the file the slices were run from, or run the slices again")
         }
-        if let save {
-            do { try merged.write(to: save) } catch {
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-                throw ExitCode(2)
+        let (program, sweepPoint) = try selectUnit(unit, of: checked, file: file)
+        var config = RunConfiguration(runs: merged.runsOverride, seed: merged.seedOverride, threads: threads)
+        config.report.units = units == .wan ? .wan : .yuan
+        config.sweepPoint = sweepPoint
+        let runner = try ProgramOutput.run(program, configuration: config, format: format, output: output,
+                                           replay: merged.runs) { runner in
+            guard runner.recorded.count == merged.runs.count else {
+                fail("the slices hold \(merged.runs.count) runs, and '\(file)' makes \(runner.recorded.count)")
+            }
+            if let save {
+                do { try merged.write(to: save) } catch { fail("\(error)") }
             }
         }
-        let options = ReportOptions(units: units == .wan ? .wan : .yuan, colour: Terminal.wantsColour(fd: 1))
-        switch format {
-        case .json:
-            print(JSONReport.render(ReportDocument(runs: merged.runs)), terminator: "")
-        case .csv:
-            print(merged.runs.map(CSVReport.long).joined(), terminator: "")
-        case .table, .html:
-            for r in merged.runs { print(TextReports.defaultReport(r, options: options)) }
-        }
+        if runner.outcomes.contains(where: { !$0.passed }) { throw ExitCode(1) }
     }
 }

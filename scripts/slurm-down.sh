@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Stops the slurmd and slurmctld that scripts/slurm-up.sh started (by their pid files) and
+# the munged it started (not one that was running before). `--keep-munge` leaves munged running; `--quiet` prints nothing.
+set -uo pipefail
+
+DIR="${BRANCHSIM_SLURM_DIR:-/tmp/branchsim-slurm}"
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO="sudo"
+quiet=0 keep_munge=0
+for a in "$@"; do
+  case "$a" in --quiet) quiet=1 ;; --keep-munge) keep_munge=1 ;; esac
+done
+say() { [ "$quiet" = 1 ] || echo "slurm-down: $*" >&2; }
+
+stop() {  # stop NAME PIDFILE: TERM, then KILL after 10 s
+  local name="$1" file="$2" pid
+  [ -f "$file" ] || return 0
+  pid="$(cat "$file" 2>/dev/null)"
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    say "stopping $name ($pid)"
+    $SUDO kill "$pid" 2>/dev/null
+    for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$pid" 2>/dev/null && $SUDO kill -9 "$pid" 2>/dev/null
+  fi
+  $SUDO rm -f "$file"
+}
+
+stop slurmd "$DIR/slurmd.pid"
+stop slurmctld "$DIR/slurmctld.pid"
+if [ "$keep_munge" = 0 ] && [ -f "$DIR/munged.started" ]; then
+  stop munged /run/munge/munged.pid
+  $SUDO rm -f "$DIR/munged.started"
+fi
+exit 0
