@@ -190,6 +190,10 @@ struct RunCommand: ParsableCommand {
         config.sweepPoint = sweepPoint
         // A slice saved for `merge` holds part of the run: `merge` writes the exports.
         config.writesExports = !(range != nil && save != nil)
+        if range != nil && save != nil && simulation.runs == nil && stopsAtPrecision(program) {
+            fail("'\(file)' stops its runs at a precision (`runs until`), which a slice cannot know: "
+                 + "give --runs N to run slices of a fixed number of replications")
+        }
         if let range {
             let planned = plannedReplications(program, runs: simulation.runs)
             if range.lowerBound >= planned {
@@ -202,9 +206,11 @@ struct RunCommand: ParsableCommand {
         let runner = try ProgramOutput.run(program, configuration: config, format: format, output: output,
                                            progress: TerminalProgress.forStandardError(), records: save != nil) { runner in
             guard let save else { return }
-            let planned = runner.recorded.map(\.planned).max() ?? 0
+            // A whole run holds what it ran (a `runs until` may stop before its cap).
+            let runs = range == nil ? runner.recorded.map { ($0.result, $0.result.count) } : runner.recorded
+            let planned = runs.map(\.planned).max() ?? 0
             let saved = SavedResults(digest: digest, unit: unit, settings: settings, runsOverride: simulation.runs,
-                                     seedOverride: simulation.seed, replications: range ?? 0..<planned, runs: runner.recorded)
+                                     seedOverride: simulation.seed, replications: range ?? 0..<planned, runs: runs)
             do { try saved.write(to: save) } catch { fail("\(error)") }
         }
         if timings {

@@ -232,6 +232,15 @@ import Testing
         let r = try Binary.run(["slurm", "plan.bsim", "--tasks", "2", "--dry-run"], in: f.dir)
         #expect(r.status == 2, "\(r.stderr)")
         #expect(r.stderr.contains("give --runs N"), "\(r.stderr)")
+        let slice = try Binary.run(["run", "plan.bsim", "--replications", "0..<10", "--save", "s.rows"], in: f.dir)
+        #expect(slice.status == 2, "\(slice.stderr)")
+        #expect(slice.stderr.contains("which a slice cannot know: give --runs N"), "\(slice.stderr)")
+        // The whole run saved and merged is the run, stopped where it stopped.
+        let whole = try Binary.run(["run", "plan.bsim", "--format", "json", "--save", "w.rows"], in: f.dir)
+        #expect(whole.status == 0, "\(whole.stderr)")
+        let merged = try Binary.run(["merge", "plan.bsim", "w.rows", "--format", "json"], in: f.dir)
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(merged.stdout == whole.stdout)
     }
 
     @Test func sha256MatchesTheStandardVectors() {
