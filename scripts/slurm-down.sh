@@ -25,6 +25,16 @@ stop() {  # stop NAME PIDFILE: TERM, then KILL after 10 s
   $SUDO rm -f "$file"
 }
 
+# Jobs still queued or running on this cluster (a test that failed or timed out) are
+# cancelled first, so that no slice outlives the daemons; at most 10 s.
+if [ -f "$DIR/slurmctld.pid" ] && kill -0 "$(cat "$DIR/slurmctld.pid" 2>/dev/null)" 2>/dev/null; then
+  export SLURM_CONF="$DIR/slurm.conf"
+  if [ -n "$(squeue -h 2>/dev/null)" ]; then
+    say "cancelling the jobs still on the cluster"
+    scancel --full --user="$(id -un)" 2>/dev/null
+    for _ in $(seq 1 20); do [ -z "$(squeue -h 2>/dev/null)" ] && break; sleep 0.5; done
+  fi
+fi
 stop slurmd "$DIR/slurmd.pid"
 stop slurmctld "$DIR/slurmctld.pid"
 if [ "$keep_munge" = 0 ] && [ -f "$DIR/munged.started" ]; then
