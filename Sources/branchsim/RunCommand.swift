@@ -201,7 +201,8 @@ struct RunCommand: ParsableCommand {
                      + "would hold none; give a range below \(planned), or more with --runs")
             }
         }
-        let digest = ProgramDigest.of(checked, extra: SavedResults.digestExtras(
+        // Only a saved slice needs the digest (a walk of the whole checked program).
+        let digest = save == nil ? "" : ProgramDigest.of(checked, extra: SavedResults.digestExtras(
             settings: settings, runs: simulation.runs, seed: simulation.seed))
         let runner = try ProgramOutput.run(program, configuration: config, format: format, output: output,
                                            progress: TerminalProgress.forStandardError(), records: save != nil) { runner in
