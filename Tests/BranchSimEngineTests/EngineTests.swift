@@ -611,7 +611,7 @@ extension StartingPopulationTests {
         for scenario in [s, Fixtures.potentialUpgrade(runs: 1)] {
             let plan = try SimulationPlan(scenario)
             var batch = Replicator(plan: plan, seed: 11, salt: 0)
-            var single = Replicator(plan: plan, seed: 11, salt: 0, batchStarts: false)
+            var single = Replicator(plan: plan, seed: 11, salt: 0, reference: .oneCustomerAtATime)
             _ = expectSameReplications(&batch, &single, plan: plan, label: scenario.title)
         }
     }
@@ -689,7 +689,7 @@ extension StartingPopulationTests {
         s.campaigns = [all, some, seats]
         let plan = try SimulationPlan(s)
         var lists = Replicator(plan: plan, seed: 11, salt: 0)
-        var passes = Replicator(plan: plan, seed: 11, salt: 0, indexMaturities: false)
+        var passes = Replicator(plan: plan, seed: 11, salt: 0, reference: .maturityPasses)
         let records = expectSameReplications(&lists, &passes, plan: plan, label: "maturity lists")
         let converted = plan.metrics.indices.filter { plan.metrics[$0].key.hasPrefix("conversions.") }
         let conversions = records.map { r in converted.map { r.values[$0] }.reduce(0, +) }.reduce(0, +)
@@ -722,7 +722,7 @@ extension StartingPopulationTests {
         s.campaigns = [near, sweep, high]
         let plan = try SimulationPlan(s)
         var lazy = Replicator(plan: plan, seed: 5, salt: 0)
-        var eager = Replicator(plan: plan, seed: 5, salt: 0, lazyGrowth: false)
+        var eager = Replicator(plan: plan, seed: 5, salt: 0, reference: .eagerGrowth)
         let records = expectSameReplications(&lazy, &eager, plan: plan, label: "lazy growth", seriesTolerance: 1e-9)
         let moved = plan.metrics.indices.filter { ["upgrades", "downgrades"].contains(plan.metrics[$0].key) }
         let moves = records.map { r in moved.map { r.values[$0] }.reduce(0, +) }.reduce(0, +)

@@ -1,0 +1,94 @@
+/// An occurrence's scratch (reused from one to the next) and the count of occurrences so far
+/// of each campaign at each host (their numbers key their draws).
+struct OccurrenceScratch {
+    /// The occurrence's contacts, and a spare that stands in for them while a `contacts all`
+    /// scan fills a local (never written itself).
+    var contacts = Column<Int32>()
+    let spareContacts = Column<Int32>(capacity: 1)
+    /// The contacts still in the funnel, and `mix(key, occurrenceTag)` of each (in step with
+    /// them): the base of all of that customer's draws in the occurrence, mixed once.
+    var passing = Column<Int32>()
+    var passingBase = Column<UInt64>()
+    /// Customers past each funnel stage.
+    var stagePassed = Column<Int>()
+    /// Keyed priorities of a selection (capacity grows to the largest pool), and scratch for
+    /// sorting the selection's survivors.
+    var priorities = Column<UInt64>()
+    var sortScratch = Column<UInt64>()
+    /// `gatherMaturing`'s sort keys and customers, and the rank of each (branch, tier) set in
+    /// the pool being gathered (-1: not in it).
+    var maturingKeys = Column<UInt64>()
+    var maturingIds = Column<Int32>()
+    var setRank = Column<Int32>()
+    /// Occurrences so far of campaign `ci` at host `h`: `counter[base[ci] + h]`.
+    var counter = Column<Int>()
+    let base: [Int]
+
+    init(_ plan: SimulationPlan) {
+        setRank.append(repeating: -1, count: plan.scenario.branches.count * plan.tierCount)
+        var bases: [Int] = []
+        for cp in plan.campaigns {
+            bases.append(counter.count)
+            counter.append(repeating: 0, count: cp.hosts.count)
+        }
+        base = bases
+    }
+
+    mutating func removeAll() {
+        for i in counter.indices { counter[i] = 0 }
+    }
+
+    func free() {
+        contacts.free(); spareContacts.free(); passing.free(); passingBase.free(); stagePassed.free()
+        priorities.free(); sortScratch.free(); maturingKeys.free(); maturingIds.free(); setRank.free(); counter.free()
+    }
+}
+
+/// A campaign occurrence, phase by phase: contact selection (`ContactSelection`), the contact
+/// policy (`ContactPolicy`), the funnel (`Funnel`), the staff check (`Staffing`), then the
+/// commit: counts, cooldowns, policy marks, conversions and referrals (`Conversion`).
+extension Replicator {
+    /// Runs occurrence number `occurrence.counter[occurrence.base[ci] + h]` of campaign `ci`
+    /// at its host `h`.
+    mutating func runOccurrence(_ ci: Int, host h: Int) {
+        // Fields are read through the reference (`ref.plan.x`): binding the plan to a local
+        // would copy it, a retain for each of its arrays, on every occurrence.
+        let ref = campaigns[ci]
+        let M = slots[ci]
+        let hostBranch = ref.plan.hosts[h]
+        let occ = occurrence.counter[occurrence.base[ci] + h]
+        occurrence.counter[occurrence.base[ci] + h] = occ + 1
+        let occTag = RandomKey.mix(RandomKey.mix(ref.plan.key, ref.plan.hostKeys[h]), UInt64(occ))
+
+        selectContacts(ci, host: h, occTag: occTag)
+        let skipped = policy.isActive ? policy.filter(&occurrence.contacts, now: now) : 0
+        let contactCount = occurrence.contacts.count
+        let turnedAway = runFunnel(campaign: ci, occTag: occTag)
+        let passed = occurrence.passing.count
+        guard staff(campaign: ci, branch: hostBranch, contacts: contactCount, passed: passed) else {
+            metrics.values[M.unserved] += 1
+            return
+        }
+
+        // Commit: counts, cooldown and policy marks, cost, conversions, referrals.
+        metrics.values[M.occurrences] += 1
+        metrics.values[M.contacts] += Double(contactCount)
+        for s in 0..<occurrence.stagePassed.count { metrics.values[M.firstStage + s] += Double(occurrence.stagePassed[s]) }
+        metrics.values[M.turnedAway] += Double(turnedAway)
+        metrics.values[M.conversions] += Double(passed)
+        metrics.values[plan.layout.policySkipped] += Double(skipped)
+        let cost = ref.plan.costPerOccurrence + Double(contactCount) * ref.plan.costPerContact
+            + Double(passed) * ref.plan.costPerConversion
+        metrics.values[M.cost] += cost
+        metrics.stepCost += cost
+        if ref.plan.cooldownSlot >= 0 && cooldowns.scans[ci] {
+            cooldowns.noteContacts(occurrence.contacts, slot: ref.plan.cooldownSlot, now: now)
+        }
+        let rs = ready.slot[ci]
+        if rs >= 0 && ready.cooldown[rs] > 0 {
+            cooldowns.start(slot: rs, contacts: occurrence.contacts, now: now, ready: &ready)
+        }
+        if policy.isActive { policy.record(occurrence.contacts, now: now) }
+        convertPassing(campaign: ci, hostBranch: hostBranch)
+    }
+}

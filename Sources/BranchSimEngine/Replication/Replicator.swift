@@ -1,0 +1,210 @@
+import BranchSimModel
+import Foundation
+
+/// A worker's campaign plan behind a reference: an occurrence takes one retain of it
+/// instead of copying the plan's two dozen arrays (a retain each) into a local.
+final class CampaignRef {
+    let plan: SimulationPlan.CampaignPlan
+    init(_ plan: SimulationPlan.CampaignPlan) { self.plan = plan }
+}
+
+/// Purposes: the last element of a key chain, naming what a draw decides.
+enum Purpose {
+    static let balance: UInt64 = 1
+    static let reachable: UInt64 = 2
+    static let segment: UInt64 = 3
+    static let holdFlat: UInt64 = 4
+    static let maturity: UInt64 = 5
+    static let aggregate: UInt64 = 6
+    static let amount: UInt64 = 10
+    static let buyFlat: UInt64 = 11
+    static let referral: UInt64 = 12
+    static let select: UInt64 = 20
+    static let attrition: UInt64 = 30
+    static let mature: UInt64 = 31
+    static let replication: UInt64 = 40
+}
+
+/// The plain reference implementations a replicator can take instead of its fast paths, for
+/// tests that compare the two bit for bit. Runs take none.
+struct ReferencePaths: OptionSet {
+    let rawValue: Int
+    /// Starting customers one at a time (`fillCustomer`), not a column at a time.
+    static let oneCustomerAtATime = ReferencePaths(rawValue: 1)
+    /// Maturities by a pass over every customer, and `where maturing` pools by a scan of their
+    /// sets, not from the lists by step.
+    static let maturityPasses = ReferencePaths(rawValue: 2)
+    /// Growth applied to every customer every step, not lazily.
+    static let eagerGrowth = ReferencePaths(rawValue: 4)
+}
+
+/// One worker's simulation state, reused from one replication to the next: the population,
+/// the indexes derived from it, the scratch of an occurrence and the replication's metrics,
+/// each a value type of its own stored inline (columns, no object per customer, nothing
+/// retained in the hot loops).
+///
+/// A replication (`run(replication:)`) fills the starting population, then runs its steps;
+/// a step (`runStep`) runs the campaigns' occurrences, then the maturities, attrition and
+/// growth, then records the step's series. Every change to a customer goes through
+/// `reevaluate`, which brings its tier and every derived index in line (docs/architecture.md).
+struct Replicator: ~Copyable {
+    let plan: SimulationPlan
+    /// This worker's own copy of the campaign plans (`CampaignPlan.unshared`).
+    let campaigns: [CampaignRef]
+    /// Each campaign's segment and balance filter.
+    let eligibility: [Eligibility]
+    /// Per campaign, where its counts sit in the metric row.
+    let slots: [CampaignSlots]
+    let rootKey: UInt64
+    let tiers: Int
+    let products: Int
+    let roles: Int
+    /// (branch, tier) sets: `branch * tiers + tier`.
+    let setCount: Int
+    let reference: ReferencePaths
+
+    // The population and the indexes derived from it (`reevaluate` keeps them in line).
+    var customers: Population
+    var sets: TierSets
+    var bands: BandLists
+    var ready: ReadyLists
+    var cooldowns: Cooldowns
+    var policy: ContactPolicy
+    var terms: Maturities
+    var growth: GrowthSchedule
+    var starts: StartingCustomers
+
+    // An occurrence's scratch, and the replication's staffing and metrics.
+    var occurrence: OccurrenceScratch
+    var staffing: Staffing
+    var metrics: ReplicationMetrics
+    /// Customer numbers read from the lists by step (maturities, growth), sorted.
+    var dueScratch = Column<Int32>()
+    /// Attrition's sample of leavers and its table.
+    var leavers: [Int32] = []
+    var leaverTable: [Int64] = []
+
+    var now = 0
+    var repKey: UInt64 = 0
+    /// Random draws made in the current replication.
+    var draws = 0
+    /// New customers referrals may still add in this replication (`referralCap`).
+    var referralRoom = 0
+    /// Set when referrals wanted to add more than `referralCap` customers in a replication:
+    /// its results are not a run of the scenario (the engine reports an error instead).
+    var referralCapReached = false
+
+    /// The most customers referrals may add in one replication: twice the starting
+    /// population, at least 10,000. A referral rate that compounds (every new customer
+    /// converted again and referring) would otherwise grow without bound, and the run with it.
+    static func referralCap(startingCustomers n: Int) -> Int { max(2 * n, 10_000) }
+
+    static let never = Int.min / 4
+
+    /// - Parameters:
+    ///   - plan: the compiled scenario; its `staticSets` (companions taken into account)
+    ///     decide which tiers are aggregated.
+    ///   - reference: the reference paths to take instead of the fast ones (tests only).
+    init(plan: SimulationPlan, seed: UInt64, salt: UInt64, reference: ReferencePaths = []) {
+        self.plan = plan
+        self.reference = reference
+        campaigns = plan.campaigns.map { CampaignRef($0.unshared()) }
+        eligibility = plan.campaigns.map { Eligibility($0.filter) }
+        slots = plan.campaigns.indices.map { CampaignSlots(plan.layout, campaign: $0) }
+        rootKey = RandomKey.mix(RandomKey.finalize(seed), salt)
+        tiers = plan.tierCount
+        products = plan.productCount
+        roles = plan.roleCount
+        setCount = plan.scenario.branches.count * plan.tierCount
+        customers = Population(products: plan.productCount, branches: plan.scenario.branches.count)
+        sets = TierSets(count: setCount)
+        bands = BandLists(plan)
+        let ready = ReadyLists(plan)
+        cooldowns = Cooldowns(plan, ready: ready)
+        self.ready = ready
+        policy = ContactPolicy(plan)
+        terms = Maturities(plan)
+        growth = GrowthSchedule(plan, eager: reference.contains(.eagerGrowth))
+        starts = StartingCustomers(plan)
+        occurrence = OccurrenceScratch(plan)
+        staffing = Staffing(plan)
+        metrics = ReplicationMetrics(plan)
+    }
+
+    deinit {
+        customers.free(); sets.free(); bands.free(); ready.free(); cooldowns.free(); policy.free()
+        terms.free(); growth.free(); starts.free(); occurrence.free(); staffing.free(); metrics.free()
+        dueScratch.free()
+    }
+
+    // MARK: - Replication
+
+    /// Runs replication `index` and returns its record; `draws` holds the draws it made.
+    mutating func run(replication index: Int) -> ReplicationRecord {
+        reset()
+        repKey = RandomKey.mix(rootKey, UInt64(index))
+        addStartingCustomers()
+        referralRoom = Self.referralCap(startingCustomers: plan.scenario.totalCustomers)
+        referralCapReached = false
+        for step in 0..<plan.steps { runStep(step) }
+        return finishReplication(index)
+    }
+
+    /// One step: the campaigns' occurrences, then what happens without them (maturities,
+    /// leavers, growth), then the step's series.
+    mutating func runStep(_ step: Int) {
+        now = step * plan.stepTicks
+        staffing.beginStep()
+        metrics.stepCost = 0
+        runCampaigns(step: step)
+        if terms.termCount > 0 { matureTerms() }
+        if plan.hasAttrition { applyAttrition(step: step) }
+        if plan.hasGrowth { applyGrowthStep() }
+        recordStep(step)
+    }
+
+    /// The occurrences this step holds, campaign by campaign, host by host.
+    mutating func runCampaigns(step: Int) {
+        let stepDuration = plan.scenario.settings.step.duration
+        for ci in 0..<campaigns.count {
+            // Through the reference: binding the plan would copy it (a retain and a release
+            // for each of its arrays, every step).
+            let ref = campaigns[ci]
+            guard step >= ref.plan.firstStep, now < ref.plan.endTick else { continue }
+            let k = ref.plan.frequency.occurrences(inStep: step - ref.plan.firstStep, step: stepDuration)
+            guard k > 0 else { continue }
+            for h in 0..<ref.plan.hosts.count {
+                for _ in 0..<k { runOccurrence(ci, host: h) }
+            }
+        }
+    }
+
+    private mutating func reset() {
+        customers.removeAll()
+        sets.removeAll()
+        bands.removeAll()
+        ready.removeAll()
+        cooldowns.removeAll()
+        policy.removeAll()
+        terms.removeAll()
+        growth.removeAll()
+        starts.removeAll()
+        occurrence.removeAll()
+        staffing.removeAll()
+        metrics.removeAll()
+        now = 0
+        draws = 0
+    }
+
+    // MARK: - Keyed draws
+
+    @inline(__always)
+    mutating func keyedUnit(_ k: UInt64) -> Double {
+        draws &+= 1
+        return Self.drawUnit(k)
+    }
+
+    /// The keyed draw of `keyedUnit`, its count left to the caller.
+    @inline(__always)
+    static func drawUnit(_ k: UInt64) -> Double { RandomKey.unit(RandomKey.finalize(k)) }
+}
