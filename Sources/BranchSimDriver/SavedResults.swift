@@ -1,4 +1,5 @@
 import BranchSimModel
+import BranchSimReports
 import Foundation
 
 /// What one `branchsim run` works on: the whole file, one variant (`--variant NAME`) or one
@@ -158,7 +159,7 @@ public struct SavedResults: Codable, Sendable, Equatable {
     /// SHA-256 of a run's rows and what they mean (label, title, seed, metrics, series).
     public static func checksum(_ r: RunResult) -> String {
         var sha = SHA256()
-        sha.update(r.label); sha.update(r.title); sha.update(r.seed); sha.update(r.stopping)
+        sha.update(r.label); sha.update(r.title); sha.update(r.seed); sha.update(TextReports.stoppingText(r.stopping))
         sha.update(r.steps); sha.update(r.stepUnit)
         sha.update(r.metrics.count)
         for m in r.metrics { sha.update(m.key); sha.update(m.unit.rawValue) }

@@ -89,11 +89,13 @@ public enum Engine {
         var plan = try SimulationPlan(scenario)
         plan.accountForCompanions(options.companions)
         let seed = options.seed ?? scenario.settings.seed
-        let threads = max(1, options.threads ?? scenario.settings.threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let count = options.runs ?? scenario.settings.runs
+        let threads = try threadsThatFit(plan, runs: options.replications?.count ?? count.maximum,
+                                         requested: options.threads ?? scenario.settings.threads
+                                            ?? ProcessInfo.processInfo.activeProcessorCount)
         var records: [ReplicationRecord] = []
         var draws: [Int] = []
-        var stopping = "fixed"
+        var stopping = Stopping.fixed
 
         if let range = options.replications {
             guard range.lowerBound >= 0 else { throw .invalidScenario("replication indices start at 0") }
@@ -108,8 +110,7 @@ public enum Engine {
                 guard let mi = plan.metrics.firstIndex(where: { $0.key == metric.metric }) else {
                     throw .invalidScenario("'runs until' names the metric '\(metric.metric)', which this scenario does not produce")
                 }
-                let name = "until \(metric) within \(formatPercent(relative))"
-                stopping = "\(name): cap \(cap) reached"
+                stopping = .precision(metric: "\(metric)", relativeHalfWidth: relative, cap: cap, reachedAfter: nil)
                 var next = 0
                 while next < cap {
                     let end = min(cap, next + precisionBatch)
@@ -120,7 +121,8 @@ public enum Engine {
                     next = end
                     let summary = MetricSummary(values: records.map { $0.values[mi] })
                     if records.count > 1 && summary.halfWidth < relative * abs(summary.mean) {
-                        stopping = "\(name): reached after \(records.count)"
+                        stopping = .precision(metric: "\(metric)", relativeHalfWidth: relative, cap: cap,
+                                              reachedAfter: records.count)
                         break
                     }
                 }
@@ -135,26 +137,30 @@ public enum Engine {
         return (result, RunDiagnostics(draws: draws, threads: threads))
     }
 
-    /// Bytes a run needs at most: per-thread population and scratch buffers plus the
-    /// per-replication rows (metrics and series) it keeps.
-    public static func estimateMemory(_ scenario: Scenario, threads: Int) -> Int {
-        let tiers = scenario.tiers.count
-        let products = scenario.products.count
-        let terms = scenario.products.filter { ($0.term?.ticks ?? 0) > 0 && !$0.flat }.count
-        let cooldowns = scenario.campaigns.filter { ($0.cooldown?.ticks ?? 0) > 0 }.count
-        let policy = scenario.policy.map { max(1, $0.maxContacts) } ?? 0
-        // Referrals can add customers: allow a quarter more than the starting population.
-        let customers = scenario.totalCustomers + scenario.totalCustomers / 4 + 16
-        // key, total, startTotal, offbank, points, segments, flatHeld (8 bytes each), branch, tier,
-        // startTier, policyHead, pos and set membership (4 each), alive, reachable (1 each),
-        // and the scratch lists (3 x 4 bytes).
-        let perCustomer = 7 * 8 + 6 * 4 + 2 + 3 * 4 + 8 * (products + terms + cooldowns + policy)
-        let perThread = customers * perCustomer + 4096 * (tiers + 1)
-        return max(1, threads) * perThread + RunResult.rowBytes(scenario, runs: scenario.settings.runs.maximum)
-    }
-
-    private static func formatPercent(_ x: Double) -> String {
-        String(format: "%g%%", x * 100)
+    /// The threads a run of `runs` replications takes: `requested`, or fewer when the
+    /// populations of that many threads would not fit in `MemoryModel.limit` (results do not
+    /// depend on threads).
+    /// - Throws: `EngineError.invalidScenario` when even one thread would not fit, or the
+    ///   rows alone would not (the checker sees the file's `runs`; `--runs` is checked here).
+    static func threadsThatFit(_ plan: SimulationPlan, runs: Int, requested: Int) throws(EngineError) -> Int {
+        let s = plan.scenario
+        let rows = RunResult.rowBytes(s, runs: runs)
+        if rows > MemoryModel.limit {
+            throw .invalidScenario("results too large for memory: \(s.steps) steps of \(plan.series.count) series for "
+                + "\(min(runs, RunResult.seriesReplications)) replications and \(runs) metric rows need about "
+                + "\(MemoryModel.gib(rows)) GiB (limit 4 GiB); lower the runs, shorten 'horizon' or use 'step month'")
+        }
+        let customers = plan.materialisedCustomers
+        var threads = max(1, requested)
+        while threads > 1 && MemoryModel.bytes(s, runs: runs, threads: threads, materialised: customers) > MemoryModel.limit {
+            threads -= 1
+        }
+        let bytes = MemoryModel.bytes(s, runs: runs, threads: threads, materialised: customers)
+        if bytes > MemoryModel.limit {
+            throw .invalidScenario("population too large for memory: \(customers) customers and \(runs) replications "
+                + "need about \(MemoryModel.gib(bytes)) GiB on one thread (limit 4 GiB); lower 'customers' or the runs")
+        }
+        return threads
     }
 
     /// Runs the replications in `range`, chunked over `threads` workers; rows come back in
@@ -206,28 +212,17 @@ public enum Engine {
     }
 }
 
-/// A value behind a lock (a small portable stand-in for `Synchronization.Mutex`).
-final class LockedValue<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-
-    init(_ value: Value) { self.value = value }
-
-    func withLock<R>(_ body: (inout Value) -> R) -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
-    }
-}
-
 /// Hands out chunks of replication indices to workers and counts finished ones. Chunks
 /// shrink as the work runs out (a share of what is left, at most `maxChunk`, at least 1), so
 /// the workers finish together instead of one waiting on another's last large chunk. Which
 /// worker runs which replication never changes the results (rows are stored by index).
-final class WorkQueue: @unchecked Sendable {
-    private let lock = NSLock()
-    private var nextIndex = 0
-    private var finished = 0
+final class WorkQueue: Sendable {
+    private struct State {
+        var nextIndex = 0
+        var finished = 0
+    }
+
+    private let state = LockedValue(State())
     private let count: Int
     private let workers: Int
     private let maxChunk: Int
@@ -239,20 +234,20 @@ final class WorkQueue: @unchecked Sendable {
     }
 
     func next() -> Range<Int>? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard nextIndex < count else { return nil }
-        let chunk = max(1, min(maxChunk, (count - nextIndex) / (4 * workers)))
-        let r = nextIndex..<min(count, nextIndex + chunk)
-        nextIndex = r.upperBound
-        return r
+        state.withLock { s in
+            guard s.nextIndex < count else { return nil }
+            let chunk = max(1, min(maxChunk, (count - s.nextIndex) / (4 * workers)))
+            let r = s.nextIndex..<min(count, s.nextIndex + chunk)
+            s.nextIndex = r.upperBound
+            return r
+        }
     }
 
     func finish(_ n: Int) -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        finished += n
-        return finished
+        state.withLock { s in
+            s.finished += n
+            return s.finished
+        }
     }
 }
 

@@ -161,6 +161,13 @@ struct SimulationPlan: Sendable {
     /// "Untouched tiers").
     private(set) var staticSets: [Bool] = []
 
+    /// Starting customers a replication materialises: those of the sets that are not static.
+    var materialisedCustomers: Int {
+        var n = 0
+        for (k, isStatic) in staticSets.enumerated() where !isStatic { n += tierCounts[k / tierCount][k % tierCount] }
+        return n
+    }
+
     /// The (branch, tier) pairs, by name, whose customers something in this scenario can change.
     var changeableSetNames: Set<String> {
         var out: Set<String> = []

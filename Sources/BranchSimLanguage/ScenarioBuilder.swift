@@ -18,10 +18,6 @@ public enum LanguageDefaults {
     /// kept (exact quantiles, paired differences), so memory grows with `runs`.
     public static let runsMaximum = 50_000
     static let runsMaximumHelp = "each replication's results are kept in memory; 50000 replications give quantiles to well under 1%"
-    /// Memory estimate: bytes per customer per thread, and per branch per thread.
-    public static let bytesPerCustomer = 80
-    public static let bytesPerBranch = 64 * 1024
-    public static let memoryLimit: Double = 4 * 1024 * 1024 * 1024
     /// The longest horizon: plans run over months and years, and every step of every series is
     /// kept for up to `RunResult.seriesReplications` replications.
     public static let horizonMaximum = CalendarDuration.weeks(RunResult.maximumSteps)
@@ -217,24 +213,23 @@ extension ScenarioChecker {
         }
     }
 
+    /// What the run needs in memory (`MemoryModel`, the engine's own), with the file's
+    /// `threads` or else `MemoryModel.checkThreads`: the same verdict on every machine.
     private func checkMemory(_ s: Scenario, _ decls: [Statement]) {
-        let threads = Double(s.settings.threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        let customers = Double(s.branches.reduce(0) { $0 + $1.customers })
-        let bytes = threads * (customers * Double(LanguageDefaults.bytesPerCustomer)
-                               + Double(s.branches.count * LanguageDefaults.bytesPerBranch))
+        let threads = s.settings.threads ?? MemoryModel.checkThreads
+        let customers = Double(s.totalCustomers)
         // The rows every run keeps (the horizon is at most 100 years, so this stays in range).
         let runs = s.settings.runs.maximum
-        let rows = Double(RunResult.rowBytes(s, runs: runs))
-        if rows > LanguageDefaults.memoryLimit {
-            let gib = String(format: "%.1f", rows / 1_073_741_824)
+        let rows = RunResult.rowBytes(s, runs: runs)
+        if rows > MemoryModel.limit {
             error("results too large for memory: \(s.steps) steps of \(MetricCatalog.series(for: s).count) series "
-                  + "for \(min(runs, RunResult.seriesReplications)) replications need about \(gib) GiB (limit 4 GiB)",
+                  + "for \(min(runs, RunResult.seriesReplications)) replications need about \(MemoryModel.gib(rows)) GiB (limit 4 GiB)",
                   horizonRange ?? decls.first?.range,
                   [.help("shorten 'horizon', use 'step month', or lower 'runs'")])
             return
         }
-        guard bytes > LanguageDefaults.memoryLimit else { return }
-        let gib = String(format: "%.1f", bytes / 1_073_741_824)
+        let bytes = MemoryModel.bytes(s, runs: runs, threads: threads)
+        guard bytes > MemoryModel.limit else { return }
         // Point at the largest branch's 'customers'.
         var where_: SourceRange? = threadsRange
         var largest = -1
@@ -245,10 +240,10 @@ extension ScenarioChecker {
                 where_ = p.range
             }
         }
-        error("population too large for memory: \(formatPlain(customers)) customers need about \(gib) GiB with \(Int(threads)) thread\(threads == 1 ? "" : "s") (limit 4 GiB)",
+        error("population too large for memory: \(formatPlain(customers)) customers need about \(MemoryModel.gib(bytes)) GiB with \(threads) thread\(threads == 1 ? "" : "s") (limit 4 GiB)",
               where_ ?? decls.first?.range,
-              [.note("about \(LanguageDefaults.bytesPerCustomer) bytes per customer per thread"),
-               .help("lower 'customers', or set 'threads' in the scenario block")])
+              [.note("about \(MemoryModel.bytesPerCustomer(s)) bytes per customer per thread"),
+               .help(threads > 1 ? "lower 'customers', or 'threads' in the scenario block" : "lower 'customers'")])
     }
 
     // MARK: products, roles

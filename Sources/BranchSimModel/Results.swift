@@ -22,6 +22,73 @@ public struct MetricDescriptor: Sendable, Codable, Hashable {
     }
 }
 
+/// How a run's replication count was decided: a value; the reports say it in words.
+public enum Stopping: Sendable, Equatable {
+    /// A fixed count (`runs N`, `--runs`, `--replications`).
+    case fixed
+    /// `runs until METRIC within RELATIVE` (`relativeHalfWidth` of the mean, as a fraction),
+    /// at most `cap` replications: `reachedAfter` is the count at which the interval was
+    /// tight enough, or nil when the cap was reached first.
+    case precision(metric: String, relativeHalfWidth: Double, cap: Int, reachedAfter: Int?)
+}
+
+extension Stopping: Codable {
+    private enum Keys: String, CodingKey {
+        case metric, relativeHalfWidth, cap, reachedAfter
+    }
+
+    /// A fixed count is saved as the string `fixed` (as before there was this type), a
+    /// precision stop as an object with the fields of `precision`.
+    public init(from decoder: any Decoder) throws {
+        if let single = try? decoder.singleValueContainer(), let word = try? single.decode(String.self) {
+            guard let s = Self(legacy: word) else {
+                throw DecodingError.dataCorruptedError(in: single, debugDescription: "unknown stopping '\(word)'")
+            }
+            self = s
+            return
+        }
+        let c = try decoder.container(keyedBy: Keys.self)
+        self = .precision(metric: try c.decode(String.self, forKey: .metric),
+                          relativeHalfWidth: try c.decode(Double.self, forKey: .relativeHalfWidth),
+                          cap: try c.decode(Int.self, forKey: .cap),
+                          reachedAfter: try c.decodeIfPresent(Int.self, forKey: .reachedAfter))
+    }
+
+    /// A stop saved as words, before this type: `fixed`, `until M within P%: reached after N`
+    /// (whose cap the words do not say: N stands in) or `until M within P%: cap C reached`.
+    init?(legacy s: String) {
+        if s == "fixed" {
+            self = .fixed
+            return
+        }
+        guard s.hasPrefix("until "), let within = s.range(of: " within "), let colon = s.range(of: "%: ") else { return nil }
+        let metric = String(s[s.index(s.startIndex, offsetBy: 6)..<within.lowerBound])
+        guard let percent = Double(s[within.upperBound..<colon.lowerBound]) else { return nil }
+        let rest = s[colon.upperBound...]
+        if rest.hasPrefix("reached after "), let n = Int(rest.dropFirst("reached after ".count)) {
+            self = .precision(metric: metric, relativeHalfWidth: percent / 100, cap: n, reachedAfter: n)
+        } else if rest.hasPrefix("cap "), rest.hasSuffix(" reached"), let c = Int(rest.dropFirst(4).dropLast(8)) {
+            self = .precision(metric: metric, relativeHalfWidth: percent / 100, cap: c, reachedAfter: nil)
+        } else {
+            return nil
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .fixed:
+            var single = encoder.singleValueContainer()
+            try single.encode("fixed")
+        case .precision(let metric, let relative, let cap, let reached):
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(metric, forKey: .metric)
+            try c.encode(relative, forKey: .relativeHalfWidth)
+            try c.encode(cap, forKey: .cap)
+            try c.encodeIfPresent(reached, forKey: .reachedAfter)
+        }
+    }
+}
+
 /// One replication's summary: a value per metric and, per series, a value per step.
 public struct ReplicationRecord: Sendable, Codable, Equatable {
     /// Replication index `i` (its random stream depends only on (seed, i)).
@@ -80,12 +147,12 @@ public struct RunResult: Sendable, Codable, Equatable {
     public var replications: [ReplicationRecord]
     /// FTE on hand per role across all branches (role name -> FTE).
     public var availableFTE: [String: Double]
-    /// How the replication count was decided (e.g. `fixed`, or `until uplift within 1%: reached`).
-    public var stopping: String
+    /// How the replication count was decided (the reports render it).
+    public var stopping: Stopping
 
     public init(label: String, title: String, seed: UInt64, steps: Int, stepUnit: String,
                 metrics: [MetricDescriptor], series: [String], replications: [ReplicationRecord],
-                availableFTE: [String: Double], stopping: String = "fixed") {
+                availableFTE: [String: Double], stopping: Stopping = .fixed) {
         self.label = label
         self.title = title
         self.seed = seed
@@ -260,17 +327,12 @@ public struct ComparisonResult: Sendable, Equatable {
 
 /// Slots written by index from `concurrentPerform` workers (each slot by one worker), read
 /// after all have joined.
-private final class SummarySlots: @unchecked Sendable {
-    private var slots: [[MetricSummary]]
-    private let lock = NSLock()
+private final class SummarySlots: Sendable {
+    private let slots: LockedValue<[[MetricSummary]]>
 
-    init(count: Int) { slots = Array(repeating: [], count: count) }
+    init(count: Int) { slots = LockedValue(Array(repeating: [], count: count)) }
 
-    func set(_ i: Int, _ value: [MetricSummary]) {
-        lock.lock()
-        slots[i] = value
-        lock.unlock()
-    }
+    func set(_ i: Int, _ value: [MetricSummary]) { slots.withLock { $0[i] = value } }
 
-    var values: [[MetricSummary]] { slots }
+    var values: [[MetricSummary]] { slots.withLock { $0 } }
 }

@@ -124,7 +124,7 @@ public enum HTMLReport {
         out += table([("run", false), ("replications", true), ("seed", true), ("steps", true), ("stopping", false)],
                      runs.map { label, r in
                          [(esc(label), ""), (NumberFormat.count(Double(r.count)), "num"), (String(r.seed), "num"),
-                          (esc(TextReports.stepsText(r)), "num"), (esc(r.stopping), "")]
+                          (esc(TextReports.stepsText(r)), "num"), (esc(TextReports.stoppingText(r.stopping)), "")]
                      })
         let keys = headline.filter { k in doc.variants.contains { $0.metricIndex(k) != nil } }
         if !doc.variants.isEmpty && !keys.isEmpty {

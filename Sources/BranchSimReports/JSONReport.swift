@@ -75,7 +75,7 @@ public enum JSONReport {
             "replications": .integer(Int64(r.count)),
             // The series' bands summarise the first replications only (RunResult.seriesReplications).
             "series_replications": .integer(Int64(r.withSeries.count)),
-            "stopping": .string(r.stopping),
+            "stopping": .string(TextReports.stoppingText(r.stopping)),
             "steps": .integer(Int64(r.steps)),
             "step_unit": .string(r.stepUnit),
             "available_fte": .object(r.availableFTE.mapValues { .finite($0) }),

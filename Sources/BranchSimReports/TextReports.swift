@@ -62,7 +62,19 @@ public enum TextReports {
     public static func header(_ r: RunResult) -> String {
         let label = r.label == "base" ? "" : "  (variant \(r.label))"
         return "\(r.title)\(label)\n"
-            + "\(NumberFormat.count(Double(r.count))) runs (\(r.stopping)), seed \(r.seed), \(stepsText(r))\n"
+            + "\(NumberFormat.count(Double(r.count))) runs (\(stoppingText(r.stopping))), seed \(r.seed), \(stepsText(r))\n"
+    }
+
+    /// How the replication count was decided, in words: `fixed`, or
+    /// `until uplift within 2%: reached after 300` / `...: cap 10000 reached`.
+    public static func stoppingText(_ s: Stopping) -> String {
+        switch s {
+        case .fixed:
+            return "fixed"
+        case .precision(let metric, let relative, let cap, let reached):
+            let name = "until \(metric) within \(String(format: "%g%%", relative * 100))"
+            return reached.map { "\(name): reached after \($0)" } ?? "\(name): cap \(cap) reached"
+        }
     }
 
     static func stepsText(_ r: RunResult) -> String {

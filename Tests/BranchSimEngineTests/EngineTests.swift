@@ -480,7 +480,7 @@ extension RunResult {
         let (r, d) = try Engine.runWithDiagnostics(s, label: "base", options: RunOptions(threads: 2))
         #expect(r.count % Engine.precisionBatch == 0)
         #expect(r.count < 1000)
-        #expect(r.stopping == "until uplift within 2%: reached after \(r.count)")
+        #expect(r.stopping == .precision(metric: "uplift", relativeHalfWidth: 0.02, cap: 1000, reachedAfter: r.count))
         let sum = try #require(r.summary(of: "uplift"))
         #expect(sum.halfWidth < 0.02 * sum.mean)
         #expect(d.draws.count == r.count && d.draws.allSatisfy { $0 > 0 })
@@ -494,7 +494,7 @@ extension RunResult {
         s.settings.runs = .until(metric: MetricPath(metric: "uplift"), relativeHalfWidth: 0.0001, cap: 150)
         let r = try Engine.run(s, label: "base", options: RunOptions(threads: 2))
         #expect(r.count == 150)
-        #expect(r.stopping == "until uplift within 0.01%: cap 150 reached")
+        #expect(r.stopping == .precision(metric: "uplift", relativeHalfWidth: 0.0001, cap: 150, reachedAfter: nil))
     }
 
     @Test func progressReachesTheTotal() throws {
@@ -511,9 +511,25 @@ extension RunResult {
 
     @Test func memoryEstimateScalesWithThreads() {
         let s = Fixtures.potentialUpgrade()
-        let one = Engine.estimateMemory(s, threads: 1), four = Engine.estimateMemory(s, threads: 4)
+        let one = MemoryModel.bytes(s, runs: 1000, threads: 1), four = MemoryModel.bytes(s, runs: 1000, threads: 4)
         #expect(one > 20_000 * 80)
-        #expect(four > one)
+        #expect(four - one == 3 * MemoryModel.populationBytes(s, threads: 1))
+    }
+
+    /// A run whose populations would not fit on all its threads runs on fewer (the same
+    /// results); one that would not fit on one thread, or whose rows would not, is refused.
+    @Test func threadsAreLoweredToFitMemory() throws {
+        var s = Fixtures.potentialUpgrade()
+        let plan = try SimulationPlan(s)
+        let perThread = MemoryModel.populationBytes(s, threads: 1, materialised: plan.materialisedCustomers)
+        #expect(try Engine.threadsThatFit(plan, runs: 10, requested: 8) == 8)
+        s.branches[0].customers = 20_000 * (MemoryModel.limit / 3 / perThread)
+        let big = try SimulationPlan(s)
+        let fit = try Engine.threadsThatFit(big, runs: 10, requested: 8)
+        #expect(fit >= 1 && fit < 8)
+        #expect(MemoryModel.bytes(s, runs: 10, threads: fit, materialised: big.materialisedCustomers) <= MemoryModel.limit)
+        s.branches[0].customers *= 8
+        #expect(throws: EngineError.self) { try Engine.threadsThatFit(try SimulationPlan(s), runs: 10, requested: 1) }
     }
 }
 
@@ -525,7 +541,7 @@ extension RunResult {
         #expect(try #require(r.summary(of: "staffing.wealth_manager.fte")).p95 <= 2)
         #expect(r.all("occurrences.upgrade_meeting").allSatisfy { $0 == 104 })
         #expect(r.mean("cost") == 104 * 1500)
-        #expect(r.stopping == "fixed")
+        #expect(r.stopping == .fixed)
         #expect(r.availableFTE == ["wealth_manager": 2, "lobby_manager": 1, "customer_manager": 1])
     }
 

@@ -80,7 +80,7 @@ let badInputs: [BadInput] = [
              expected: "1:9 error: include cycle: a.bsim -> b.bsim -> a.bsim",
              files: ["a.bsim": "include \"b.bsim\"\n", "b.bsim": "include \"a.bsim\"\n"]),
     BadInput(name: "population too large", source: replacing(6, with: "branch downtown { customers 100000000  staff wealth_manager 2 }") + "scenario { threads 1 }\n",
-             expected: "6:19 error: population too large for memory: 100000000 customers need about 7.5 GiB with 1 thread (limit 4 GiB)"),
+             expected: "6:19 error: population too large for memory: 100000000 customers need about 12.5 GiB with 1 thread (limit 4 GiB)"),
     BadInput(name: "unknown statement", source: "campain x\n" + minimal,
              expected: "1:1 error: expected a statement, found 'campain'"),
     BadInput(name: "unterminated string", source: "scenario \"title\n" + minimal,

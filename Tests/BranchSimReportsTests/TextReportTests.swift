@@ -6,6 +6,29 @@ import Testing
 @Suite struct TextReportTests {
     let run = Fixtures.run()
 
+    /// The engine says how a run stopped as a value; the reports put it in words (the header,
+    /// JSON's `stopping`, the HTML run table), and saved results keep the value.
+    @Test func stoppingIsRenderedByTheReports() throws {
+        #expect(TextReports.stoppingText(.fixed) == "fixed")
+        let reached = Stopping.precision(metric: "uplift", relativeHalfWidth: 0.02, cap: 1000, reachedAfter: 300)
+        let capped = Stopping.precision(metric: "aum.end.mean", relativeHalfWidth: 0.0001, cap: 150, reachedAfter: nil)
+        #expect(TextReports.stoppingText(reached) == "until uplift within 2%: reached after 300")
+        #expect(TextReports.stoppingText(capped) == "until aum.end.mean within 0.01%: cap 150 reached")
+        var r = run
+        r.stopping = reached
+        #expect(TextReports.header(r).contains("runs (until uplift within 2%: reached after 300), seed"))
+        for s in [Stopping.fixed, reached, capped] {
+            let data = try JSONEncoder().encode([s])
+            #expect(try JSONDecoder().decode([Stopping].self, from: data) == [s])
+        }
+        #expect(String(decoding: try JSONEncoder().encode([Stopping.fixed]), as: UTF8.self) == "[\"fixed\"]")
+        // Results saved before the value existed said it in words: read back, the same words.
+        for words in ["until uplift within 2%: reached after 300", "until aum.end.mean within 0.01%: cap 150 reached"] {
+            let back = try JSONDecoder().decode([Stopping].self, from: Data("[\"\(words)\"]".utf8))
+            #expect(TextReports.stoppingText(back[0]) == words)
+        }
+    }
+
     @Test func funnelLayoutWithPassingShares() {
         let text = TextReports.runReport(run, selectors: ["funnel"])
         let expected = """

@@ -66,6 +66,49 @@ import Testing
         #expect(statement.stderr.contains("help: each replication's results are kept in memory"))
     }
 
+    /// `--runs` is checked against memory as the file's own `runs` is (issue 19: a run the
+    /// checker refused for its `runs` took 6.4 GiB when the count came from the command line).
+    @Test func runsFromTheCommandLineAreCheckedAgainstMemory() throws {
+        let roles = (1...40).map { "role r\($0) hours 40 per week\n" }.joined()
+        let base = roles + """
+            scenario "long" { horizon 100 years  runs 2  seed 1 }
+            branch b { customers 100 }
+            run
+
+            """
+        let f = try write(base, name: "long.bsim")
+        let flag = try Binary.run(["run", f.path, "--runs", "2000"])
+        #expect(flag.status == 2, "\(flag.stderr)")
+        #expect(flag.stderr.contains("results too large for memory: 5200 steps of"), "\(flag.stderr)")
+        #expect(flag.stderr.contains("(limit 4 GiB)"))
+        #expect(flag.stdout.isEmpty)
+        // The same count in the file is refused by the checker, with the same figure.
+        let g = try write(base.replacingOccurrences(of: "runs 2 ", with: "runs 2000 "), name: "long2.bsim")
+        let statement = try Binary.run(["run", g.path])
+        #expect(statement.status == 2)
+        #expect(statement.stderr.contains("results too large for memory: 5200 steps of"), "\(statement.stderr)")
+    }
+
+    /// The memory check does not read the host: a file without `threads` is checked for one
+    /// thread (a run on more lowers its threads to what fits), so it checks the same on a
+    /// 2-core laptop and a 64-core server; a file's own `threads` is checked as written.
+    @Test func memoryCheckDoesNotDependOnTheHostsCores() throws {
+        let plan = """
+            branch b { customers 28000000 }
+            campaign meet { target longtail, potential, midhigh, private  frequency 1 per week  contacts 20
+              funnel reach 100% -> convert 50%  amount fixed 6万 max offbank }
+
+            """
+        let f = try write(plan, name: "big.bsim")
+        let clean = try Binary.run(["check", f.path])
+        #expect(clean.status == 0, "\(clean.stderr)")
+        let g = try write(plan + "scenario { threads 2 }\n", name: "big2.bsim")
+        let two = try Binary.run(["check", g.path])
+        #expect(two.status == 1)
+        #expect(two.stderr.contains("population too large for memory: 28000000 customers need about"), "\(two.stderr)")
+        #expect(two.stderr.contains("with 2 threads (limit 4 GiB)"))
+    }
+
     @Test func jsonIsIdenticalForOneTwoAndEightThreads() throws {
         let f = try write(Self.small)
         let outs = try [1, 2, 8].map { t in try Binary.run(["run", f.path, "--format", "json", "--threads", "\(t)"]) }
