@@ -1,4 +1,5 @@
 import Dispatch
+import BranchSimModel
 import Foundation
 
 /// Ctrl-C while a statement runs: SIGINT is ignored as a signal and seen through a dispatch
@@ -6,9 +7,8 @@ import Foundation
 /// still stopping warns; a third leaves the program (status 130).
 /// At the prompt, Ctrl-C is a key (see `LineEditor`), not a signal.
 final class InterruptHandler: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: RunControl?
-    private var presses = 0
+    /// The statement running, and the Ctrl-C presses seen since it began.
+    private let state = LockedValue<(current: RunControl?, presses: Int)>((nil, 0))
     private let source: any DispatchSourceSignal
 
     init(out: ShellOutput) {
@@ -30,27 +30,22 @@ final class InterruptHandler: @unchecked Sendable {
     }
 
     func begin(_ control: RunControl) {
-        lock.lock()
-        current = control
-        presses = 0
-        lock.unlock()
+        state.withLock { $0 = (control, 0) }
     }
 
     func end() {
-        lock.lock()
-        current = nil
-        lock.unlock()
+        state.withLock { $0.current = nil }
     }
 
     private func interrupted(out: ShellOutput) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let current else { return }
-        presses += 1
-        switch presses {
-        case 1: current.cancel()
-        case 2: out.note("still stopping the run; press Ctrl-C once more to quit branchsim")
-        default: exit(130)
+        state.withLock { s in
+            guard let current = s.current else { return }
+            s.presses += 1
+            switch s.presses {
+            case 1: current.cancel()
+            case 2: out.note("still stopping the run; press Ctrl-C once more to quit branchsim")
+            default: exit(130)
+            }
         }
     }
 

@@ -1,15 +1,14 @@
 import BranchSimEngine
+import BranchSimModel
 import Foundation
 
 /// A running statement's link back to the shell: cancellation (Ctrl-C) and progress.
 ///
 /// Thread-safe: the engine may read `isCancelled` and report progress from any thread.
-public final class RunControl: @unchecked Sendable {
-    private let lock = NSLock()
+public final class RunControl: Sendable {
     /// The engine's flag: cancelling the control cancels the simulation it was handed to.
     public let cancellation = CancellationFlag()
-    private var done = 0
-    private var total = 0
+    private let reported = LockedValue((done: 0, total: 0))
     /// When the run started (monotonic), for the progress bar's delay and ETA.
     public let started: DispatchTime
 
@@ -26,16 +25,9 @@ public final class RunControl: @unchecked Sendable {
     /// Reports that `done` of `total` replications (or other units of work) are finished.
     /// Cheap: it only records the numbers; the shell draws the bar on its own timer.
     public func progress(done: Int, total: Int) {
-        lock.lock()
-        self.done = done
-        self.total = total
-        lock.unlock()
+        reported.withLock { $0 = (done, total) }
     }
 
     /// The last reported progress, `(0, 0)` before any.
-    public var lastProgress: (done: Int, total: Int) {
-        lock.lock()
-        defer { lock.unlock() }
-        return (done, total)
-    }
+    public var lastProgress: (done: Int, total: Int) { reported.withLock { $0 } }
 }

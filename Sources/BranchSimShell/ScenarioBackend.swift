@@ -316,13 +316,12 @@ private extension String {
 }
 
 /// Routes the runner's output to the ShellOutput of the call in progress.
-private final class OutputBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var _target: ShellOutput?
+private final class OutputBox: Sendable {
+    private let box = LockedValue<ShellOutput?>(nil)
 
     var target: ShellOutput? {
-        get { lock.lock(); defer { lock.unlock() }; return _target }
-        set { lock.lock(); _target = newValue; lock.unlock() }
+        get { box.withLock { $0 } }
+        set { box.withLock { $0 = newValue } }
     }
 
     func write(_ text: String, error: Bool) {

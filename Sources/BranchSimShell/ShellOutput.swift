@@ -1,3 +1,4 @@
+import BranchSimModel
 import CLibEdit
 import Foundation
 
@@ -57,8 +58,8 @@ public struct ShellOutput: Sendable {
 /// Standard output and error of the process, with room for a progress bar on standard error:
 /// every write first erases a bar that is showing, and writes never interleave.
 final class TerminalWriter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var barShowing = false
+    /// Whether a bar is showing; every write happens with it held, so writes never interleave.
+    private let barShowing = LockedValue(false)
     private let out: FileHandle
     private let err: FileHandle
 
@@ -68,32 +69,30 @@ final class TerminalWriter: @unchecked Sendable {
     }
 
     func write(_ stream: ShellOutput.Stream, _ text: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        eraseBarLocked()
-        // Standard output may be buffered by C stdio elsewhere (libedit); keep order.
-        bs_flush_stdout()
-        (stream == .standardOutput ? out : err).write(Data(text.utf8))
+        barShowing.withLock { showing in
+            erase(&showing)
+            // Standard output may be buffered by C stdio elsewhere (libedit); keep order.
+            bs_flush_stdout()
+            (stream == .standardOutput ? out : err).write(Data(text.utf8))
+        }
     }
 
     /// Draws `bar` over the current line of standard error.
     func showBar(_ bar: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        err.write(Data(("\r" + bar + "\u{1B}[K").utf8))
-        barShowing = true
+        barShowing.withLock { showing in
+            err.write(Data(("\r" + bar + "\u{1B}[K").utf8))
+            showing = true
+        }
     }
 
     func eraseBar() {
-        lock.lock()
-        defer { lock.unlock() }
-        eraseBarLocked()
+        barShowing.withLock { erase(&$0) }
     }
 
-    private func eraseBarLocked() {
-        if barShowing {
+    private func erase(_ showing: inout Bool) {
+        if showing {
             err.write(Data("\r\u{1B}[K".utf8))
-            barShowing = false
+            showing = false
         }
     }
 }

@@ -67,28 +67,19 @@ extension RunCommand {
 }
 
 /// Collects text printed by a runner (for `--output` and HTML).
-final class TextBuffer: @unchecked Sendable {
-    private let lock = NSLock()
-    private var parts: [String] = []
+final class TextBuffer: Sendable {
+    private let parts = LockedValue<[String]>([])
 
-    func append(_ s: String) {
-        lock.lock()
-        parts.append(s)
-        lock.unlock()
-    }
+    func append(_ s: String) { parts.withLock { $0.append(s) } }
 
-    var text: String {
-        lock.lock()
-        defer { lock.unlock() }
-        return parts.joined()
-    }
+    var text: String { parts.withLock { $0.joined() } }
 }
 
 /// A progress bar on standard error while a run lasts over half a second, when it is a terminal.
-final class TerminalProgress: @unchecked Sendable {
-    private let lock = NSLock()
+final class TerminalProgress: Sendable {
     private let start = DispatchTime.now()
-    private var shown = false
+    /// Whether a bar is showing (writes happen with it held, so they never interleave).
+    private let shown = LockedValue(false)
 
     static func forStandardError() -> TerminalProgress? {
         Terminal.isTerminal(2) && ProcessInfo.processInfo.environment["TERM"] != "dumb" ? TerminalProgress() : nil
@@ -97,17 +88,17 @@ final class TerminalProgress: @unchecked Sendable {
     func update(done: Int, total: Int) {
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         guard elapsed >= ProgressBar.delay else { return }
-        lock.lock()
-        defer { lock.unlock() }
-        shown = true
-        FileHandle.standardError.write(Data(("\r" + ProgressBar.render(done: done, total: total, elapsed: elapsed, width: 60)).utf8))
+        shown.withLock { shown in
+            shown = true
+            FileHandle.standardError.write(Data(("\r" + ProgressBar.render(done: done, total: total, elapsed: elapsed, width: 60)).utf8))
+        }
     }
 
     func finish() {
-        lock.lock()
-        defer { lock.unlock() }
-        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        shown = false
+        shown.withLock { shown in
+            if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            shown = false
+        }
     }
 
     var hooks: RunHooks { RunHooks(progress: { [self] d, t in update(done: d, total: t) }) }
