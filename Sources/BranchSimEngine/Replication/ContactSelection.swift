@@ -4,10 +4,9 @@ import CBranchSimKernels
 /// equally weighted tiers), a uniform sample without replacement of the eligible pool, by
 /// keyed priorities; `contacts all` takes the whole pool.
 extension Replicator {
-    /// Fills `occurrence.contacts` for occurrence `occTag` of campaign `ci` at host `h`,
-    /// after bringing back the customers whose cooldown has ended.
-    mutating func selectContacts(_ ci: Int, host h: Int, occTag: UInt64) {
-        let ref = campaigns[ci]
+    /// Fills `occurrence.contacts` for occurrence `occTag` of campaign `ci` (`ref`) at host
+    /// `h`, after bringing back the customers whose cooldown has ended.
+    mutating func selectContacts(_ ref: CampaignRef, campaign ci: Int, host h: Int, occTag: UInt64) {
         let rs = ready.slot[ci]
         if rs >= 0 && ready.cooldown[rs] > 0 {
             cooldowns.end(slot: rs, now: now, ready: &ready, customers: customers, tiers: tiers)
@@ -19,21 +18,21 @@ extension Replicator {
                 // The contacts are gathered in a local (the scan reads `self`): swapped with a
                 // kept spare column, not allocated per occurrence.
                 if case .maturing = ref.plan.filter, !reference.contains(.maturityPasses) {
-                    gatherMaturing(sets: list, campaign: ci)
+                    gatherMaturing(sets: list, ref, campaign: ci)
                     occurrence.contacts.append(contentsOf: occurrence.maturingIds)
                 } else {
                     var out = occurrence.spareContacts
                     swap(&out, &occurrence.contacts)
-                    for set in list { forEachEligible(set: set, campaign: ci) { out.append($0) } }
+                    for set in list { forEachEligible(set: set, ref, campaign: ci) { out.append($0) } }
                     swap(&out, &occurrence.contacts)
                 }
             } else {
                 // `contacts all` with a capacity: seats go to a random order of the whole list.
-                selectByPriority(k: ref.plan.contactsAll ? Int.max : ref.plan.contactCount, sets: list, campaign: ci, occTag: occTag)
+                selectByPriority(k: ref.plan.contactsAll ? Int.max : ref.plan.contactCount, sets: list, ref, campaign: ci, occTag: occTag)
             }
         } else {
             for j in 0..<ref.plan.targetTiers.count where ref.plan.perTierContacts[j] > 0 {
-                selectByPriority(k: ref.plan.perTierContacts[j], sets: ref.plan.tierSets[h][j], campaign: ci, occTag: occTag)
+                selectByPriority(k: ref.plan.perTierContacts[j], sets: ref.plan.tierSets[h][j], ref, campaign: ci, occTag: occTag)
             }
         }
     }
@@ -42,8 +41,7 @@ extension Replicator {
     /// pool scan, the hottest loop of a replication, kept free of ARC and enum switches per
     /// customer.
     @inline(__always)
-    func forEachEligible(set k: Int, campaign ci: Int, _ body: (Int32) -> Void) {
-        let cp = campaigns[ci]
+    func forEachEligible(set k: Int, _ cp: CampaignRef, campaign ci: Int, _ body: (Int32) -> Void) {
         let members = cp.plan.bandSlot >= 0 ? bands.members(band: cp.plan.bandSlot, set: k) : sets.members[k]
         let filter = eligibility[ci]
         if case .maturing = cp.plan.filter {
@@ -51,17 +49,16 @@ extension Replicator {
             for c in members where eligible(Int(c), cp, filter: filter) { body(c) }
             return
         }
-        let slot = cp.plan.cooldownSlot, cooldown = cp.plan.cooldownTicks, stride = cooldowns.slots, now = self.now
+        let slot = cp.plan.cooldownSlot, cooldown = cp.plan.cooldownTicks, now = self.now
+        let lastContacts = cooldowns.table
         members.withUnsafeBufferPointer { m in
-            cooldowns.lastContact.withUnsafeBufferPointer { lc in
-                customers.segments.withUnsafeBufferPointer { sg in
-                    customers.total.withUnsafeBufferPointer { tot in
-                        for c32 in m {
-                            let c = Int(c32)
-                            if slot >= 0 && now &- lc[c &* stride &+ slot] < cooldown { continue }
-                            if !filter.admits(balance: tot[c], segments: sg[c]) { continue }
-                            body(c32)
-                        }
+            customers.segments.withUnsafeBufferPointer { sg in
+                customers.total.withUnsafeBufferPointer { tot in
+                    for c32 in m {
+                        let c = Int(c32)
+                        if lastContacts.cooling(c, slot: slot, ticks: cooldown, now: now) { continue }
+                        if !filter.admits(balance: tot[c], segments: sg[c]) { continue }
+                        body(c32)
                     }
                 }
             }
@@ -74,9 +71,8 @@ extension Replicator {
     /// listed under the steps that [now, now + W) spans (`Maturities.due`) can qualify, and
     /// each is checked as the scan checks it (`eligible`) and put in place by its set's rank
     /// and its position.
-    mutating func gatherMaturing(sets list: [Int], campaign ci: Int) {
+    mutating func gatherMaturing(sets list: [Int], _ cp: CampaignRef, campaign ci: Int) {
         occurrence.maturingIds.removeAll()
-        let cp = campaigns[ci]
         guard case .maturing(let p, let within) = cp.plan.filter, plan.termSlot[p] >= 0, within.ticks > 0 else { return }
         let slot = plan.termSlot[p], filter = eligibility[ci]
         for (r, k) in list.enumerated() { occurrence.setRank[k] = Int32(truncatingIfNeeded: r) }
@@ -122,7 +118,7 @@ extension Replicator {
     /// Campaigns with ready lists take `selectFromReady`. The others (`where maturing`, whose
     /// eligibility moves with the clock) scan their sets, checking each member.
     /// - Complexity: O(n + k log k) expected, n the pool's members.
-    mutating func selectByPriority(k: Int, sets list: [Int], campaign ci: Int, occTag: UInt64) {
+    mutating func selectByPriority(k: Int, sets list: [Int], _ cp: CampaignRef, campaign ci: Int, occTag: UInt64) {
         guard k > 0 else { return }
         if ready.slot[ci] >= 0 {
             selectFromReady(k: k, sets: list, slot: ready.slot[ci], occTag: occTag)
@@ -137,11 +133,11 @@ extension Replicator {
         @inline(__always) func priority(_ c32: Int32) -> UInt64 {
             (RandomKey.finalize(keys[Int(c32)] &+ add) & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(bitPattern: c32))
         }
-        if case .maturing = campaigns[ci].plan.filter, !reference.contains(.maturityPasses) {
-            gatherMaturing(sets: list, campaign: ci)
+        if case .maturing = cp.plan.filter, !reference.contains(.maturityPasses) {
+            gatherMaturing(sets: list, cp, campaign: ci)
             for c32 in occurrence.maturingIds { found.append(priority(c32)) }
         } else {
-            for set in list { forEachEligible(set: set, campaign: ci) { found.append(priority($0)) } }
+            for set in list { forEachEligible(set: set, cp, campaign: ci) { found.append(priority($0)) } }
         }
         draws &+= found.count
         let taken = min(k, found.count)

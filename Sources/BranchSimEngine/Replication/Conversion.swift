@@ -3,8 +3,7 @@
 extension Replicator {
     /// Converts the customers in `occurrence.passing`, in order, each followed by its referral
     /// draw.
-    mutating func convertPassing(campaign ci: Int, hostBranch: Int) {
-        let ref = campaigns[ci]
+    mutating func convertPassing(_ ref: CampaignRef, hostBranch: Int) {
         let referral = ref.plan.referralProbability
         for i in 0..<occurrence.passing.count {
             let c = Int(occurrence.passing[i])

@@ -41,9 +41,21 @@ struct Cooldowns {
     /// Whether customer `c` is cooling down from a contact by the campaign with cooldown
     /// column `slot` (-1: none) and cooldown `ticks` (for the scans).
     @inline(__always)
-    func cooling(_ c: Int, slot: Int, ticks: Int, now: Int) -> Bool {
-        slot >= 0 && now - lastContact[c * slots + slot] < ticks
+    func cooling(_ c: Int, slot: Int, ticks: Int, now: Int) -> Bool { table.cooling(c, slot: slot, ticks: ticks, now: now) }
+
+    /// The last contacts as a value a scan keeps in registers: the one cooldown test.
+    struct Table {
+        let lastContact: UnsafeMutablePointer<Int>
+        let slots: Int
+
+        @inline(__always)
+        func cooling(_ c: Int, slot: Int, ticks: Int, now: Int) -> Bool {
+            // Wrapping: `never` is far enough from any tick that nothing wraps.
+            slot >= 0 && now &- lastContact[c &* slots &+ slot] < ticks
+        }
     }
+
+    var table: Table { Table(lastContact: lastContact.base, slots: slots) }
 
     /// Notes this occurrence's `contacts` at tick `now` for a scanned campaign's cooldown
     /// column `slot`.

@@ -4,11 +4,10 @@ import CBranchSimKernels
 /// `convert`, ...) one after another, each with its keyed draw, with seats at the capacity
 /// stage. Those who pass every stage convert.
 extension Replicator {
-    /// Runs the funnel of campaign `ci` over `occurrence.contacts`: on return
+    /// Runs the funnel of campaign `ref` over `occurrence.contacts`: on return
     /// `occurrence.passing` (and `passingBase`) holds those who passed every stage, and
     /// `occurrence.stagePassed` the count past each. Returns how many the seats turned away.
-    mutating func runFunnel(campaign ci: Int, occTag: UInt64) -> Int {
-        let ref = campaigns[ci]
+    mutating func runFunnel(_ ref: CampaignRef, occTag: UInt64) -> Int {
         let contactCount = occurrence.contacts.count
         occurrence.passing.removeAll()
         occurrence.passing.append(contentsOf: occurrence.contacts)

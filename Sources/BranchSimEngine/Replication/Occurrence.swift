@@ -60,12 +60,12 @@ extension Replicator {
         occurrence.counter[occurrence.base[ci] + h] = occ + 1
         let occTag = RandomKey.mix(RandomKey.mix(ref.plan.key, ref.plan.hostKeys[h]), UInt64(occ))
 
-        selectContacts(ci, host: h, occTag: occTag)
+        selectContacts(ref, campaign: ci, host: h, occTag: occTag)
         let skipped = policy.isActive ? policy.filter(&occurrence.contacts, now: now) : 0
         let contactCount = occurrence.contacts.count
-        let turnedAway = runFunnel(campaign: ci, occTag: occTag)
+        let turnedAway = runFunnel(ref, occTag: occTag)
         let passed = occurrence.passing.count
-        guard staff(campaign: ci, branch: hostBranch, contacts: contactCount, passed: passed) else {
+        guard staff(ref, branch: hostBranch, contacts: contactCount, passed: passed) else {
             metrics.values[M.unserved] += 1
             return
         }
@@ -89,6 +89,6 @@ extension Replicator {
             cooldowns.start(slot: rs, contacts: occurrence.contacts, now: now, ready: &ready)
         }
         if policy.isActive { policy.record(occurrence.contacts, now: now) }
-        convertPassing(campaign: ci, hostBranch: hostBranch)
+        convertPassing(ref, hostBranch: hostBranch)
     }
 }

@@ -46,12 +46,11 @@ struct Staffing {
 }
 
 extension Replicator {
-    /// The effort of an occurrence of campaign `ci` at branch `hostBranch` with `contacts`
+    /// The effort of an occurrence of campaign `ref` at branch `hostBranch` with `contacts`
     /// contacts and `passed` conversions (and `occurrence.stagePassed` past each stage): false
     /// when the scenario enforces staff and a role lacks the hours (the occurrence does not
     /// run), else the hours are taken.
-    mutating func staff(campaign ci: Int, branch hostBranch: Int, contacts contactCount: Int, passed: Int) -> Bool {
-        let ref = campaigns[ci]
+    mutating func staff(_ ref: CampaignRef, branch hostBranch: Int, contacts contactCount: Int, passed: Int) -> Bool {
         guard ref.plan.hasEffort else { return true }
         let occHours = staffing.occurrenceHours
         for r in 0..<roles {
