@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "BranchSimEngine", targets: ["BranchSimEngine"]),
         .library(name: "BranchSimReports", targets: ["BranchSimReports"]),
         .library(name: "BranchSimDriver", targets: ["BranchSimDriver"]),
+        .library(name: "BranchSimData", targets: ["BranchSimData"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,6 +42,15 @@ let package = Package(
             name: "BranchSimDriver",
             dependencies: ["BranchSimModel", "BranchSimLanguage", "BranchSimEngine", "BranchSimReports"],
             swiftSettings: strict),
+        // The bank's own outlets and customers (issue 16): CSV files (UTF-8 or GB18030) and SQLite
+        // tables read as streams, every cell checked against the scenario's names, all or nothing.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "BranchSimData", dependencies: ["BranchSimModel", "CSQLite"], swiftSettings: strict),
+        // Times loading generated customer rows (docs/data.md); not part of the release binary.
+        .executableTarget(name: "branchsim-data-bench", dependencies: ["BranchSimData"], swiftSettings: strict),
         .systemLibrary(
             name: "CLibEdit",
             pkgConfig: "libedit",
@@ -65,6 +75,7 @@ let package = Package(
         .testTarget(name: "BranchSimEngineTests", dependencies: ["BranchSimEngine"]),
         .testTarget(name: "BranchSimDecisionsTests", dependencies: ["BranchSimDecisions", "TestSupport"]),
         .testTarget(name: "BranchSimReportsTests", dependencies: ["BranchSimReports", "TestSupport"]),
+        .testTarget(name: "BranchSimDataTests", dependencies: ["BranchSimData", "BranchSimModel", "CSQLite"]),
         // Test support for the shell: a scripted backend, and a binary the terminal tests drive.
         .target(
             name: "ShellTestSupport", dependencies: ["BranchSimShell", "BranchSimModel"],

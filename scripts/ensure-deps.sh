@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what BranchSim needs to build (libedit-dev, pkg-config) and, with --test,
+# Installs what BranchSim needs to build (libedit-dev, libsqlite3-dev, pkg-config) and, with --test,
 # what its tests drive (tmux; chromium for the HTML screenshot check, best effort).
 # Safe to run again: it installs only what is missing. Needs root (or sudo) on Debian.
 set -euo pipefail
@@ -9,6 +9,8 @@ want_test=0
 
 missing=()
 pkg-config --exists libedit 2>/dev/null || missing+=(libedit-dev)
+# SQLite for `customers from "crm.sqlite" table T` (BranchSimData, through the system library).
+pkg-config --exists sqlite3 2>/dev/null || missing+=(libsqlite3-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 if [ "$want_test" = 1 ]; then
   command -v tmux >/dev/null 2>&1 || missing+=(tmux)
