@@ -8,8 +8,8 @@
 // - yaslab/CSV.swift 2.5.2 read every case right (the BOM is dropped when it reads a stream) but
 //   took 18.2 s only to split the rows into cells; it decodes the UTF encodings only, so GB18030
 //   would need transcoding before it anyway.
-// This reader split, parsed and checked every cell of the same file in 5.1 s (1.3 s of CPU),
-// 97 MB at the peak. It works on UTF-8 bytes (the delimiters are ASCII and no UTF-8 sequence
+// This reader split, parsed and checked every cell of the same file in 5.1 s under the same load
+// (1.3 s of CPU; docs/data.md has the benchmark). It works on UTF-8 bytes (the delimiters are ASCII and no UTF-8 sequence
 // contains an ASCII byte) and makes a String only of cells that are text.
 
 /// One row's cells as UTF-8 bytes: cell `i` is `bytes[starts[i]..<ends[i]]`.

@@ -183,7 +183,8 @@ extension CustomerTable {
             outlets: schema.outlets, productCount: schema.products.count, segmentCount: schema.segments.count,
             hasOffbank: offbankCol != nil, hasReachable: reachableCol != nil, hasSegments: segmentsCol != nil,
             hasOpened: openedCol != nil, hasLastContact: lastContactCol != nil,
-            reserve: min(estimatedRows(source) ?? 0, 50_000_000) + 16)
+            // 10% over the estimate: growing past it would double the arrays (untouched reserve costs no memory).
+            reserve: min((estimatedRows(source) ?? 0) * 11 / 10, 50_000_000) + 16)
 
         var row = RowBuffer()
         var balances = [Double](repeating: 0, count: schema.products.count)
@@ -225,15 +226,22 @@ extension CustomerTable {
                 for (col, p) in balanceCols {
                     let cell = trimmed(row.cell(col))
                     if cell.isEmpty || row.nulls[col] { continue }
-                    if flat[p], case .success(let held) = CellValue.flag(cell) {
-                        balances[p] = held ? 1 : 0
+                    if flat[p] {
+                        if case .success(let held) = CellValue.flag(cell) {
+                            balances[p] = held ? 1 : 0
+                        } else if case .success(let v) = CellValue.amount(cell), v >= 0 {
+                            balances[p] = v > 0 ? 1 : 0
+                        } else {
+                            fail(col, "'\(row.shown(col))' does not say whether the customer holds '\(productNames[p])'",
+                                 "write yes or no (or the amount held; 0 is no)")
+                        }
                         continue
                     }
                     switch CellValue.amount(cell) {
                     case .success(let v) where v < 0:
                         fail(col, "negative balance '\(row.shown(col))'",
                              "balances are 0 or more; a loan is not a negative balance of '\(productNames[p])'")
-                    case .success(let v): balances[p] = flat[p] ? (v > 0 ? 1 : 0) : v
+                    case .success(let v): balances[p] = v
                     case .failure(let e): fail(col, e.message, e.help)
                     }
                 }

@@ -120,7 +120,7 @@ extension OutletTable {
                     if declared.contains(t) {
                         diagnostics.error(at.at(header.column(nameCol)), "outlet '\(t)' is already declared in the scenario",
                                           help: "outlet names must be unique: rename it or drop the 'branch \(t)' declaration")
-                    } else if let first = rowByName[t] {
+                    } else if let first = rowByName[t], !t.isEmpty {
                         diagnostics.error(at.at(header.column(nameCol)), "outlet '\(t)' is already in row \(outlets[first].location.row ?? 0)",
                                           help: "outlet names must be unique: rename or remove one of the rows")
                     }
@@ -223,9 +223,10 @@ extension OutletTable {
                     case .failure(let e): cellError(col, e)
                     }
                 }
-                guard !diagnostics.hasErrors else { continue }
+                // Rows with errors are kept too (the load fails anyway), so that later rows are
+                // still checked against them: a repeated name, a second hub.
                 let index = outlets.count
-                rowByName[name] = index
+                if rowByName[name] == nil { rowByName[name] = index }
                 if let network, let role {
                     if satellites[network] == nil { networkOrder.append(network); satellites[network] = [] }
                     switch role {

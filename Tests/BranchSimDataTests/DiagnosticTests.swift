@@ -84,8 +84,8 @@ import Testing
             """) == """
             customers.csv:2: error: row 1, column 2 'balance_deposit': '12.3.4' is not an amount
               = help: write yuan as 120000, 120,000.00, 12万 or 1.2亿
-            customers.csv:2: error: row 1, column 3 'balance_card': 'maybe' is not an amount
-              = help: write yuan as 120000, 120,000.00, 12万 or 1.2亿
+            customers.csv:2: error: row 1, column 3 'balance_card': 'maybe' does not say whether the customer holds 'card'
+              = help: write yes or no (or the amount held; 0 is no)
             customers.csv:2: error: row 1, column 4 'reachable': 'perhaps' is not yes or no
               = help: write yes or no (also 1/0, true/false, 是/否)
             customers.csv:2: error: row 1, column 5 'segments': segment 'retired' is not declared
@@ -141,6 +141,15 @@ import Testing
               = help: write the FTE on hand, such as 2 or 1.5
             outlets.csv:7: error: row 6, column 7 'share_potential': tier shares are given for some tiers but not 'share_potential', 'share_midhigh', 'share_private'
               = help: give every tier's share (0% where none), or leave them all empty for the scenario's
+            """)
+    }
+
+    @Test func rowsAfterAnErrorAreStillCheckedAgainstEachOther() {
+        #expect(Self.outlets("name,customers\na,many\nb,1\nb,2\n") == """
+            outlets.csv:2: error: row 1, column 2 'customers': 'many' is not a whole number
+              = help: write a whole number such as 20000, 20,000 or 2万
+            outlets.csv:4: error: row 3, column 1 'name': outlet 'b' is already in row 2
+              = help: outlet names must be unique: rename or remove one of the rows
             """)
     }
 

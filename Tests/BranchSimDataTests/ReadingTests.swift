@@ -127,6 +127,14 @@ import Testing
         #expect(t.outlets[0].staff == [2, nil])
     }
 
+    @Test func flatProductsAreHeldOrNot() throws {
+        let dir = TempFolder()
+        let schema = DataSchema(products: [.init(name: "deposit"), .init(name: "card", flat: true)], outlets: ["a"])
+        let t = try CustomerTable.read(.csv(path: dir.write("f.csv", "outlet,balance_deposit,balance_card\na,1,yes\na,2,no\na,3,1200\na,4,0\na,5,\n")),
+                                       schema: schema)
+        #expect((0..<t.count).map { t[$0].balances } == [[1, 1], [2, 0], [3, 1], [4, 0], [5, 0]])
+    }
+
     @Test func estimatedRowsComeCloseBeforeReading() {
         let dir = TempFolder()
         var text = "outlet,balance_deposit\n"
