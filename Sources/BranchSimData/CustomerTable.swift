@@ -54,6 +54,8 @@ public struct CustomerTable: Sendable {
     public private(set) var opened: [Int32] = []
     public private(set) var lastContact: [Int32] = []
     public var warnings: [DataDiagnostic] = []
+    /// The encoding a CSV file was read in (`.automatic`: it is all ASCII); `nil` for SQLite.
+    public var encoding: DataEncoding?
 
     public var count: Int { outlet.count }
     public var segmentWords: Int { (segmentCount + 63) / 64 }
@@ -305,6 +307,7 @@ extension CustomerTable {
         try diagnostics.check()
         table.shrink()
         table.warnings = diagnostics.warnings
+        table.encoding = rows.encoding
         return table
     }
 }

@@ -59,6 +59,8 @@ public struct OutletTable: Sendable, Equatable {
     /// In order of first appearance.
     public var networks: [NetworkRecord]
     public var warnings: [DataDiagnostic]
+    /// The encoding a CSV file was read in (`.automatic`: it is all ASCII); `nil` for SQLite.
+    public var encoding: DataEncoding?
 }
 
 extension OutletTable {
@@ -260,7 +262,7 @@ extension OutletTable {
             networks.append(NetworkRecord(name: n, hub: hub, satellites: satellites[n]!))
         }
         try diagnostics.check()
-        return OutletTable(outlets: outlets, networks: networks, warnings: diagnostics.warnings)
+        return OutletTable(outlets: outlets, networks: networks, warnings: diagnostics.warnings, encoding: rows.encoding)
     }
 }
 

@@ -19,6 +19,8 @@ protocol RowSource: AnyObject {
     var headerLocation: DataLocation { get }
     /// Reads the next non-blank row into `row`; returns its location (without a column), or `nil` at the end.
     func next(into row: inout RowBuffer) throws(DataDiagnostic) -> DataLocation?
+    /// The text encoding a CSV file was read in (known once all of it is read); `nil` for SQLite.
+    var encoding: DataEncoding? { get }
 }
 
 /// Opens a source and reads its header.
@@ -69,8 +71,8 @@ final class CSVRowSource: RowSource {
         headerLocation = DataLocation(file: name, row: 0, line: headerLine)
     }
 
-    /// The encoding the file turned out to have (after automatic detection, once a non-ASCII byte was read).
-    var encoding: DataEncoding { source.encoding }
+    /// `.automatic` while only ASCII has been read (the file is the same in either encoding).
+    var encoding: DataEncoding? { source.encoding }
 
     func next(into row: inout RowBuffer) throws(DataDiagnostic) -> DataLocation? {
         while let line = try tokenizer.nextRow(into: &row) {

@@ -19,6 +19,7 @@ final class SQLiteRowSource: RowSource {
     private var dataRow = 0
     let header: [String]
     let headerLocation: DataLocation
+    var encoding: DataEncoding? { nil }
 
     init(path: String, name: String, table: String) throws(DataDiagnostic) {
         self.name = name

@@ -29,11 +29,14 @@ import Testing
     @Test func gb18030IsDetectedAndCanBeForced() throws {
         let dir = TempFolder()
         let path = dir.write("gb.csv", gbBytes(Self.outletsText))
-        #expect(!isValidUTF8Prefix(ArraySlice(gbBytes(Self.outletsText)), complete: true))
         let auto = try OutletTable.read(.csv(path: path), schema: citySchema)
         let forced = try OutletTable.read(.csv(path: path, encoding: .gb18030), schema: citySchema)
         #expect(Self.names(auto) == ["中心支行", "儿童银行", "乡镇网点"])
         #expect(auto == forced)
+        #expect(auto.encoding == .gb18030)
+        #expect(try OutletTable.read(.csv(path: dir.write("u.csv", Self.outletsText)), schema: citySchema).encoding == .utf8)
+        #expect(try OutletTable.read(.csv(path: dir.write("a.csv", "name,customers\na,1\n")), schema: citySchema).encoding
+                == .automatic)
         // Forcing UTF-8 on GB18030 bytes: the outlet names are not valid text, at their cells.
         let wrong = failure { try OutletTable.read(.csv(path: path, name: "gb.csv", encoding: .utf8), schema: citySchema) }
         // (Two of the GB18030 bytes, D6 A7, happen to be valid UTF-8: U+05A7.)
@@ -42,6 +45,22 @@ import Testing
               = help: save the file as "CSV UTF-8 (comma delimited)", or name its encoding (utf8 or gb18030)
             gb.csv:3: error: row 2, column 1 'name':
             """))
+    }
+
+    @Test func detectionByTheFirstCharacters() {
+        let phrases = ["中心支行", "儿童银行", "潜力客户升级", "财富客户631工作措施", "交叉销售四步法", "金融资产5万元以上客户",
+                       "存款", "理财", "基金", "保险", "贵金属", "信用卡", "代发工资", "按揭", "老年客户", "网点", "客户经理",
+                       "大堂经理", "长尾客户", "中高端", "私人银行", "是", "否", "元", "万", "亿"]
+        for p in phrases {
+            #expect(startsAsUTF8(ArraySlice(Array(p.utf8)), complete: true), "\(p) in UTF-8")
+            #expect(!startsAsUTF8(ArraySlice(gbBytes(p)), complete: true), "\(p) in GB18030")
+        }
+        // Only 2-byte sequences: GB18030 (元 in GB18030 is D4 AA, also valid UTF-8).
+        #expect(!startsAsUTF8(ArraySlice(Array("José".utf8).dropFirst(3)), complete: true))
+        // Cut off inside a character at the end of what has been read.
+        let cut = ArraySlice(Array("中心".utf8).prefix(5))
+        #expect(startsAsUTF8(cut, complete: false))
+        #expect(!startsAsUTF8(cut, complete: true))
     }
 
     @Test func gb18030AcrossChunkBoundaries() throws {
@@ -81,6 +100,14 @@ import Testing
         let bytes = gbBytes("name,customers\n中心支行,100\n") + [0x81, 0x20] + gbBytes("网点,200\n")
         let text = failure { try OutletTable.read(.csv(path: dir.write("x.csv", bytes), name: "x.csv"), schema: citySchema) }
         #expect(text.hasPrefix("x.csv:3: error: row 2, column 1 'name': '\u{FFFD} 网点' is not valid text in the file's encoding"))
+    }
+
+    @Test func aFileThatChangesEncodingIsReportedWhereItChanges() {
+        let dir = TempFolder()
+        let bytes = Array("name,customers\n中心支行,100\n".utf8) + gbBytes("儿童银行,200\n")
+        let text = failure { try OutletTable.read(.csv(path: dir.write("m.csv", bytes), name: "m.csv"), schema: citySchema) }
+        #expect(text.hasPrefix("m.csv:3: error: row 2, column 1 'name': "))
+        #expect(text.split(separator: "\n").count == 2)
     }
 
     @Test func utf16IsRefusedWithWhatToDo() {
