@@ -21,6 +21,19 @@ struct RowBuffer {
     var nulls: [Bool] = []
     /// A syntax problem in this row: the 0-based cell and what is wrong.
     var problem: (cell: Int, message: String, help: String)?
+    /// The row grew past `maxBytes`; what came after was not kept.
+    var overflow = false
+
+    /// The most bytes a row keeps: a quote never closed would otherwise hold the rest of the file.
+    static let maxBytes = 1 << 20
+
+    mutating func keep(_ s: ArraySlice<UInt8>) {
+        if bytes.count + s.count <= Self.maxBytes { bytes.append(contentsOf: s) } else { overflow = true }
+    }
+
+    mutating func keep(_ b: UInt8) {
+        if bytes.count < Self.maxBytes { bytes.append(b) } else { overflow = true }
+    }
 
     var count: Int { starts.count }
 
@@ -30,6 +43,7 @@ struct RowBuffer {
         ends.removeAll(keepingCapacity: true)
         nulls.removeAll(keepingCapacity: true)
         problem = nil
+        overflow = false
     }
 
     mutating func startCell() {
@@ -124,6 +138,15 @@ struct CSVTokenizer {
 
     /// Reads the next row into `row`; returns the line it starts on, or `nil` at end of input.
     mutating func nextRow(into row: inout RowBuffer) throws(DataDiagnostic) -> Int? {
+        let line = try readRow(into: &row)
+        if row.overflow, row.problem == nil {
+            row.problem = (row.count - 1, "the row is longer than 1 MB",
+                           "a quote that opens a cell is probably never closed; check the quotes in this row")
+        }
+        return line
+    }
+
+    private mutating func readRow(into row: inout RowBuffer) throws(DataDiagnostic) -> Int? {
         row.clear()
         guard try ensure() else { return nil }
         let startLine = line
@@ -143,25 +166,25 @@ struct CSVTokenizer {
                     var i = pos
                     let n = buf.count
                     while i < n, buf[i] != Self.quote, buf[i] != Self.lf, buf[i] != Self.cr { i += 1 }
-                    row.bytes.append(contentsOf: buf[pos..<i])
+                    row.keep(buf[pos..<i])
                     pos = i
                     if i == n { continue }  // the chunk ended inside the cell: refill and go on
                     b = buf[pos]
                     pos += 1
                     switch b {
                     case Self.lf:
-                        row.bytes.append(b)
+                        row.keep(b)
                         line += 1
                     case Self.cr:
-                        row.bytes.append(b)
+                        row.keep(b)
                         if try ensure(), buf[pos] == Self.lf {
-                            row.bytes.append(Self.lf)
+                            row.keep(Self.lf)
                             pos += 1
                         }
                         line += 1
                     default:  // a quote: doubled, or the end of the cell
                         if try ensure(), buf[pos] == Self.quote {
-                            row.bytes.append(Self.quote)
+                            row.keep(Self.quote)
                             pos += 1
                         } else {
                             closed = true
@@ -189,7 +212,7 @@ struct CSVTokenizer {
                     var i = pos
                     let n = buf.count
                     while i < n, buf[i] != Self.comma, buf[i] != Self.lf, buf[i] != Self.cr { i += 1 }
-                    row.bytes.append(contentsOf: buf[pos..<i])
+                    row.keep(buf[pos..<i])
                     pos = i
                     continue
                 }
@@ -202,7 +225,7 @@ struct CSVTokenizer {
                     if c == Self.comma || c == Self.lf || c == Self.cr { break }
                     i += 1
                 }
-                row.bytes.append(contentsOf: buf[pos..<i])
+                row.keep(buf[pos..<i])
                 pos = i
                 if i == n { continue }  // refill and go on with the same cell
             }

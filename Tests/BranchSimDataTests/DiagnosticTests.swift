@@ -108,6 +108,21 @@ import Testing
             """#)
     }
 
+    @Test func aQuoteNeverClosedDoesNotHoldTheRestOfTheFile() {
+        // The stray quote opens a cell that runs to the end: one error, at the row it starts on.
+        var text = "outlet,balance_deposit\n中心支行,\"100\n"
+        for _ in 0..<200_000 { text += "中心支行,100\n" }
+        #expect(Self.customers(text) == #"""
+            customers.csv:2: error: row 1, column 2 'balance_deposit': a quoted cell is not closed before the end of the file
+              = help: add the closing '"'; a quote inside a quoted cell is written '""'
+            """#)
+        // A line without any quote or line break past 1 MB.
+        #expect(Self.customers("outlet,balance_deposit\n中心支行," + String(repeating: "9", count: 1_100_000) + "\n") == """
+            customers.csv:2: error: row 1, column 2 'balance_deposit': the row is longer than 1 MB
+              = help: a quote that opens a cell is probably never closed; check the quotes in this row
+            """)
+    }
+
     @Test func outletRows() {
         #expect(Self.outlets("""
             name,customers,network,role,staff_wealth_manager,share_longtail,share_potential,share_midhigh,share_private
