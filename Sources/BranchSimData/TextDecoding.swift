@@ -51,7 +51,7 @@ final class UTF8ChunkSource {
                                  help: "name the CSV file inside it")
         }
         self.fd = fd
-        self.raw = [UInt8](repeating: 0, count: Self.chunkSize + 8)
+        self.raw = [UInt8](repeating: 0, count: Self.chunkSize)
         self.encoding = encoding
         self.undecided = encoding == .automatic
         if encoding == .gb18030 { converter = try IconvConverter(file: displayName) }
@@ -96,7 +96,7 @@ final class UTF8ChunkSource {
             try takeByteOrderMark()
             if rawStart == rawEnd { return try next(into: &out) }
         }
-        if undecided { decide() }
+        if undecided { try decide() }
         if let converter {
             let consumed = converter.convert(raw[rawStart..<rawEnd], final: rawEOF, into: &out)
             rawStart += consumed
@@ -140,10 +140,14 @@ final class UTF8ChunkSource {
 
     /// Automatic detection: ASCII passes as it is in both encodings; at the first non-ASCII byte,
     /// the next characters decide (`startsAsUTF8`).
-    private func decide() {
+    private func decide() throws(DataDiagnostic) {
         var i = rawStart
         while i < rawEnd, raw[i] < 0x80 { i += 1 }
         guard i < rawEnd else { return }
+        // 4 KB from there, reading on if the chunk ends sooner (a character may be cut in two).
+        let offset = i - rawStart
+        while rawEnd - rawStart - offset < 4096, try fill() {}
+        i = rawStart + offset
         let window = raw[i..<min(rawEnd, i + 4096)]
         undecided = false
         if startsAsUTF8(window, complete: rawEOF || window.count < rawEnd - i) {

@@ -63,6 +63,23 @@ import Testing
         #expect(!startsAsUTF8(cut, complete: true))
     }
 
+    @Test(arguments: [1, 2, 3, 4])
+    func detectionWhenTheFirstCharacterIsCutByTheChunk(_ before: Int) throws {
+        // ASCII up to `before` bytes short of the first chunk's end, then 中心支行: the first read
+        // ends inside (or just before) its first character, which once read as GB18030.
+        let dir = TempFolder()
+        var text = "outlet,balance_deposit\n"
+        let target = UTF8ChunkSource.chunkSize - before
+        text += String(repeating: "a,1\n", count: (target - text.utf8.count) / 4)
+        text += String(repeating: "\n", count: target - text.utf8.count)  // blank lines: not rows
+        #expect(text.utf8.count == target)
+        text += "中心支行,7\n"
+        let schema = DataSchema(products: [.init(name: "deposit")], outlets: ["a", "中心支行"])
+        let t = try CustomerTable.read(.csv(path: dir.write("b.csv", text)), schema: schema)
+        #expect(t.encoding == .utf8)
+        #expect(t[t.count - 1] == CustomerRecord(outlet: 1, balances: [7]))
+    }
+
     @Test func gb18030AcrossChunkBoundaries() throws {
         // 60,000 rows of two-byte characters: well over the 1 MB chunk, so characters straddle chunks.
         let dir = TempFolder()
