@@ -4,7 +4,8 @@
 // 1,000,000 customer rows (66 MB; branchsim-data-bench), on the shared 2-core machine (load 13):
 // - swiftcsv/SwiftCSV 0.10.0 failed one case: "1,\u{301}x" read as one cell, because it splits
 //   on Characters and a comma followed by a combining mark is one grapheme. It also reads the
-//   whole file into one String (no streaming): 21.8 s for the rows, 700 MB at the peak.
+//   whole file into one String (no streaming): 21.8 s for the rows (the trial process, which
+//   ran both packages, peaked at 714 MB).
 // - yaslab/CSV.swift 2.5.2 read every case right (the BOM is dropped when it reads a stream) but
 //   took 18.2 s only to split the rows into cells; it decodes the UTF encodings only, so GB18030
 //   would need transcoding before it anyway.
