@@ -148,13 +148,13 @@ extension CustomerTable {
     /// lists the first `errorLimit` problems and counts the rest).
     ///
     /// Columns: `outlet` and at least one `balance_PRODUCT` (required); `offbank`, `reachable`,
-    /// `segments`, `opened`, `last_contact` (optional); `id` (read past).
+    /// `segments`, `opened`, `last_contact` (optional); `id` (not stored; checked to be unique).
     public static func read(_ source: DataSource, schema: DataSchema,
                             errorLimit: Int = DataLimits.errors) throws(DataLoadError) -> CustomerTable {
         var (rows, header, diagnostics) = try openTable(source, errorLimit: errorLimit)
         let hl = header.location
         let outletCol = header.find("outlet", "branch")
-        _ = header.find("id", "customer", "customer_id")
+        let idCol = header.find("id", "customer", "customer_id")
         let offbankCol = header.find("offbank", "offbank_assets")
         let reachableCol = header.find("reachable")
         let segmentsCol = header.find("segments")
@@ -188,6 +188,9 @@ extension CustomerTable {
             // 10% over the estimate: growing past it would double the arrays (untouched reserve costs no memory).
             reserve: min((estimatedRows(source) ?? 0) * 11 / 10, 50_000_000) + 16)
 
+        // Each id's first row, by a 64-bit hash of the id (two ids sharing one among a million
+        // rows: about once in 10^7 files), so a million ids cost about 20 MB, not the ids themselves.
+        var rowOfID = IDTable(expected: idCol == nil ? 0 : table.outlet.capacity)
         var row = RowBuffer()
         var balances = [Double](repeating: 0, count: schema.products.count)
         var segmentBits = [UInt64](repeating: 0, count: table.segmentWords)
@@ -202,6 +205,16 @@ extension CustomerTable {
                 let errorsBefore = diagnostics.errors.count + diagnostics.moreErrors
                 func fail(_ col: Int, _ message: String, _ help: String) {
                     diagnostics.error(at.at(header.column(col)), message, help: help)
+                }
+                // id: optional, but one row per customer
+                if let idCol {
+                    let id = trimmed(row.cell(idCol))
+                    if !id.isEmpty, let dataRow = at.row {
+                        if let first = rowOfID.insert(fnv1a(id), row: dataRow) {
+                            fail(idCol, "customer '\(row.shown(idCol))' is already in row \(first)",
+                                 "one row per customer: remove the repeated row, or give the customers different ids")
+                        }
+                    }
                 }
                 // outlet
                 var outlet: Int32 = -1
@@ -326,6 +339,57 @@ func csvEstimatedRows(path: String) -> Int? {
     let lines = sample[0..<got].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
     if got == size { return max(0, lines - 1 + (sample[got - 1] == 0x0A ? 0 : 1)) }
     return max(1, Int((Double(size) / (Double(got) / Double(max(1, lines)))).rounded()) - 1)
+}
+
+/// Each id hash's first row: open addressing over flat arrays (a Dictionary hashes every key
+/// again and took 0.8 s more for a million rows; this takes a cache miss per row).
+struct IDTable {
+    private var keys: [UInt64]
+    private var rows: [Int32]
+    private var mask: Int
+    private var count = 0
+
+    init(expected: Int) {
+        var size = 16
+        while 3 * size < 4 * expected { size *= 2 }  // at most 3/4 full
+        keys = [UInt64](repeating: 0, count: size)
+        rows = [Int32](repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    /// Records `hash` at `row`; returns the earlier row if the hash was there.
+    mutating func insert(_ hash: UInt64, row: Int) -> Int? {
+        let key = hash | 1  // 0 marks an empty slot
+        var i = Int(truncatingIfNeeded: key >> 7) & mask
+        while keys[i] != 0 {
+            if keys[i] == key { return Int(rows[i]) }
+            i = (i + 1) & mask
+        }
+        keys[i] = key
+        rows[i] = Int32(truncatingIfNeeded: row)
+        count += 1
+        if 4 * count > 3 * keys.count { grow() }
+        return nil
+    }
+
+    private mutating func grow() {
+        let old = zip(keys, rows).filter { $0.0 != 0 }
+        keys = [UInt64](repeating: 0, count: keys.count * 2)
+        rows = [Int32](repeating: 0, count: keys.count)
+        mask = keys.count - 1
+        count = 0
+        for (k, r) in old { _ = insert(k, row: Int(r)) }
+    }
+}
+
+/// The 64-bit FNV-1a hash of some bytes (fixed, unlike `Hasher`, so a run is the same every time).
+func fnv1a(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in bytes {
+        h ^= UInt64(b)
+        h = h &* 0x100_0000_01b3
+    }
+    return h
 }
 
 /// `SELECT count(*)` of a table, or `nil`.

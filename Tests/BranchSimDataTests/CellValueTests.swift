@@ -58,6 +58,13 @@ import Testing
         #expect(date("01/03/2024") == nil)
     }
 
+    @Test func idTableGrowsAndRemembersFirstRows() {
+        var t = IDTable(expected: 0)
+        for i in 1...10_000 { #expect(t.insert(fnv1a(ArraySlice("C\(i)".utf8)), row: i) == nil) }
+        for i in stride(from: 1, through: 10_000, by: 777) { #expect(t.insert(fnv1a(ArraySlice("C\(i)".utf8)), row: 20_000) == i) }
+        #expect(fnv1a(ArraySlice("a".utf8)) == 0xaf63_dc4c_8601_ec8c)  // the published FNV-1a test vector
+    }
+
     @Test func listsSplitOnTheSeparatorsBanksUse() {
         #expect(CellValue.list("payroll; elderly") == ["payroll", "elderly"])
         #expect(CellValue.list("payroll|mortgage、elderly") == ["payroll", "mortgage", "elderly"])

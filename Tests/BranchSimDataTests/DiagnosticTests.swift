@@ -27,6 +27,13 @@ import Testing
             """)
     }
 
+    @Test func repeatedCustomerIDs() {
+        #expect(Self.customers("id,outlet,balance_deposit\nC1,中心支行,1\nC2,中心支行,2\n,中心支行,3\n,中心支行,4\nC1,children_bank,5\n") == """
+            customers.csv:6: error: row 5, column 1 'id': customer 'C1' is already in row 1
+              = help: one row per customer: remove the repeated row, or give the customers different ids
+            """)
+    }
+
     @Test func negativeBalanceAndOffbank() {
         #expect(Self.customers("outlet,balance_deposit,offbank\n中心支行,-1200,5\n中心支行,1,-2万\n") == """
             customers.csv:2: error: row 1, column 2 'balance_deposit': negative balance '-1200'
