@@ -1,3 +1,5 @@
+import Foundation
+
 /// Summary statistics of a metric over replications.
 ///
 /// - `mean`, `sd` (sample standard deviation, n - 1),
@@ -137,20 +139,103 @@ public struct MetricSummary: Sendable, Codable, Equatable {
         return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
     }
 
-    /// The 97.5% quantile of Student's t distribution with `df` degrees of freedom
-    /// (exact table to 30, then the Cornish-Fisher expansion, which is within 1e-4).
+    /// The 97.5% quantile of Student's t distribution with `df` degrees of freedom, to about
+    /// 1e-13 (the two-sided 95% interval's multiplier).
     public static func tQuantile975(degreesOfFreedom df: Int) -> Double {
-        let table: [Double] = [
-            12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-            2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-            2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
-        ]
-        if df >= 1 && df <= 30 { return table[df - 1] }
-        let z = 1.959963984540054
-        let v = Double(df)
-        let z3 = z * z * z, z5 = z3 * z * z, z7 = z5 * z * z
-        return z + (z3 + z) / (4 * v) + (5 * z5 + 16 * z3 + 3 * z) / (96 * v * v)
-            + (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * v * v * v)
+        StudentT.quantile(0.975, degreesOfFreedom: Double(df))
+    }
+}
+
+/// Student's t distribution, computed (not tabulated): the quantile solves
+/// `P(T > t) = 1 - p` by Newton's method on the exact tail probability,
+/// `P(T > t) = I_x(v/2, 1/2) / 2` with `x = v / (v + t^2)` (the regularized incomplete beta
+/// function, by its continued fraction).
+public enum StudentT {
+    /// The `p` quantile for `0.5 <= p < 1` (`v >= 1` degrees of freedom); NaN outside.
+    public static func quantile(_ p: Double, degreesOfFreedom v: Double) -> Double {
+        guard v >= 1, p >= 0.5, p < 1 else { return .nan }
+        if p == 0.5 { return 0 }
+        let tail = 1 - p
+        // Start at the normal quantile, which lies below the t quantile: the tail probability
+        // is convex and decreasing for t > 0, so Newton's steps from the left rise monotonically.
+        var t = normalQuantile(p)
+        for _ in 0..<200 {
+            let step = (upperTail(t, v) - tail) / density(t, v)
+            t += step
+            if abs(step) <= 1e-15 * t { break }
+        }
+        return t
+    }
+
+    /// `P(T > t)` for `t >= 0`.
+    public static func upperTail(_ t: Double, _ v: Double) -> Double {
+        let d = v + t * t
+        return 0.5 * regularizedIncompleteBeta(x: v / d, oneMinusX: t * t / d, a: v / 2, b: 0.5)
+    }
+
+    /// The density at `t`.
+    public static func density(_ t: Double, _ v: Double) -> Double {
+        let logNorm = lgamma((v + 1) / 2) - lgamma(v / 2) - 0.5 * log(v * Double.pi)
+        return exp(logNorm - (v + 1) / 2 * log1p(t * t / v))
+    }
+
+    /// `I_x(a, b)`, given `x` and `1 - x` (each computed without cancellation by the caller).
+    static func regularizedIncompleteBeta(x: Double, oneMinusX y: Double, a: Double, b: Double) -> Double {
+        if x <= 0 { return 0 }
+        if y <= 0 { return 1 }
+        let front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log(y))
+        // The continued fraction converges fast below the mean; above it, use I_x(a,b) = 1 - I_y(b,a).
+        if x < (a + 1) / (a + b + 2) { return front * continuedFraction(x, a, b) / a }
+        return 1 - front * continuedFraction(y, b, a) / b
+    }
+
+    /// The continued fraction of the incomplete beta function (modified Lentz).
+    private static func continuedFraction(_ x: Double, _ a: Double, _ b: Double) -> Double {
+        let tiny = 1e-300
+        var c = 1.0, d = 1 - (a + b) * x / (a + 1)
+        if abs(d) < tiny { d = tiny }
+        d = 1 / d
+        var h = d
+        for m in 1...100_000 {
+            let m = Double(m), m2 = 2 * m
+            var aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2))
+            d = 1 + aa * d
+            if abs(d) < tiny { d = tiny }
+            c = 1 + aa / c
+            if abs(c) < tiny { c = tiny }
+            d = 1 / d
+            h *= d * c
+            aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1))
+            d = 1 + aa * d
+            if abs(d) < tiny { d = tiny }
+            c = 1 + aa / c
+            if abs(c) < tiny { c = tiny }
+            d = 1 / d
+            let delta = d * c
+            h *= delta
+            if abs(delta - 1) < 1e-16 { break }
+        }
+        return h
+    }
+
+    /// The standard normal `p` quantile for `0.5 <= p < 1` (Acklam's rational approximation,
+    /// within 1.2e-9: only a starting point for Newton's method).
+    static func normalQuantile(_ p: Double) -> Double {
+        let q = min(p, 1 - p)
+        if q > 0.02425 {
+            let r = (p - 0.5) * (p - 0.5)
+            let num = (((((-3.969683028665376e+01 * r + 2.209460984245205e+02) * r - 2.759285104469687e+02) * r
+                + 1.383577518672690e+02) * r - 3.066479806614716e+01) * r + 2.506628277459239e+00) * (p - 0.5)
+            let den = ((((-5.447609879822406e+01 * r + 1.615858368580409e+02) * r - 1.556989798598866e+02) * r
+                + 6.680131188771972e+01) * r - 1.328068155288572e+01) * r + 1
+            return num / den
+        }
+        let r = (-2 * log(q)).squareRoot()
+        let num = ((((-7.784894002430293e-03 * r - 3.223964580411365e-01) * r - 2.400758277161838e+00) * r
+            - 2.549671180360212e+00) * r + 4.374664141464968e+00) * r + 2.938163982698783e+00
+        let den = (((7.784695709041462e-03 * r + 3.224671290700398e-01) * r + 2.445134137142996e+00) * r
+            + 3.754408661907416e+00) * r + 1
+        return -num / den
     }
 }
 

@@ -120,3 +120,39 @@ public enum MetricUnits {
         return guess(key)
     }
 }
+
+/// One format for a table column. `NumberFormat.count` and `.hours` choose their decimals
+/// value by value (a whole count as `1,324`, a mean as `1,447.0`; hours whole from 1,000), so
+/// a column formatted cell by cell mixes the two. A column format fixes the decimals per unit
+/// from every value of the column: counts get one decimal when any of them is fractional,
+/// hours one decimal when any is below 1,000. Money, FTE and ratios already
+/// have one format each.
+public struct ColumnFormat: Sendable {
+    public var units: MoneyUnits
+    var countDecimals = 0
+    var hoursDecimals = 0
+
+    /// The format for a column holding `values` (each with its metric's unit).
+    public init(units: MoneyUnits, values: [(value: Double, unit: MetricUnit)]) {
+        self.units = units
+        for (v, unit) in values where v.isFinite {
+            switch unit {
+            case .count: if v != v.rounded() { countDecimals = 1 }
+            case .hours: if abs(v) < 1000 { hoursDecimals = 1 }
+            case .money, .fte, .ratio: break
+            }
+        }
+    }
+
+    public func value(_ v: Double, unit: MetricUnit) -> String {
+        switch unit {
+        case .count: return NumberFormat.grouped(v, decimals: countDecimals)
+        case .hours: return NumberFormat.grouped(v, decimals: hoursDecimals)
+        case .money, .fte, .ratio: return NumberFormat.value(v, unit: unit, units: units)
+        }
+    }
+
+    public func interval(_ low: Double, _ high: Double, unit: MetricUnit) -> String {
+        "\(value(low, unit: unit)) .. \(value(high, unit: unit))"
+    }
+}

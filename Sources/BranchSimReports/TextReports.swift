@@ -86,13 +86,14 @@ public enum TextReports {
         var t = TextTable(title: title, columns: [
             .init("metric", .left), .init("mean"), .init("95% CI"), .init("p5"), .init("p50"), .init("p95"),
         ])
+        var rows: [[Cell]?] = []
         for key in keys {
             guard let i = r.metricIndex(key), let s = r.summary(of: key) else { continue }
             let unit = r.metrics[i].unit
-            func f(_ v: Double) -> String { NumberFormat.value(v, unit: unit, units: options.units) }
-            t.add([key, f(s.mean), NumberFormat.interval(s.ciLow, s.ciHigh, unit: unit, units: options.units),
-                   f(s.p5), f(s.p50), f(s.p95)])
+            rows.append([.text(key), .value(s.mean, unit), .interval(s.ciLow, s.ciHigh, unit),
+                         .value(s.p5, unit), .value(s.p50, unit), .value(s.p95, unit)])
         }
+        fill(&t, rows, units: options.units)
         return t
     }
 
@@ -142,18 +143,20 @@ public enum TextReports {
             .init("stage", .left), .init("mean"), .init("passing"), .init("p5"), .init("p95"),
         ])
         var previous: Double?
+        var rows: [[Cell]?] = []
         for (stage, key) in funnelStages(r, campaign: campaign) {
             guard let s = r.summary(of: key) else { continue }
             let passing = previous.map { $0 > 0 ? NumberFormat.percent(s.mean / $0) : NumberFormat.missing } ?? ""
-            t.add([stage, NumberFormat.count(s.mean), passing, NumberFormat.count(s.p5), NumberFormat.count(s.p95)])
+            rows.append([.text(stage), .value(s.mean, .count), .text(passing), .value(s.p5, .count), .value(s.p95, .count)])
             previous = s.mean
         }
-        t.addRule()
+        rows.append(nil)
         for (label, key) in [("occurrences", "occurrences.\(campaign)"), ("conversions", "conversions.\(campaign)"),
                              ("turned away", "turned_away.\(campaign)"), ("unserved", "unserved.\(campaign)")] {
             guard let s = r.summary(of: key) else { continue }
-            t.add([label, NumberFormat.count(s.mean), "", NumberFormat.count(s.p5), NumberFormat.count(s.p95)])
+            rows.append([.text(label), .value(s.mean, .count), .text(""), .value(s.p5, .count), .value(s.p95, .count)])
         }
+        fill(&t, rows, units: options.units)
         return t
     }
 
@@ -196,12 +199,12 @@ public enum TextReports {
             .init("role", .left), .init("hours"), .init("FTE mean"), .init("FTE p95"), .init("peak FTE"),
             .init("managed FTE"), .init("available"), .init("status", .left),
         ])
-        for row in staffingRows(r, roles: roles) {
+        let rows: [[Cell]?] = staffingRows(r, roles: roles).map { row in
             let status = row.status == "ok" ? row.status : paint(row.status, .red, options)
-            t.add([row.role, NumberFormat.hours(row.hours), NumberFormat.fte(row.fteMean), NumberFormat.fte(row.fteP95),
-                   NumberFormat.fte(row.peakFTE), NumberFormat.fte(row.managedFTE), NumberFormat.fte(row.available),
-                   status])
+            return [.text(row.role), .value(row.hours, .hours), .value(row.fteMean, .fte), .value(row.fteP95, .fte),
+                    .value(row.peakFTE, .fte), .value(row.managedFTE, .fte), .value(row.available, .fte), .text(status)]
         }
+        fill(&t, rows, units: options.units)
         return t
     }
 
@@ -220,7 +223,7 @@ public enum TextReports {
         if !tiers.isEmpty {
             var t = TextTable(title: "tier migration (mean customers, start tier x end tier)",
                               columns: [.init("start \\ end", .left)] + (tiers + ["left"]).map { .init($0) })
-            for (i, from) in tiers.enumerated() { t.add([from] + cells[i].map(NumberFormat.count)) }
+            fill(&t, tiers.enumerated().map { i, from in [.text(from)] + cells[i].map { .value($0, .count) } }, units: options.units)
             out.append(t.render())
         }
         let keys = r.metrics.map(\.key)
@@ -246,24 +249,24 @@ public enum TextReports {
             .init("P(> \(first.label))"),
         ])
         let (keys, zero) = splitZero(c.expandedMetrics, in: c.runs)
+        var rows: [[Cell]?] = []
         for (k, key) in keys.enumerated() {
-            if k > 0 { t.addRule() }
+            if k > 0 { rows.append(nil) }
             let unit = MetricUnits.unit(of: key, in: first)
-            func f(_ v: Double) -> String { NumberFormat.value(v, unit: unit, units: options.units) }
             for (i, run) in c.runs.enumerated() {
                 guard let s = run.summary(of: key) else {
-                    t.add([i == 0 ? key : "", run.label, NumberFormat.missing]); continue
+                    rows.append([.text(i == 0 ? key : ""), .text(run.label), .text(NumberFormat.missing)]); continue
                 }
-                t.add([i == 0 ? key : "", run.label, f(s.mean),
-                       NumberFormat.interval(s.ciLow, s.ciHigh, unit: unit, units: options.units)])
+                rows.append([.text(i == 0 ? key : ""), .text(run.label), .value(s.mean, unit), .interval(s.ciLow, s.ciHigh, unit)])
             }
             for later in c.runs.indices.dropFirst() {
                 guard let d = c.difference(of: key, first: 0, later: later) else { continue }
                 let p = c.probabilityBetter(of: key, first: 0, later: later).map { NumberFormat.percent($0) } ?? ""
-                t.add(["", "\(c.runs[later].label) - \(first.label)", f(d.mean),
-                       NumberFormat.interval(d.ciLow, d.ciHigh, unit: unit, units: options.units), p])
+                rows.append([.text(""), .text("\(c.runs[later].label) - \(first.label)"), .value(d.mean, unit),
+                             .interval(d.ciLow, d.ciHigh, unit), .text(p)])
             }
         }
+        fill(&t, rows, units: options.units)
         if keys.isEmpty && zero.isEmpty { return out + "no metric of the comparison is in these runs\n" }
         return out + "\n" + (keys.isEmpty ? "" : t.render()) + zeroNote(zero)
     }
@@ -281,17 +284,20 @@ public enum TextReports {
         var t = TextTable(columns: [
             .init("metric", .left), .init(valueHeader, .left), .init("mean"), .init("95% CI"), .init("p5"), .init("p95"),
         ])
+        var rows: [[Cell]?] = []
         for (k, key) in keys.enumerated() {
-            if k > 0 { t.addRule() }
+            if k > 0 { rows.append(nil) }
             let unit = MetricUnits.unit(of: key, in: first)
-            func f(_ v: Double) -> String { NumberFormat.value(v, unit: unit, units: options.units) }
             for (i, p) in points.enumerated() {
                 let name = i == 0 ? key : ""
-                guard let s = p.result.summary(of: key) else { t.add([name, p.label, NumberFormat.missing]); continue }
-                t.add([name, p.label, f(s.mean), NumberFormat.interval(s.ciLow, s.ciHigh, unit: unit, units: options.units),
-                       f(s.p5), f(s.p95)])
+                guard let s = p.result.summary(of: key) else {
+                    rows.append([.text(name), .text(p.label), .text(NumberFormat.missing)]); continue
+                }
+                rows.append([.text(name), .text(p.label), .value(s.mean, unit), .interval(s.ciLow, s.ciHigh, unit),
+                             .value(s.p5, unit), .value(s.p95, unit)])
             }
         }
+        fill(&t, rows, units: options.units)
         return out + (keys.isEmpty ? "" : t.render()) + zeroNote(zero)
     }
 
@@ -315,6 +321,41 @@ public enum TextReports {
     /// The same for a `SweepResult`.
     public static func sweepReport(_ s: SweepResult, options: ReportOptions = ReportOptions()) -> String {
         sweepReport(path: s.path, points: s.points.map { ($0.label, $0.result) }, metrics: s.metrics, options: options)
+    }
+
+    // MARK: Cells
+
+    /// A table cell before formatting: numbers keep their values until every row is in, so
+    /// each column gets one format (`ColumnFormat`), not one per cell.
+    enum Cell {
+        case text(String)
+        case value(Double, MetricUnit)
+        case interval(Double, Double, MetricUnit)
+    }
+
+    /// Adds `rows` to `t` (`nil`: a rule), each numeric column in one format.
+    static func fill(_ t: inout TextTable, _ rows: [[Cell]?], units: MoneyUnits) {
+        let width = rows.reduce(0) { max($0, $1?.count ?? 0) }
+        let formats = (0..<width).map { column in
+            ColumnFormat(units: units, values: rows.flatMap { row -> [(value: Double, unit: MetricUnit)] in
+                guard let row, column < row.count else { return [] }
+                switch row[column] {
+                case .text: return []
+                case .value(let v, let u): return [(v, u)]
+                case .interval(let a, let b, let u): return [(a, u), (b, u)]
+                }
+            })
+        }
+        for row in rows {
+            guard let row else { t.addRule(); continue }
+            t.add(row.enumerated().map { column, cell in
+                switch cell {
+                case .text(let s): return s
+                case .value(let v, let u): return formats[column].value(v, unit: u)
+                case .interval(let a, let b, let u): return formats[column].interval(a, b, unit: u)
+                }
+            })
+        }
     }
 
     // MARK: Expectations

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import BranchSimModel
 
@@ -49,7 +50,26 @@ import Testing
         #expect(s.p50 == 3)
         #expect(abs(s.p5 - 1.2) < 1e-12)
         #expect(abs(s.p95 - 4.8) < 1e-12)
-        #expect(abs(s.halfWidth - 2.776 * 1.5811388300841898 / 5.0.squareRoot()) < 1e-9)
+        #expect(abs(s.halfWidth - 2.7764451051977944 * 1.5811388300841898 / 5.0.squareRoot()) < 1e-12)
+    }
+
+    /// t(0.975, df) computed, not read from a 3-decimal table: reference values to 20 digits
+    /// (the inverse of the regularized incomplete beta function at 40-digit precision).
+    @Test func tQuantileIsExact() {
+        let reference: [(Int, Double)] = [
+            (1, 12.706204736174704646), (2, 4.3026527297494638523), (4, 2.7764451051977943578),
+            (5, 2.5705818356363155147), (10, 2.2281388519862747484), (30, 2.04227245630123831),
+            (31, 2.0395134463964084879), (100, 1.9839715185235522866), (1000, 1.962339080826408485),
+            (50000, 1.9600114310936801001),
+        ]
+        for (df, t) in reference {
+            let got = MetricSummary.tQuantile975(degreesOfFreedom: df)
+            #expect(abs(got - t) <= 1e-12 * t, "t(0.975, \(df)) = \(got), expected \(t)")
+        }
+        // df = 1 is the Cauchy distribution: tan(0.475 pi).
+        #expect(abs(StudentT.quantile(0.975, degreesOfFreedom: 1) - tan(0.475 * Double.pi)) < 1e-11)
+        #expect(StudentT.quantile(0.5, degreesOfFreedom: 3) == 0)
+        #expect(abs(StudentT.quantile(0.995, degreesOfFreedom: 7) - 3.4994832973504924) < 1e-11)
     }
 
     @Test func tQuantileApproachesNormal() {

@@ -35,20 +35,36 @@ import Testing
             funnel: 财富升级会
             stage        mean  passing    p5   p95
             -----------  ----  -------  ----  ----
-            contacts       80             80    80
-            reach          60    75.0%    60    60
-            attend         30    50.0%    30    30
+            contacts     80.0           80.0  80.0
+            reach        60.0    75.0%  60.0  60.0
+            attend       30.0    50.0%  30.0  30.0
             convert      13.5    45.0%  12.2  14.8
             -----------  ----  -------  ----  ----
-            occurrences     8              8     8
-            conversions     0              0     0
-            turned away     0              0     0
-            unserved        0              0     0
+            occurrences   8.0            8.0   8.0
+            conversions   0.0            0.0   0.0
+            turned away   0.0            0.0   0.0
+            unserved      0.0            0.0   0.0
 
             """
         #expect(text == expected)
         // `funnel.CAMPAIGN` picks one campaign with the same layout.
         #expect(TextReports.runReport(run, selectors: ["funnel.财富升级会"]) == expected)
+    }
+
+    /// One format per column: counts formatted value by value mixed `1,324` and `1,447.0`.
+    @Test func eachColumnHasOneFormat() {
+        let mixed = ColumnFormat(units: .yuan, values: [(1324, .count), (1447.04, .count), (5_000_000, .money), (2.5, .fte)])
+        #expect([mixed.value(1324, unit: .count), mixed.value(1447.04, unit: .count)] == ["1,324.0", "1,447.0"])
+        #expect(mixed.value(5_000_000, unit: .money) == "5,000,000" && mixed.value(2.5, unit: .fte) == "2.50")
+        #expect(mixed.interval(1300, 1350.5, unit: .count) == "1,300.0 .. 1,350.5")
+        let whole = ColumnFormat(units: .wan, values: [(1324, .count), (7, .count), (12_345, .money)])
+        #expect([whole.value(1324, unit: .count), whole.value(7, unit: .count)] == ["1,324", "7"])
+        #expect(whole.value(12_345, unit: .money) == "1.23万")
+        let hours = ColumnFormat(units: .yuan, values: [(1234.4, .hours), (999.5, .hours)])
+        #expect([hours.value(1234.4, unit: .hours), hours.value(999.5, unit: .hours)] == ["1,234.4", "999.5"])
+        let manyHours = ColumnFormat(units: .yuan, values: [(1234.4, .hours), (2000, .hours)])
+        #expect(manyHours.value(1234.4, unit: .hours) == "1,234")
+        #expect(ColumnFormat(units: .yuan, values: [(.nan, .count), (3, .count)]).value(.nan, unit: .count) == "n/a")
     }
 
     @Test func staffingStatusFlagsShortfallAtP95() {
@@ -90,9 +106,9 @@ import Testing
             tier migration (mean customers, start tier x end tier)
             start \\ end  longtail  潜力  中高端  left
             -----------  --------  ----  ------  ----
-            longtail          900     0       0     0
+            longtail          900   0.0     0.0     0
             潜力                0  58.5    11.5     0
-            中高端              0     0      20     0
+            中高端              0   0.0    20.0     0
 
             upgrades
             """))
@@ -121,7 +137,7 @@ import Testing
     @Test func defaultReportHeadlines() {
         let text = TextReports.defaultReport(run)
         #expect(text.hasPrefix("潜力客户 upgrade\n4 runs (fixed), seed 42, 4 weeks\n\nmetric "))
-        #expect(text.contains("\nuplift             2,500,000        446,028 .. 4,553,972    1,150,000    2,500,000    3,850,000\n"))
+        #expect(text.contains("\nuplift             2,500,000        445,740 .. 4,554,260    1,150,000    2,500,000    3,850,000\n"))
         #expect(text.contains("\nuplift_per_cost       208.33"))
         #expect(text.contains("staffing (FTE needed vs on hand)"))
         for key in ["aum.start", "aum.end", "upgrades", "conversions", "new_customers", "cost"] {
@@ -139,9 +155,9 @@ import Testing
 
             metric  variant                 mean                95% CI  P(> standalone)
             ------  -----------------  ---------  --------------------  ---------------
-            uplift  standalone         2,500,000  446,028 .. 4,553,972
-                    base               3,000,000  946,028 .. 5,053,972
-                    多                 2,400,000  346,028 .. 4,453,972
+            uplift  standalone         2,500,000  445,740 .. 4,554,260
+                    base               3,000,000  945,740 .. 5,054,260
+                    多                 2,400,000  345,740 .. 4,454,260
                     base - standalone    500,000    500,000 .. 500,000           100.0%
                     多 - standalone     -100,000  -100,000 .. -100,000             0.0%
             zero in every run: uplift.longtail, uplift.downtown, uplift.潜力, uplift.中高端

@@ -98,7 +98,7 @@ struct RealShellTests {
         let runRow = try #require(rows(t, "uplift").first)
 
         t = try entering(s, "report funnel", shows: "funnel: upgrade_meeting")
-        #expect(rows(t, "contacts").contains { $0.count >= 2 && $0[1] == "260" }, "20 contacts x 13 weeks")
+        #expect(rows(t, "contacts").contains { $0.count >= 2 && $0[1] == "260.0" }, "20 contacts x 13 weeks (one decimal: the column also holds means)")
         #expect(rows(t, "convert").count == 1)
         try entering(s, ":unset upgrade_meeting.funnel.convert", shows: "error: a funnel stage cannot be unset")
         t = try entering(s, "report uplift", shows: "uplift.potential")
