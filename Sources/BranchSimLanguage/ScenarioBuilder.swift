@@ -201,6 +201,21 @@ extension ScenarioChecker {
             let st = statement(.campaign, c.name)
             if c.starts >= s.settings.horizon, let p = st?.properties.first(where: { $0.key == "starts" }) {
                 warning("campaign '\(c.name)' starts at \(c.starts), after the horizon (\(s.settings.horizon)): it never runs", p.range)
+            } else if let p = st?.properties.first(where: { $0.key == "frequency" }) {
+                // Occurrences are whole and the fraction carries forward (MODEL.md), so a rate
+                // below one per active window never comes due: `1 per month` in a one-month
+                // horizon of weekly steps is 4 steps, 0.92 of an occurrence.
+                let stepTicks = s.settings.step.duration.ticks
+                let first = (c.starts.ticks + stepTicks - 1) / stepTicks
+                let active = (first..<max(first, s.steps)).filter { $0 * stepTicks < (c.ends?.ticks ?? Int.max) }.count
+                if active > 0 && c.frequency.cumulativeOccurrences(steps: active, step: s.settings.step.duration) == 0 {
+                    let exact = c.frequency.count * Double(active * stepTicks) / Double(c.frequency.period.ticks)
+                    let steps = "\(active) \(s.settings.step.rawValue)ly step\(active == 1 ? "" : "s")"
+                    warning("campaign '\(c.name)' never runs: \(c.frequency) over its \(steps) comes to "
+                            + "\(String(format: "%.2f", exact)) occurrences, and only whole occurrences run", p.range,
+                            [.help("raise the frequency or lengthen the horizon (\(s.settings.horizon) is \(s.steps) "
+                                   + "\(s.settings.step.rawValue)ly step\(s.steps == 1 ? "" : "s"); a month is 52/12 weeks)")])
+                }
             }
             guard s.enforceStaff else { continue }
             for role in Set(c.effort.map(\.role)).sorted() {

@@ -4,6 +4,22 @@ import BranchSimModel
 
 /// Each statement and property, checked into the model.
 @Suite struct StatementTests {
+    /// Whole occurrences with the fraction carried (MODEL.md): `1 per month` over a one-month
+    /// horizon of weekly steps (4 steps, 0.92 of an occurrence) never runs, and says so.
+    @Test func frequencyThatNeverComesDueWarns() {
+        let monthly = minimal.replacingOccurrences(of: "frequency 2 per week", with: "frequency 1 per month")
+        let o = check("scenario \"s\" { horizon 1 month }\n" + monthly)
+        #expect(brief(o) == ["10:3 warning: campaign 'meet' never runs: 1 per month over its 4 weekly steps comes to 0.92 occurrences, and only whole occurrences run"])
+        #expect(o.diagnostics.first?.notes == [.help("raise the frequency or lengthen the horizon (1 month is 4 weekly steps; a month is 52/12 weeks)")])
+        // Monthly steps, a longer horizon or a higher rate: it runs, no warning.
+        #expect(check("scenario \"s\" { horizon 1 month  step month }\n" + monthly).diagnostics.isEmpty)
+        #expect(check("scenario \"s\" { horizon 5 weeks }\n" + monthly).diagnostics.isEmpty)
+        #expect(check("scenario \"s\" { horizon 1 month }\n" + minimal).diagnostics.isEmpty)
+        // A campaign that ends before its first occurrence comes due.
+        let ending = monthly.replacingOccurrences(of: "amount fixed 1万", with: "amount fixed 1万  ends 3 weeks")
+        #expect(brief(check(ending)).first?.contains("never runs: 1 per month over its 3 weekly steps comes to 0.69 occurrences") == true)
+    }
+
     func program(_ src: String, files: [String: String] = [:]) throws -> CheckedProgram {
         let o = check(src, files: files)
         let clean = !o.hasErrors
