@@ -5,7 +5,7 @@ import TestSupport
 
 @Suite struct PropertyTests {
     static var corpus: [String] {
-        [minimal] + Fixtures.scenarioFiles.map(Fixtures.text) + FormatterTests.samples
+        [minimal] + Fixtures.allScenarioFiles.map(Fixtures.text) + FormatterTests.samples
     }
 
     static let fragments = ["{", "}", "(", ")", ",", "->", "..", "%", "万", "x", "\n", ";", "#", "\"", " ", "5万", "-1", "1e400",

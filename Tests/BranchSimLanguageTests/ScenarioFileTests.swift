@@ -6,8 +6,11 @@ import BranchSimModel
     /// The acceptance scenarios (../shared/scenarios, when present) check clean, unchanged.
     @Test(.enabled(if: Fixtures.scenariosDirectory != nil, "no shared scenarios directory"))
     func acceptanceScenariosCheckClean() throws {
-        let files = Fixtures.scenarioFiles
-        #expect(files.count >= 3, "expected the shared scenarios")
+        #expect(Fixtures.scenarioFiles.count >= 3, "expected the shared scenarios")
+        Self.expectClean(Fixtures.scenarioFiles)
+    }
+
+    static func expectClean(_ files: [String]) {
         for path in files {
             let o = FrontEnd.check(path: path)
             let rendered = DiagnosticRenderer().render(o.diagnostics, sources: o.sources)
@@ -16,6 +19,26 @@ import BranchSimModel
         }
     }
 
+    /// The repository's own playbooks check clean, with or without ../shared beside the clone.
+    @Test func repositoryPlaybooksCheckClean() throws {
+        #expect(Fixtures.repositoryScenarioFiles.count >= 5, "expected the playbooks in scenarios/")
+        Self.expectClean(Fixtures.repositoryScenarioFiles)
+    }
+
+    /// The repository's hub-and-satellites playbook: its `alone` variant undoes the network.
+    @Test func repositoryHubAndSatellitesVariant() throws {
+        let path = try #require(Fixtures.repositoryScenarioFiles.first { $0.hasSuffix("hub-and-satellites.bsim") })
+        let p = try #require(FrontEnd.check(path: path).program)
+        let themed = try #require(p.base.campaigns.first { $0.name == "themed_event" })
+        #expect(themed.audience == .network && themed.targets.map(\.tier).count == 2)
+        let alone = try #require(p.scenario(named: "alone"))
+        #expect(alone.networks.isEmpty)
+        #expect(alone.campaigns.map(\.name) == ["themed_event"])
+        #expect(alone.campaigns[0].audience == .own && alone.campaigns[0].referrals == nil)
+        #expect(alone.campaigns[0].hosts.count == p.base.branches.count)
+    }
+
+    /// The shared acceptance copy of hub-and-satellites (its variant is `standalone`).
     @Test(.enabled(if: Fixtures.scenariosDirectory != nil, "no shared scenarios directory"))
     func hubAndSatellitesVariant() throws {
         let path = try #require(Fixtures.scenarioFiles.first { $0.hasSuffix("hub-and-satellites.bsim") })

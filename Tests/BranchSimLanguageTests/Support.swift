@@ -3,25 +3,33 @@ import Testing
 @testable import BranchSimLanguage
 import BranchSimModel
 
-/// The acceptance scenarios in ../shared/scenarios (when that directory exists).
+/// Scenario files to test against: the repository's own playbooks (always there) and the
+/// acceptance scenarios in ../shared/scenarios (only when that folder sits beside the clone:
+/// tests that need them skip cleanly without it).
 enum Fixtures {
+    /// The repository root (three levels above this file).
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    /// ../shared/scenarios beside the repository, when it exists and holds scenario files.
     static let scenariosDirectory: String? = {
-        var dir = URL(fileURLWithPath: #filePath)
-        for _ in 0..<6 {
-            dir.deleteLastPathComponent()
-            for candidate in ["shared/scenarios", "../shared/scenarios", "scenarios"] {
-                let d = dir.appendingPathComponent(candidate).standardizedFileURL.path
-                if let files = try? FileManager.default.contentsOfDirectory(atPath: d), files.contains(where: { $0.hasSuffix(".bsim") }) {
-                    return d
-                }
-            }
-        }
-        return nil
+        let d = root.deletingLastPathComponent().appendingPathComponent("shared/scenarios").standardizedFileURL.path
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: d)) ?? []
+        return files.contains(where: { $0.hasSuffix(".bsim") }) ? d : nil
     }()
 
-    static var scenarioFiles: [String] {
-        guard let d = scenariosDirectory, let files = try? FileManager.default.contentsOfDirectory(atPath: d) else { return [] }
-        return files.filter { $0.hasSuffix(".bsim") }.sorted().map { "\(d)/\($0)" }
+    /// The shared acceptance scenarios; empty when ../shared is not there.
+    static var scenarioFiles: [String] { bsimFiles(in: scenariosDirectory) }
+
+    /// The repository's own playbooks (scenarios/).
+    static var repositoryScenarioFiles: [String] { bsimFiles(in: root.appendingPathComponent("scenarios").path) }
+
+    /// Every scenario file at hand: the repository's, then the shared ones.
+    static var allScenarioFiles: [String] { repositoryScenarioFiles + scenarioFiles }
+
+    private static func bsimFiles(in dir: String?) -> [String] {
+        guard let dir, let files = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return [] }
+        return files.filter { $0.hasSuffix(".bsim") }.sorted().map { "\(dir)/\($0)" }
     }
 
     static func text(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
