@@ -66,11 +66,20 @@ public enum AtomicFile {
             throw .cannotWrite(shown, reason: "folder '\(dir)' does not exist")
         }
         // A short name: a temporary name built from a long file name could pass the
-        // file system's 255-byte limit where the file's own name does not.
-        var template = Array((dir + "/.branchsim-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        // file system's 255-byte limit where the file's own name does not. The name is recorded
+        // before the file is created (O_EXCL, as mkstemp does), so a signal at any moment finds
+        // it in the table: one between creating and recording would leave the file behind.
+        var fd: Int32 = -1, temp = "", slot: Int?
+        for _ in 0..<100 {
+            temp = dir + "/.branchsim-" + TemporaryFiles.randomSuffix()
+            slot = TemporaryFiles.register(Array(temp.utf8CString))
+            fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            if fd >= 0 || errno != EEXIST { break }
+            TemporaryFiles.unregister(slot)
+            slot = nil
+        }
+        defer { TemporaryFiles.unregister(slot) }
         guard fd >= 0 else { throw .cannotWrite(shown, reason: String(cString: strerror(errno))) }
-        let temp = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         if let reason = writeAll(bytes, to: fd) {
             close(fd)
             unlink(temp)
@@ -135,5 +144,77 @@ public enum AtomicFile {
             offset += n
         }
         return nil
+    }
+}
+
+/// Temporary files being written by `AtomicFile`, removed when SIGINT, SIGTERM or SIGHUP ends
+/// the process mid-save (`cleanUpOnSignals`), so an interrupted save leaves no `.branchsim-*`
+/// file behind. The table is plain memory a signal handler can read: fixed slots of C paths.
+public enum TemporaryFiles {
+    static let slots = 64, slotBytes = Int(PATH_MAX) + 1
+    nonisolated(unsafe) static let table: UnsafeMutablePointer<CChar> = {
+        let p = UnsafeMutablePointer<CChar>.allocate(capacity: slots * slotBytes)
+        p.initialize(repeating: 0, count: slots * slotBytes)
+        return p
+    }()
+    static let lock = NSLock()
+
+    /// Records `path` (a NUL-terminated C path); its slot, or nil when the table is full or the
+    /// path too long (the file is then only removed on errors, as before).
+    static func register(_ path: [CChar]) -> Int? {
+        guard path.count <= slotBytes, path.last == 0 else { return nil }
+        lock.lock()
+        defer { lock.unlock() }
+        for i in 0..<slots where table[i * slotBytes] == 0 {
+            let p = table + i * slotBytes
+            // The first byte last: a handler running meanwhile sees an empty slot or the whole path.
+            for j in 1..<path.count { p[j] = path[j] }
+            p[0] = path[0]
+            return i
+        }
+        return nil
+    }
+
+    /// 12 random letters and digits (62^12 names: a clash with another file is retried, and a
+    /// clash with a file a signal would then remove is out of reach).
+    static func randomSuffix() -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+        return String((0..<12).map { _ in alphabet[Int.random(in: 0..<alphabet.count)] })
+    }
+
+    static func unregister(_ slot: Int?) {
+        guard let slot else { return }
+        lock.lock()
+        table[slot * slotBytes] = 0
+        lock.unlock()
+    }
+
+    /// Installs the handler for SIGINT, SIGTERM and SIGHUP, unblocked (each left alone when
+    /// ignored, as a background job's SIGINT is): it removes the recorded files, then ends the process by the
+    /// same signal, as if the handler were not there. Call once, early in `main`.
+    public static func cleanUpOnSignals() {
+        _ = table
+        // A parent may have started us with them blocked (the mask is inherited, and threads
+        // started later inherit ours): blocked, they would wait until the save was over.
+        var wanted = sigset_t()
+        sigemptyset(&wanted)
+        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&wanted, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &wanted, nil)
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            var old = sigaction()
+            guard sigaction(sig, nil, &old) == 0 else { continue }
+            // SIG_IGN is the handler address 1.
+            if let h = old.__sigaction_handler.sa_handler, unsafeBitCast(h, to: Int.self) == 1 { continue }
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { sig in
+                for i in 0..<TemporaryFiles.slots where TemporaryFiles.table[i * TemporaryFiles.slotBytes] != 0 {
+                    unlink(TemporaryFiles.table + i * TemporaryFiles.slotBytes)
+                }
+                signal(sig, SIG_DFL)
+                raise(sig)
+            }
+            sigemptyset(&action.sa_mask)
+            sigaction(sig, &action, nil)
+        }
     }
 }

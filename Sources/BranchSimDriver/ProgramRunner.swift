@@ -54,8 +54,8 @@ public struct OutputSink: Sendable {
     }
 
     public static let standard = OutputSink(
-        out: { s in FileHandle.standardOutput.write(Data(s.utf8)) },
-        err: { s in FileHandle.standardError.write(Data(s.utf8)) })
+        out: { s in StandardStreams.write(s) },
+        err: { s in StandardStreams.writeError(s) })
 }
 
 /// A problem met while executing (not a scenario diagnostic, which the checker gives).

@@ -9,21 +9,59 @@ public struct FileSystemLoader: SourceLoader {
 
     public func load(_ path: String, relativeTo: String?) throws -> SourceFile {
         let resolved = resolveIncludePath(path, relativeTo: relativeTo)
-        guard let data = FileManager.default.contents(atPath: resolved) else {
-            var isDir: ObjCBool = false
-            let reason = FileManager.default.fileExists(atPath: resolved, isDirectory: &isDir)
-                ? (isDir.boolValue ? "it is a directory" : "permission denied") : "no such file"
-            throw SourceLoadError(path: resolved, reason: reason)
+        // What the path is, before reading a byte: a FIFO or a device would block or never
+        // end, and a huge file would be read whole before its size was seen.
+        var info = stat()
+        guard stat(resolved, &info) == 0 else { throw SourceLoadError(path: resolved, reason: Self.reason(errno)) }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw SourceLoadError(path: resolved, reason: "it is a directory")
+        case S_IFIFO: throw SourceLoadError(path: resolved, reason: "it is a named pipe (FIFO), not a regular file")
+        case S_IFCHR, S_IFBLK: throw SourceLoadError(path: resolved, reason: "it is a device, not a regular file")
+        default: throw SourceLoadError(path: resolved, reason: "it is not a regular file")
         }
+        if info.st_size > Self.maximumBytes {
+            throw SourceLoadError(path: resolved, reason: "it is \(info.st_size / 1_048_576) MiB; a scenario file is at most 16 MiB")
+        }
+        // Bounded: a file that grew since `stat` is still read no further than the limit allows.
+        let fd = open(resolved, O_RDONLY)
+        guard fd >= 0 else { throw SourceLoadError(path: resolved, reason: Self.reason(errno)) }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size) + 1)
+        var count = 0
+        while true {
+            if count == bytes.count {
+                if count > Self.maximumBytes { break }
+                bytes += [UInt8](repeating: 0, count: min(max(count, 4096), Self.maximumBytes + 1 - count))
+            }
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw SourceLoadError(path: resolved, reason: Self.reason(errno)) }
+            if n == 0 { break }
+            count += n
+        }
+        if count > Self.maximumBytes {
+            throw SourceLoadError(path: resolved, reason: "it is over 16 MiB; a scenario file is at most 16 MiB")
+        }
+        let data = bytes[..<count]
         // A program, an archive or a spreadsheet named by mistake: say so at once rather than
         // lexing megabytes into errors (an 82 MB binary took 30 s to reject).
         if data.prefix(8192).contains(0) {
             throw SourceLoadError(path: resolved, reason: "it is a binary file (it contains NUL bytes), not a scenario")
         }
-        if data.count > Self.maximumBytes {
-            throw SourceLoadError(path: resolved, reason: "it is \(data.count / 1_048_576) MiB; a scenario file is at most 16 MiB")
-        }
         return SourceFile(path: resolved, text: String(decoding: data, as: UTF8.self))
+    }
+
+    /// Why a path cannot be opened, from `errno`.
+    static func reason(_ e: Int32) -> String {
+        switch e {
+        case ENOENT: return "no such file"
+        case ELOOP: return "it is a symbolic link loop (a link that leads, through links, back to itself)"
+        case EACCES, EPERM: return "permission denied"
+        case ENOTDIR: return "no such file (a part of the path is not a folder)"
+        case ENAMETOOLONG: return "the path is too long"
+        default: return String(cString: strerror(e))
+        }
     }
 }
 

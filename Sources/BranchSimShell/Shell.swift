@@ -63,8 +63,14 @@ public final class Shell {
     public func run() -> Int32 {
         let interactive = options.interactive ?? (isatty(STDIN_FILENO) == 1)
         guard interactive else {
+            // `branchsim repl FILE < script`: FILE first, as at the prompt, then the script.
+            var loaded: Int32 = 0
+            if let file = options.startupFile, case .done(let outcome) = command(":load \"\(file)\"") {
+                if outcome == .error { return 2 }
+                if outcome == .expectationFailed { loaded = 1 }
+            }
             var source = StandardInputSource()
-            return run(source: &source, interactive: false)
+            return max(loaded, run(source: &source, interactive: false))
         }
         entries = history.load()
         Self.useUTF8Locale()

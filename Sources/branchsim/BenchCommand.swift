@@ -1,4 +1,5 @@
 import ArgumentParser
+import BranchSimDriver
 import BranchSimEngine
 import BranchSimLanguage
 import BranchSimModel
@@ -60,7 +61,7 @@ struct BenchCommand: ParsableCommand {
         for path in paths {
             let outcome = FrontEnd.check(path: path)
             guard let program = outcome.program, !outcome.hasErrors else {
-                FileHandle.standardError.write(Data("bench: \(path) has errors; `branchsim check \(path)`\n".utf8))
+                StandardStreams.writeError("bench: \(path) has errors; `branchsim check \(path)`\n")
                 throw ExitCode(2)
             }
             let work = simulations(in: program)
@@ -95,13 +96,13 @@ struct BenchCommand: ParsableCommand {
                 fmt(Double(median(many.map { Double($0.maxRSSKiB) })) / 1024, 1),
                 fmt(floor, 3), fmt(t1 / floor, 1) + "x",
             ])
-            FileHandle.standardError.write(Data("bench: \(name) done\n".utf8))
+            StandardStreams.writeError("bench: \(name) done\n")
         }
-        print(table.render())
-        print("medians of \(`repeat`) interleaved rounds (1 thread, \(cores) threads, \(cores) 1-thread runs at once, floor); wall time of `branchsim run FILE --format json` as a child process "
+        StandardStreams.write(table.render() + "\n")
+        StandardStreams.write("medians of \(`repeat`) interleaved rounds (1 thread, \(cores) threads, \(cores) 1-thread runs at once, floor); wall time of `branchsim run FILE --format json` as a child process "
               + "(start-up, checking and the report included); engine speedup = the same for the engine's part alone (`--timings`' simulate); "
               + "host ceiling = \(cores) x 1-thread time / the time \(cores) 1-thread runs take at once (what independent runs gain from the cores at that moment: a reference for the machine's state, not a bound); ms/rep 1t = 1-thread time per replication, peak = its maximum resident set (\(cores) threads); "
-              + "floor = the same number of keyed random draws alone, 1 thread; engine/floor = 1-thread time / floor")
+              + "floor = the same number of keyed random draws alone, 1 thread; engine/floor = 1-thread time / floor\n")
     }
 
     /// What a program simulates: each `run`, each variant of each `compare`, each sweep point.
@@ -152,7 +153,7 @@ struct BenchCommand: ParsableCommand {
             }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        if acc == 42 { FileHandle.standardError.write(Data(" ".utf8)) }  // keep the loop
+        if acc == 42 { StandardStreams.writeError(" ") }  // keep the loop
         return seconds
     }
 

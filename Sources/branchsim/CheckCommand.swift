@@ -1,4 +1,5 @@
 import ArgumentParser
+import BranchSimDriver
 import BranchSimLanguage
 import Foundation
 
@@ -34,8 +35,7 @@ struct CheckCommand: ParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let data = try encoder.encode(all.map(DiagnosticJSON.init))
-            FileHandle.standardOutput.write(data)
-            FileHandle.standardOutput.write(Data("\n".utf8))
+            StandardStreams.write(String(decoding: data, as: UTF8.self) + "\n")
         case .text:
             let renderer = DiagnosticRenderer(colour: color || Terminal.wantsColour(fd: 2))
             let text = renderer.render(all, sources: sources)
@@ -44,7 +44,7 @@ struct CheckCommand: ParsableCommand {
             if !all.isEmpty {
                 summary = "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
             }
-            FileHandle.standardError.write(Data((text + (text.isEmpty ? "" : "\n") + summary).utf8))
+            StandardStreams.writeError((text + (text.isEmpty ? "" : "\n") + summary))
         }
         if all.contains(where: \.isError) { throw ExitCode(1) }
     }

@@ -1,59 +1,70 @@
 import ArgumentParser
+import BranchSimDriver
 import BranchSimLanguage
 import Foundation
 
-/// `branchsim fmt FILE`: prints the canonical layout, or rewrites the file with `--write`.
+/// `branchsim fmt FILE`: prints the canonical layout, rewrites files with `--write`, or lists
+/// the files that are not in it with `--check` (as `gofmt -l` and `prettier --check` do).
 struct FmtCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fmt",
-        abstract: "Print scenario files in the canonical layout (comments kept).")
+        abstract: "Print scenario files in the canonical layout (comments kept).",
+        discussion: """
+            --write rewrites each file in place (atomically; a symbolic link keeps pointing at its \
+            file, which keeps its permissions). --check changes nothing: it lists the files that \
+            are not in the canonical layout. Exit status: 0 ok; 1 with --check when some file \
+            would change; 2 when a file cannot be read, parsed or written.
+            """)
 
     @Flag(name: .long, help: "Rewrite the files in place (atomically) instead of printing.")
     var write = false
 
-    @Argument(help: "Scenario files (.bsim).")
+    @Flag(name: .long, help: "Print nothing but the names of files not in the canonical layout; exit 1 if there are any.")
+    var check = false
+
+    @Argument(help: "Scenario files (.bsim).", completion: .file(extensions: ["bsim"]))
     var files: [String]
 
+    func validate() throws {
+        if write && check { throw ValidationError("--write and --check exclude each other: --check only lists, --write rewrites") }
+    }
+
     func run() throws {
-        var failed = false
+        var failed = false, unformatted = false
         for path in files {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                FileHandle.standardError.write(Data("\(path): error: cannot read '\(path)'\n".utf8))
+            let file: SourceFile
+            do { file = try FileSystemLoader().load(path, relativeTo: nil) } catch {
+                StandardStreams.writeError("\(path): error: \(error)\n")
                 failed = true
                 continue
             }
-            let source = String(decoding: data, as: UTF8.self)
+            let source = file.text
             let formatted: String
             do {
                 formatted = try Formatter.format(source, file: path)
             } catch {
                 let renderer = DiagnosticRenderer(colour: Terminal.wantsColour(fd: 2))
                 let sources = [path: SourceFile(path: path, text: source)]
-                FileHandle.standardError.write(Data(renderer.render(error.diagnostics, sources: sources).utf8))
+                StandardStreams.writeError(renderer.render(error.diagnostics, sources: sources))
                 failed = true
                 continue
             }
-            if write {
-                if formatted != source { try atomicWrite(formatted, to: path) }
+            if check {
+                if formatted != source {
+                    unformatted = true
+                    StandardStreams.write(path + "\n")
+                }
+            } else if write {
+                guard formatted != source else { continue }
+                do { try AtomicFile.write(formatted, to: path, overwrite: true) } catch {
+                    StandardStreams.writeError("error: \(error)\n")
+                    failed = true
+                }
             } else {
-                FileHandle.standardOutput.write(Data(formatted.utf8))
+                StandardStreams.write(formatted)
             }
         }
-        if failed { throw ExitCode(1) }
-    }
-
-    /// Writes a temporary file in the same directory, then renames it over `path`.
-    private func atomicWrite(_ text: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent()
-        let temp = dir.appendingPathComponent(".\(url.lastPathComponent).fmt-\(getpid()).tmp")
-        try Data(text.utf8).write(to: temp)
-        if let attrs = try? FileManager.default.attributesOfItem(atPath: path), let perms = attrs[.posixPermissions] {
-            try? FileManager.default.setAttributes([.posixPermissions: perms], ofItemAtPath: temp.path)
-        }
-        guard rename(temp.path, path) == 0 else {
-            try? FileManager.default.removeItem(at: temp)
-            throw ValidationError("cannot replace '\(path)': \(String(cString: strerror(errno)))")
-        }
+        if failed { throw ExitCode(2) }
+        if unformatted { throw ExitCode(1) }
     }
 }

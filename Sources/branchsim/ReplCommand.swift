@@ -1,4 +1,5 @@
 import ArgumentParser
+import BranchSimDriver
 import BranchSimShell
 import Foundation
 
@@ -12,8 +13,8 @@ struct ReplCommand: ParsableCommand {
         discussion: """
             Type statements of the scenario language at the prompt, or :help. History is kept in \
             $XDG_STATE_HOME/branchsim/history (BRANCHSIM_HISTORY overrides it). With standard input \
-            not a terminal, statements are read as a script: exit status 1 if an expectation failed, \
-            2 on an error.
+            not a terminal, statements are read as a script (after FILE, when one is given): exit \
+            status 1 if an expectation failed, 2 on an error.
             """)
 
     @Argument(help: "A scenario file to load (and run) before the first prompt.", completion: .file(extensions: ["bsim"]))
@@ -27,9 +28,14 @@ struct ReplCommand: ParsableCommand {
 
     func run() throws {
         guard let makeBackend = BranchSimCommand.makeShellBackend else {
-            FileHandle.standardError.write(Data(
-                "error: this build of branchsim has no scenario-language backend for the shell; use 'branchsim run FILE'\n".utf8))
+            StandardStreams.writeError(
+                "error: this build of branchsim has no scenario-language backend for the shell; use 'branchsim run FILE'\n")
             throw ExitCode(2)
+        }
+        if let file, !FileManager.default.fileExists(atPath: file) {
+            // Not left to the shell: with input piped it would read the script and exit 0.
+            StandardStreams.writeError(BranchSimCommand.unknownCommand(file) ?? "error: cannot read '\(file)': no such file\n")
+            throw ExitCode(BranchSimCommand.usageStatus)
         }
         var options = ShellOptions()
         options.historyPath = history

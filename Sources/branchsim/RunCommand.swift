@@ -49,7 +49,7 @@ func checkedProgram(_ path: String, settings: [String] = []) -> CheckedProgram? 
     let outcome = FrontEnd.check(path: path, settings: settings.compactMap(parseSetting))
     if !outcome.diagnostics.isEmpty {
         let text = DiagnosticRenderer(colour: Terminal.wantsColour(fd: 2)).render(outcome.diagnostics, sources: outcome.sources)
-        FileHandle.standardError.write(Data(text.utf8))
+        StandardStreams.writeError(text)
     }
     return outcome.hasErrors ? nil : outcome.program
 }
@@ -90,13 +90,13 @@ final class TerminalProgress: Sendable {
         guard elapsed >= ProgressBar.delay else { return }
         shown.withLock { shown in
             shown = true
-            FileHandle.standardError.write(Data(("\r" + ProgressBar.render(done: done, total: total, elapsed: elapsed, width: 60)).utf8))
+            StandardStreams.writeError("\r" + ProgressBar.render(done: done, total: total, elapsed: elapsed, width: 60))
         }
     }
 
     func finish() {
         shown.withLock { shown in
-            if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            if shown { StandardStreams.writeError("\r\u{1B}[K") }
             shown = false
         }
     }
@@ -125,7 +125,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the results to this file instead of standard output.")
     var output: String?
 
-    @Option(help: ArgumentHelp("Run only these replications, e.g. 0..<500, to join later with `branchsim merge`.",
+    @Option(help: ArgumentHelp("Run only these replications, e.g. '0..<500' (quoted: < is a shell redirect) or 0..499, to join later with `branchsim merge`.",
                                valueName: "range"))
     var replications: String?
 
@@ -208,9 +208,9 @@ struct RunCommand: ParsableCommand {
         if timings {
             let t = runner.timings
             let check = (checkedAt - start).seconds, total = (clock.now - start).seconds
-            FileHandle.standardError.write(Data(Self.timingsLine(
+            StandardStreams.writeError(Self.timingsLine(
                 check: check, simulate: t.simulate, replications: t.replications,
-                report: total - check - t.simulate, total: total).utf8))
+                report: total - check - t.simulate, total: total))
         }
         if runner.outcomes.contains(where: { !$0.passed }) { throw ExitCode(1) }
     }
@@ -218,7 +218,7 @@ struct RunCommand: ParsableCommand {
 
 /// Prints `error: MESSAGE` to standard error and exits with status 2.
 func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    StandardStreams.writeError("error: \(message)\n")
     Foundation.exit(2)
 }
 
@@ -259,7 +259,7 @@ enum ProgramOutput {
             progress?.finish()
         } catch {
             progress?.finish()
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            StandardStreams.writeError("\(error)\n")
             throw ExitCode(2)
         }
         try afterRun(runner)
@@ -268,12 +268,12 @@ enum ProgramOutput {
             : buffer.text
         if let output {
             do { try AtomicFile.write(text, to: output, overwrite: true) } catch {
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                StandardStreams.writeError("error: \(error)\n")
                 throw ExitCode(2)
             }
-            FileHandle.standardError.write(Data("wrote \(output)\n".utf8))
+            StandardStreams.writeError("wrote \(output)\n")
         } else if toBuffer {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            StandardStreams.write(text)
         }
         return runner
     }

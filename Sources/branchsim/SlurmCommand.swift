@@ -167,7 +167,7 @@ struct SlurmCommand: ParsableCommand {
         let mergeID: String
         do { mergeID = try submit(["--dependency=afterok:\(arrayID)", "--kill-on-invalid-dep=yes", "\(dir)/merge.sbatch"],
                                   what: "the merge job") } catch {
-            FileHandle.standardError.write(Data("note: the slices (job \(arrayID)) were submitted; cancel them with `scancel \(arrayID)`\n".utf8))
+            StandardStreams.writeError("note: the slices (job \(arrayID)) were submitted; cancel them with `scancel \(arrayID)`\n")
             throw error
         }
         print("slices: job \(arrayID), an array of \(n) task\(n == 1 ? "" : "s") (\(ranges))")
@@ -194,8 +194,8 @@ struct SlurmCommand: ParsableCommand {
         let id = out.split(separator: "\n").first.map { String($0.split(separator: ";").first ?? $0) } ?? ""
         guard p.terminationStatus == 0, !id.isEmpty, id.allSatisfy(\.isNumber) else {
             let said = err.trimmingCharacters(in: .whitespacesAndNewlines)
-            FileHandle.standardError.write(Data(("error: sbatch refused \(what) (status \(p.terminationStatus))"
-                + (said.isEmpty ? "" : ": \(said)") + "\n").utf8))
+            StandardStreams.writeError("error: sbatch refused \(what) (status \(p.terminationStatus))"
+                + (said.isEmpty ? "" : ": \(said)") + "\n")
             throw ExitCode(2)
         }
         return id

@@ -25,10 +25,19 @@ struct TestCommand: ParsableCommand {
     var junit: String?
 
     func run() throws {
-        let files: [String]
-        do { files = try ScenarioDiscovery.files(in: paths.isEmpty ? ["scenarios"] : paths) } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(2)
+        var files: [String] = []
+        for path in paths.isEmpty ? ["scenarios"] : paths {
+            let found: [String]
+            do { found = try ScenarioDiscovery.files(in: [path]) } catch {
+                StandardStreams.writeError("error: \(error)\n")
+                throw ExitCode(2)
+            }
+            // A folder with no scenario files is a mistyped path or a lost checkout, not a pass.
+            if found.isEmpty {
+                StandardStreams.writeError("error: no scenario files (.bsim) in '\(path)': nothing to test; name a folder or file that has some\n")
+                throw ExitCode(2)
+            }
+            files += found.filter { !files.contains($0) }
         }
         let colour = Terminal.wantsColour(fd: 1)
         var suites: [JUnitWriter.Suite] = []
@@ -36,13 +45,13 @@ struct TestCommand: ParsableCommand {
         for file in files {
             let started = DispatchTime.now()
             func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9 }
-            let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+            let name = JUnitWriter.suiteName(for: file), shown = JUnitWriter.relativePath(file)
             let outcome = FrontEnd.check(path: file)
             if outcome.hasErrors || outcome.program == nil {
                 let text = DiagnosticRenderer(colour: false).render(outcome.diagnostics.filter(\.isError), sources: outcome.sources)
-                FileHandle.standardError.write(Data(text.utf8))
-                print("ERROR \(file): the scenario has errors (above)")
-                suites.append(.init(name: name, file: file, outcomes: [], error: text, seconds: seconds()))
+                StandardStreams.writeError(text)
+                StandardStreams.write("ERROR \(file): the scenario has errors (above)" + "\n")
+                suites.append(.init(name: name, file: shown, outcomes: [], error: text, seconds: seconds()))
                 broken += 1
                 continue
             }
@@ -55,27 +64,27 @@ struct TestCommand: ParsableCommand {
             do {
                 try runner.execute(outcome.program!)
             } catch {
-                print("ERROR \(file): \(error)")
-                suites.append(.init(name: name, file: file, outcomes: runner.outcomes, error: "\(error)", seconds: seconds()))
+                StandardStreams.write("ERROR \(file): \(error)" + "\n")
+                suites.append(.init(name: name, file: shown, outcomes: runner.outcomes, error: "\(error)", seconds: seconds()))
                 broken += 1
                 continue
             }
-            if runner.outcomes.isEmpty { print("----  \(file): no expectations") }
+            if runner.outcomes.isEmpty { StandardStreams.write("----  \(file): no expectations" + "\n") }
             for o in runner.outcomes {
-                print(TextReports.expectationLine(o, options: config.report) + (o.passed ? "  \(o.location)" : ""))
+                StandardStreams.write(TextReports.expectationLine(o, options: config.report) + (o.passed ? "  \(o.location)" : "") + "\n")
                 if o.passed { passed += 1 } else { failed += 1 }
             }
-            suites.append(.init(name: name, file: file, outcomes: runner.outcomes, error: nil, seconds: seconds()))
+            suites.append(.init(name: name, file: shown, outcomes: runner.outcomes, error: nil, seconds: seconds()))
         }
         if let junit {
             let xml = JUnitWriter.render(suites) { TextReports.expectationLine($0) }
             do { try AtomicFile.write(xml, to: junit, overwrite: true) } catch {
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                StandardStreams.writeError("error: \(error)\n")
                 throw ExitCode(2)
             }
         }
-        if broken > 0 { print("\(broken) file\(broken == 1 ? "" : "s") with errors") }
-        print("\(passed) passed, \(failed) failed")
+        if broken > 0 { StandardStreams.write("\(broken) file\(broken == 1 ? "" : "s") with errors" + "\n") }
+        StandardStreams.write("\(passed) passed, \(failed) failed" + "\n")
         if broken > 0 { throw ExitCode(2) }
         if failed > 0 { throw ExitCode(1) }
     }

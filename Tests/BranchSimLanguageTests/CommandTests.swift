@@ -81,6 +81,7 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: d.path) == ["s.bsim"])
         try Data("tier a {\n".utf8).write(to: f)
         let broken = try run(["fmt", f.path])
-        #expect(broken.status == 1 && broken.stderr.contains("error: missing '}'"))
+        // 2: a file that cannot be parsed is an error (1 is `--check`'s "would change").
+        #expect(broken.status == 2 && broken.stderr.contains("error: missing '}'"))
     }
 }

@@ -231,6 +231,37 @@ let badInputs: [BadInput] = [
         #expect(brief(binary) == ["0:0 error: cannot read '\(path)': it is a binary file (it contains NUL bytes), not a scenario"])
     }
 
+    /// What an include names is looked at before it is read: a huge file by its size (not
+    /// read whole first), a FIFO or a device as what it is, a symbolic link loop as a loop.
+    @Test func includesThatAreNotScenarioFilesSayWhatTheyAre() throws {
+        let dir = NSTemporaryDirectory() + "branchsim-loader-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Sparse: instant to make. Read whole first, it said "binary file" (a 3 GiB one took 28 s).
+        let huge = dir + "/huge.bsim"
+        #expect(FileManager.default.createFile(atPath: huge, contents: nil))
+        let fd = open(huge, O_WRONLY)
+        #expect(ftruncate(fd, 64 << 20) == 0)
+        close(fd)
+        #expect(mkfifo(dir + "/pipe.bsim", 0o600) == 0)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/a.bsim", withDestinationPath: dir + "/b.bsim")
+        try FileManager.default.createSymbolicLink(atPath: dir + "/b.bsim", withDestinationPath: dir + "/a.bsim")
+        let cases = [
+            (huge, "it is 64 MiB; a scenario file is at most 16 MiB"),
+            (dir + "/pipe.bsim", "it is a named pipe (FIFO), not a regular file"),
+            ("/dev/zero", "it is a device, not a regular file"),
+            (dir + "/a.bsim", "it is a symbolic link loop (a link that leads, through links, back to itself)"),
+            (dir + "/missing.bsim", "no such file"),
+            (dir, "it is a directory"),
+        ]
+        for (path, reason) in cases {
+            let main = dir + "/main.bsim"
+            try Data("include \"\(path)\"\n".utf8).write(to: URL(fileURLWithPath: main))
+            let o = FrontEnd.check(path: main)
+            #expect(o.diagnostics.map(\.message) == ["cannot include '\(path)': \(reason)"])
+        }
+    }
+
     @Test func atLeastThirtyDistinctBadInputs() {
         #expect(Set(badInputs.map(\.expected)).count >= 30)
     }

@@ -31,6 +31,41 @@ import Testing
         #expect(x.contains("<error message=\"scenario error\" type=\"ScenarioError\">plans/broken.bsim:2:7: error: unknown tier &apos;potentail&apos;</error>"))
     }
 
+    /// Same-named files in different folders get different suites and classes; every case
+    /// carries its file, line and a time (the file's time shared among its cases).
+    @Test func casesNameTheirFileLineAndTime() {
+        #expect(JUnitWriter.suiteName(for: "/r/plans/a/x.bsim", relativeTo: "/r") == "plans/a/x")
+        #expect(JUnitWriter.suiteName(for: "/r/./plans/b/x.bsim", relativeTo: "/r/") == "plans/b/x")
+        #expect(JUnitWriter.suiteName(for: "plans/b/x.bsim", relativeTo: "/elsewhere") == "plans/b/x")
+        #expect(JUnitWriter.relativePath("/other/x.bsim", to: "/r") == "/other/x.bsim")
+        let x = JUnitWriter.render([
+            .init(name: "plans/a/x", file: "plans/a/x.bsim", outcomes: [Self.outcome("expect uplift.mean > 0", passed: true, line: 3),
+                                                                     Self.outcome("expect uplift.mean > 1", passed: true, line: 4)],
+                  error: nil, seconds: 1.25),
+            .init(name: "plans/b/x", file: "plans/b/x.bsim", outcomes: [Self.outcome("expect uplift.mean > 0", passed: true, line: 3)],
+                  error: nil, seconds: 0.5),
+        ], format: { $0.expectation.text })
+        #expect(x.contains("<testcase name=\"expect uplift.mean &gt; 0 (line 3)\" classname=\"plans/a/x\" file=\"plans/a/x.bsim\" line=\"3\" time=\"0.625\">"))
+        #expect(x.contains("<testcase name=\"expect uplift.mean &gt; 0 (line 3)\" classname=\"plans/b/x\" file=\"plans/b/x.bsim\" line=\"3\" time=\"0.500\">"))
+    }
+
+    /// `branchsim test` names suites by relative path: two `x.bsim` in two folders stay apart.
+    @Test func testCommandKeepsSameNamedFilesApart() throws {
+        let dir = try Paths.temporaryDirectory()
+        let plan = CommandLineTests.small
+        for folder in ["east", "west"] {
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent(folder), withIntermediateDirectories: true)
+            try Data(plan.utf8).write(to: dir.appendingPathComponent("\(folder)/x.bsim"))
+        }
+        let r = try Binary.run(["test", "east", "west", "--runs", "5", "--junit", "j.xml"], in: dir)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        let xml = try String(contentsOf: dir.appendingPathComponent("j.xml"), encoding: .utf8)
+        #expect(xml.contains("<testsuite name=\"east/x\""))
+        #expect(xml.contains("<testsuite name=\"west/x\""))
+        #expect(xml.contains("classname=\"east/x\" file=\"east/x.bsim\" line=\"13\" time=\""))
+        #expect(xml.contains("classname=\"west/x\" file=\"west/x.bsim\" line=\"13\" time=\""))
+    }
+
     /// Validates against Tests/Fixtures/junit.xsd (the common JUnit format) with xmllint,
     /// which `make test` installs (libxml2-utils).
     @Test func validatesAgainstTheJUnitSchema() throws {
