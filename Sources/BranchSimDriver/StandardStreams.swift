@@ -41,9 +41,13 @@ public enum StandardStreams {
     }
 
     /// Writes `text` to standard output, unbuffered (after anything `print` buffered).
-    public static func write(_ text: String) {
+    public static func write(_ text: String) { write(text, toDescriptor: 1) }
+
+    /// Writes `text` to `fd`, which stands for standard output (the shell's writer holds it
+    /// as a FileHandle); a failure ends the process as `write(_:)` says.
+    public static func write(_ text: String, toDescriptor fd: Int32) {
         if fflush(nil) != 0 { failed(errno) }
-        if let e = writeAll(Array(text.utf8), to: 1) { failed(e) }
+        if let e = writeAll(Array(text.utf8), to: fd) { failed(e) }
     }
 
     /// Writes `text` to standard error; a failure is ignored.

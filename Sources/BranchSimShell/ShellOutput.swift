@@ -1,3 +1,4 @@
+import BranchSimDriver
 import BranchSimModel
 import CLibEdit
 import Foundation
@@ -73,14 +74,20 @@ final class TerminalWriter: @unchecked Sendable {
             erase(&showing)
             // Standard output may be buffered by C stdio elsewhere (libedit); keep order.
             bs_flush_stdout()
-            (stream == .standardOutput ? out : err).write(Data(text.utf8))
+            // FileHandle.write traps when a write fails (a full disk, a closed descriptor): lost
+            // output is an error with exit status 2, a lost error message is let go.
+            if stream == .standardOutput {
+                StandardStreams.write(text, toDescriptor: out.fileDescriptor)
+            } else {
+                try? err.write(contentsOf: Data(text.utf8))
+            }
         }
     }
 
     /// Draws `bar` over the current line of standard error.
     func showBar(_ bar: String) {
         barShowing.withLock { showing in
-            err.write(Data(("\r" + bar + "\u{1B}[K").utf8))
+            try? err.write(contentsOf: Data(("\r" + bar + "\u{1B}[K").utf8))
             showing = true
         }
     }
@@ -91,7 +98,7 @@ final class TerminalWriter: @unchecked Sendable {
 
     private func erase(_ showing: inout Bool) {
         if showing {
-            err.write(Data("\r\u{1B}[K".utf8))
+            try? err.write(contentsOf: Data("\r\u{1B}[K".utf8))
             showing = false
         }
     }
