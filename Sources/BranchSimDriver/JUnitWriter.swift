@@ -54,21 +54,21 @@ public enum JUnitWriter {
         for (i, s) in suites.enumerated() {
             let sf = s.outcomes.filter { !$0.passed }.count
             let st = max(s.outcomes.count, s.error == nil ? 0 : 1)
-            x += "  <testsuite name=\"\(escape(s.name))\" id=\"\(i)\" tests=\"\(st)\" failures=\"\(sf)\" errors=\"\(s.error == nil ? 0 : 1)\" skipped=\"0\" time=\"\(seconds(s.seconds))\" file=\"\(escape(s.file))\">\n"
+            x += "  <testsuite name=\"\(XML.escape(s.name))\" id=\"\(i)\" tests=\"\(st)\" failures=\"\(sf)\" errors=\"\(s.error == nil ? 0 : 1)\" skipped=\"0\" time=\"\(seconds(s.seconds))\" file=\"\(XML.escape(s.file))\">\n"
             // The expectations are checked against one run of the file: each case carries an
             // equal share of the file's time, so the cases add up to the suite.
             let caseTime = seconds(s.seconds / Double(max(1, st)))
             if let e = s.error {
-                x += "    <testcase name=\"check \(escape(s.file))\" classname=\"\(escape(s.name))\" file=\"\(escape(s.file))\" line=\"1\" time=\"\(caseTime)\">\n"
-                x += "      <error message=\"scenario error\" type=\"ScenarioError\">\(escape(e))</error>\n"
+                x += "    <testcase name=\"check \(XML.escape(s.file))\" classname=\"\(XML.escape(s.name))\" file=\"\(XML.escape(s.file))\" line=\"1\" time=\"\(caseTime)\">\n"
+                x += "      <error message=\"scenario error\" type=\"ScenarioError\">\(XML.escape(e))</error>\n"
                 x += "    </testcase>\n"
             }
             for o in s.outcomes {
                 // The line is in the name too: reporters that ignore `line` still tell two equal texts apart.
-                x += "    <testcase name=\"\(escape(o.expectation.text)) (line \(o.location.line))\" classname=\"\(escape(s.name))\" "
-                    + "file=\"\(escape(s.file))\" line=\"\(o.location.line)\" time=\"\(caseTime)\">\n"
+                x += "    <testcase name=\"\(XML.escape(o.expectation.text)) (line \(o.location.line))\" classname=\"\(XML.escape(s.name))\" "
+                    + "file=\"\(XML.escape(s.file))\" line=\"\(o.location.line)\" time=\"\(caseTime)\">\n"
                 if !o.passed {
-                    x += "      <failure message=\"\(escape(format(o)))\" type=\"ExpectationFailed\">\(escape(format(o)))</failure>\n"
+                    x += "      <failure message=\"\(XML.escape(format(o)))\" type=\"ExpectationFailed\">\(XML.escape(format(o)))</failure>\n"
                 }
                 x += "    </testcase>\n"
             }
@@ -82,25 +82,5 @@ public enum JUnitWriter {
         let ms = Int((t * 1000).rounded())
         let frac = ms % 1000
         return "\(ms / 1000)." + String(repeating: "0", count: 3 - String(frac).count) + String(frac)
-    }
-
-    /// XML-escapes text for attributes and character data; drops characters XML 1.0 forbids.
-    public static func escape(_ s: String) -> String {
-        var out = ""
-        for u in s.unicodeScalars {
-            switch u {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n": out += "&#10;"
-            case "\t": out += "&#9;"
-            default:
-                if u.value < 0x20 || (u.value >= 0xFFFE && u.value <= 0xFFFF) { continue }
-                out.unicodeScalars.append(u)
-            }
-        }
-        return out
     }
 }

@@ -222,17 +222,10 @@ public struct DiagnosticRenderer: Sendable {
     static let excerptWidth = 160
     static let excerptContext = 60
 
-    /// Terminal columns of a character: 2 for East Asian wide and full-width characters, else 1.
-    public static func displayWidth(_ s: Unicode.Scalar) -> Int {
-        let v = s.value
-        switch v {
-        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
-             0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
-             0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x2FFFD, 0x30000...0x3FFFD:
-            return 2
-        default:
-            return 1
-        }
+    /// Terminal columns of a character (`DisplayWidth`, the one table); a control character
+    /// (a tab in the source line) takes one, as the caret line has a space in its place.
+    static func displayWidth(_ s: Unicode.Scalar) -> Int {
+        s.value < 0x20 ? 1 : DisplayWidth.of(s)
     }
 }
 

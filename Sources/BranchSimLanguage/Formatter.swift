@@ -83,14 +83,14 @@ public enum Formatter {
                 for r in rows {
                     for (k, c) in r.enumerated() where k < r.count - 1 {
                         if k >= widths.count { widths.append(0) }
-                        widths[k] = max(widths[k], displayWidth(c))
+                        widths[k] = max(widths[k], DisplayWidth.of(c))
                     }
                 }
                 for (s, r) in zip(run, rows) {
                     var line = ""
                     for (k, c) in r.enumerated() {
                         line += c
-                        if k < r.count - 1 { line += String(repeating: " ", count: widths[k] - displayWidth(c) + 1) }
+                        if k < r.count - 1 { line += String(repeating: " ", count: widths[k] - DisplayWidth.of(c) + 1) }
                     }
                     out.append(pad + line + (s.trailingComment.map { "  " + comment($0) } ?? ""))
                 }
@@ -220,5 +220,4 @@ public enum Formatter {
         }
     }
 
-    static func displayWidth(_ s: String) -> Int { s.unicodeScalars.reduce(0) { $0 + DiagnosticRenderer.displayWidth($1) } }
 }

@@ -41,7 +41,7 @@ public enum HTMLReport {
             """
     }
 
-    static func esc(_ s: String) -> String { SVG.escape(s) }
+    static func esc(_ s: String) -> String { XML.escape(s) }
 
     static let css = """
         :root { --ink: #222; --muted: #666; --rule: #e2e2e2; --accent: #0072B2; }

@@ -17,26 +17,6 @@ public struct SVG: Sendable {
         self.title = title
     }
 
-    /// Escapes `& < > " '` for text content and attribute values.
-    public static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default:
-                // Control characters are not allowed in XML 1.0.
-                if ch.value < 0x20 && ch != "\n" && ch != "\t" { continue }
-                out.unicodeScalars.append(ch)
-            }
-        }
-        return out
-    }
-
     /// A coordinate: at most two decimals, no trailing zeros, no `-0`.
     public static func num(_ v: Double) -> String {
         guard v.isFinite else { return "0" }
@@ -48,7 +28,7 @@ public struct SVG: Sendable {
     }
 
     private static func attributes(_ pairs: [(String, String?)]) -> String {
-        pairs.compactMap { k, v in v.map { " \(k)=\"\(escape($0))\"" } }.joined()
+        pairs.compactMap { k, v in v.map { " \(k)=\"\(XML.escape($0))\"" } }.joined()
     }
 
     public mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: String,
@@ -59,7 +39,7 @@ public struct SVG: Sendable {
             ("fill-opacity", opacity.map(Self.num)),
         ])
         if let tooltip {
-            parts.append("<rect\(a)><title>\(Self.escape(tooltip))</title></rect>")
+            parts.append("<rect\(a)><title>\(XML.escape(tooltip))</title></rect>")
         } else {
             parts.append("<rect\(a)/>")
         }
@@ -94,7 +74,7 @@ public struct SVG: Sendable {
     public mutating func circle(cx: Double, cy: Double, r: Double, fill: String, tooltip: String? = nil) {
         let a = Self.attributes([("cx", Self.num(cx)), ("cy", Self.num(cy)), ("r", Self.num(r)), ("fill", fill)])
         if let tooltip {
-            parts.append("<circle\(a)><title>\(Self.escape(tooltip))</title></circle>")
+            parts.append("<circle\(a)><title>\(XML.escape(tooltip))</title></circle>")
         } else {
             parts.append("<circle\(a)/>")
         }
@@ -109,15 +89,15 @@ public struct SVG: Sendable {
             ("fill", fill), ("font-weight", bold ? "600" : nil), ("dominant-baseline", baseline),
             ("transform", rotate.map { "rotate(\(Self.num($0)) \(Self.num(x)) \(Self.num(y)))" }),
         ])
-        parts.append("<text\(a)>\(Self.escape(s))</text>")
+        parts.append("<text\(a)>\(XML.escape(s))</text>")
     }
 
     /// The element; `className` goes on the root `<svg>`.
     public func render(className: String = "chart") -> String {
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"\(Self.escape(className))\""
+        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"\(XML.escape(className))\""
         out += " viewBox=\"0 0 \(Self.num(width)) \(Self.num(height))\" width=\"\(Self.num(width))\""
         out += " height=\"\(Self.num(height))\" role=\"img\""
-        if let title { out += " aria-label=\"\(Self.escape(title))\">\n<title>\(Self.escape(title))</title>\n" }
+        if let title { out += " aria-label=\"\(XML.escape(title))\">\n<title>\(XML.escape(title))</title>\n" }
         else { out += ">\n" }
         for p in parts { out += p + "\n" }
         return out + "</svg>"

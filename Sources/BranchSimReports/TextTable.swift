@@ -1,3 +1,4 @@
+import BranchSimModel
 /// A plain-text table aligned by terminal display width (CJK names take two columns per character).
 ///
 ///     Funnel: upgrade_meeting
@@ -77,5 +78,17 @@ public struct TextTable: Sendable {
         var s = Substring(s)
         while s.last == " " { s.removeLast() }
         return String(s)
+    }
+}
+
+extension DisplayWidth {
+    /// `s` padded with spaces to `width` display columns (on the right for `.left`, the left for `.right`).
+    public static func pad(_ s: String, to width: Int, alignment: TextTable.Alignment) -> String {
+        let missing = max(0, width - of(s))
+        let fill = String(repeating: " ", count: missing)
+        switch alignment {
+        case .left: return s + fill
+        case .right: return fill + s
+        }
     }
 }

@@ -32,6 +32,16 @@ import BranchSimModel
             """)
     }
 
+    /// The caret line uses the one display-width table (`DisplayWidth`): a combining accent
+    /// takes no column and a wide emoji two (the renderer's own table counted both as one).
+    @Test func caretAfterCombiningMarkAndEmoji() throws {
+        let o = check("scenario \"cafe\u{301}\u{231A}\" { runs 0 }\n" + minimal)
+        let d = try #require(o.diagnostics.first)
+        let lines = DiagnosticRenderer().render(d, sources: o.sources).split(separator: "\n")
+        // 'scenario "café⌚" { runs ' is 25 columns wide.
+        #expect(lines[3] == "  | " + String(repeating: " ", count: 25) + "^", "\(lines)")
+    }
+
     /// A line wider than a terminal is cut to an excerpt around the column, the caret still
     /// under the spot (a 240 KB line used to be printed whole).
     @Test func longLineIsShownAsAnExcerpt() throws {

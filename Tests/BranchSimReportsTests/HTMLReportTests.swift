@@ -74,7 +74,10 @@ import Testing
         #expect(html.contains("财富升级会"))
         #expect(html.contains("万</text>"))  // money axes in 万
         #expect(html.contains("\"Noto Sans CJK SC\""))
-        #expect(SVG.escape("a<b & \"c\" 'd'>") == "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;")
+        #expect(XML.escape("a<b & \"c\" 'd'>") == "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;")
+        // One escaper for HTML, SVG and JUnit XML: line breaks survive in attributes, and
+        // characters XML 1.0 forbids are dropped.
+        #expect(XML.escape("a\nb\tc\u{1}d\u{FFFE}") == "a&#10;b&#9;cd")
     }
 
     @Test func selfContainedWithPrintStyles() {

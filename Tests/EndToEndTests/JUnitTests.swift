@@ -28,7 +28,7 @@ import Testing
         #expect(x.contains("<testsuites name=\"branchsim\" tests=\"3\" failures=\"1\" errors=\"1\" time=\"1.250\">"))
         #expect(x.contains("name=\"a &lt;&amp;&gt; b\""))
         #expect(x.contains("<failure message=\"FAIL expect &quot;x&quot; &gt; 0 measured -3.0\""))
-        #expect(x.contains("<error message=\"scenario error\" type=\"ScenarioError\">plans/broken.bsim:2:7: error: unknown tier &apos;potentail&apos;</error>"))
+        #expect(x.contains("<error message=\"scenario error\" type=\"ScenarioError\">plans/broken.bsim:2:7: error: unknown tier &#39;potentail&#39;</error>"))
     }
 
     /// Same-named files in different folders get different suites and classes; every case

@@ -1,4 +1,6 @@
-/// Terminal display width of text, like POSIX `wcwidth`.
+/// Terminal display width of text, like POSIX `wcwidth`: the one table for every stage that
+/// lines text up in a terminal (diagnostic carets, the formatter's aligned columns, report
+/// tables, chart label sizes).
 ///
 /// East Asian Wide and Fullwidth characters (万, 潜力客户, fullwidth forms, most emoji)
 /// take two columns; combining marks, format characters and zero-width spaces take none;
@@ -97,15 +99,5 @@ public enum DisplayWidth {
             if v < r.lowerBound { hi = mid - 1 } else if v > r.upperBound { lo = mid + 1 } else { return true }
         }
         return false
-    }
-
-    /// `s` padded with spaces to `width` display columns (on the right for `.left`, the left for `.right`).
-    public static func pad(_ s: String, to width: Int, alignment: TextTable.Alignment) -> String {
-        let missing = max(0, width - of(s))
-        let fill = String(repeating: " ", count: missing)
-        switch alignment {
-        case .left: return s + fill
-        case .right: return fill + s
-        }
     }
 }
