@@ -9,7 +9,7 @@ RELEASE_BIN = .build/release/branchsim
 # Linking prints one warning from Foundation's own archive (its use of mktemp), not from ours.
 RELEASE_FLAGS = -c release --product branchsim --static-swift-stdlib
 
-.PHONY: deps test-deps build release run test unit-test pin playbooks html-check slurm-test slurm-up slurm-down bench bench-numpy clean
+.PHONY: deps test-deps build release run test unit-test pin playbooks html-check slurm-test slurm-up slurm-down bench bench-numpy docs clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -65,6 +65,11 @@ bench: release
 # Needs python3 with numpy (Benchmarks/numpy/README.md).
 bench-numpy: release
 	python3 Benchmarks/numpy/compare.py --branchsim $(RELEASE_BIN) --rounds 10
+
+# The diagnostics catalogue in docs/language.md, regenerated from DiagnosticID and the tests
+# that trigger each ID (a test fails while it is stale).
+docs:
+	BRANCHSIM_WRITE_DOCS=1 $(SWIFT) test --filter DiagnosticCatalogueTests/docsCatalogueIsCurrent
 
 clean:
 	rm -rf .build

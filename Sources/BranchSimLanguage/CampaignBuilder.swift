@@ -17,11 +17,11 @@ extension ScenarioChecker {
             guard keys.contains(p.key) else {
                 var notes = Suggest.notes(for: p.key, in: keys)
                 if notes.isEmpty { notes = [.note("properties of campaign: " + keys.joined(separator: ", "))] }
-                error("unknown property '\(p.key)' for campaign '\(name)'", p.keyRange, notes)
+                error(.unknownProperty, "unknown property '\(p.key)' for campaign '\(name)'", p.keyRange, notes)
                 continue
             }
             if p.key != "effort" && p.key != "cost", let first = given[p.key] {
-                error("'\(p.key)' is given twice for campaign '\(name)'", p.keyRange, [sink.here("first given", first.keyRange), .help("remove one of them")])
+                error(.propertyGivenTwice, "'\(p.key)' is given twice for campaign '\(name)'", p.keyRange, [sink.here("first given", first.keyRange), .help("remove one of them")])
                 continue
             }
             given[p.key] = p
@@ -35,13 +35,13 @@ extension ScenarioChecker {
                 audienceRange = p.range
                 let t = v.next()
                 if let w = t?.word, let a = Audience(rawValue: w) { c.audience = a } else {
-                    error("the audience must be 'own' or 'network', found \(describe(t))", t?.range ?? v.here,
+                    error(.audienceInvalid, "the audience must be 'own' or 'network', found \(describe(t))", t?.range ?? v.here,
                           t?.word.map { Suggest.notes(for: $0, in: ["own", "network"]) } ?? [])
                 }
             case "channel":
                 let t = v.next()
                 if let w = t?.word, let ch = Channel(rawValue: w) { c.channel = ch } else {
-                    error("unknown channel \(describe(t))", t?.range ?? v.here,
+                    error(.channelUnknown, "unknown channel \(describe(t))", t?.range ?? v.here,
                           (t?.word.map { Suggest.notes(for: $0, in: LanguageVocabulary.channels) } ?? [])
                           + [.note("channels: " + LanguageVocabulary.channels.joined(separator: ", "))])
                 }
@@ -50,9 +50,9 @@ extension ScenarioChecker {
             case "frequency":
                 if let r = rate(&v) {
                     if r.count <= 0 {
-                        error("the frequency of campaign '\(name)' must be more than zero", p.range)
+                        error(.frequencyNotPositive, "the frequency of campaign '\(name)' must be more than zero", p.range)
                     } else if r.perWeek > LanguageDefaults.frequencyMaximumPerWeek {
-                        error("the frequency of campaign '\(name)' must be at most 100 per day (700 per week), found '\(r)'", p.range,
+                        error(.frequencyTooHigh, "the frequency of campaign '\(name)' must be at most 100 per day (700 per week), found '\(r)'", p.range,
                               [.help("an occurrence contacts many customers at once: raise 'contacts' instead")])
                     } else {
                         c.frequency = r
@@ -65,18 +65,18 @@ extension ScenarioChecker {
             case "capacity":
                 guard let (n, _) = integer(&v, min: 1) else { v.i = v.terms.count; break }
                 guard v.take("at") else {
-                    error("expected 'at STAGE' after the capacity", v.here, [.help("write 'capacity \(n) at attend'")])
+                    error(.capacityStageExpected, "expected 'at STAGE' after the capacity", v.here, [.help("write 'capacity \(n) at attend'")])
                     v.i = v.terms.count
                     break
                 }
                 if let t = v.next(), let w = t.word { pendingCapacity = (n, w, t.range) } else {
-                    error("expected a funnel stage after 'at'", v.here)
+                    error(.capacityStageNameExpected, "expected a funnel stage after 'at'", v.here)
                 }
             case "amount":
                 c.amount = distribution(&v)
                 if v.take("max") {
                     if v.take("offbank") { c.capByOffbank = true } else {
-                        error("expected 'offbank' after 'max'", v.here, [.help("write 'max offbank'")])
+                        error(.offbankExpected, "expected 'offbank' after 'max'", v.here, [.help("write 'max offbank'")])
                         v.i = v.terms.count
                     }
                 }
@@ -88,7 +88,7 @@ extension ScenarioChecker {
                 guard let prob = probability(&v) else { v.i = v.terms.count; break }
                 if prob == 0 && v.atEnd { c.referrals = nil; break }
                 guard v.take("new") else {
-                    error("expected 'new TIER' after the referral probability", v.here, [.help("write 'referrals 10% new potential'")])
+                    error(.referralTierExpected, "expected 'new TIER' after the referral probability", v.here, [.help("write 'referrals 10% new potential'")])
                     v.i = v.terms.count
                     break
                 }
@@ -103,17 +103,17 @@ extension ScenarioChecker {
                 case "conversion": unit = .conversion
                 case "stage":
                     if let t = v.next(), let w = t.word { stageRef = (w, t.range); unit = .stage(0) } else {
-                        error("expected a funnel stage after 'effort stage'", v.here)
+                        error(.effortStageNameExpected, "expected a funnel stage after 'effort stage'", v.here)
                     }
                 default:
-                    error("expected 'occurrence', 'contact', 'conversion' or 'stage STAGE' after 'effort', found \(describe(u))",
+                    error(.effortUnitExpected, "expected 'occurrence', 'contact', 'conversion' or 'stage STAGE' after 'effort', found \(describe(u))",
                           u?.range ?? v.here, (u?.word).map { Suggest.notes(for: $0, in: LanguageVocabulary.effortUnits) } ?? [])
                 }
                 guard let unit, let (role, _) = reference(&v, kind: "role", in: roleNames) else { v.i = v.terms.count; break }
                 var people = 1.0
                 if case .number(let n, .times, _, let r)? = v.peek {
                     v.i += 1
-                    if n <= 0 { error("the number of staff must be more than zero", r) } else { people = n }
+                    if n <= 0 { error(.staffCountNotPositive, "the number of staff must be more than zero", r) } else { people = n }
                 } else if case .number = v.peek, v.peek(1)?.word == "x" {
                     people = amount(&v, "the number of staff") ?? 1
                     v.i += 1
@@ -128,13 +128,13 @@ extension ScenarioChecker {
             case "cost":
                 guard let x = amount(&v) else { v.i = v.terms.count; break }
                 guard v.take("per") else {
-                    error("expected 'per occurrence', 'per contact' or 'per conversion' after the cost", v.here)
+                    error(.costUnitExpected, "expected 'per occurrence', 'per contact' or 'per conversion' after the cost", v.here)
                     v.i = v.terms.count
                     break
                 }
                 let u = v.next()
                 if let w = u?.word, let unit = Cost.Unit(rawValue: w) { c.cost.append(Cost(amount: x, unit: unit)) } else {
-                    error("expected 'occurrence', 'contact' or 'conversion' after 'per', found \(describe(u))", u?.range ?? v.here,
+                    error(.costUnitUnknown, "expected 'occurrence', 'contact' or 'conversion' after 'per', found \(describe(u))", u?.range ?? v.here,
                           (u?.word).map { Suggest.notes(for: $0, in: LanguageVocabulary.costUnits) } ?? [])
                 }
             case "starts":
@@ -148,45 +148,46 @@ extension ScenarioChecker {
         // Defaults and cross-checks.
         if given["at"] == nil {
             if sc.branches.count == 1 { c.hosts = [0] } else {
-                error("campaign '\(name)' needs 'at': there are \(sc.branches.count) branches", s.nameRange ?? s.keywordRange,
+                error(.hostsMissing, "campaign '\(name)' needs 'at': there are \(sc.branches.count) branches", s.nameRange ?? s.keywordRange,
                       [.help("write 'at BRANCH', 'at all', 'at hub' or 'at satellites'")])
             }
         }
         c.hostNetworks = c.hosts.map { h in sc.networks.firstIndex { $0.members.contains(h) } }
         if c.audience == .network {
             if sc.networks.isEmpty {
-                error("'audience network' needs a network", audienceRange,
+                error(.audienceNeedsNetwork, "'audience network' needs a network", audienceRange,
                       [.help("declare 'network NAME { hub BRANCH  satellites B1, B2 }'")])
             } else {
                 for (h, n) in zip(c.hosts, c.hostNetworks) where n == nil {
-                    error("'audience network' needs every host in a network: branch '\(branchNames[h])' is in none", audienceRange ?? hostsRange)
+                    error(.audienceHostOutsideNetwork, "'audience network' needs every host in a network: branch '\(branchNames[h])' is in none", audienceRange ?? hostsRange)
                 }
             }
         }
         for required in ["target", "frequency", "contacts"] where given[required] == nil {
             let example = ["target": "target potential", "frequency": "frequency 2 per week", "contacts": "contacts 40"][required]!
-            error("campaign '\(name)' needs '\(required)'", s.nameRange ?? s.keywordRange, [.help("write '\(example)'")])
+            error(.campaignPropertyMissing, "campaign '\(name)' needs '\(required)'", s.nameRange ?? s.keywordRange, [.help("write '\(example)'")])
         }
         let stages = c.funnel.map(\.name)
         if let (n, stage, r) = pendingCapacity {
             if let i = stages.firstIndex(of: stage) { c.capacity = StageCapacity(limit: n, stage: i) } else {
-                error("campaign '\(name)' has no funnel stage '\(stage)'", r, stageNotes(stage, stages))
+                error(.funnelStageUnknown, "campaign '\(name)' has no funnel stage '\(stage)'", r, stageNotes(stage, stages))
             }
         }
         for (index, stage, r) in pendingEffortStages {
             if let i = stages.firstIndex(of: stage) { c.effort[index].unit = .stage(i) } else {
-                error("campaign '\(name)' has no funnel stage '\(stage)'", r, stageNotes(stage, stages))
+                error(.funnelStageUnknown, "campaign '\(name)' has no funnel stage '\(stage)'", r, stageNotes(stage, stages))
             }
         }
         if c.amount == nil && given["amount"] == nil {
-            warning("campaign '\(name)' has no 'amount': its conversions bring in no money", s.nameRange ?? s.keywordRange,
+            warning(.amountMissing, "campaign '\(name)' has no 'amount': its conversions bring in no money", s.nameRange ?? s.keywordRange,
                     [.help("write 'amount lognormal(median 5万, p90 20万)' or 'amount share 30% of offbank'")])
         }
         if c.buys.isEmpty, let i = sc.products.firstIndex(where: { $0.name == "deposit" && !$0.flat }) ?? sc.products.firstIndex(where: { !$0.flat }) {
             c.buys = [ProductShare(product: i, share: 1)]
         }
         if let e = c.ends, e <= c.starts, let p = given["ends"] {
-            error(e == c.starts ? "campaign '\(name)' ends when it starts (\(e)): it would never run"
+            error(e == c.starts ? .campaignEndsAtStart : .campaignEndsBeforeStart,
+                  e == c.starts ? "campaign '\(name)' ends when it starts (\(e)): it would never run"
                                 : "campaign '\(name)' ends (\(e)) before it starts (\(c.starts))", p.range,
                   [.help("'ends' is when the campaign stops; give a time after 'starts'")])
         }
@@ -205,7 +206,7 @@ extension ScenarioChecker {
         if v.peekWord == "hub" || v.peekWord == "satellites", !names.contains(v.peekWord!) {
             let w = v.next()!.word!
             guard !sc.networks.isEmpty else {
-                error("'at \(w)' needs a network", p.range, [.help("declare 'network NAME { hub BRANCH  satellites B1, B2 }'")])
+                error(.hostsNeedNetwork, "'at \(w)' needs a network", p.range, [.help("declare 'network NAME { hub BRANCH  satellites B1, B2 }'")])
                 return []
             }
             return w == "hub" ? sc.networks.map(\.hub) : sc.networks.flatMap(\.satellites)
@@ -214,7 +215,7 @@ extension ScenarioChecker {
         for item in v.commaList() {
             var iv = Values(item, what: v.what, anchor: p.keyRange)
             if let (b, r) = reference(&iv, kind: "branch", in: names) {
-                if out.contains(b) { error("branch '\(names[b])' is named twice in 'at'", r) } else { out.append(b) }
+                if out.contains(b) { error(.hostNamedTwice, "branch '\(names[b])' is named twice in 'at'", r) } else { out.append(b) }
             }
             if !iv.atEnd { unexpectedRest(iv) }
         }
@@ -245,18 +246,18 @@ extension ScenarioChecker {
                     if let a = number(&iv, "the weight of tier '\(tierNames[t])'") {
                         w = a.value
                         if iv.takeSymbol(.slash), let b = number(&iv, "the weight of tier '\(tierNames[t])'") {
-                            if b.value == 0 { error("division by zero in the weight of tier '\(tierNames[t])'", b.range); w = 0 } else { w = a.value / b.value }
+                            if b.value == 0 { error(.weightDivisionByZero, "division by zero in the weight of tier '\(tierNames[t])'", b.range); w = 0 } else { w = a.value / b.value }
                         }
-                        if w <= 0 { error("the weight of tier '\(tierNames[t])' must be more than zero", a.range) }
+                        if w <= 0 { error(.weightNotPositive, "the weight of tier '\(tierNames[t])' must be more than zero", a.range) }
                     }
                     if !iv.atEnd { unexpectedRest(iv) }
                 }
-                if out.contains(where: { $0.tier == t }) { error("tier '\(tierNames[t])' is targeted twice", r) } else {
+                if out.contains(where: { $0.tier == t }) { error(.targetTierTwice, "tier '\(tierNames[t])' is targeted twice", r) } else {
                     out.append(TargetWeight(tier: t, weight: w))
                 }
             }
             if weighted > 0 && weighted < out.count {
-                error("give a weight to every target tier or to none", v.anchor, [.help("write 'target potential 2/3, midhigh 1/3'")])
+                error(.weightsPartial, "give a weight to every target tier or to none", v.anchor, [.help("write 'target potential 2/3, midhigh 1/3'")])
             }
         }
         let total = out.reduce(0) { $0 + $1.weight }
@@ -269,25 +270,25 @@ extension ScenarioChecker {
             fv.i += 1
             if let a = amount(&fv, "the balance band") {
                 if fv.takeSymbol(.range), let b = amount(&fv, "the balance band") {
-                    if b <= a { error("the balance band \(formatAmount(a))..\(formatAmount(b)) is reversed or empty", fv.terms[1].range.union(fv.terms[min(3, fv.terms.count - 1)].range)) } else {
+                    if b <= a { error(.balanceBandReversed, "the balance band \(formatAmount(a))..\(formatAmount(b)) is reversed or empty", fv.terms[1].range.union(fv.terms[min(3, fv.terms.count - 1)].range)) } else {
                         filter = .balance(low: a, high: b)
                     }
                 } else if !fv.atEnd || fv.i == fv.terms.count {
-                    error("expected 'A..B' after 'where balance'", fv.here, [.help("write 'where balance 3万..5万'")])
+                    error(.balanceBandExpected, "expected 'A..B' after 'where balance'", fv.here, [.help("write 'where balance 3万..5万'")])
                 }
             }
         case "maturing":
             fv.i += 1
             if let (p, r) = reference(&fv, kind: "product", in: sc.products.map(\.name)) {
-                if sc.products[p].term == nil { error("product '\(sc.products[p].name)' has no 'term', so it never matures", r) }
+                if sc.products[p].term == nil { error(.maturingWithoutTerm, "product '\(sc.products[p].name)' has no 'term', so it never matures", r) }
                 guard fv.take("within") else {
-                    error("expected 'within DURATION' after the product", fv.here, [.help("write 'where maturing \(sc.products[p].name) within 1 month'")])
+                    error(.maturingWindowExpected, "expected 'within DURATION' after the product", fv.here, [.help("write 'where maturing \(sc.products[p].name) within 1 month'")])
                     return (out, nil)
                 }
                 let at = fv.here
                 if let d = calendar(&fv) {
                     if d > LanguageDefaults.horizonMaximum {
-                        error("the 'maturing' window must be at most \(LanguageDefaults.horizonMaximum), found \(d)", at,
+                        error(.maturingWindowTooLong, "the 'maturing' window must be at most \(LanguageDefaults.horizonMaximum), found \(d)", at,
                               [.help("write 'where maturing \(sc.products[p].name) within 1 month'")])
                     } else {
                         filter = .maturing(p, within: d)
@@ -308,7 +309,7 @@ extension ScenarioChecker {
         while !v.atEnd {
             if !first {
                 guard v.takeSymbol(.arrow) else {
-                    error("expected '->' between funnel stages, found \(describe(v.peek))", v.here,
+                    error(.funnelArrowExpected, "expected '->' between funnel stages, found \(describe(v.peek))", v.here,
                           [.help("write 'funnel reach 70% -> attend 35% -> convert 45%'")])
                     v.i = v.terms.count
                     return out
@@ -317,15 +318,15 @@ extension ScenarioChecker {
             first = false
             guard let t = v.next(), let name = t.word else {
                 v.i -= 1
-                error("expected a stage name in \(v.what), found \(describe(v.peek))", v.here)
+                error(.funnelStageNameExpected, "expected a stage name in \(v.what), found \(describe(v.peek))", v.here)
                 v.i = v.terms.count
                 return out
             }
             if ["contacts"].contains(name) {
-                error("'\(name)' is not allowed as a stage name (it is the funnel's first count)", t.range)
+                error(.funnelStageNameReserved, "'\(name)' is not allowed as a stage name (it is the funnel's first count)", t.range)
             }
             guard let p = probability(&v, "stage '\(name)'") else { v.i = v.terms.count; return out }
-            if out.contains(where: { $0.name == name }) { error("funnel stage '\(name)' is given twice", t.range) }
+            if out.contains(where: { $0.name == name }) { error(.funnelStageTwice, "funnel stage '\(name)' is given twice", t.range) }
             out.append(FunnelStage(name: name, probability: p))
         }
         return out
@@ -338,18 +339,18 @@ extension ScenarioChecker {
             guard let (prod, r) = reference(&iv, kind: "product", in: sc.products.map(\.name)) else { continue }
             guard let share = probability(&iv, "the share of product '\(sc.products[prod].name)'") else { continue }
             if !iv.atEnd { unexpectedRest(iv) }
-            if out.contains(where: { $0.product == prod }) { error("product '\(sc.products[prod].name)' is named twice in 'buys'", r); continue }
+            if out.contains(where: { $0.product == prod }) { error(.buysProductTwice, "product '\(sc.products[prod].name)' is named twice in 'buys'", r); continue }
             out.append(ProductShare(product: prod, share: share))
         }
         let nonFlat = out.filter { !sc.products[$0.product].flat }
         let sumNonFlat = nonFlat.reduce(0) { $0 + $1.share }
         let sumAll = out.reduce(0) { $0 + $1.share }
         if !out.isEmpty, abs(sumNonFlat - 1) > 1e-6, abs(sumAll - 1) > 1e-6 {
-            warning("'buys' shares add up to \(formatPercent(sumAll)) (\(formatPercent(sumNonFlat)) without flat products), not 100%", p.range,
+            warning(.buysSharesNotWhole, "'buys' shares add up to \(formatPercent(sumAll)) (\(formatPercent(sumNonFlat)) without flat products), not 100%", p.range,
                     [.note("the amount is split over the non-flat products in proportion to their shares")])
         }
         if !out.isEmpty && nonFlat.isEmpty {
-            error("'buys' names no product that takes money", p.range, [.help("add a non-flat product such as 'deposit 100%'")])
+            error(.buysNoMoneyProduct, "'buys' names no product that takes money", p.range, [.help("add a non-flat product such as 'deposit 100%'")])
         }
         return out
     }

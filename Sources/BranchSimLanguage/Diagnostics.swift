@@ -5,6 +5,48 @@ public enum Severity: String, Sendable, Hashable, Codable {
     case error, warning
 }
 
+/// One entry of the diagnostics catalogue: how bad, the message's pattern, the usual help.
+public struct DiagnosticEntry: Sendable, Hashable {
+    public var severity: Severity
+    /// The message with placeholders in braces (`unknown tier '{X}'`; see `DiagnosticID.entry`).
+    public var pattern: String
+    /// The `help:` line usually given, with the same placeholders (nil when there is none or it varies).
+    public var help: String?
+
+    public init(_ severity: Severity, _ pattern: String, help: String? = nil) {
+        self.severity = severity
+        self.pattern = pattern
+        self.help = help
+    }
+
+    /// Whether `message` is an instance of `pattern`: each `{NAME}` stands for any text, and
+    /// `[...]` for an optional part.
+    public func matches(_ message: String) -> Bool {
+        Self.match(Array(pattern.unicodeScalars)[...], Array(message.unicodeScalars)[...])
+    }
+
+    private static func match(_ p: ArraySlice<Unicode.Scalar>, _ m: ArraySlice<Unicode.Scalar>) -> Bool {
+        guard let c = p.first else { return m.isEmpty }
+        if c == "{", let close = p.firstIndex(of: "}"), close > p.startIndex + 1,
+           p[(p.startIndex + 1)..<close].allSatisfy({ ("A"..."Z").contains($0) }) {
+            let rest = p[(close + 1)...]
+            var i = m.startIndex
+            while i <= m.endIndex {
+                if i > m.startIndex, match(rest, m[i...]) { return true }
+                if i == m.endIndex { break }
+                i += 1
+            }
+            return false
+        }
+        if c == "[", let close = p.firstIndex(of: "]"), close > p.startIndex + 1 {
+            let inner = p[(p.startIndex + 1)..<close], rest = p[(close + 1)...]
+            return match(ArraySlice(Array(inner) + Array(rest)), m) || match(rest, m)
+        }
+        guard let d = m.first, d == c else { return false }
+        return match(p.dropFirst(), m.dropFirst())
+    }
+}
+
 /// A `note:` or `help:` line under a diagnostic.
 public struct DiagnosticNote: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable { case note, help }
@@ -29,6 +71,9 @@ public struct DiagnosticNote: Sendable, Hashable {
 /// (same line as `location` unless the range spans lines). A diagnostic about a whole
 /// file without a position has line 0.
 public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
+    /// What kind of problem this is, for tools and the catalogue (docs/language.md): stable
+    /// across releases, unlike the wording of `message`.
+    public var id: DiagnosticID
     public var severity: Severity
     public var message: String
     public var location: SourceLocation
@@ -41,9 +86,10 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     /// typed one at a time, and such an error waits until something needs the scenario.
     public var unfinished = false
 
-    public init(severity: Severity, message: String, location: SourceLocation, end: SourceLocation? = nil,
-                range: SourceRange? = nil, notes: [DiagnosticNote] = []) {
-        self.severity = severity
+    public init(_ id: DiagnosticID, severity: Severity? = nil, message: String, location: SourceLocation,
+                end: SourceLocation? = nil, range: SourceRange? = nil, notes: [DiagnosticNote] = []) {
+        self.id = id
+        self.severity = severity ?? id.entry.severity
         self.message = message
         self.location = location
         self.end = end ?? SourceLocation(file: location.file, line: location.line, column: location.column + 1)
@@ -73,19 +119,24 @@ struct DiagnosticSink {
 
     mutating func add(_ source: SourceFile) { sources[source.path] = source }
 
-    func make(_ severity: Severity, _ message: String, at range: SourceRange?, notes: [DiagnosticNote]) -> Diagnostic {
+    func make(_ id: DiagnosticID, _ message: String, at range: SourceRange?, notes: [DiagnosticNote]) -> Diagnostic {
         guard let range else {
-            return Diagnostic(severity: severity, message: message,
-                              location: SourceLocation(file: "<input>", line: 0, column: 0), notes: notes)
+            return Diagnostic(id, message: message, location: SourceLocation(file: "<input>", line: 0, column: 0), notes: notes)
         }
         guard let file = sources[range.file] else {
-            return Diagnostic(severity: severity, message: message,
-                              location: SourceLocation(file: range.file, line: 0, column: 0), range: range, notes: notes)
+            return Diagnostic(id, message: message, location: SourceLocation(file: range.file, line: 0, column: 0),
+                              range: range, notes: notes)
         }
         let start = file.location(of: range.start)
         var end = file.location(of: max(range.end, range.start))
         if range.end <= range.start { end.column = start.column + 1; end.line = start.line }
-        return Diagnostic(severity: severity, message: message, location: start, end: end, range: range, notes: notes)
+        return Diagnostic(id, message: message, location: start, end: end, range: range, notes: notes)
+    }
+
+    /// Where `range` starts, as a diagnostic would place it.
+    func location(of range: SourceRange) -> SourceLocation {
+        guard let file = sources[range.file] else { return SourceLocation(file: range.file, line: 0, column: 0) }
+        return file.location(of: range.start)
     }
 
     /// The most diagnostics kept: a binary file or a wrong file loaded by mistake gave one or
@@ -96,7 +147,7 @@ struct DiagnosticSink {
         guard !isFull else { return }
         guard diagnostics.count < Self.limit else {
             diagnostics.append(Diagnostic(
-                severity: .error, message: "too many problems; only the first \(Self.limit) are shown",
+                .tooManyProblems, message: "too many problems; only the first \(Self.limit) are shown",
                 location: d.location, end: d.end, range: d.range,
                 notes: [.help("is this a scenario file? fix the first problems and check again")]))
             return
@@ -108,27 +159,28 @@ struct DiagnosticSink {
     /// line, and a binary file has lines megabytes long.
     var isFull: Bool { diagnostics.count > Self.limit }
 
-    mutating func error(_ message: String, at range: SourceRange?, notes: [DiagnosticNote] = []) {
+    /// Adds a diagnostic of kind `id` (its severity is the catalogue's).
+    mutating func report(_ id: DiagnosticID, _ message: String, at range: SourceRange?, notes: [DiagnosticNote] = []) {
         if isFull { return }
-        append(make(.error, message, at: range, notes: notes))
+        append(make(id, message, at: range, notes: notes))
     }
 
-    mutating func error(_ message: String, _ range: SourceRange?, _ notes: [DiagnosticNote] = []) {
-        if isFull { return }
-        append(make(.error, message, at: range, notes: notes))
+    mutating func error(_ id: DiagnosticID, _ message: String, _ range: SourceRange?, _ notes: [DiagnosticNote] = []) {
+        assert(id.entry.severity == .error, "\(id) is not an error")
+        report(id, message, at: range, notes: notes)
     }
 
     /// An error a later declaration can resolve (see `Diagnostic.unfinished`).
-    mutating func unfinished(_ message: String, _ range: SourceRange?, _ notes: [DiagnosticNote] = []) {
+    mutating func unfinished(_ id: DiagnosticID, _ message: String, _ range: SourceRange?, _ notes: [DiagnosticNote] = []) {
         if isFull { return }
-        var d = make(.error, message, at: range, notes: notes)
+        var d = make(id, message, at: range, notes: notes)
         d.unfinished = true
         append(d)
     }
 
-    mutating func warning(_ message: String, at range: SourceRange?, notes: [DiagnosticNote] = []) {
-        if isFull { return }
-        append(make(.warning, message, at: range, notes: notes))
+    mutating func warning(_ id: DiagnosticID, _ message: String, _ range: SourceRange?, _ notes: [DiagnosticNote] = []) {
+        assert(id.entry.severity == .warning, "\(id) is not a warning")
+        report(id, message, at: range, notes: notes)
     }
 
     /// A note that points at a place: "first declared here" as `file:line:col`.
@@ -231,6 +283,8 @@ public struct DiagnosticRenderer: Sendable {
 
 /// The JSON shape of a diagnostic for editors and CI.
 public struct DiagnosticJSON: Codable, Sendable, Equatable {
+    /// The stable `DiagnosticID` (`tier.unknown`...), for tools that match on the kind of problem.
+    public var id: String
     public var file: String
     public var line: Int
     public var column: Int
@@ -241,6 +295,7 @@ public struct DiagnosticJSON: Codable, Sendable, Equatable {
     public var notes: [String]
 
     public init(_ d: Diagnostic) {
+        id = d.id.rawValue
         file = d.location.file
         line = d.location.line
         column = d.location.column

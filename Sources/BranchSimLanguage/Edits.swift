@@ -8,8 +8,15 @@ enum Edits {
     static let kindsByPriority: [StatementKind] = [.campaign, .branch, .tier, .role, .product, .segment, .network]
 
     struct Failure: Error {
+        var id: DiagnosticID
         var message: String
         var notes: [DiagnosticNote]
+
+        init(_ id: DiagnosticID, message: String, notes: [DiagnosticNote]) {
+            self.id = id
+            self.message = message
+            self.notes = notes
+        }
     }
 
     /// Merges a variant's statements into the base declarations.
@@ -22,7 +29,7 @@ enum Edits {
                 var v = Values(s.args, what: "'drop'", anchor: s.keywordRange)
                 guard let kt = v.next(), let kw = kt.word, let kind = StatementKind(rawValue: kw),
                       LanguageVocabulary.droppableKinds.contains(kw) || kw == "enforce" else {
-                    sink.error("expected what to drop after 'drop', found \(describe(s.args.first))", s.args.first?.range ?? s.keywordRange,
+                    sink.error(.dropKindExpected, "expected what to drop after 'drop', found \(describe(s.args.first))", s.args.first?.range ?? s.keywordRange,
                                [.help("write 'drop KIND NAME', KIND one of " + LanguageVocabulary.droppableKinds.joined(separator: ", "))])
                     continue
                 }
@@ -31,18 +38,18 @@ enum Edits {
                     continue
                 }
                 guard let nt = v.next(), let name = nt.word else {
-                    sink.error("expected a \(kw) name after 'drop \(kw)'", v.here)
+                    sink.error(.dropNameExpected, "expected a \(kw) name after 'drop \(kw)'", v.here)
                     continue
                 }
                 if let i = out.firstIndex(where: { $0.kind == kind && $0.name == name }) {
                     out.remove(at: i)
                 } else {
                     let names = out.filter { $0.kind == kind }.compactMap(\.name)
-                    sink.error("variant '\(vname)' drops \(kw) '\(name)', which does not exist", nt.range, Suggest.notes(for: name, in: names))
+                    sink.error(.dropUnknownDeclaration, "variant '\(vname)' drops \(kw) '\(name)', which does not exist", nt.range, Suggest.notes(for: name, in: names))
                 }
-                if !v.atEnd { sink.error("unexpected \(describe(v.peek)) in 'drop'", v.here) }
+                if !v.atEnd { sink.error(.dropUnexpected, "unexpected \(describe(v.peek)) in 'drop'", v.here) }
             case .variant, .include, .run, .report, .compare, .sweep, .expect, .export:
-                sink.error("'\(s.kind.rawValue)' is not allowed inside a variant", s.keywordRange,
+                sink.error(.notAllowedInVariant, "'\(s.kind.rawValue)' is not allowed inside a variant", s.keywordRange,
                            [.help("write it after the variant, at the top level")])
             case .scenario:
                 if let i = out.firstIndex(where: { $0.kind == .scenario }) { out[i] = overlay(out[i], s) } else { out.append(s) }
@@ -74,21 +81,21 @@ enum Edits {
         if path.hasPrefix("let ") {
             let name = String(path.dropFirst(4)).trimmingCharacters(in: " ")
             guard let i = decls.firstIndex(where: { $0.kind == .let && $0.name == name }) else {
-                throw Failure(message: "unknown 'let' name '\(name)'",
+                throw Failure(.editLetUnknown, message: "unknown 'let' name '\(name)'",
                               notes: Suggest.notes(for: name, in: decls.filter { $0.kind == .let }.compactMap(\.name)))
             }
-            guard value.count == 1 else { throw Failure(message: "a 'let' takes a single value", notes: []) }
+            guard value.count == 1 else { throw Failure(.editLetSingleValue, message: "a 'let' takes a single value", notes: []) }
             switch value[0] {
             case .number(let v, _, let text, let r): decls[i].expr = .number(v, text: text, range: r)
             case .expr(let e, _): decls[i].expr = e
             case .word(let w, let r): decls[i].expr = .reference(w, range: r)
-            default: throw Failure(message: "a 'let' takes a number, found \(describe(value[0]))", notes: [])
+            default: throw Failure(.editLetNumberExpected, message: "a 'let' takes a number, found \(describe(value[0]))", notes: [])
             }
             return
         }
         let parts = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard parts.count >= 2, !parts.contains("") else {
-            throw Failure(message: "'\(path)' is not a path", notes: [.help("write NAME.PROPERTY, CAMPAIGN.funnel.STAGE, scenario.PROPERTY or 'let NAME'")])
+            throw Failure(.editNotAPath, message: "'\(path)' is not a path", notes: [.help("write NAME.PROPERTY, CAMPAIGN.funnel.STAGE, scenario.PROPERTY or 'let NAME'")])
         }
         let index: Int
         if parts[0] == "scenario" {
@@ -101,7 +108,7 @@ enum Edits {
             let found = find(parts[0], in: decls)
             guard let i = found else {
                 let names = decls.filter { $0.kind.isNamedDeclaration && $0.kind != .let && $0.kind != .variant }.compactMap(\.name)
-                throw Failure(message: "unknown name '\(parts[0])' in path '\(path)'",
+                throw Failure(.editPathNameUnknown, message: "unknown name '\(parts[0])' in path '\(path)'",
                               notes: Suggest.notes(for: parts[0], in: names + ["scenario"]))
             }
             index = i
@@ -110,14 +117,14 @@ enum Edits {
         let key = parts[1]
         let keys = LanguageVocabulary.properties[kind.rawValue] ?? []
         guard keys.contains(key) else {
-            throw Failure(message: "\(kind.rawValue) has no property '\(key)'",
+            throw Failure(.editPropertyUnknown, message: "\(kind.rawValue) has no property '\(key)'",
                           notes: Suggest.notes(for: key, in: keys) + [.note("properties of \(kind.rawValue): " + keys.joined(separator: ", "))])
         }
         var s = decls[index]
         if parts.count == 3 && key == "funnel" {
             let stage = parts[2]
             guard let newNumber = value.first, value.count == 1, case .number = newNumber else {
-                throw Failure(message: "a funnel stage takes a single percentage", notes: [.help("for example '45%'")])
+                throw Failure(.editStageSingleValue, message: "a funnel stage takes a single percentage", notes: [.help("for example '45%'")])
             }
             var done = false
             edit(&s) { p in
@@ -132,13 +139,13 @@ enum Edits {
             }
             guard done else {
                 let stages = s.properties.first { $0.key == "funnel" }?.values.compactMap(\.word) ?? []
-                throw Failure(message: "\(kind.rawValue) '\(s.name ?? "")' has no funnel stage '\(stage)'", notes: Suggest.notes(for: stage, in: stages))
+                throw Failure(.editStageUnknown, message: "\(kind.rawValue) '\(s.name ?? "")' has no funnel stage '\(stage)'", notes: Suggest.notes(for: stage, in: stages))
             }
             decls[index] = s
             return
         }
         guard parts.count == 2 else {
-            throw Failure(message: "'\(path)' is not a path", notes: [.help("write NAME.PROPERTY or CAMPAIGN.funnel.STAGE")])
+            throw Failure(.editNotAPath, message: "'\(path)' is not a path", notes: [.help("write NAME.PROPERTY or CAMPAIGN.funnel.STAGE")])
         }
         var done = false
         edit(&s) { p in
@@ -165,18 +172,18 @@ enum Edits {
     static func unset(path: String, in decls: inout [Statement]) throws(Failure) {
         let parts = path.split(separator: ".").map(String.init)
         if parts.count == 3, parts[1] == "funnel" {
-            throw Failure(message: "a funnel stage cannot be unset: every stage needs a rate",
+            throw Failure(.editStageUnset, message: "a funnel stage cannot be unset: every stage needs a rate",
                           notes: [.help("set it to the value you want, e.g. ':set \(path) 40%'")])
         }
-        guard parts.count == 2 else { throw Failure(message: "'\(path)' is not a path", notes: [.help("write NAME.PROPERTY")]) }
+        guard parts.count == 2 else { throw Failure(.editNotAPath, message: "'\(path)' is not a path", notes: [.help("write NAME.PROPERTY")]) }
         let idx = parts[0] == "scenario" ? decls.firstIndex { $0.kind == .scenario }
             : find(parts[0], in: decls)
-        guard let i = idx else { throw Failure(message: "unknown name '\(parts[0])' in path '\(path)'", notes: []) }
+        guard let i = idx else { throw Failure(.editPathNameUnknown, message: "unknown name '\(parts[0])' in path '\(path)'", notes: []) }
         let before = decls[i].properties.count
         decls[i].inline.removeAll { $0.key == parts[1] }
         decls[i].block?.removeAll { $0.key == parts[1] }
         if decls[i].properties.count == before {
-            throw Failure(message: "\(decls[i].kind.rawValue) '\(decls[i].name ?? "")' does not set '\(parts[1])'", notes: [])
+            throw Failure(.editPropertyNotSet, message: "\(decls[i].kind.rawValue) '\(decls[i].name ?? "")' does not set '\(parts[1])'", notes: [])
         }
     }
 

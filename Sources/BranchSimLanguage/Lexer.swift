@@ -47,7 +47,7 @@ final class Lexer {
     private var i = 0
     private var parenDepth = 0
     private(set) var tokens: [Token] = []
-    private(set) var diagnostics: [(String, SourceRange, [DiagnosticNote])] = []
+    private(set) var diagnostics: [(DiagnosticID, String, SourceRange, [DiagnosticNote])] = []
 
     init(_ file: SourceFile) {
         self.file = file
@@ -64,7 +64,7 @@ final class Lexer {
         offsets = off
     }
 
-    static func tokenize(_ file: SourceFile) -> (tokens: [Token], problems: [(String, SourceRange, [DiagnosticNote])]) {
+    static func tokenize(_ file: SourceFile) -> (tokens: [Token], problems: [(DiagnosticID, String, SourceRange, [DiagnosticNote])]) {
         let l = Lexer(file)
         l.run()
         return (l.tokens, l.diagnostics)
@@ -102,8 +102,8 @@ final class Lexer {
         tokens.append(Token(kind: kind, range: range(a, b), text: written ?? text(a, b)))
     }
 
-    private func problem(_ m: String, _ a: Int, _ b: Int, _ notes: [DiagnosticNote] = []) {
-        diagnostics.append((m, range(a, b), notes))
+    private func problem(_ id: DiagnosticID, _ m: String, _ a: Int, _ b: Int, _ notes: [DiagnosticNote] = []) {
+        diagnostics.append((id, m, range(a, b), notes))
     }
 
     func run() {
@@ -146,7 +146,7 @@ final class Lexer {
                     lexNumber(start)
                 } else {
                     i += 1
-                    problem("unexpected '.'", start, i, [.help("ranges are written 'A..B'")])
+                    problem(.unexpectedDot, "unexpected '.'", start, i, [.help("ranges are written 'A..B'")])
                     emit(.invalid, start, i)
                 }
             case "=":
@@ -158,7 +158,7 @@ final class Lexer {
             case "!":
                 if peek(1) == "=" { i += 2; emit(.notEqual, start, i) } else {
                     i += 1
-                    problem("unexpected '!'", start, i, [.help("write '!=' for 'not equal'")])
+                    problem(.unexpectedBang, "unexpected '!'", start, i, [.help("write '!=' for 'not equal'")])
                     emit(.invalid, start, i)
                 }
             default:
@@ -169,7 +169,7 @@ final class Lexer {
                 } else {
                     i += 1
                     let shown = c.properties.generalCategory == .control ? "U+\(String(c.value, radix: 16, uppercase: true))" : String(c)
-                    problem("unexpected character '\(shown)'", start, i)
+                    problem(.unexpectedCharacter, "unexpected character '\(shown)'", start, i)
                     emit(.invalid, start, i)
                 }
             }
@@ -189,7 +189,7 @@ final class Lexer {
                 case "\"": value += "\""
                 case "\\": value += "\\"
                 default:
-                    problem("unknown escape '\\\(n)' in string", i, i + 2, [.help("use '\\\\', '\\\"', '\\n' or '\\t'")])
+                    problem(.unknownEscape, "unknown escape '\\\(n)' in string", i, i + 2, [.help("use '\\\\', '\\\"', '\\n' or '\\t'")])
                 }
                 i += 2
                 continue
@@ -200,7 +200,7 @@ final class Lexer {
         if peek() == "\"" {
             i += 1
         } else {
-            problem("unterminated string", start, i, [.help("close the string with '\"' on the same line")])
+            problem(.unterminatedString, "unterminated string", start, i, [.help("close the string with '\"' on the same line")])
         }
         emit(.string(value), start, i)
     }
@@ -247,14 +247,14 @@ final class Lexer {
                 let wordStart = i
                 while let d = peek(), Self.isIdentChar(d) { i += 1 }
                 let word = String(String.UnicodeScalarView(scalars[wordStart..<i]))
-                problem("unknown number suffix '\(word)'", wordStart, i,
+                problem(.unknownNumberSuffix, "unknown number suffix '\(word)'", wordStart, i,
                         [.help("a number may end in 'k', 'M', '万', '亿', '%' or 'x'; put a space before a unit such as 'min'")])
                 emit(.invalid, start, i)
                 return
             }
         }
         guard let v = Double(digits), v.isFinite else {
-            problem("number '\(digits)' is too large", start, i)
+            problem(.numberLiteralTooLarge, "number '\(digits)' is too large", start, i)
             emit(.invalid, start, i)
             return
         }

@@ -4,7 +4,7 @@ final class Parser {
     let file: SourceFile
     private var tokens: [Token]
     private var pos = 0
-    private(set) var problems: [(String, SourceRange, [DiagnosticNote])] = []
+    private(set) var problems: [(DiagnosticID, String, SourceRange, [DiagnosticNote])] = []
     private var pendingComments: [String] = []
     private var pendingCommentStart: Int?
     private var lastEnd: Int?
@@ -19,7 +19,7 @@ final class Parser {
         problems = lexProblems
     }
 
-    static func parse(_ file: SourceFile) -> (SourceUnit, [(String, SourceRange, [DiagnosticNote])]) {
+    static func parse(_ file: SourceFile) -> (SourceUnit, [(DiagnosticID, String, SourceRange, [DiagnosticNote])]) {
         let p = Parser(file)
         let unit = p.parseUnit()
         return (unit, p.problems)
@@ -32,8 +32,8 @@ final class Parser {
     private func advance() { if pos < tokens.count - 1 { pos += 1 } }
     private var atEOF: Bool { kind == .eof }
 
-    private func problem(_ m: String, _ r: SourceRange, _ notes: [DiagnosticNote] = []) {
-        problems.append((m, r, notes))
+    private func problem(_ id: DiagnosticID, _ m: String, _ r: SourceRange, _ notes: [DiagnosticNote] = []) {
+        problems.append((id, m, r, notes))
     }
 
     private func describe(_ t: Token) -> String {
@@ -102,7 +102,7 @@ final class Parser {
             skipTrivia()
             if atEOF { break }
             if kind == .rbrace {
-                problem("unexpected '}'", current.range, [.help("remove it, or open a block with '{' after a statement")])
+                problem(.unexpectedCloseBrace, "unexpected '}'", current.range, [.help("remove it, or open a block with '{' after a statement")])
                 advance()
                 continue
             }
@@ -126,14 +126,14 @@ final class Parser {
                 notes = Suggest.notes(for: w, in: LanguageVocabulary.keywords + (inVariant ? ["drop"] : []))
                 if notes.isEmpty { notes = [.help("a statement starts with a keyword such as 'tier', 'campaign' or 'run'")] }
             }
-            problem("expected a statement, found \(shown)", t.range, notes)
+            problem(.statementExpected, "expected a statement, found \(shown)", t.range, notes)
             _ = takeComments()
             advance()
             recover()
             return nil
         }
         if inVariant && (stmtKind == .variant || stmtKind == .include) {
-            problem("'\(stmtKind.rawValue)' is not allowed inside a variant", t.range,
+            problem(.notAllowedInVariant, "'\(stmtKind.rawValue)' is not allowed inside a variant", t.range,
                     [.help(stmtKind == .variant ? "declare variants at the top level" : "include the file at the top level")])
             _ = takeComments()
             advance()
@@ -164,14 +164,14 @@ final class Parser {
                     skipTrivia()
                     if kind == .rbrace { s.closingComments = takeComments(); s.range = s.range.union(current.range); lastEnd = current.range.end; advance(); break }
                     if atEOF {
-                        problem("missing '}' to close variant '\(s.name ?? "")'", open, [.help("add '}' after the variant's last statement")])
+                        problem(.variantUnclosed, "missing '}' to close variant '\(s.name ?? "")'", open, [.help("add '}' after the variant's last statement")])
                         break
                     }
                     if let inner = parseStatement(inVariant: true) { body.append(inner) }
                 }
                 s.body = body
             } else {
-                problem("expected '{' after the variant name", current.range, [.help("write 'variant NAME { statements }'")])
+                problem(.variantBraceExpected, "expected '{' after the variant name", current.range, [.help("write 'variant NAME { statements }'")])
                 s.body = []
                 recover()
             }
@@ -182,7 +182,7 @@ final class Parser {
                 advance()
                 if let e = parseExpr() { s.expr = e; s.range = s.range.union(e.range); lastEnd = e.range.end } else { failed = true }
             } else {
-                problem("expected '=' after 'let \(s.name ?? "")'", current.range, [.help("write 'let NAME = VALUE'")])
+                problem(.letEqualsExpected, "expected '=' after 'let \(s.name ?? "")'", current.range, [.help("write 'let NAME = VALUE'")])
                 failed = true
             }
             // A comment may follow the value, as after any statement (kept below as its
@@ -192,7 +192,7 @@ final class Parser {
             if failed {
                 recover()
             } else if kind != .newline && kind != .eof && kind != .rbrace && !isComment {
-                problem("unexpected \(describe(current)) after the value of 'let \(s.name ?? "")'", current.range)
+                problem(.letTrailing, "unexpected \(describe(current)) after the value of 'let \(s.name ?? "")'", current.range)
                 recover()
             }
         case .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop:
@@ -213,7 +213,7 @@ final class Parser {
         case .rbrace where inVariant: break
         case _ where atLineStart: break
         default:
-            problem("unexpected \(describe(current)) after the \(stmtKind.rawValue) statement", current.range,
+            problem(.statementTrailing, "unexpected \(describe(current)) after the \(stmtKind.rawValue) statement", current.range,
                     [.help("end the statement with a line break or ';'")])
             recover()
         }
@@ -224,7 +224,7 @@ final class Parser {
         switch kind {
         case .identifier(let n) where !LanguageVocabulary.keys(for: s.kind).contains(n):
             if n.contains(".") {
-                problem("a name cannot contain '.'", current.range, [.help("use '_' instead: '\(String(n.map { $0 == "." ? "_" : $0 }))'")])
+                problem(.nameContainsDot, "a name cannot contain '.'", current.range, [.help("use '_' instead: '\(String(n.map { $0 == "." ? "_" : $0 }))'")])
             }
             s.name = n
             s.nameRange = current.range
@@ -238,7 +238,7 @@ final class Parser {
             advance()
         default:
             if !optional {
-                problem("expected a name after '\(s.kind.rawValue)', found \(describe(current))", current.range,
+                problem(.nameExpected, "expected a name after '\(s.kind.rawValue)', found \(describe(current))", current.range,
                         [.help("write '\(s.kind.rawValue) NAME ...'; names are letters, digits and '_'")])
             }
         }
@@ -260,19 +260,19 @@ final class Parser {
                 break
             }
             if atEOF {
-                problem("missing '}' to close the block of \(s.kind.rawValue) '\(s.name ?? "")'", open,
+                problem(.blockUnclosed, "missing '}' to close the block of \(s.kind.rawValue) '\(s.name ?? "")'", open,
                         [.help("add '}' after the last property line")])
                 break
             }
             // A statement keyword where a property line should be: the block was not closed.
             if case .identifier(let w) = kind, let k = StatementKind(rawValue: w), k != .drop,
                !LanguageVocabulary.keys(for: s.kind).contains(w) {
-                problem("missing '}' to close the block of \(s.kind.rawValue) '\(s.name ?? "")'", open,
+                problem(.blockUnclosed, "missing '}' to close the block of \(s.kind.rawValue) '\(s.name ?? "")'", open,
                         [.help("add '}' before '\(w)' on line \(file.lineIndex(of: current.range.start) + 1)")])
                 break
             }
             if kind == .lbrace {
-                problem("unexpected '{' inside the block of \(s.kind.rawValue) '\(s.name ?? "")'", current.range)
+                problem(.blockNested, "unexpected '{' inside the block of \(s.kind.rawValue) '\(s.name ?? "")'", current.range)
                 advance()
                 recover()
                 continue
@@ -280,7 +280,7 @@ final class Parser {
             let leading = takeComments()
             var line = parseProperties(kind: s.kind, firstStartsLine: true)
             if line.isEmpty {
-                problem("expected a property name, found \(describe(current))", current.range,
+                problem(.propertyNameExpected, "expected a property name, found \(describe(current))", current.range,
                         [.help("a block line is 'key value...'; properties of \(s.kind.rawValue): " +
                                (LanguageVocabulary.properties[s.kind.rawValue] ?? []).joined(separator: ", "))])
                 advance()
@@ -291,7 +291,7 @@ final class Parser {
             line[line.count - 1].trailingComment = trailingComment()
             props += line
             if kind != .newline && kind != .rbrace && !atEOF {
-                problem("unexpected \(describe(current)) in the block of \(s.kind.rawValue) '\(s.name ?? "")'", current.range)
+                problem(.blockTrailing, "unexpected \(describe(current)) in the block of \(s.kind.rawValue) '\(s.name ?? "")'", current.range)
                 recover()
             }
         }
@@ -320,7 +320,7 @@ final class Parser {
         }
         if props.isEmpty == false || kind == .lbrace || kind == .newline || kind == .rbrace || atEOF { return props }
         // A value where a property name should be.
-        problem("expected a property name, found \(describe(current))", current.range,
+        problem(.propertyNameExpected, "expected a property name, found \(describe(current))", current.range,
                 [.help("properties of \(stmt.rawValue): " + (LanguageVocabulary.properties[stmt.rawValue] ?? []).joined(separator: ", "))])
         while kind != .newline && kind != .lbrace && kind != .rbrace && !atEOF { advance() }
         return props
@@ -364,11 +364,11 @@ final class Parser {
                 let e = parseExpr()
                 var r = t.range
                 if kind == .rparen { r = r.union(current.range); advance() } else {
-                    problem("expected ')' to close '('", current.range, [.help("'(' opened here: match it with ')'")])
+                    problem(.parenUnclosed, "expected ')' to close '('", current.range, [.help("'(' opened here: match it with ')'")])
                 }
                 if let e { terms.append(.expr(e, r.union(e.range))) }
             case .rparen:
-                problem("unexpected ')'", t.range)
+                problem(.parenUnexpected, "unexpected ')'", t.range)
                 advance()
             default:
                 if let sym = Self.symbol(t.kind) { terms.append(.symbol(sym, t.range)) }
@@ -415,7 +415,7 @@ final class Parser {
                 arg = []
                 advance()
             case .newline, .eof, .lbrace, .rbrace:
-                problem("expected ')' to close '\(name)('", t.range, [.help("write '\(name)(A, B)'")])
+                problem(.callUnclosed, "expected ')' to close '\(name)('", t.range, [.help("write '\(name)(A, B)'")])
                 break loop
             case .identifier(let w):
                 advance()
@@ -426,7 +426,7 @@ final class Parser {
             case .lparen:
                 advance()
                 if let e = parseExpr() { arg.append(.expr(e, t.range.union(e.range))) }
-                if kind == .rparen { advance() } else { problem("expected ')'", current.range) }
+                if kind == .rparen { advance() } else { problem(.callArgumentUnclosed, "expected ')'", current.range) }
             case .string(let s):
                 advance()
                 arg.append(.string(s, t.range))
@@ -479,7 +479,7 @@ final class Parser {
         operators += 1
         guard operators > Self.maxOperators else { return true }
         if operators == Self.maxOperators + 1 {
-            problem("expression too long (more than \(Self.maxOperators) operators)", current.range,
+            problem(.expressionTooLong, "expression too long (more than \(Self.maxOperators) operators)", current.range,
                     [.help("split it into several 'let' values")])
         }
         while !atEOF && kind != .newline { advance() }
@@ -491,7 +491,7 @@ final class Parser {
         depth += 1
         defer { depth -= 1 }
         if depth > Self.maxDepth {
-            problem("expression nested too deeply (more than \(Self.maxDepth) levels)", t.range, [.help("simplify it with 'let' values")])
+            problem(.expressionTooDeep, "expression nested too deeply (more than \(Self.maxDepth) levels)", t.range, [.help("simplify it with 'let' values")])
             while !atEOF && kind != .newline { advance() }
             return nil
         }
@@ -515,11 +515,11 @@ final class Parser {
             guard let e = parseExpr() else { return nil }
             var r = t.range.union(e.range)
             if kind == .rparen { r = r.union(current.range); advance() } else {
-                problem("expected ')' to close '('", current.range)
+                problem(.parenUnclosed, "expected ')' to close '('", current.range)
             }
             return .group(e, range: r)
         default:
-            problem("expected a number or a name, found \(describe(t))", t.range,
+            problem(.operandExpected, "expected a number or a name, found \(describe(t))", t.range,
                     [.help("a value is a number ('5万', '40%'), a 'let' name, or '(' expression ')'")])
             return nil
         }

@@ -30,7 +30,7 @@ struct ProgramChecker {
                                stack: [String] = []) -> [Statement] {
         sink.add(file)
         let (unit, problems) = Parser.parse(file)
-        for (m, r, n) in problems { sink.error(m, at: r, notes: n) }
+        for (id, m, r, n) in problems { sink.error(id, m, r, n) }
         return expandIncludes(unit.statements, from: file.path, loader: loader, sink: &sink,
                               stack: stack + [lexicallyNormalized(file.path)])
     }
@@ -46,7 +46,7 @@ struct ProgramChecker {
         for s in statements {
             guard s.kind == .include else { out.append(s); continue }
             guard s.args.count == 1, case .string(let target, let r) = s.args[0] else {
-                sink.error("expected a file name in quotes after 'include'", s.args.first?.range ?? s.keywordRange,
+                sink.error(.includeFileExpected, "expected a file name in quotes after 'include'", s.args.first?.range ?? s.keywordRange,
                            [.help("write 'include \"common.bsim\"'")])
                 continue
             }
@@ -54,11 +54,11 @@ struct ProgramChecker {
             let key = lexicallyNormalized(resolved)
             if let at = stack.firstIndex(of: key) {
                 let cycle = (stack[at...] + [key]).joined(separator: " -> ")
-                sink.error("include cycle: \(cycle)", r, [.help("remove one of the 'include' statements")])
+                sink.error(.includeCycle, "include cycle: \(cycle)", r, [.help("remove one of the 'include' statements")])
                 continue
             }
             if stack.count >= maxIncludeDepth {
-                sink.error("includes nested more than \(maxIncludeDepth) deep at '\(target)'", r,
+                sink.error(.includeTooDeep, "includes nested more than \(maxIncludeDepth) deep at '\(target)'", r,
                            [.help("include the shared files from one top-level file instead of from each other")])
                 continue
             }
@@ -66,10 +66,10 @@ struct ProgramChecker {
                 let file = try loader.load(target, relativeTo: path)
                 out += parseExpanding(file, loader: loader, sink: &sink, stack: stack)
             } catch let e as SourceLoadError {
-                sink.error("cannot include '\(target)': \(e.reason)", r, [.note("looked for '\(resolved)'"),
+                sink.error(.includeUnreadable, "cannot include '\(target)': \(e.reason)", r, [.note("looked for '\(resolved)'"),
                                                                          .help("paths are relative to the including file")])
             } catch {
-                sink.error("cannot include '\(target)': \(error)", r)
+                sink.error(.includeUnreadable, "cannot include '\(target)': \(error)", r)
             }
         }
         return out
@@ -85,7 +85,7 @@ struct ProgramChecker {
             } else { continue }
             if let f = first[key] {
                 let what = s.kind.isNamedDeclaration ? "\(s.kind.rawValue) '\(s.name ?? "")'" : "'\(s.kind.rawValue)'"
-                sink.error("duplicate \(what)", s.nameRange ?? s.keywordRange,
+                sink.error(.duplicateDeclaration, "duplicate \(what)", s.nameRange ?? s.keywordRange,
                            [sink.here("first declared", f.nameRange ?? f.keywordRange), .help("rename or remove one of them")])
             } else {
                 first[key] = s
@@ -102,7 +102,7 @@ struct ProgramChecker {
             case .variant: variants.append(s)
             case .run, .report, .compare, .sweep, .expect, .export: actions.append(s)
             case .drop:
-                sink.error("'drop' belongs inside a variant", s.keywordRange, [.help("write 'variant NAME { drop \(s.args.first?.word ?? "KIND") ... }'")])
+                sink.error(.dropOutsideVariant, "'drop' belongs inside a variant", s.keywordRange, [.help("write 'variant NAME { drop \(s.args.first?.word ?? "KIND") ... }'")])
             case .include: break
             case .scenario, .tier, .segment, .product, .role, .branch, .network, .campaign, .policy, .enforce, .let:
                 decls.append(s)
@@ -117,7 +117,7 @@ struct ProgramChecker {
         var seenVariant: Set<String> = []
         for v in variants {
             let name = v.name ?? ""
-            if name == "base" { sink.error("'base' names the file without variants; choose another variant name", v.nameRange ?? v.keywordRange) }
+            if name == "base" { sink.error(.variantNamedBase, "'base' names the file without variants; choose another variant name", v.nameRange ?? v.keywordRange) }
             guard seenVariant.insert(name).inserted else { continue }
             let merged = Edits.merge(base: decls, variant: v, sink: &sink)
             for s in v.body ?? [] where s.kind.isNamedDeclaration || s.kind == .scenario {
@@ -169,12 +169,12 @@ struct ProgramChecker {
         var out: [String] = []
         for item in items {
             guard item.count == 1, let w = item[0].word else {
-                sink.error("expected a metric name in \(what), found \(describe(item.first))", item.first?.range ?? anchor,
+                sink.error(.metricNameExpected, "expected a metric name in \(what), found \(describe(item.first))", item.first?.range ?? anchor,
                            [.help("metrics are written like 'uplift', 'funnel' or 'staffing.wealth_manager.fte'")])
                 continue
             }
             if !keys.isEmpty && MetricCatalog.select(w, from: keys).isEmpty {
-                sink.error("unknown metric '\(w)'", item[0].range, Suggest.notes(for: w, in: selectors(keys)))
+                sink.error(.metricUnknown, "unknown metric '\(w)'", item[0].range, Suggest.notes(for: w, in: selectors(keys)))
             } else {
                 out.append(w)
             }
@@ -193,7 +193,7 @@ struct ProgramChecker {
             name == "base" ? base : variants.first { $0.name == name }?.scenario
         }
         for s in actions {
-            let loc = sink.make(.error, "", at: s.keywordRange, notes: []).location
+            let loc = sink.location(of: s.keywordRange)
             let before = sink.diagnostics.count
             var action: Action?
             var v = Values(s.args, what: "'\(s.kind.rawValue)'", anchor: s.keywordRange)
@@ -211,12 +211,12 @@ struct ProgramChecker {
                             runs = .fixed(n)
                         }
                     } else if v.take("variant") {
-                        guard let t = v.next(), let w = t.word else { sink.error("expected a variant name after 'variant'", v.here); break }
+                        guard let t = v.next(), let w = t.word else { sink.error(.runVariantExpected, "expected a variant name after 'variant'", v.here); break }
                         if scenario(w) == nil && !variantNames.contains(w) {
-                            sink.error("unknown variant '\(w)'", t.range, Suggest.notes(for: w, in: variantNames + ["base"]))
+                            sink.error(.variantUnknown, "unknown variant '\(w)'", t.range, Suggest.notes(for: w, in: variantNames + ["base"]))
                         } else { variant = w == "base" ? nil : w }
                     } else {
-                        sink.error("unexpected \(describe(v.peek)) after 'run'", v.here,
+                        sink.error(.runUnexpected, "unexpected \(describe(v.peek)) after 'run'", v.here,
                                    [.help("write 'run', 'run runs 500' or 'run variant NAME'")])
                         break
                     }
@@ -227,7 +227,7 @@ struct ProgramChecker {
                 action = .run(runs: runs, variant: variant)
             case .report:
                 let items = v.commaList().filter { !$0.isEmpty }
-                if items.isEmpty { sink.error("expected metrics after 'report'", s.keywordRange, [.help("write 'report uplift, upgrades, funnel'")]) }
+                if items.isEmpty { sink.error(.reportMetricsExpected, "expected metrics after 'report'", s.keywordRange, [.help("write 'report uplift, upgrades, funnel'")]) }
                 action = .report(metricList(items, keys: keys(current), anchor: s.keywordRange, what: "'report'"))
             case .compare:
                 var names: [String] = []
@@ -238,17 +238,17 @@ struct ProgramChecker {
                 let items = nv.commaList().filter { !$0.isEmpty }
                 for item in items {
                     guard item.count == 1, let w = item[0].word else {
-                        sink.error("expected a variant name in 'compare', found \(describe(item.first))", item[0].range)
+                        sink.error(.compareVariantExpected, "expected a variant name in 'compare', found \(describe(item.first))", item[0].range)
                         continue
                     }
                     if names.contains(w) {
-                        sink.error("'\(w)' is named twice in 'compare'", item[0].range)
+                        sink.error(.compareVariantTwice, "'\(w)' is named twice in 'compare'", item[0].range)
                     } else if let sc = scenario(w) { scs.append(sc); names.append(w) } else if variantNames.contains(w) { names.append(w) } else {
-                        sink.error("unknown variant '\(w)'", item[0].range, Suggest.notes(for: w, in: variantNames + ["base"]))
+                        sink.error(.variantUnknown, "unknown variant '\(w)'", item[0].range, Suggest.notes(for: w, in: variantNames + ["base"]))
                     }
                 }
                 if items.count < 2 {
-                    sink.error("'compare' needs at least two variants", s.keywordRange, [.help("write 'compare base, NAME on uplift'")])
+                    sink.error(.compareTooFew, "'compare' needs at least two variants", s.keywordRange, [.help("write 'compare base, NAME on uplift'")])
                 }
                 var metrics = ["uplift"]
                 var independent = false
@@ -259,7 +259,7 @@ struct ProgramChecker {
                     metrics = metricList(mv.commaList().filter { !$0.isEmpty }, keys: keys(scs.isEmpty ? current : scs), anchor: s.keywordRange, what: "'compare'")
                 }
                 if v.take("independent") { independent = true }
-                if !v.atEnd { sink.error("unexpected \(describe(v.peek)) in 'compare'", v.here) }
+                if !v.atEnd { sink.error(.compareUnexpected, "unexpected \(describe(v.peek)) in 'compare'", v.here) }
                 if !scs.isEmpty { current = scs }
                 compared = true
                 action = .compare(variants: names, metrics: metrics, independent: independent)
@@ -269,18 +269,18 @@ struct ProgramChecker {
                 action = expect(&v, s, keys: keys(current), compared: compared, lets: lets)
             case .export:
                 guard v.take("last"), v.take("to") else {
-                    sink.error("expected 'last to \"FILE\"' after 'export'", v.here, [.help("write 'export last to \"results.csv\"'")])
+                    sink.error(.exportLastExpected, "expected 'last to \"FILE\"' after 'export'", v.here, [.help("write 'export last to \"results.csv\"'")])
                     break
                 }
                 guard case .string(let path, let r)? = v.next() else {
-                    sink.error("expected a file name in quotes after 'export last to'", v.here)
+                    sink.error(.exportFileExpected, "expected a file name in quotes after 'export last to'", v.here)
                     break
                 }
                 let ext = path.split(separator: ".").last.map { String($0).lowercased() } ?? ""
                 if !["csv", "json", "html"].contains(ext) || !path.contains(".") {
-                    sink.error("cannot export to '\(path)': the file name must end in .csv, .json or .html", r)
+                    sink.error(.exportFormatUnknown, "cannot export to '\(path)': the file name must end in .csv, .json or .html", r)
                 }
-                if !v.atEnd { sink.error("unexpected \(describe(v.peek)) after the file name", v.here) }
+                if !v.atEnd { sink.error(.exportUnexpected, "unexpected \(describe(v.peek)) after the file name", v.here) }
                 action = .export(path: path)
             default: break
             }
@@ -292,8 +292,8 @@ struct ProgramChecker {
     }
 
     private mutating func runsUntil(_ v: inout Values, base: Scenario?, lets: ScenarioChecker) -> (RunCount?, Bool) {
-        guard let t = v.next(), let m = t.word else { sink.error("expected a metric after 'runs until'", v.here); return (nil, false) }
-        guard v.take("within") else { sink.error("expected 'within P%' after 'runs until \(m)'", v.here); return (nil, false) }
+        guard let t = v.next(), let m = t.word else { sink.error(.untilMetricExpected, "expected a metric after 'runs until'", v.here); return (nil, false) }
+        guard v.take("within") else { sink.error(.untilWithinExpected, "expected 'within P%' after 'runs until \(m)'", v.here); return (nil, false) }
         guard let p = lets.probability(&v, "the precision of 'runs until'") else {
             sink.diagnostics += lets.sink.diagnostics; lets.sink.diagnostics = []; return (nil, false)
         }
@@ -305,7 +305,7 @@ struct ProgramChecker {
         guard let base else { return (nil, false) }
         let keys = MetricCatalog.metrics(for: base).map(\.key)
         guard let path = MetricCatalog.resolve(m, keys: Set(keys)), path.scope == .run else {
-            sink.error("unknown metric '\(m)' in 'runs until'", t.range, Suggest.notes(for: m, in: keys))
+            sink.error(.untilMetricUnknown, "unknown metric '\(m)' in 'runs until'", t.range, Suggest.notes(for: m, in: keys))
             return (nil, false)
         }
         return (.until(metric: path, relativeHalfWidth: p, cap: cap), true)
@@ -313,7 +313,7 @@ struct ProgramChecker {
 
     private mutating func expect(_ v: inout Values, _ s: Statement, keys: [String], compared: Bool, lets: ScenarioChecker) -> Action? {
         guard let t = v.next(), let path = t.word else {
-            sink.error("expected a metric after 'expect'", v.here, [.help("write 'expect uplift.mean > 0'")])
+            sink.error(.expectMetricExpected, "expected a metric after 'expect'", v.here, [.help("write 'expect uplift.mean > 0'")])
             return nil
         }
         if keys.isEmpty { return nil }  // the scenario has errors; they are reported already
@@ -321,29 +321,29 @@ struct ProgramChecker {
             var cands = selectors(keys)
             cands += keys.flatMap { k in Statistic.allCases.map { "\(k).\($0.rawValue)" } }
             if path.hasPrefix("compare.") { cands = keys.map { "compare.\($0).diff.mean" } + keys.map { "compare.\($0).prob_better" } }
-            sink.error("unknown metric '\(path)'", t.range, Suggest.notes(for: path, in: cands)
+            sink.error(.metricUnknown, "unknown metric '\(path)'", t.range, Suggest.notes(for: path, in: cands)
                        + [.note("a metric path is METRIC[.STAT], 'compare.METRIC.diff[.STAT]' or 'compare.METRIC.prob_better'")])
             return nil
         }
         if mp.scope != .run && !compared {
-            sink.error("'\(path)' needs a 'compare' before this 'expect'", t.range, [.help("write 'compare A, B on \(mp.metric)' first")])
+            sink.error(.expectNeedsCompare, "'\(path)' needs a 'compare' before this 'expect'", t.range, [.help("write 'compare A, B on \(mp.metric)' first")])
         }
         let condition: Expectation.Condition
         if v.take("within") {
             guard let a = lets.amount(&v, "the lower bound", allowNegative: true), v.takeSymbol(.range),
                   let b = lets.amount(&v, "the upper bound", allowNegative: true) else {
                 sink.diagnostics += lets.sink.diagnostics; lets.sink.diagnostics = []
-                sink.error("expected 'A..B' after 'within'", v.here)
+                sink.error(.expectRangeExpected, "expected 'A..B' after 'within'", v.here)
                 return nil
             }
-            if b < a { sink.error("the range \(formatAmount(a))..\(formatAmount(b)) is reversed", t.range) }
+            if b < a { sink.error(.expectRangeReversed, "the range \(formatAmount(a))..\(formatAmount(b)) is reversed", t.range) }
             condition = .within(a, b)
         } else {
             let opTerm = v.next()
             let ops: [Symbol: ComparisonOperator] = [.greater: .greater, .greaterEqual: .greaterOrEqual, .less: .less,
                                                      .lessEqual: .lessOrEqual, .equalEqual: .equal, .notEqual: .notEqual]
             guard case .symbol(let sym, _)? = opTerm, let op = ops[sym] else {
-                sink.error("expected a comparison ('>', '>=', '<', '<=', '==', '!=') or 'within' after '\(path)', found \(describe(opTerm))",
+                sink.error(.expectComparisonExpected, "expected a comparison ('>', '>=', '<', '<=', '==', '!=') or 'within' after '\(path)', found \(describe(opTerm))",
                            opTerm?.range ?? v.here, opTerm?.isSymbol(.equals) == true ? [.help("write '==' to compare for equality")] : [])
                 return nil
             }
@@ -353,7 +353,7 @@ struct ProgramChecker {
             }
             condition = .compare(op, n.value)
         }
-        if !v.atEnd { sink.error("unexpected \(describe(v.peek)) after the expectation", v.here) }
+        if !v.atEnd { sink.error(.expectUnexpected, "unexpected \(describe(v.peek)) after the expectation", v.here) }
         let src = sink.sources[s.keywordRange.file]
         let text = src.map { $0.slice(s.range) } ?? path
         return .expect(Expectation(path: mp, condition: condition, text: text))
@@ -361,7 +361,7 @@ struct ProgramChecker {
 
     private mutating func sweep(_ v: inout Values, _ s: Statement, base: Scenario?, decls: [Statement]) -> Action? {
         guard let first = v.next(), var path = first.word else {
-            sink.error("expected a path after 'sweep'", v.here, [.help("write 'sweep CAMPAIGN.contacts over 20, 40, 60'")])
+            sink.error(.sweepPathExpected, "expected a path after 'sweep'", v.here, [.help("write 'sweep CAMPAIGN.contacts over 20, 40, 60'")])
             return nil
         }
         var pathRange = first.range
@@ -374,7 +374,7 @@ struct ProgramChecker {
             var vv = Values(vt, what: "'sweep'", anchor: s.keywordRange)
             values = vv.commaList().filter { !$0.isEmpty }
             if values.count > Self.maxSweepValues, let first = values[Self.maxSweepValues].first {
-                sink.error("the sweep has \(values.count) values; at most \(Self.maxSweepValues)", first.range,
+                sink.error(.sweepTooManyValues, "the sweep has \(values.count) values; at most \(Self.maxSweepValues)", first.range,
                            [.help("sweep fewer values, or split the sweep in several")])
                 return nil
             }
@@ -384,14 +384,14 @@ struct ProgramChecker {
             guard let a = lets.number(&v, "the start of the sweep"), v.take("to"), let b = lets.number(&v, "the end of the sweep"),
                   v.take("step"), let st = lets.number(&v, "the sweep step") else {
                 sink.diagnostics += lets.sink.diagnostics
-                sink.error("expected 'from A to B step S' in 'sweep'", v.here, [.help("write 'sweep CAMPAIGN.contacts from 20 to 60 step 10'")])
+                sink.error(.sweepRangeExpected, "expected 'from A to B step S' in 'sweep'", v.here, [.help("write 'sweep CAMPAIGN.contacts from 20 to 60 step 10'")])
                 return nil
             }
-            if st.value <= 0 { sink.error("the sweep step must be more than zero", st.range); return nil }
-            if b.value < a.value { sink.error("the sweep runs backwards: \(b.text) is below \(a.text)", a.range.union(b.range)); return nil }
+            if st.value <= 0 { sink.error(.sweepStepNotPositive, "the sweep step must be more than zero", st.range); return nil }
+            if b.value < a.value { sink.error(.sweepBackwards, "the sweep runs backwards: \(b.text) is below \(a.text)", a.range.union(b.range)); return nil }
             let steps = ((b.value - a.value) / st.value + 1e-9).rounded(.down)
             guard steps < Double(Self.maxSweepValues) else {  // the values are steps 0, 1, ...
-                sink.error("the sweep has \(steps < 1e15 ? String(Int(steps) + 1) : "more than 10^15") values; at most \(Self.maxSweepValues)", st.range,
+                sink.error(.sweepTooManyValues, "the sweep has \(steps < 1e15 ? String(Int(steps) + 1) : "more than 10^15") values; at most \(Self.maxSweepValues)", st.range,
                            [.help("raise the step or narrow the range")])
                 return nil
             }
@@ -401,11 +401,11 @@ struct ProgramChecker {
                 values.append([.number(x, a.suffix, text: Self.text(x, a.suffix), a.range.union(b.range))])
             }
         } else {
-            sink.error("expected 'over V1, V2, ...' or 'from A to B step S' after the sweep path", v.here)
+            sink.error(.sweepValuesExpected, "expected 'over V1, V2, ...' or 'from A to B step S' after the sweep path", v.here)
             return nil
         }
         while let t = v.peek, t.word != "on" { rest.append(t); v.i += 1 }
-        if let t = rest.first { sink.error("unexpected \(describe(t)) in 'sweep'", t.range) }
+        if let t = rest.first { sink.error(.sweepUnexpected, "unexpected \(describe(t)) in 'sweep'", t.range) }
         var metrics = ["uplift"]
         let baseKeys = base.map { keys([$0]) } ?? []
         if v.take("on") {
@@ -413,13 +413,13 @@ struct ProgramChecker {
             v.i = v.terms.count
             metrics = metricList(mv.commaList().filter { !$0.isEmpty }, keys: baseKeys, anchor: s.keywordRange, what: "'sweep'")
         }
-        if values.isEmpty { sink.error("the sweep has no values", s.keywordRange); return nil }
+        if values.isEmpty { sink.error(.sweepNoValues, "the sweep has no values", s.keywordRange); return nil }
         guard base != nil else { return nil }
         var points: [SweepPoint] = []
         for (k, value) in values.enumerated() {
             var edited = decls
             do { try Edits.set(path: path, value: value, in: &edited) } catch {
-                sink.error(error.message, pathRange, error.notes)
+                sink.error(error.id, error.message, pathRange, error.notes)
                 return nil
             }
             let scratch = ScenarioChecker(sink: DiagnosticSink(sources: sink.sources))
@@ -429,7 +429,7 @@ struct ProgramChecker {
                 points.append(SweepPoint(label: label, value: num ?? Double(k), scenario: sc))
             } else {
                 let range = value.first!.range.union(value.last!.range)
-                sink.error("sweep value '\(label)' makes the scenario invalid", range,
+                sink.error(.sweepValueInvalid, "sweep value '\(label)' makes the scenario invalid", range,
                            scratch.sink.diagnostics.filter(\.isError).prefix(3).map { .note("\($0.description)") })
             }
         }
@@ -451,11 +451,11 @@ public enum FrontEnd {
             let file = try loader.load(path, relativeTo: nil)
             return check(file, loader: loader)
         } catch let e as SourceLoadError {
-            let d = Diagnostic(severity: .error, message: "cannot read '\(path)': \(e.reason)",
+            let d = Diagnostic(.fileUnreadable, message: "cannot read '\(path)': \(e.reason)",
                                location: SourceLocation(file: path, line: 0, column: 0))
             return CheckOutcome(program: nil, diagnostics: [d], sources: [:])
         } catch {
-            let d = Diagnostic(severity: .error, message: "cannot read '\(path)': \(error)", location: SourceLocation(file: path, line: 0, column: 0))
+            let d = Diagnostic(.fileUnreadable, message: "cannot read '\(path)': \(error)", location: SourceLocation(file: path, line: 0, column: 0))
             return CheckOutcome(program: nil, diagnostics: [d], sources: [:])
         }
     }
@@ -490,7 +490,7 @@ public enum FrontEnd {
         var sink = DiagnosticSink()
         sink.add(f)
         let (unit, problems) = Parser.parse(f)
-        for (m, r, n) in problems { sink.error(m, at: r, notes: n) }
+        for (id, m, r, n) in problems { sink.error(id, m, r, n) }
         return (unit, sink.diagnostics)
     }
 }

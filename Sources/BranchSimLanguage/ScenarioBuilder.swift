@@ -43,11 +43,11 @@ extension ScenarioChecker {
             guard keys.contains(p.key) else {
                 var notes = Suggest.notes(for: p.key, in: keys)
                 if notes.isEmpty { notes = [.note("properties of \(s.kind.rawValue): " + keys.joined(separator: ", "))] }
-                error("unknown property '\(p.key)' for \(s.kind.rawValue)" + (s.name.map { " '\($0)'" } ?? ""), p.keyRange, notes)
+                error(.unknownProperty, "unknown property '\(p.key)' for \(s.kind.rawValue)" + (s.name.map { " '\($0)'" } ?? ""), p.keyRange, notes)
                 continue
             }
             if !repeatable.contains(p.key), let first = seen[p.key] {
-                error("'\(p.key)' is given twice for \(s.kind.rawValue)" + (s.name.map { " '\($0)'" } ?? ""), p.keyRange,
+                error(.propertyGivenTwice, "'\(p.key)' is given twice for \(s.kind.rawValue)" + (s.name.map { " '\($0)'" } ?? ""), p.keyRange,
                       [sink.here("first given", first), .help("remove one of them")])
                 continue
             }
@@ -109,7 +109,7 @@ extension ScenarioChecker {
         for s in all(.enforce) {
             var v = Values(s.args, what: "'enforce'", anchor: s.keywordRange)
             if v.take("staff"), v.atEnd { scenario.enforceStaff = true } else {
-                error("expected 'enforce staff'", v.peek?.range ?? s.keywordRange, [.help("'enforce staff' is the only form")])
+                error(.enforceStaffExpected, "expected 'enforce staff'", v.peek?.range ?? s.keywordRange, [.help("'enforce staff' is the only form")])
             }
         }
         resolveUntil(&scenario)
@@ -127,9 +127,9 @@ extension ScenarioChecker {
             case "horizon":
                 if let d = calendar(&v) {
                     if d.ticks <= 0 {
-                        error("the horizon must be longer than zero", p.range)
+                        error(.horizonNotPositive, "the horizon must be longer than zero", p.range)
                     } else if d > LanguageDefaults.horizonMaximum {
-                        error("the horizon must be at most \(LanguageDefaults.horizonMaximum), found \(d)", p.range,
+                        error(.horizonTooLong, "the horizon must be at most \(LanguageDefaults.horizonMaximum), found \(d)", p.range,
                               [.help("plans run over months and years: write 'horizon 12 months' or 'horizon 5 years'")])
                     } else {
                         out.horizon = d
@@ -142,16 +142,16 @@ extension ScenarioChecker {
                     out.step = u
                     if horizonRange == nil { horizonRange = p.range }
                 } else {
-                    error("the step must be 'week' or 'month', found \(describe(t))", t?.range ?? v.here)
+                    error(.stepUnknown, "the step must be 'week' or 'month', found \(describe(t))", t?.range ?? v.here)
                 }
             case "runs":
                 if v.take("until") {
                     guard let metric = v.next(), let m = metric.word else {
-                        error("expected a metric after 'runs until'", v.here, [.help("write 'runs until uplift within 1%'")])
+                        error(.untilMetricExpected, "expected a metric after 'runs until'", v.here, [.help("write 'runs until uplift within 1%'")])
                         break
                     }
                     guard v.take("within") else {
-                        error("expected 'within P%' after 'runs until \(m)'", v.here, [.help("write 'runs until \(m) within 1%'")])
+                        error(.untilWithinExpected, "expected 'within P%' after 'runs until \(m)'", v.here, [.help("write 'runs until \(m) within 1%'")])
                         break
                     }
                     guard let pct = probability(&v, "the precision of 'runs until'") else { break }
@@ -160,7 +160,7 @@ extension ScenarioChecker {
                         if let (n, _) = integer(&v, "the cap of 'runs until'", min: 2, max: LanguageDefaults.runsMaximum,
                                                 why: LanguageDefaults.runsMaximumHelp) { cap = n }
                     }
-                    if pct <= 0 { error("the precision of 'runs until' must be more than 0%", p.range) }
+                    if pct <= 0 { error(.untilPrecisionNotPositive, "the precision of 'runs until' must be more than 0%", p.range) }
                     pendingUntil = (m, metric.range, pct, cap)
                 } else if let (n, _) = integer(&v, min: 1, max: LanguageDefaults.runsMaximum, why: LanguageDefaults.runsMaximumHelp) {
                     out.runs = .fixed(n)
@@ -180,7 +180,7 @@ extension ScenarioChecker {
         pendingUntil = nil
         let keys = MetricCatalog.metrics(for: s).map(\.key)
         guard let path = MetricCatalog.resolve(u.metric, keys: Set(keys)), path.scope == .run else {
-            error("unknown metric '\(u.metric)' in 'runs until'", u.range, Suggest.notes(for: u.metric, in: keys))
+            error(.untilMetricUnknown, "unknown metric '\(u.metric)' in 'runs until'", u.range, Suggest.notes(for: u.metric, in: keys))
             return
         }
         s.settings.runs = .until(metric: path, relativeHalfWidth: u.within, cap: u.cap)
@@ -193,14 +193,14 @@ extension ScenarioChecker {
             guard let r = t.managedBy, s.roles[r].capacityCustomers == nil else { continue }
             let at = statement(.tier, t.name)?.properties.first { $0.key == "managed" }?.range
             if at != nil {
-                warning("tier '\(t.name)' is managed by role '\(s.roles[r].name)', which has no 'capacity': its managed FTE cannot be counted", at,
+                warning(.managingRoleWithoutCapacity, "tier '\(t.name)' is managed by role '\(s.roles[r].name)', which has no 'capacity': its managed FTE cannot be counted", at,
                         [.help("add 'capacity 600 customers' to role '\(s.roles[r].name)' (playbooks: 450 to 750)")])
             }
         }
         for c in s.campaigns {
             let st = statement(.campaign, c.name)
             if c.starts >= s.settings.horizon, let p = st?.properties.first(where: { $0.key == "starts" }) {
-                warning("campaign '\(c.name)' starts at \(c.starts), after the horizon (\(s.settings.horizon)): it never runs", p.range)
+                warning(.campaignStartsAfterHorizon, "campaign '\(c.name)' starts at \(c.starts), after the horizon (\(s.settings.horizon)): it never runs", p.range)
             } else if let p = st?.properties.first(where: { $0.key == "frequency" }) {
                 // Occurrences are whole and the fraction carries forward (MODEL.md), so a rate
                 // below one per active window never comes due: `1 per month` in a one-month
@@ -211,7 +211,7 @@ extension ScenarioChecker {
                 if active > 0 && c.frequency.cumulativeOccurrences(steps: active, step: s.settings.step.duration) == 0 {
                     let exact = c.frequency.count * Double(active * stepTicks) / Double(c.frequency.period.ticks)
                     let steps = "\(active) \(s.settings.step.rawValue)ly step\(active == 1 ? "" : "s")"
-                    warning("campaign '\(c.name)' never runs: \(c.frequency) over its \(steps) comes to "
+                    warning(.campaignNeverDue, "campaign '\(c.name)' never runs: \(c.frequency) over its \(steps) comes to "
                             + "\(String(format: "%.2f", exact)) occurrences, and only whole occurrences run", p.range,
                             [.help("raise the frequency or lengthen the horizon (\(s.settings.horizon) is \(s.steps) "
                                    + "\(s.settings.step.rawValue)ly step\(s.steps == 1 ? "" : "s"); a month is 52/12 weeks)")])
@@ -220,7 +220,7 @@ extension ScenarioChecker {
             guard s.enforceStaff else { continue }
             for role in Set(c.effort.map(\.role)).sorted() {
                 for h in c.hosts where s.branches[h].staff[role] == 0 {
-                    warning("with 'enforce staff', campaign '\(c.name)' never runs at branch '\(s.branches[h].name)': it has no '\(s.roles[role].name)' staff",
+                    warning(.campaignNeverStaffed, "with 'enforce staff', campaign '\(c.name)' never runs at branch '\(s.branches[h].name)': it has no '\(s.roles[role].name)' staff",
                             st?.nameRange ?? st?.keywordRange,
                             [.help("add 'staff \(s.roles[role].name) 1' to branch '\(s.branches[h].name)'")])
                 }
@@ -237,7 +237,7 @@ extension ScenarioChecker {
         let runs = s.settings.runs.maximum
         let rows = RunResult.rowBytes(s, runs: runs)
         if rows > MemoryModel.limit {
-            error("results too large for memory: \(s.steps) steps of \(MetricCatalog.series(for: s).count) series "
+            error(.resultsTooLarge, "results too large for memory: \(s.steps) steps of \(MetricCatalog.series(for: s).count) series "
                   + "for \(min(runs, RunResult.seriesReplications)) replications need about \(MemoryModel.gib(rows)) GiB (limit 4 GiB)",
                   horizonRange ?? decls.first?.range,
                   [.help("shorten 'horizon', use 'step month', or lower 'runs'")])
@@ -255,7 +255,7 @@ extension ScenarioChecker {
                 where_ = p.range
             }
         }
-        error("population too large for memory: \(formatPlain(customers)) customers need about \(MemoryModel.gib(bytes)) GiB with \(threads) thread\(threads == 1 ? "" : "s") (limit 4 GiB)",
+        error(.populationTooLarge, "population too large for memory: \(formatPlain(customers)) customers need about \(MemoryModel.gib(bytes)) GiB with \(threads) thread\(threads == 1 ? "" : "s") (limit 4 GiB)",
               where_ ?? decls.first?.range,
               [.note("about \(MemoryModel.bytesPerCustomer(s)) bytes per customer per thread"),
                .help(threads > 1 ? "lower 'customers', or 'threads' in the scenario block" : "lower 'customers'")])
@@ -274,7 +274,7 @@ extension ScenarioChecker {
             case "flat": out.flat = true
             case "term":
                 if let d = calendar(&v) {
-                    if d.ticks == 0 { error("the term of product '\(out.name)' must be longer than zero", p.range) } else { out.term = d }
+                    if d.ticks == 0 { error(.productTermNotPositive, "the term of product '\(out.name)' must be longer than zero", p.range) } else { out.term = d }
                 }
             case "retain":
                 sawRetain = p.keyRange
@@ -284,11 +284,11 @@ extension ScenarioChecker {
             finish(v)
         }
         if !s.properties.contains(where: { $0.key == "points" }) {
-            error("product '\(out.name)' needs 'points'", s.nameRange ?? s.keywordRange,
+            error(.productPointsMissing, "product '\(out.name)' needs 'points'", s.nameRange ?? s.keywordRange,
                   [.help("write 'product \(out.name) points 1.0' (a coefficient) or 'points 5000 flat'")])
         }
         if let r = sawRetain, out.term == nil {
-            warning("'retain' has no effect without a 'term' on product '\(out.name)'", r, [.help("add 'term 1 year'")])
+            warning(.productRetainWithoutTerm, "'retain' has no effect without a 'term' on product '\(out.name)'", r, [.help("add 'term 1 year'")])
         }
         return out
     }
@@ -308,11 +308,11 @@ extension ScenarioChecker {
                     case "month": perWeek = h * 12 / 52
                     default:
                         v.i -= 1
-                        error("expected 'week', 'workday' or 'month' after 'per' in \(v.what)", v.here)
+                        error(.rolePeriodUnknown, "expected 'week', 'workday' or 'month' after 'per' in \(v.what)", v.here)
                         v.i = v.terms.count
                     }
                 }
-                if perWeek <= 0 { error("role '\(out.name)' must work more than zero hours", p.range) } else { out.hoursPerWeek = perWeek }
+                if perWeek <= 0 { error(.roleHoursNotPositive, "role '\(out.name)' must work more than zero hours", p.range) } else { out.hoursPerWeek = perWeek }
             case "capacity":
                 if let (k, _) = integer(&v, min: 1) { out.capacityCustomers = k }
                 _ = v.take("customers")
@@ -321,7 +321,7 @@ extension ScenarioChecker {
             finish(v)
         }
         if !s.properties.contains(where: { $0.key == "hours" }) {
-            error("role '\(out.name)' needs 'hours'", s.nameRange ?? s.keywordRange, [.help("write 'role \(out.name) hours 40 per week'")])
+            error(.roleHoursMissing, "role '\(out.name)' needs 'hours'", s.nameRange ?? s.keywordRange, [.help("write 'role \(out.name) hours 40 per week'")])
         }
         return out
     }
@@ -360,11 +360,11 @@ extension ScenarioChecker {
             t.holds = holds(&v, productNames: productNames)
             let sum = t.holds.reduce(0) { $0 + $1.share }
             if !t.holds.isEmpty, abs(sum - 1) > 1e-6 {
-                error("'holds' shares of tier '\(t.name)' add up to \(formatPercent(sum)), not 100%", p.range)
+                error(.holdsSharesNotWhole, "'holds' shares of tier '\(t.name)' add up to \(formatPercent(sum)), not 100%", p.range)
             }
         case "managed":
             guard v.take("by") else {
-                error("expected 'by' after 'managed'", v.here, [.help("write 'managed by ROLE'")])
+                error(.managedByExpected, "expected 'by' after 'managed'", v.here, [.help("write 'managed by ROLE'")])
                 v.i = v.terms.count
                 return
             }
@@ -373,7 +373,7 @@ extension ScenarioChecker {
             let neg = p.key == "growth"
             guard let n = number(&v) else { return }
             if !n.computed && n.suffix != .percent {
-                error("\(v.what) must be a percentage, found '\(n.text)'", n.range, [.help("write '\(n.text)% per month'")])
+                error(.percentageExpected, "\(v.what) must be a percentage, found '\(n.text)'", n.range, [.help("write '\(n.text)% per month'")])
                 return
             }
             // The period first, so that a value out of range is the only error the line gives.
@@ -384,15 +384,15 @@ extension ScenarioChecker {
                 case "year": perYear = true
                 default:
                     v.i -= 1
-                    error("expected 'month' or 'year' after 'per' in \(v.what)", v.here)
+                    error(.ratePeriodUnknown, "expected 'month' or 'year' after 'per' in \(v.what)", v.here)
                     v.i = v.terms.count
                     return
                 }
             }
-            if !neg && (n.value < 0 || n.value > 1) { error("\(v.what) is \(formatPercent(n.value)), outside 0..100%", n.range); return }
+            if !neg && (n.value < 0 || n.value > 1) { error(.percentageOutOfRange, "\(v.what) is \(formatPercent(n.value)), outside 0..100%", n.range); return }
             if neg && n.value < -1 {
                 // (1 + g) would be negative: no balance can shrink by more than all of itself.
-                error("\(v.what) is \(formatPercent(n.value)), below -100%", n.range,
+                error(.percentageBelowMinus100, "\(v.what) is \(formatPercent(n.value)), below -100%", n.range,
                       [.help("a balance can shrink by at most all of itself: use -100% or more")])
                 return
             }
@@ -421,7 +421,7 @@ extension ScenarioChecker {
             finish(v)
         }
         if !s.properties.contains(where: { $0.key == "share" }) {
-            error("tier '\(t.name)' needs a 'share'", s.nameRange ?? s.keywordRange,
+            error(.tierShareMissing, "tier '\(t.name)' needs a 'share'", s.nameRange ?? s.keywordRange,
                   [.help("write 'share P' (the tier's part of a branch's customers)")])
         }
         return t
@@ -432,14 +432,14 @@ extension ScenarioChecker {
         var ok = true
         for (i, s) in stmts.enumerated() {
             guard let p = rangeProp(s) else {
-                error("tier '\(tiers[i].name)' needs a range", s.nameRange ?? s.keywordRange,
+                error(.tierRangeMissing, "tier '\(tiers[i].name)' needs a range", s.nameRange ?? s.keywordRange,
                       [.help("write 'below X', 'from X to Y' or 'from X' (upgrade points)")])
                 ok = false
                 continue
             }
             let t = tiers[i]
             if let h = t.high, h <= t.low {
-                error("the range of tier '\(t.name)' is reversed: \(formatAmount(h)) is not above \(formatAmount(t.low))", p.range,
+                error(.tierRangeReversed, "the range of tier '\(t.name)' is reversed: \(formatAmount(h)) is not above \(formatAmount(t.low))", p.range,
                       [.help("write 'from \(formatAmount(h)) to \(formatAmount(t.low))'")])
                 ok = false
             }
@@ -447,7 +447,7 @@ extension ScenarioChecker {
         for s in stmts {
             let keys = s.properties.map(\.key)
             if keys.contains("below") && keys.contains("from"), let p = s.properties.first(where: { $0.key == "from" }) {
-                error("tier '\(s.name ?? "")' has both 'below' and 'from'", p.keyRange,
+                error(.tierBelowAndFrom, "tier '\(s.name ?? "")' has both 'below' and 'from'", p.keyRange,
                       [.help("write 'below X' for the lowest tier, 'from X to Y' or 'from X' for the others")])
                 ok = false
             }
@@ -457,28 +457,28 @@ extension ScenarioChecker {
             let t = tiers[i], r = rangeProp(stmts[i])!.range
             if i == 0 {
                 if t.low > 0 {
-                    error("the lowest tier '\(t.name)' starts at \(formatAmount(t.low)): customers below it have no tier", r,
+                    error(.tierLowestStartsAbove, "the lowest tier '\(t.name)' starts at \(formatAmount(t.low)): customers below it have no tier", r,
                           [.help("write 'below \(formatAmount(t.high ?? t.low))' or start at 0")])
                 }
             } else {
                 let prev = tiers[i - 1]
                 guard let ph = prev.high else {
-                    error("tier '\(t.name)' follows tier '\(prev.name)', which has no upper bound", r,
+                    error(.tierAfterOpenTop, "tier '\(t.name)' follows tier '\(prev.name)', which has no upper bound", r,
                           [.help("declare tiers lowest first; only the top tier is written 'from X'")])
                     continue
                 }
                 if t.low < prev.low {
-                    error("tiers must be declared lowest first: tier '\(t.name)' starts below tier '\(prev.name)'", r)
+                    error(.tierOrder, "tiers must be declared lowest first: tier '\(t.name)' starts below tier '\(prev.name)'", r)
                 } else if t.low < ph {
-                    error("tier '\(t.name)' overlaps tier '\(prev.name)': \(formatAmount(t.low)) is below \(formatAmount(ph))", r,
+                    error(.tierOverlap, "tier '\(t.name)' overlaps tier '\(prev.name)': \(formatAmount(t.low)) is below \(formatAmount(ph))", r,
                           [.help("start tier '\(t.name)' at \(formatAmount(ph))")])
                 } else if t.low > ph {
-                    error("gap between tier '\(prev.name)' (up to \(formatAmount(ph))) and tier '\(t.name)' (from \(formatAmount(t.low)))", r,
+                    error(.tierGap, "gap between tier '\(prev.name)' (up to \(formatAmount(ph))) and tier '\(t.name)' (from \(formatAmount(t.low)))", r,
                           [.help("start tier '\(t.name)' at \(formatAmount(ph))")])
                 }
             }
             if i == tiers.count - 1, let h = t.high {
-                unfinished("the top tier '\(t.name)' ends at \(formatAmount(h)): customers above it have no tier", r,
+                unfinished(.tierTopClosed, "the top tier '\(t.name)' ends at \(formatAmount(h)): customers above it have no tier", r,
                       [.help("write 'from \(formatAmount(t.low))' for the top tier")])
             }
         }
@@ -487,7 +487,7 @@ extension ScenarioChecker {
         if abs(sum - 1) > 1e-6, !sharesMissing {
             let at = stmts.last!.properties.first { $0.key == "share" }?.range ?? stmts.last!.range
             // Short of 100%: more tiers may follow at the prompt; over 100% is wrong as typed.
-            (sum < 1 ? unfinished : error)("tier shares add up to \(formatPercent(sum)), not 100%", at,
+            (sum < 1 ? unfinished : error)(.tierSharesNotWhole, "tier shares add up to \(formatPercent(sum)), not 100%", at,
                   [.note(tiers.map { "\($0.name) \(formatPercent($0.share))" }.joined(separator: ", "))])
         }
     }
@@ -514,7 +514,7 @@ extension ScenarioChecker {
             finish(v)
         }
         if share == nil && !s.properties.contains(where: { $0.key == "share" }) {
-            error("segment '\(s.name ?? "")' needs a 'share'", s.nameRange ?? s.keywordRange, [.help("write 'segment \(s.name ?? "NAME") share 25%'")])
+            error(.segmentShareMissing, "segment '\(s.name ?? "")' needs a 'share'", s.nameRange ?? s.keywordRange, [.help("write 'segment \(s.name ?? "NAME") share 25%'")])
         }
         let p = share ?? 0
         let by = tierNames.indices.map { i in inTiers.map { $0.contains(i) ? p : 0 } ?? p }
@@ -547,11 +547,11 @@ extension ScenarioChecker {
                 let keys = Set(LanguageVocabulary.branchTierProperties)
                 while i < v.terms.count {
                     guard let key = v.terms[i].word else {
-                        error("expected a tier property, found \(describe(v.terms[i]))", v.terms[i].range)
+                        error(.branchTierPropertyExpected, "expected a tier property, found \(describe(v.terms[i]))", v.terms[i].range)
                         break
                     }
                     guard keys.contains(key) else {
-                        error("'\(key)' cannot be overridden at a branch", v.terms[i].range,
+                        error(.branchTierPropertyFixed, "'\(key)' cannot be overridden at a branch", v.terms[i].range,
                               Suggest.notes(for: key, in: LanguageVocabulary.branchTierProperties)
                               + [.note("a branch may override: " + LanguageVocabulary.branchTierProperties.joined(separator: ", "))])
                         break
@@ -576,7 +576,7 @@ extension ScenarioChecker {
         if overridden {
             let sum = b.tiers.reduce(0) { $0 + $1.share }
             if abs(sum - 1) > 1e-6 {
-                error("tier shares at branch '\(b.name)' add up to \(formatPercent(sum)), not 100%", shareRange,
+                error(.branchTierSharesNotWhole, "tier shares at branch '\(b.name)' add up to \(formatPercent(sum)), not 100%", shareRange,
                       [.note(b.tiers.map { "\($0.name) \(formatPercent($0.share))" }.joined(separator: ", ")),
                        .help("override the other tiers' shares at this branch too")])
             }
@@ -607,13 +607,13 @@ extension ScenarioChecker {
             let name = s.name ?? ""
             guard let hub else {
                 if !s.properties.contains(where: { $0.key == "hub" }) {
-                    error("network '\(name)' needs a 'hub'", s.nameRange ?? s.keywordRange, [.help("write 'hub BRANCH'")])
+                    error(.networkHubMissing, "network '\(name)' needs a 'hub'", s.nameRange ?? s.keywordRange, [.help("write 'hub BRANCH'")])
                 }
                 continue
             }
             for (b, r) in [hub] + sats {
                 if let other = member[b] {
-                    error("branch '\(branchNames[b])' is already in network '\(other)'", r,
+                    error(.networkBranchTwice, "branch '\(branchNames[b])' is already in network '\(other)'", r,
                           [.help("a branch belongs to at most one network")])
                 } else {
                     member[b] = name
@@ -629,15 +629,15 @@ extension ScenarioChecker {
     private func policy(_ s: Statement) -> ContactPolicy? {
         var v = Values(s.args, what: "'policy'", anchor: s.keywordRange)
         let help = DiagnosticNote.help("write 'policy max 2 contacts per month'")
-        guard v.take("max") else { error("expected 'max' after 'policy'", v.here, [help]); return nil }
+        guard v.take("max") else { error(.policyMaxExpected, "expected 'max' after 'policy'", v.here, [help]); return nil }
         guard let (n, _) = integer(&v, "the contact limit", min: 1, max: LanguageDefaults.policyMaximum,
                                    why: "a customer is contacted at most this often; for no limit, leave 'policy' out") else { return nil }
-        guard v.take("contacts") || v.take("contact") else { error("expected 'contacts' after the limit", v.here, [help]); return nil }
-        guard v.take("per") else { error("expected 'per PERIOD' in 'policy'", v.here, [help]); return nil }
+        guard v.take("contacts") || v.take("contact") else { error(.policyContactsExpected, "expected 'contacts' after the limit", v.here, [help]); return nil }
+        guard v.take("per") else { error(.policyPeriodExpected, "expected 'per PERIOD' in 'policy'", v.here, [help]); return nil }
         var period: CalendarDuration?
         if let w = v.peekWord, let d = Self.calendarUnits[w] { v.i += 1; period = d } else { period = calendar(&v, "the policy period") }
         if v.take("per") && !v.take("customer") {
-            error("expected 'per customer'", v.here)
+            error(.policyPerCustomerExpected, "expected 'per customer'", v.here)
             v.i = v.terms.count
         }
         finish(v)

@@ -20,26 +20,26 @@ final class ScenarioChecker {
 
     // MARK: diagnostics
 
-    func error(_ m: String, _ r: SourceRange?, _ notes: [DiagnosticNote] = []) {
-        sink.error(m, at: r, notes: notes)
+    func error(_ id: DiagnosticID, _ m: String, _ r: SourceRange?, _ notes: [DiagnosticNote] = []) {
+        sink.error(id, m, r, notes)
         failed = true
     }
 
     /// An error a later declaration can resolve (see `Diagnostic.unfinished`).
-    func unfinished(_ m: String, _ r: SourceRange?, _ notes: [DiagnosticNote] = []) {
-        sink.unfinished(m, r, notes)
+    func unfinished(_ id: DiagnosticID, _ m: String, _ r: SourceRange?, _ notes: [DiagnosticNote] = []) {
+        sink.unfinished(id, m, r, notes)
         failed = true
     }
 
-    func warning(_ m: String, _ r: SourceRange?, _ notes: [DiagnosticNote] = []) {
-        sink.warning(m, at: r, notes: notes)
+    func warning(_ id: DiagnosticID, _ m: String, _ r: SourceRange?, _ notes: [DiagnosticNote] = []) {
+        sink.warning(id, m, r, notes)
     }
 
     func unexpectedRest(_ v: Values, keys: [String] = []) {
         guard let t = v.peek else { return }
         var notes: [DiagnosticNote] = []
         if let w = t.word { notes = Suggest.notes(for: w, in: keys) }
-        error("unexpected \(describe(t)) in \(v.what)", t.range, notes)
+        error(.valueUnexpected, "unexpected \(describe(t)) in \(v.what)", t.range, notes)
     }
 
     // MARK: lets and numbers
@@ -49,7 +49,7 @@ final class ScenarioChecker {
         case .number(let v, _, _): return v
         case .reference(let name, let r):
             if let v = lets[name] { return v }
-            error("unknown name '\(name)'", r, Suggest.notes(for: name, in: letOrder) + [.help("define it first with 'let \(name) = VALUE'")])
+            error(.nameUnknown, "unknown name '\(name)'", r, Suggest.notes(for: name, in: letOrder) + [.help("define it first with 'let \(name) = VALUE'")])
             return nil
         case .negate(let x, _): return evaluate(x).map { -$0 }
         case .group(let x, _): return evaluate(x)
@@ -60,7 +60,7 @@ final class ScenarioChecker {
             case .subtract: return x - y
             case .multiply: return x * y
             case .divide:
-                if y == 0 { error("division by zero", r); return nil }
+                if y == 0 { error(.divisionByZero, "division by zero", r); return nil }
                 return x / y
             }
         }
@@ -69,7 +69,7 @@ final class ScenarioChecker {
     func defineLet(_ s: Statement) {
         guard let name = s.name, let e = s.expr else { return }
         if let v = evaluate(e) {
-            if !v.isFinite { error("the value of 'let \(name)' is not a finite number", e.range); return }
+            if !v.isFinite { error(.letNotFinite, "the value of 'let \(name)' is not a finite number", e.range); return }
             lets[name] = v
             if !letOrder.contains(name) { letOrder.append(name) }
         }
@@ -82,7 +82,7 @@ final class ScenarioChecker {
         var start: SourceRange?
         if v.peek?.isSymbol(.minus) == true { start = v.here; negative = true; v.i += 1 }
         guard let t = v.next() else {
-            error("missing number for \(label)", v.here)
+            error(.numberMissing, "missing number for \(label)", v.here)
             return nil
         }
         var n: Num
@@ -92,7 +92,7 @@ final class ScenarioChecker {
         case .word(let w, let r):
             guard let value = lets[w] else {
                 let notes = Suggest.notes(for: w, in: letOrder)
-                error("expected a number for \(label), found '\(w)'", r,
+                error(.numberExpected, "expected a number for \(label), found '\(w)'", r,
                       notes.isEmpty && letOrder.isEmpty ? [] : notes)
                 return nil
             }
@@ -102,7 +102,7 @@ final class ScenarioChecker {
             n = Num(value: value, suffix: nil, computed: true, range: r, text: "(...)")
         default:
             v.i -= 1
-            error("expected a number for \(label), found \(describe(t))", t.range)
+            error(.numberExpected, "expected a number for \(label), found \(describe(t))", t.range)
             v.i += 1
             return nil
         }
@@ -115,12 +115,12 @@ final class ScenarioChecker {
         let label = what ?? v.what
         guard let n = number(&v, label) else { return nil }
         if !n.computed && n.suffix != .percent {
-            error("\(label) must be a percentage, found '\(n.text)'", n.range,
+            error(.percentageExpected, "\(label) must be a percentage, found '\(n.text)'", n.range,
                   [.help(n.suffix == nil ? "write '\(n.text)%'" : "write a percentage such as '40%'")])
             return nil
         }
         if n.value < 0 || n.value > 1 {
-            error("\(label) is \(formatPercent(n.value)), outside 0..100%", n.range)
+            error(.percentageOutOfRange, "\(label) is \(formatPercent(n.value)), outside 0..100%", n.range)
             return nil
         }
         return n.value
@@ -131,11 +131,11 @@ final class ScenarioChecker {
         let label = what ?? v.what
         guard let n = number(&v, label) else { return nil }
         if n.suffix == .percent || n.suffix == .times {
-            error("\(label) must be an amount, found '\(n.text)'", n.range, [.help("write an amount such as '5万' or '20000'")])
+            error(.amountExpected, "\(label) must be an amount, found '\(n.text)'", n.range, [.help("write an amount such as '5万' or '20000'")])
             return nil
         }
         if !allowNegative && n.value < 0 {
-            error("\(label) must not be negative", n.range)
+            error(.numberNegative, "\(label) must not be negative", n.range)
             return nil
         }
         return n.value
@@ -146,20 +146,21 @@ final class ScenarioChecker {
         let label = what ?? v.what
         guard let n = number(&v, label) else { return nil }
         guard n.suffix != .percent, n.suffix != .times, n.value == n.value.rounded() else {
-            error("\(label) must be a whole number, found '\(n.text)'", n.range)
+            error(.wholeNumberExpected, "\(label) must be a whole number, found '\(n.text)'", n.range)
             return nil
         }
         guard abs(n.value) < 1e15 else {
-            error("\(label) must be at \(n.value < 0 ? "least \(lower)" : "most \(upper == .max ? "10^15" : String(upper))"), found '\(n.text)'",
+            error(n.value < 0 ? .numberTooSmall : .numberTooLarge,
+                  "\(label) must be at \(n.value < 0 ? "least \(lower)" : "most \(upper == .max ? "10^15" : String(upper))"), found '\(n.text)'",
                   n.range, why.map { [.help($0)] } ?? [])
             return nil
         }
         if Int(n.value) < lower {
-            error("\(label) must be at least \(lower), found '\(n.text)'", n.range)
+            error(.numberTooSmall, "\(label) must be at least \(lower), found '\(n.text)'", n.range)
             return nil
         }
         if Int(n.value) > upper {
-            error("\(label) must be at most \(upper), found '\(n.text)'", n.range, why.map { [.help($0)] } ?? [])
+            error(.numberTooLarge, "\(label) must be at most \(upper), found '\(n.text)'", n.range, why.map { [.help($0)] } ?? [])
             return nil
         }
         return (Int(n.value), n.range)
@@ -180,12 +181,12 @@ final class ScenarioChecker {
             if found != nil { v.i += 1 }
             var notes: [DiagnosticNote] = [.help("write a duration such as '30 days', '8 weeks', '3 months' or '1 year'")]
             if let w = found?.word { notes = Suggest.notes(for: w, in: Array(Self.calendarUnits.keys).sorted()) + notes }
-            error("expected a calendar unit after '\(n.text)' in \(label), found \(describe(found))", found?.range ?? n.range, notes)
+            error(.calendarUnitExpected, "expected a calendar unit after '\(n.text)' in \(label), found \(describe(found))", found?.range ?? n.range, notes)
             return nil
         }
         let ticks = n.value * Double(d.ticks)
         guard n.value >= 0, ticks == ticks.rounded(), ticks < 1e12 else {
-            error("\(label) must be a whole, non-negative number of \(unit)", n.range.union(unitTerm.range))
+            error(.durationNotWhole, "\(label) must be a whole, non-negative number of \(unit)", n.range.union(unitTerm.range))
             return nil
         }
         return CalendarDuration(ticks: Int(ticks))
@@ -200,7 +201,7 @@ final class ScenarioChecker {
         case "min", "mins", "minute", "minutes": break
         case "h", "hour", "hours": return positiveMinutes(n.value * 60, n, label)
         default:
-            error("expected 'min' or 'h' after '\(n.text)' in \(label), found \(describe(unitTerm))", unitTerm?.range ?? n.range,
+            error(.timeUnitExpected, "expected 'min' or 'h' after '\(n.text)' in \(label), found \(describe(unitTerm))", unitTerm?.range ?? n.range,
                   [.help("staff time is written '60 min' or '2 h'")])
             return nil
         }
@@ -208,7 +209,7 @@ final class ScenarioChecker {
     }
 
     private func positiveMinutes(_ m: Double, _ n: Num, _ label: String) -> Double? {
-        if m <= 0 { error("\(label) must be more than zero", n.range); return nil }
+        if m <= 0 { error(.numberNotPositive, "\(label) must be more than zero", n.range); return nil }
         return m
     }
 
@@ -223,7 +224,7 @@ final class ScenarioChecker {
         }
         guard let n = number(&v, label) else { return nil }
         guard v.take("per") else {
-            error("expected 'per' after '\(n.text)' in \(label), found \(describe(v.peek))", v.here,
+            error(.perExpected, "expected 'per' after '\(n.text)' in \(label), found \(describe(v.peek))", v.here,
                   [.help("write a rate such as '2 per week', '1 per month' or 'daily'")])
             return nil
         }
@@ -232,7 +233,7 @@ final class ScenarioChecker {
             v.i += 1
             period = d
         } else if let w = v.peekWord, lets[w] == nil {
-            error("unknown period '\(w)' in \(label)", v.here,
+            error(.periodUnknown, "unknown period '\(w)' in \(label)", v.here,
                   Suggest.notes(for: w, in: ["day", "workday", "week", "month", "year"]) + [.help("write '2 per week', '1 per month' or '1 per workday'")])
             v.i = v.terms.count
             return nil
@@ -241,8 +242,8 @@ final class ScenarioChecker {
         } else {
             return nil
         }
-        if period.ticks == 0 { error("the period of \(label) must be longer than zero", n.range); return nil }
-        if n.value < 0 { error("\(label) must not be negative", n.range); return nil }
+        if period.ticks == 0 { error(.periodNotPositive, "the period of \(label) must be longer than zero", n.range); return nil }
+        if n.value < 0 { error(.numberNegative, "\(label) must not be negative", n.range); return nil }
         return Rate(count: n.value, per: period)
     }
 
@@ -251,10 +252,10 @@ final class ScenarioChecker {
         let label = what ?? v.what
         guard let n = number(&v, label) else { return nil }
         if n.suffix != nil && n.suffix != .times {
-            error("\(label) must be a multiplier such as '1.2x', found '\(n.text)'", n.range)
+            error(.multiplierExpected, "\(label) must be a multiplier such as '1.2x', found '\(n.text)'", n.range)
             return nil
         }
-        if n.value < 0 { error("\(label) must not be negative", n.range); return nil }
+        if n.value < 0 { error(.numberNegative, "\(label) must not be negative", n.range); return nil }
         return n.value
     }
 
@@ -262,14 +263,14 @@ final class ScenarioChecker {
     func distribution(_ v: inout Values, _ what: String? = nil) -> Distribution? {
         let label = what ?? v.what
         guard let t = v.next() else {
-            error("missing distribution for \(label)", v.here,
+            error(.distributionMissing, "missing distribution for \(label)", v.here,
                   [.help("write 'fixed X', 'uniform(A, B)', 'lognormal(median M, p90 Q)', 'share P of offbank' or 'pareto(min M, alpha A)'")])
             return nil
         }
         func args(_ name: String, _ a: [[Term]], _ r: SourceRange, labels: [String?]) -> [Double]? {
             guard a.count == labels.count else {
                 let shape = labels.enumerated().map { $0.element.map { "\($0) X" } ?? "X\($0.offset + 1)" }.joined(separator: ", ")
-                error("'\(name)' takes \(labels.count) arguments, found \(a.count)", r, [.help("write '\(name)(\(shape))'")])
+                error(.distributionArity, "'\(name)' takes \(labels.count) arguments, found \(a.count)", r, [.help("write '\(name)(\(shape))'")])
                 return nil
             }
             var out: [Double] = []
@@ -277,7 +278,7 @@ final class ScenarioChecker {
                 var av = Values(arg, what: "'\(name)' in \(label)", anchor: r)
                 if let lab {
                     guard av.take(lab) else {
-                        error("expected '\(lab)' in '\(name)(...)', found \(describe(av.peek))", av.peek?.range ?? r,
+                        error(.distributionLabelExpected, "expected '\(lab)' in '\(name)(...)', found \(describe(av.peek))", av.peek?.range ?? r,
                               [.help("write '\(name)(" + labels.map { "\($0 ?? "") X" }.joined(separator: ", ") + ")'")])
                         return nil
                     }
@@ -294,39 +295,39 @@ final class ScenarioChecker {
         case .word("share", let r):
             guard let p = probability(&v, "'share' in \(label)") else { return nil }
             guard v.take("of"), v.take("offbank") else {
-                error("expected 'of offbank' after the share in \(label)", v.here.union(r), [.help("write 'share 30% of offbank'")])
+                error(.shareOfOffbankExpected, "expected 'of offbank' after the share in \(label)", v.here.union(r), [.help("write 'share 30% of offbank'")])
                 return nil
             }
             return .shareOfOffbank(p)
         case .call("uniform", let a, let r):
             guard let x = args("uniform", a, r, labels: [nil, nil]) else { return nil }
             if x[0] > x[1] {
-                error("'uniform' needs its lower bound first: \(formatAmount(x[0])) is above \(formatAmount(x[1]))", r,
+                error(.uniformReversed, "'uniform' needs its lower bound first: \(formatAmount(x[0])) is above \(formatAmount(x[1]))", r,
                       [.help("write 'uniform(\(formatAmount(x[1])), \(formatAmount(x[0])))'")])
                 return nil
             }
             return .uniform(x[0], x[1])
         case .call("lognormal", let a, let r):
             guard let x = args("lognormal", a, r, labels: ["median", "p90"]) else { return nil }
-            if x[0] <= 0 { error("the median of 'lognormal' must be more than zero", r); return nil }
+            if x[0] <= 0 { error(.lognormalMedianNotPositive, "the median of 'lognormal' must be more than zero", r); return nil }
             if x[1] <= x[0] {
-                error("the p90 of 'lognormal' (\(formatAmount(x[1]))) must be above its median (\(formatAmount(x[0])))", r,
+                error(.lognormalP90NotAboveMedian, "the p90 of 'lognormal' (\(formatAmount(x[1]))) must be above its median (\(formatAmount(x[0])))", r,
                       [.help("the 90th percentile of a right-skewed amount lies above the median")])
                 return nil
             }
             return .lognormal(median: x[0], p90: x[1])
         case .call("pareto", let a, let r):
             guard let x = args("pareto", a, r, labels: ["min", "alpha"]) else { return nil }
-            if x[1] <= 0 { error("the alpha of 'pareto' must be more than zero, found \(formatPlain(x[1]))", r); return nil }
-            if x[0] <= 0 { error("the min of 'pareto' must be more than zero", r); return nil }
+            if x[1] <= 0 { error(.paretoAlphaNotPositive, "the alpha of 'pareto' must be more than zero, found \(formatPlain(x[1]))", r); return nil }
+            if x[0] <= 0 { error(.paretoMinNotPositive, "the min of 'pareto' must be more than zero", r); return nil }
             return .pareto(min: x[0], alpha: x[1])
         case .call(let name, _, let r), .word(let name, let r):
-            error("unknown distribution '\(name)' in \(label)", r,
+            error(.distributionUnknown, "unknown distribution '\(name)' in \(label)", r,
                   Suggest.notes(for: name, in: LanguageVocabulary.distributions)
                   + [.help("use 'fixed X', 'uniform(A, B)', 'lognormal(median M, p90 Q)', 'share P of offbank' or 'pareto(min M, alpha A)'")])
             return nil
         default:
-            error("expected a distribution for \(label), found \(describe(t))", t.range,
+            error(.distributionExpected, "expected a distribution for \(label), found \(describe(t))", t.range,
                   [.help("write 'fixed X', 'uniform(A, B)', 'lognormal(median M, p90 Q)', 'share P of offbank' or 'pareto(min M, alpha A)'")])
             return nil
         }
@@ -335,11 +336,11 @@ final class ScenarioChecker {
     /// A name that must be one of `names`.
     func reference(_ v: inout Values, kind: String, in names: [String]) -> (Int, SourceRange)? {
         guard let t = v.next() else {
-            error("missing \(kind) name in \(v.what)", v.here)
+            error(.referenceMissing, "missing \(kind) name in \(v.what)", v.here)
             return nil
         }
         guard let w = t.word else {
-            error("expected a \(kind) name in \(v.what), found \(describe(t))", t.range)
+            error(.referenceExpected, "expected a \(kind) name in \(v.what), found \(describe(t))", t.range)
             return nil
         }
         guard let i = names.firstIndex(of: w) else {
@@ -349,7 +350,7 @@ final class ScenarioChecker {
             let nearMiss = !notes.isEmpty
             if notes.isEmpty && !names.isEmpty { notes = [.note("\(kind.hasSuffix("ch") ? kind + "es" : kind + "s"): " + names.joined(separator: ", "))] }
             if names.isEmpty { notes = [.help("declare it with '\(kind) \(w) ...'")] }
-            (nearMiss ? error : unfinished)("unknown \(kind) '\(w)'", t.range, notes)
+            (nearMiss ? error : unfinished)(.referenceUnknown, "unknown \(kind) '\(w)'", t.range, notes)
             return nil
         }
         return (i, t.range)

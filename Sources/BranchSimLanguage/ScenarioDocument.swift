@@ -64,7 +64,7 @@ public struct ScenarioDocument: Sendable {
         let file: SourceFile
         do { file = try loader.load(path, relativeTo: nil) } catch {
             let reason = (error as? SourceLoadError)?.reason ?? "\(error)"
-            return [Diagnostic(severity: .error, message: "cannot read '\(path)': \(reason)", location: SourceLocation(file: path, line: 0, column: 0))]
+            return [Diagnostic(.fileUnreadable, message: "cannot read '\(path)': \(reason)", location: SourceLocation(file: path, line: 0, column: 0))]
         }
         let stmts = ProgramChecker.parseExpanding(file, loader: loader, sink: &sink)
         let decls = stmts.filter { !$0.kind.isAction }
@@ -108,7 +108,7 @@ public struct ScenarioDocument: Sendable {
         for s in stmts {
             if s.kind.isAction { actions.append(s); continue }
             if s.kind == .drop {
-                sink.error("'drop' belongs inside a variant", s.keywordRange, [.help("at the prompt, use ':drop KIND NAME'")])
+                sink.error(.dropOutsideVariant, "'drop' belongs inside a variant", s.keywordRange, [.help("at the prompt, use ':drop KIND NAME'")])
                 continue
             }
             Self.replace(s, in: &updated)
@@ -161,14 +161,14 @@ public struct ScenarioDocument: Sendable {
         // Parse the value as the arguments of a synthetic 'run ' line, then shift ranges back onto `value`.
         let (vunit, vproblems) = Parser.parse(SourceFile(path: file.path, text: value.isEmpty ? "" : "run " + value))
         guard vproblems.isEmpty, let terms = vunit.statements.first?.args, !terms.isEmpty else {
-            for (m, r, n) in vproblems { sink.error(m, at: Self.shift(r, by: -4), notes: n) }
-            if vproblems.isEmpty { sink.error("expected a value after '\(path)'", nil) }
+            for (id, m, r, n) in vproblems { sink.error(id, m, Self.shift(r, by: -4), n) }
+            if vproblems.isEmpty { sink.error(.editValueExpected, "expected a value after '\(path)'", nil) }
             return sink.diagnostics
         }
         let shifted = terms.map { Self.shift($0, by: -4) }
         var updated = statements
         do { try Edits.set(path: path, value: shifted, in: &updated) } catch {
-            sink.error(error.message, nil, error.notes)
+            sink.error(error.id, error.message, nil, error.notes)
             return sink.diagnostics
         }
         var checker = ProgramChecker(sink: sink)
@@ -184,7 +184,7 @@ public struct ScenarioDocument: Sendable {
         var updated = statements
         var sink = DiagnosticSink(sources: sources)
         do { try Edits.unset(path: path, in: &updated) } catch {
-            sink.error(error.message, nil, error.notes)
+            sink.error(error.id, error.message, nil, error.notes)
             return sink.diagnostics
         }
         var checker = ProgramChecker(sink: sink)
@@ -198,11 +198,11 @@ public struct ScenarioDocument: Sendable {
     public mutating func drop(kind: String, name: String) -> [Diagnostic] {
         var sink = DiagnosticSink(sources: sources)
         guard let k = StatementKind(rawValue: kind), !k.isAction, k != .drop, k != .include else {
-            sink.error("cannot drop '\(kind)'", nil, Suggest.notes(for: kind, in: LanguageVocabulary.droppableKinds + ["variant"]))
+            sink.error(.editDropKindUnknown, "cannot drop '\(kind)'", nil, Suggest.notes(for: kind, in: LanguageVocabulary.droppableKinds + ["variant"]))
             return sink.diagnostics
         }
         guard let i = statements.firstIndex(where: { $0.kind == k && (Self.key($0) == name || !k.isNamedDeclaration) }) else {
-            sink.error("there is no \(kind) '\(name)'", nil, Suggest.notes(for: name, in: names(of: kind)))
+            sink.error(.editDropNameUnknown, "there is no \(kind) '\(name)'", nil, Suggest.notes(for: name, in: names(of: kind)))
             return sink.diagnostics
         }
         var updated = statements

@@ -13,7 +13,7 @@ extension FrontEnd {
         let file: SourceFile
         do { file = try loader.load(path, relativeTo: nil) } catch {
             let reason = (error as? SourceLoadError)?.reason ?? "\(error)"
-            let d = Diagnostic(severity: .error, message: "cannot read '\(path)': \(reason)",
+            let d = Diagnostic(.fileUnreadable, message: "cannot read '\(path)': \(reason)",
                                location: SourceLocation(file: path, line: 0, column: 0))
             return CheckOutcome(program: nil, diagnostics: [d], sources: [:])
         }
@@ -27,9 +27,9 @@ extension FrontEnd {
             // The value is read as the arguments of a synthetic `run` line, as `:set` reads it.
             let (unit, problems) = Parser.parse(SourceFile(path: name, text: setting.value.isEmpty ? "" : "run " + setting.value))
             guard problems.isEmpty, let terms = unit.statements.first?.args, !terms.isEmpty else {
-                for (m, r, n) in problems { sink.error(m, at: ScenarioDocument.shift(r, by: -4), notes: n) }
+                for (id, m, r, n) in problems { sink.error(id, m, ScenarioDocument.shift(r, by: -4), n) }
                 if problems.isEmpty {
-                    sink.append(Diagnostic(severity: .error, message: "\(name)= has no value",
+                    sink.append(Diagnostic(.settingValueMissing, message: "\(name)= has no value",
                                            location: SourceLocation(file: name, line: 0, column: 0),
                                            notes: [.help("write --set \(setting.path)=VALUE, e.g. --set upgrade_meeting.funnel.convert=35%")]))
                 }
@@ -43,7 +43,7 @@ extension FrontEnd {
                 target = parts.dropFirst().joined(separator: ".")
             }
             do { try Edits.set(path: target, value: shifted, in: &statements) } catch {
-                sink.append(Diagnostic(severity: .error, message: error.message,
+                sink.append(Diagnostic(error.id, message: error.message,
                                        location: SourceLocation(file: name, line: 0, column: 0), notes: error.notes))
             }
         }

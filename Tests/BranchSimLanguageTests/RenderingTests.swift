@@ -95,14 +95,16 @@ import BranchSimModel
     @Test func jsonShape() throws {
         let o = check(replacing(8, with: "  target potentail"))
         let j = DiagnosticJSON(o.diagnostics[0])
-        #expect(j == DiagnosticJSON(file: "t.bsim", line: 8, column: 10, endLine: 8, endColumn: 19, severity: "error",
+        #expect(j.id == "name.reference-unknown")
+        #expect(j == DiagnosticJSON(id: .referenceUnknown, file: "t.bsim", line: 8, column: 10, endLine: 8, endColumn: 19, severity: "error",
                                     message: "unknown tier 'potentail'", notes: ["help: did you mean 'potential'?"]))
     }
 }
 
 extension DiagnosticJSON {
-    init(file: String, line: Int, column: Int, endLine: Int, endColumn: Int, severity: String, message: String, notes: [String]) {
-        self.init(Diagnostic(severity: severity == "error" ? .error : .warning, message: message,
+    init(id: DiagnosticID, file: String, line: Int, column: Int, endLine: Int, endColumn: Int, severity: String, message: String,
+         notes: [String]) {
+        self.init(Diagnostic(id, severity: severity == "error" ? .error : .warning, message: message,
                              location: SourceLocation(file: file, line: line, column: column),
                              end: SourceLocation(file: file, line: endLine, column: endColumn),
                              notes: notes.map { n in n.hasPrefix("help: ") ? .help(String(n.dropFirst(6))) : .note(String(n.dropFirst(6))) }))
