@@ -93,6 +93,13 @@ struct ProgramChecker {
         }
     }
 
+    /// `drop` outside a variant (a front end may offer its own way to remove a declaration:
+    /// the shell has `:drop`, and rephrases the help of `DiagnosticID.dropOutsideVariant`).
+    static func dropOutsideVariant(_ s: Statement, sink: inout DiagnosticSink) {
+        sink.error(.dropOutsideVariant, "'drop' belongs inside a variant", s.keywordRange,
+                   [.help("write 'variant NAME { drop \(s.args.first?.word ?? "KIND") ... }'")])
+    }
+
     mutating func check(_ statements: [Statement]) -> CheckedProgram? {
         var decls: [Statement] = []
         var variants: [Statement] = []
@@ -102,7 +109,7 @@ struct ProgramChecker {
             case .variant: variants.append(s)
             case .run, .report, .compare, .sweep, .expect, .export: actions.append(s)
             case .drop:
-                sink.error(.dropOutsideVariant, "'drop' belongs inside a variant", s.keywordRange, [.help("write 'variant NAME { drop \(s.args.first?.word ?? "KIND") ... }'")])
+                Self.dropOutsideVariant(s, sink: &sink)
             case .include: break
             case .scenario, .tier, .segment, .product, .role, .branch, .network, .campaign, .policy, .enforce, .let:
                 decls.append(s)

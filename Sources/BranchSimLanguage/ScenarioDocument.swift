@@ -1,6 +1,6 @@
 import BranchSimModel
 
-/// What typing a piece of text at the shell prompt did.
+/// What entering a piece of text into a `ScenarioDocument` did.
 public struct EntryOutcome: Sendable {
     /// Problems found; when any is an error, the document did not change (errors that only
     /// wait for more declarations are in `unfinished`, not here).
@@ -28,7 +28,7 @@ public struct EntryOutcome: Sendable {
 /// scenario can be typed one declaration at a time.
 public struct ScenarioDocument: Sendable {
     private var statements: [Statement] = []
-    /// Every text read or typed so far, by name (`<prompt:N>`, `<set:N>`, file paths): pass it
+    /// Every text read or entered so far, by name (the names given to `enter`, `<set:N>`, file paths): pass it
     /// to `DiagnosticRenderer.render(_:sources:)` for the diagnostics of `set`, `unset`, `drop`, `load`.
     public private(set) var sources: [String: SourceFile] = [:]
     private var entryCount = 0
@@ -80,13 +80,15 @@ public struct ScenarioDocument: Sendable {
         return checker.sink.diagnostics
     }
 
-    /// Parses typed text; declarations replace those of the same kind and name (or are added);
+    /// Parses entered text; declarations replace those of the same kind and name (or are added);
     /// actions come back checked against the document as it now stands.
+    /// - Parameter file: the name the text's diagnostics give (`<entry:N>` when nil); entries
+    ///   under one name share its line numbers, as the lines of one script.
     /// - Parameter afterComparison: the last results are a comparison (the shell ran `compare`
     ///   earlier), so `expect compare.…` may come without a `compare` in `text`.
     public mutating func enter(_ text: String, file: String? = nil, afterComparison: Bool = false) -> EntryOutcome {
         entryCount += 1
-        let name = file ?? "<prompt:\(entryCount)>"
+        let name = file ?? "<entry:\(entryCount)>"
         var source = SourceFile(path: name, text: text)
         var parsed = source
         // Entries of one script (`<stdin>`) share a file name: keep the earlier lines in the
@@ -108,7 +110,7 @@ public struct ScenarioDocument: Sendable {
         for s in stmts {
             if s.kind.isAction { actions.append(s); continue }
             if s.kind == .drop {
-                sink.error(.dropOutsideVariant, "'drop' belongs inside a variant", s.keywordRange, [.help("at the prompt, use ':drop KIND NAME'")])
+                ProgramChecker.dropOutsideVariant(s, sink: &sink)
                 continue
             }
             Self.replace(s, in: &updated)

@@ -68,7 +68,7 @@ public enum LanguageVocabulary {
 /// Whether typed text is unfinished: an open `{` or `(`, or a last line ending in `,` or `->`.
 public enum InputCompleteness {
     public static func needsMore(_ text: String) -> Bool {
-        let (tokens, _) = Lexer.tokenize(SourceFile(path: "<prompt>", text: text))
+        let (tokens, _) = Lexer.tokenize(SourceFile(path: "<input>", text: text))
         var braces = 0, parens = 0
         var last: TokenKind?
         for t in tokens {

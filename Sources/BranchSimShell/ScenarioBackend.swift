@@ -10,6 +10,8 @@ import Foundation
 public final class ScenarioBackend: ShellBackend {
     private var document = ScenarioDocument()
     private let runner: ProgramRunner
+    /// Entries typed at the prompt so far: each is its own source, `<prompt:N>`.
+    private var promptEntries = 0
 
     public init(configuration: RunConfiguration = RunConfiguration()) {
         // The runner prints through whichever ShellOutput the current call passes in.
@@ -109,9 +111,13 @@ public final class ScenarioBackend: ShellBackend {
         let padded = String(repeating: "\n", count: max(0, location.line - 1)) + text
         // At the prompt every entry is its own source (`<prompt:N>`); a script's entries share
         // `<stdin>` and its line numbers.
-        let entry = document.enter(padded, file: location.file == "<prompt>" ? nil : location.file,
-                                   afterComparison: runner.lastComparison != nil)
-        if !entry.diagnostics.isEmpty { render(entry.diagnostics, sources: entry.sources, out: out) }
+        var name = location.file
+        if name == "<prompt>" {
+            promptEntries += 1
+            name = "<prompt:\(promptEntries)>"
+        }
+        let entry = document.enter(padded, file: name, afterComparison: runner.lastComparison != nil)
+        if !entry.diagnostics.isEmpty { render(entry.diagnostics.map(Self.phrasedForTheShell), sources: entry.sources, out: out) }
         if entry.hasErrors { return .error }
         if !entry.changed.isEmpty { runner.resultsAreStale = true }
         guard let program = entry.program, !entry.actions.isEmpty else { return .ok }
@@ -148,6 +154,14 @@ public final class ScenarioBackend: ShellBackend {
         guard !errors.isEmpty else { return .ok }
         render(errors, sources: checked.sources, out: out)
         return .error
+    }
+
+    /// The shell's advice where the language's does not fit the prompt: a `drop` typed
+    /// outside a variant is what `:drop KIND NAME` does.
+    static func phrasedForTheShell(_ d: Diagnostic) -> Diagnostic {
+        var d = d
+        if d.id == .dropOutsideVariant { d.notes = [.help("at the prompt, use ':drop KIND NAME'")] }
+        return d
     }
 
     private func render(_ diagnostics: [Diagnostic], sources: [String: SourceFile], out: ShellOutput) {

@@ -56,8 +56,18 @@ import BranchSimModel
         let before = d.source()
         let o = d.enter("campaign meet { target potentail  frequency 3 per week  contacts 10 }")
         #expect(o.hasErrors)
-        #expect(o.diagnostics.first(where: \.isError)?.location == SourceLocation(file: "<prompt:2>", line: 1, column: 24))
+        #expect(o.diagnostics.first(where: \.isError)?.location == SourceLocation(file: "<entry:2>", line: 1, column: 24))
         #expect(d.source() == before)
+    }
+
+    /// The document knows nothing of the shell: a `drop` outside a variant gets the
+    /// language's advice (the shell rephrases it by its ID), and entries are named by the caller.
+    @Test func dropOutsideAVariantIsTheLanguagesDiagnostic() throws {
+        var d = document()
+        let o = d.enter("drop campaign meet", file: "<typed>")
+        let e = try #require(o.diagnostics.first)
+        #expect(e.id == .dropOutsideVariant && e.location.file == "<typed>")
+        #expect(e.notes.map(\.text) == ["help: write 'variant NAME { drop campaign ... }'"])
     }
 
     @Test func setUnsetAndDrop() throws {

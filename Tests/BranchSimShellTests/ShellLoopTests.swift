@@ -182,4 +182,21 @@ import Testing
         fresh.progress(done: 3, total: 9)
         #expect(fresh.lastProgress == (3, 9))
     }
+
+    /// The shell names what is typed at the prompt and phrases the language's `drop` advice
+    /// as its own `:drop` (the language knows neither the prompt nor `:drop`).
+    @Test func promptEntriesAreNamedAndDropAdviceIsTheShells() {
+        let backend = ScenarioBackend()
+        let captured = CapturedOutput()
+        let at = SourceLocation(file: "<prompt>", line: 1, column: 1)
+        #expect(backend.execute("let a = 1", at: at, control: RunControl(), out: captured.output) == .ok)
+        #expect(backend.execute("drop campaign meet", at: at, control: RunControl(), out: captured.output) == .error)
+        #expect(captured.stderr == """
+            <prompt:2>:1:1: error: 'drop' belongs inside a variant
+              |
+            1 | drop campaign meet
+              | ^~~~
+              = help: at the prompt, use ':drop KIND NAME'
+            """ + "\n")
+    }
 }
