@@ -7,47 +7,36 @@ extension ScenarioChecker {
         let tierNames = sc.tiers.map(\.name)
         let roleNames = sc.roles.map(\.name), branchNames = sc.branches.map(\.name)
         var c = Campaign(name: name, hosts: [], targets: [], frequency: Rate(count: 0, per: .week), contacts: .count(0), funnel: [])
-        var given: [String: Property] = [:]
-        let keys = LanguageVocabulary.properties["campaign"]!
+        var given: [CampaignKey: Property] = [:]
         var pendingCapacity: (Int, String, SourceRange)?
         var pendingEffortStages: [(Int, String, SourceRange)] = []
         var audienceRange: SourceRange?
         var hostsRange: SourceRange?
-        for p in s.properties {
-            guard keys.contains(p.key) else {
-                var notes = Suggest.notes(for: p.key, in: keys)
-                if notes.isEmpty { notes = [.note("properties of campaign: " + keys.joined(separator: ", "))] }
-                error(.unknownProperty, "unknown property '\(p.key)' for campaign '\(name)'", p.keyRange, notes)
-                continue
-            }
-            if p.key != "effort" && p.key != "cost", let first = given[p.key] {
-                error(.propertyGivenTwice, "'\(p.key)' is given twice for campaign '\(name)'", p.keyRange, [sink.here("first given", first.keyRange), .help("remove one of them")])
-                continue
-            }
-            given[p.key] = p
-            if p.malformed { failed = true; continue }  // its bad token is reported already
+        for (key, p) in properties(s, as: CampaignKey.self) {
+            given[key] = p
+            if p.malformed { continue }  // its bad token is reported already
             var v = Values(p.values, what: "'\(p.key)' of campaign '\(name)'", anchor: p.keyRange)
-            switch p.key {
-            case "at":
+            switch key {
+            case .at:
                 hostsRange = p.range
                 c.hosts = hosts(&v, sc, p)
-            case "audience":
+            case .audience:
                 audienceRange = p.range
                 let t = v.next()
                 if let w = t?.word, let a = Audience(rawValue: w) { c.audience = a } else {
                     error(.audienceInvalid, "the audience must be 'own' or 'network', found \(describe(t))", t?.range ?? v.here,
                           t?.word.map { Suggest.notes(for: $0, in: ["own", "network"]) } ?? [])
                 }
-            case "channel":
+            case .channel:
                 let t = v.next()
                 if let w = t?.word, let ch = Channel(rawValue: w) { c.channel = ch } else {
                     error(.channelUnknown, "unknown channel \(describe(t))", t?.range ?? v.here,
                           (t?.word.map { Suggest.notes(for: $0, in: LanguageVocabulary.channels) } ?? [])
                           + [.note("channels: " + LanguageVocabulary.channels.joined(separator: ", "))])
                 }
-            case "target":
+            case .target:
                 (c.targets, c.filter) = targets(&v, sc)
-            case "frequency":
+            case .frequency:
                 if let r = rate(&v) {
                     if r.count <= 0 {
                         error(.frequencyNotPositive, "the frequency of campaign '\(name)' must be more than zero", p.range)
@@ -58,11 +47,11 @@ extension ScenarioChecker {
                         c.frequency = r
                     }
                 }
-            case "contacts":
+            case .contacts:
                 if v.take("all") { c.contacts = .all } else if let (n, _) = integer(&v, min: 1) { c.contacts = .count(n) }
-            case "funnel":
+            case .funnel:
                 c.funnel = funnel(&v)
-            case "capacity":
+            case .capacity:
                 guard let (n, _) = integer(&v, min: 1) else { v.i = v.terms.count; break }
                 guard v.take("at") else {
                     error(.capacityStageExpected, "expected 'at STAGE' after the capacity", v.here, [.help("write 'capacity \(n) at attend'")])
@@ -72,7 +61,7 @@ extension ScenarioChecker {
                 if let t = v.next(), let w = t.word { pendingCapacity = (n, w, t.range) } else {
                     error(.capacityStageNameExpected, "expected a funnel stage after 'at'", v.here)
                 }
-            case "amount":
+            case .amount:
                 c.amount = distribution(&v)
                 if v.take("max") {
                     if v.take("offbank") { c.capByOffbank = true } else {
@@ -80,11 +69,11 @@ extension ScenarioChecker {
                         v.i = v.terms.count
                     }
                 }
-            case "buys":
+            case .buys:
                 c.buys = buys(&v, sc, p)
-            case "cooldown":
+            case .cooldown:
                 c.cooldown = calendar(&v)
-            case "referrals":
+            case .referrals:
                 guard let prob = probability(&v) else { v.i = v.terms.count; break }
                 if prob == 0 && v.atEnd { c.referrals = nil; break }
                 guard v.take("new") else {
@@ -93,7 +82,7 @@ extension ScenarioChecker {
                     break
                 }
                 if let (t, _) = reference(&v, kind: "tier", in: tierNames) { c.referrals = Referrals(probability: prob, tier: t) }
-            case "effort":
+            case .effort:
                 let u = v.next()
                 var unit: Effort.Unit?
                 var stageRef: (String, SourceRange)?
@@ -125,7 +114,7 @@ extension ScenarioChecker {
                     if let (w, r) = stageRef { pendingEffortStages.append((c.effort.count, w, r)) }
                     c.effort.append(Effort(unit: unit, role: role, people: people, minutes: m))
                 }
-            case "cost":
+            case .cost:
                 guard let x = amount(&v) else { v.i = v.terms.count; break }
                 guard v.take("per") else {
                     error(.costUnitExpected, "expected 'per occurrence', 'per contact' or 'per conversion' after the cost", v.here)
@@ -137,16 +126,15 @@ extension ScenarioChecker {
                     error(.costUnitUnknown, "expected 'occurrence', 'contact' or 'conversion' after 'per', found \(describe(u))", u?.range ?? v.here,
                           (u?.word).map { Suggest.notes(for: $0, in: LanguageVocabulary.costUnits) } ?? [])
                 }
-            case "starts":
+            case .starts:
                 if let d = calendar(&v) { c.starts = d }
-            case "ends":
+            case .ends:
                 if let d = calendar(&v) { c.ends = d }
-            default: break
             }
-            if !v.atEnd { unexpectedRest(v, keys: keys) }
+            if !v.atEnd { unexpectedRest(v, keys: CampaignKey.names) }
         }
         // Defaults and cross-checks.
-        if given["at"] == nil {
+        if given[.at] == nil {
             if sc.branches.count == 1 { c.hosts = [0] } else {
                 error(.hostsMissing, "campaign '\(name)' needs 'at': there are \(sc.branches.count) branches", s.nameRange ?? s.keywordRange,
                       [.help("write 'at BRANCH', 'at all', 'at hub' or 'at satellites'")])
@@ -163,9 +151,9 @@ extension ScenarioChecker {
                 }
             }
         }
-        for required in ["target", "frequency", "contacts"] where given[required] == nil {
-            let example = ["target": "target potential", "frequency": "frequency 2 per week", "contacts": "contacts 40"][required]!
-            error(.campaignPropertyMissing, "campaign '\(name)' needs '\(required)'", s.nameRange ?? s.keywordRange, [.help("write '\(example)'")])
+        let required: KeyValuePairs<CampaignKey, String> = [.target: "target potential", .frequency: "frequency 2 per week", .contacts: "contacts 40"]
+        for (key, example) in required where given[key] == nil {
+            error(.campaignPropertyMissing, "campaign '\(name)' needs '\(key.rawValue)'", s.nameRange ?? s.keywordRange, [.help("write '\(example)'")])
         }
         let stages = c.funnel.map(\.name)
         if let (n, stage, r) = pendingCapacity {
@@ -178,14 +166,14 @@ extension ScenarioChecker {
                 error(.funnelStageUnknown, "campaign '\(name)' has no funnel stage '\(stage)'", r, stageNotes(stage, stages))
             }
         }
-        if c.amount == nil && given["amount"] == nil {
+        if c.amount == nil && given[.amount] == nil {
             warning(.amountMissing, "campaign '\(name)' has no 'amount': its conversions bring in no money", s.nameRange ?? s.keywordRange,
                     [.help("write 'amount lognormal(median 5万, p90 20万)' or 'amount share 30% of offbank'")])
         }
         if c.buys.isEmpty, let i = sc.products.firstIndex(where: { $0.name == "deposit" && !$0.flat }) ?? sc.products.firstIndex(where: { !$0.flat }) {
             c.buys = [ProductShare(product: i, share: 1)]
         }
-        if let e = c.ends, e <= c.starts, let p = given["ends"] {
+        if let e = c.ends, e <= c.starts, let p = given[.ends] {
             error(e == c.starts ? .campaignEndsAtStart : .campaignEndsBeforeStart,
                   e == c.starts ? "campaign '\(name)' ends when it starts (\(e)): it would never run"
                                 : "campaign '\(name)' ends (\(e)) before it starts (\(c.starts))", p.range,

@@ -121,14 +121,14 @@ enum Edits {
                           notes: Suggest.notes(for: key, in: keys) + [.note("properties of \(kind.rawValue): " + keys.joined(separator: ", "))])
         }
         var s = decls[index]
-        if parts.count == 3 && key == "funnel" {
+        if parts.count == 3 && CampaignKey(rawValue: key) == .funnel {
             let stage = parts[2]
             guard let newNumber = value.first, value.count == 1, case .number = newNumber else {
                 throw Failure(.editStageSingleValue, message: "a funnel stage takes a single percentage", notes: [.help("for example '45%'")])
             }
             var done = false
             edit(&s) { p in
-                guard p.key == "funnel", !done else { return }
+                guard CampaignKey(rawValue: p.key) == .funnel, !done else { return }
                 for j in p.values.indices where p.values[j].word == stage && j + 1 < p.values.count {
                     // The stage's probability: a number, a 'let' name or an expression.
                     switch p.values[j + 1] {
@@ -138,7 +138,7 @@ enum Edits {
                 }
             }
             guard done else {
-                let stages = s.properties.first { $0.key == "funnel" }?.values.compactMap(\.word) ?? []
+                let stages = s.property(CampaignKey.funnel)?.values.compactMap(\.word) ?? []
                 throw Failure(.editStageUnknown, message: "\(kind.rawValue) '\(s.name ?? "")' has no funnel stage '\(stage)'", notes: Suggest.notes(for: stage, in: stages))
             }
             decls[index] = s

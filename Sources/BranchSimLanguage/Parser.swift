@@ -309,7 +309,7 @@ final class Parser {
             var p = Property(key: key, keyRange: keyRange, values: [])
             p.startsLine = props.isEmpty && firstStartsLine
             let invalidBefore = invalidCount
-            if stmt == .branch && key == "tier" {
+            if stmt == .branch && BranchKey(rawValue: key) == .tier {
                 p.values = parseTerms(kind: nil, key: nil)
             } else {
                 p.values = parseTerms(kind: stmt, key: key)

@@ -34,26 +34,27 @@ extension ScenarioChecker {
         return "'\(key)' of \(s.kind.rawValue) '\(s.name ?? "")'"
     }
 
-    /// Properties of `s`, reporting unknown keys and keys given twice (except those that repeat).
-    private func properties(_ s: Statement, repeatable: Set<String> = []) -> [Property] {
-        let keys = LanguageVocabulary.properties[s.kind.rawValue] ?? []
-        var seen: [String: SourceRange] = [:]
-        var out: [Property] = []
+    /// Properties of `s` with their typed keys, reporting unknown keys and keys given twice
+    /// (except `K.repeatable` ones). A malformed property is returned (it was given) with
+    /// `failed` set: its bad token is reported already, and callers skip its value.
+    func properties<K: PropertyKey>(_ s: Statement, as: K.Type) -> [(key: K, property: Property)] {
+        var seen: [K: SourceRange] = [:]
+        var out: [(key: K, property: Property)] = []
         for p in s.properties {
-            guard keys.contains(p.key) else {
-                var notes = Suggest.notes(for: p.key, in: keys)
-                if notes.isEmpty { notes = [.note("properties of \(s.kind.rawValue): " + keys.joined(separator: ", "))] }
+            guard let key = K(rawValue: p.key) else {
+                var notes = Suggest.notes(for: p.key, in: K.names)
+                if notes.isEmpty { notes = [.note("properties of \(s.kind.rawValue): " + K.names.joined(separator: ", "))] }
                 error(.unknownProperty, "unknown property '\(p.key)' for \(s.kind.rawValue)" + (s.name.map { " '\($0)'" } ?? ""), p.keyRange, notes)
                 continue
             }
-            if !repeatable.contains(p.key), let first = seen[p.key] {
+            if !K.repeatable.contains(key), let first = seen[key] {
                 error(.propertyGivenTwice, "'\(p.key)' is given twice for \(s.kind.rawValue)" + (s.name.map { " '\($0)'" } ?? ""), p.keyRange,
                       [sink.here("first given", first), .help("remove one of them")])
                 continue
             }
-            seen[p.key] = p.keyRange
-            if p.malformed { failed = true; continue }  // its bad token is reported already
-            out.append(p)
+            seen[key] = p.keyRange
+            if p.malformed { failed = true }
+            out.append((key, p))
         }
         return out
     }
@@ -121,10 +122,10 @@ extension ScenarioChecker {
     // MARK: scenario
 
     private func readSettings(_ s: Statement, _ out: inout RunSettings) {
-        for p in properties(s) {
+        for (key, p) in properties(s, as: ScenarioKey.self) where !p.malformed {
             var v = values(p, s)
-            switch p.key {
-            case "horizon":
+            switch key {
+            case .horizon:
                 if let d = calendar(&v) {
                     if d.ticks <= 0 {
                         error(.horizonNotPositive, "the horizon must be longer than zero", p.range)
@@ -136,7 +137,7 @@ extension ScenarioChecker {
                         horizonRange = p.range
                     }
                 }
-            case "step":
+            case .step:
                 let t = v.next()
                 if let w = t?.word, let u = StepUnit(rawValue: w.hasSuffix("s") ? String(w.dropLast()) : w) {
                     out.step = u
@@ -144,7 +145,7 @@ extension ScenarioChecker {
                 } else {
                     error(.stepUnknown, "the step must be 'week' or 'month', found \(describe(t))", t?.range ?? v.here)
                 }
-            case "runs":
+            case .runs:
                 if v.take("until") {
                     guard let metric = v.next(), let m = metric.word else {
                         error(.untilMetricExpected, "expected a metric after 'runs until'", v.here, [.help("write 'runs until uplift within 1%'")])
@@ -165,11 +166,10 @@ extension ScenarioChecker {
                 } else if let (n, _) = integer(&v, min: 1, max: LanguageDefaults.runsMaximum, why: LanguageDefaults.runsMaximumHelp) {
                     out.runs = .fixed(n)
                 }
-            case "seed":
+            case .seed:
                 if let (n, _) = integer(&v, min: 0) { out.seed = UInt64(n) }
-            case "threads":
+            case .threads:
                 if let (n, r) = integer(&v, min: 1) { out.threads = n; threadsRange = r }
-            default: break
             }
             finish(v)
         }
@@ -191,7 +191,7 @@ extension ScenarioChecker {
         func statement(_ kind: StatementKind, _ name: String) -> Statement? { decls.first { $0.kind == kind && $0.name == name } }
         for t in s.tiers {
             guard let r = t.managedBy, s.roles[r].capacityCustomers == nil else { continue }
-            let at = statement(.tier, t.name)?.properties.first { $0.key == "managed" }?.range
+            let at = statement(.tier, t.name)?.property(TierKey.managed)?.range
             if at != nil {
                 warning(.managingRoleWithoutCapacity, "tier '\(t.name)' is managed by role '\(s.roles[r].name)', which has no 'capacity': its managed FTE cannot be counted", at,
                         [.help("add 'capacity 600 customers' to role '\(s.roles[r].name)' (playbooks: 450 to 750)")])
@@ -199,7 +199,7 @@ extension ScenarioChecker {
         }
         for c in s.campaigns {
             let st = statement(.campaign, c.name)
-            if c.starts >= s.settings.horizon, let p = st?.properties.first(where: { $0.key == "starts" }) {
+            if c.starts >= s.settings.horizon, let p = st?.property(CampaignKey.starts) {
                 warning(.campaignStartsAfterHorizon, "campaign '\(c.name)' starts at \(c.starts), after the horizon (\(s.settings.horizon)): it never runs", p.range)
             } else if let p = st?.properties.first(where: { $0.key == "frequency" }) {
                 // Occurrences are whole and the fraction carries forward (MODEL.md), so a rate
@@ -249,7 +249,7 @@ extension ScenarioChecker {
         var where_: SourceRange? = threadsRange
         var largest = -1
         for d in decls where d.kind == .branch {
-            if let p = d.properties.first(where: { $0.key == "customers" }),
+            if let p = d.property(BranchKey.customers),
                let b = s.branches.first(where: { $0.name == d.name }), b.customers > largest {
                 largest = b.customers
                 where_ = p.range
@@ -266,24 +266,23 @@ extension ScenarioChecker {
     private func product(_ s: Statement) -> Product {
         var out = Product(name: s.name ?? "", points: 1)
         var sawRetain: SourceRange?
-        for p in properties(s) {
+        for (key, p) in properties(s, as: ProductKey.self) where !p.malformed {
             var v = values(p, s)
-            switch p.key {
-            case "points":
+            switch key {
+            case .points:
                 if let n = amount(&v) { out.points = n }
-            case "flat": out.flat = true
-            case "term":
+            case .flat: out.flat = true
+            case .term:
                 if let d = calendar(&v) {
                     if d.ticks == 0 { error(.productTermNotPositive, "the term of product '\(out.name)' must be longer than zero", p.range) } else { out.term = d }
                 }
-            case "retain":
+            case .retain:
                 sawRetain = p.keyRange
                 if let x = probability(&v) { out.retain = x }
-            default: break
             }
             finish(v)
         }
-        if !s.properties.contains(where: { $0.key == "points" }) {
+        if s.property(ProductKey.points) == nil {
             error(.productPointsMissing, "product '\(out.name)' needs 'points'", s.nameRange ?? s.keywordRange,
                   [.help("write 'product \(out.name) points 1.0' (a coefficient) or 'points 5000 flat'")])
         }
@@ -295,10 +294,10 @@ extension ScenarioChecker {
 
     private func role(_ s: Statement) -> Role {
         var out = Role(name: s.name ?? "", hoursPerWeek: 40)
-        for p in properties(s) {
+        for (key, p) in properties(s, as: RoleKey.self) where !p.malformed {
             var v = values(p, s)
-            switch p.key {
-            case "hours":
+            switch key {
+            case .hours:
                 guard let h = amount(&v) else { break }
                 var perWeek = h
                 if v.take("per") {
@@ -313,14 +312,13 @@ extension ScenarioChecker {
                     }
                 }
                 if perWeek <= 0 { error(.roleHoursNotPositive, "role '\(out.name)' must work more than zero hours", p.range) } else { out.hoursPerWeek = perWeek }
-            case "capacity":
+            case .capacity:
                 if let (k, _) = integer(&v, min: 1) { out.capacityCustomers = k }
                 _ = v.take("customers")
-            default: break
             }
             finish(v)
         }
-        if !s.properties.contains(where: { $0.key == "hours" }) {
+        if s.property(RoleKey.hours) == nil {
             error(.roleHoursMissing, "role '\(out.name)' needs 'hours'", s.nameRange ?? s.keywordRange, [.help("write 'role \(out.name) hours 40 per week'")])
         }
         return out
@@ -350,27 +348,27 @@ extension ScenarioChecker {
         return out
     }
 
-    private func tierProperty(_ p: Property, _ v: inout Values, _ t: inout Tier, productNames: [String], roleNames: [String]) {
-        switch p.key {
-        case "share": if let x = probability(&v) { t.share = x }
-        case "reachable": if let x = probability(&v) { t.reachable = x }
-        case "offbank": if let x = multiplier(&v) { t.offbank = x }
-        case "aum": if let d = distribution(&v) { t.aum = d }
-        case "holds":
+    private func tierProperty(_ key: TierKey, _ p: Property, _ v: inout Values, _ t: inout Tier, productNames: [String], roleNames: [String]) {
+        switch key {
+        case .share: if let x = probability(&v) { t.share = x }
+        case .reachable: if let x = probability(&v) { t.reachable = x }
+        case .offbank: if let x = multiplier(&v) { t.offbank = x }
+        case .aum: if let d = distribution(&v) { t.aum = d }
+        case .holds:
             t.holds = holds(&v, productNames: productNames)
             let sum = t.holds.reduce(0) { $0 + $1.share }
             if !t.holds.isEmpty, abs(sum - 1) > 1e-6 {
                 error(.holdsSharesNotWhole, "'holds' shares of tier '\(t.name)' add up to \(formatPercent(sum)), not 100%", p.range)
             }
-        case "managed":
+        case .managed:
             guard v.take("by") else {
                 error(.managedByExpected, "expected 'by' after 'managed'", v.here, [.help("write 'managed by ROLE'")])
                 v.i = v.terms.count
                 return
             }
             if let (r, _) = reference(&v, kind: "role", in: roleNames) { t.managedBy = r }
-        case "attrition", "growth":
-            let neg = p.key == "growth"
+        case .attrition, .growth:
+            let neg = key == .growth
             guard let n = number(&v) else { return }
             if !n.computed && n.suffix != .percent {
                 error(.percentageExpected, "\(v.what) must be a percentage, found '\(n.text)'", n.range, [.help("write '\(n.text)% per month'")])
@@ -400,27 +398,28 @@ extension ScenarioChecker {
             if perYear {
                 perMonth = neg ? pow(1 + n.value, 1.0 / 12) - 1 : 1 - pow(1 - n.value, 1.0 / 12)
             }
-            if p.key == "growth" { t.growthPerMonth = perMonth } else { t.attritionPerMonth = perMonth }
-        default: break
+            if key == .growth { t.growthPerMonth = perMonth } else { t.attritionPerMonth = perMonth }
+        case .below, .from:
+            break  // the range: read by `tier(_:)`, not overridable at a branch
         }
     }
 
     private func tier(_ s: Statement, productNames: [String], roleNames: [String]) -> Tier {
         var t = Tier(name: s.name ?? "", low: 0, high: nil, share: 0)
-        for p in properties(s) {
+        for (key, p) in properties(s, as: TierKey.self) where !p.malformed {
             var v = values(p, s)
-            switch p.key {
-            case "below":
+            switch key {
+            case .below:
                 if let x = amount(&v) { t.low = 0; t.high = x }
-            case "from":
+            case .from:
                 if let x = amount(&v) { t.low = x; t.high = nil }
                 if v.take("to"), let y = amount(&v) { t.high = y }
-            default:
-                tierProperty(p, &v, &t, productNames: productNames, roleNames: roleNames)
+            case .share, .reachable, .offbank, .aum, .holds, .managed, .attrition, .growth:
+                tierProperty(key, p, &v, &t, productNames: productNames, roleNames: roleNames)
             }
             finish(v)
         }
-        if !s.properties.contains(where: { $0.key == "share" }) {
+        if s.property(TierKey.share) == nil {
             error(.tierShareMissing, "tier '\(t.name)' needs a 'share'", s.nameRange ?? s.keywordRange,
                   [.help("write 'share P' (the tier's part of a branch's customers)")])
         }
@@ -428,7 +427,7 @@ extension ScenarioChecker {
     }
 
     private func checkRanges(_ stmts: [Statement], _ tiers: inout [Tier]) {
-        func rangeProp(_ s: Statement) -> Property? { s.properties.first { $0.key == "below" || $0.key == "from" } }
+        func rangeProp(_ s: Statement) -> Property? { s.properties.first { TierKey(rawValue: $0.key) == .below || TierKey(rawValue: $0.key) == .from } }
         var ok = true
         for (i, s) in stmts.enumerated() {
             guard let p = rangeProp(s) else {
@@ -445,8 +444,7 @@ extension ScenarioChecker {
             }
         }
         for s in stmts {
-            let keys = s.properties.map(\.key)
-            if keys.contains("below") && keys.contains("from"), let p = s.properties.first(where: { $0.key == "from" }) {
+            if s.property(TierKey.below) != nil, let p = s.property(TierKey.from) {
                 error(.tierBelowAndFrom, "tier '\(s.name ?? "")' has both 'below' and 'from'", p.keyRange,
                       [.help("write 'below X' for the lowest tier, 'from X to Y' or 'from X' for the others")])
                 ok = false
@@ -483,9 +481,9 @@ extension ScenarioChecker {
             }
         }
         let sum = tiers.reduce(0) { $0 + $1.share }
-        let sharesMissing = stmts.contains { !$0.properties.contains { $0.key == "share" && !$0.malformed } }
+        let sharesMissing = stmts.contains { !$0.properties.contains { TierKey(rawValue: $0.key) == .share && !$0.malformed } }
         if abs(sum - 1) > 1e-6, !sharesMissing {
-            let at = stmts.last!.properties.first { $0.key == "share" }?.range ?? stmts.last!.range
+            let at = stmts.last!.property(TierKey.share)?.range ?? stmts.last!.range
             // Short of 100%: more tiers may follow at the prompt; over 100% is wrong as typed.
             (sum < 1 ? unfinished : error)(.tierSharesNotWhole, "tier shares add up to \(formatPercent(sum)), not 100%", at,
                   [.note(tiers.map { "\($0.name) \(formatPercent($0.share))" }.joined(separator: ", "))])
@@ -497,11 +495,11 @@ extension ScenarioChecker {
     private func segment(_ s: Statement, tierNames: [String]) -> Segment {
         var share: Double?
         var inTiers: [Int]?
-        for p in properties(s) {
+        for (key, p) in properties(s, as: SegmentKey.self) where !p.malformed {
             var v = values(p, s)
-            switch p.key {
-            case "share": share = probability(&v)
-            case "in":
+            switch key {
+            case .share: share = probability(&v)
+            case .`in`:
                 var list: [Int] = []
                 for item in v.commaList() {
                     var iv = Values(item, what: v.what, anchor: p.keyRange)
@@ -509,11 +507,10 @@ extension ScenarioChecker {
                     finish(iv)
                 }
                 inTiers = list
-            default: break
             }
             finish(v)
         }
-        if share == nil && !s.properties.contains(where: { $0.key == "share" }) {
+        if share == nil && s.property(SegmentKey.share) == nil {
             error(.segmentShareMissing, "segment '\(s.name ?? "")' needs a 'share'", s.nameRange ?? s.keywordRange, [.help("write 'segment \(s.name ?? "NAME") share 25%'")])
         }
         let p = share ?? 0
@@ -526,33 +523,33 @@ extension ScenarioChecker {
                        staff: Array(repeating: 0, count: roleNames.count), tiers: tiers)
         var overridden = false
         var shareRange: SourceRange?
-        for p in properties(s, repeatable: ["tier", "staff"]) {
+        for (key, p) in properties(s, as: BranchKey.self) where !p.malformed {
             var v = values(p, s)
-            switch p.key {
-            case "customers":
+            switch key {
+            case .customers:
                 if let (n, _) = integer(&v, min: 1) { b.customers = n }
-            case "offbank":
+            case .offbank:
                 if let x = multiplier(&v) { for i in b.tiers.indices { b.tiers[i].offbank = x } }
-            case "staff":
+            case .staff:
                 for item in v.commaList() {
                     var iv = Values(item, what: v.what, anchor: p.keyRange)
                     guard let (r, _) = reference(&iv, kind: "role", in: roleNames) else { continue }
                     if let n = amount(&iv, "staff of role '\(roleNames[r])'") { b.staff[r] = n }
                     finish(iv)
                 }
-            case "tier":
+            case .tier:
                 guard let (t, _) = reference(&v, kind: "tier", in: tiers.map(\.name)) else { v.i = v.terms.count; break }
                 // Split the rest into tier properties.
                 var i = v.i
                 let keys = Set(LanguageVocabulary.branchTierProperties)
                 while i < v.terms.count {
-                    guard let key = v.terms[i].word else {
+                    guard let word = v.terms[i].word else {
                         error(.branchTierPropertyExpected, "expected a tier property, found \(describe(v.terms[i]))", v.terms[i].range)
                         break
                     }
-                    guard keys.contains(key) else {
-                        error(.branchTierPropertyFixed, "'\(key)' cannot be overridden at a branch", v.terms[i].range,
-                              Suggest.notes(for: key, in: LanguageVocabulary.branchTierProperties)
+                    guard let key = TierKey(rawValue: word), TierKey.branchOverridable.contains(key) else {
+                        error(.branchTierPropertyFixed, "'\(word)' cannot be overridden at a branch", v.terms[i].range,
+                              Suggest.notes(for: word, in: LanguageVocabulary.branchTierProperties)
                               + [.note("a branch may override: " + LanguageVocabulary.branchTierProperties.joined(separator: ", "))])
                         break
                     }
@@ -561,15 +558,14 @@ extension ScenarioChecker {
                         if let w = v.terms[j].word, keys.contains(w), !(v.terms[j - 1].isSymbol(.comma)) { break }
                         j += 1
                     }
-                    let sub = Property(key: key, keyRange: v.terms[i].range, values: Array(v.terms[(i + 1)..<j]))
-                    var sv = Values(sub.values, what: "'\(key)' of tier '\(tiers[t].name)' at branch '\(b.name)'", anchor: sub.keyRange)
-                    tierProperty(sub, &sv, &b.tiers[t], productNames: productNames, roleNames: roleNames)
+                    let sub = Property(key: word, keyRange: v.terms[i].range, values: Array(v.terms[(i + 1)..<j]))
+                    var sv = Values(sub.values, what: "'\(word)' of tier '\(tiers[t].name)' at branch '\(b.name)'", anchor: sub.keyRange)
+                    tierProperty(key, sub, &sv, &b.tiers[t], productNames: productNames, roleNames: roleNames)
                     finish(sv)
-                    if key == "share" { overridden = true; shareRange = sub.range }
+                    if key == .share { overridden = true; shareRange = sub.range }
                     i = j
                 }
                 v.i = v.terms.count
-            default: break
             }
             finish(v)
         }
@@ -590,23 +586,22 @@ extension ScenarioChecker {
         for s in stmts {
             var hub: (Int, SourceRange)?
             var sats: [(Int, SourceRange)] = []
-            for p in properties(s) {
+            for (key, p) in properties(s, as: NetworkKey.self) where !p.malformed {
                 var v = values(p, s)
-                switch p.key {
-                case "hub": hub = reference(&v, kind: "branch", in: branchNames)
-                case "satellites":
+                switch key {
+                case .hub: hub = reference(&v, kind: "branch", in: branchNames)
+                case .satellites:
                     for item in v.commaList() {
                         var iv = Values(item, what: v.what, anchor: p.keyRange)
                         if let r = reference(&iv, kind: "branch", in: branchNames) { sats.append(r) }
                         finish(iv)
                     }
-                default: break
                 }
                 finish(v)
             }
             let name = s.name ?? ""
             guard let hub else {
-                if !s.properties.contains(where: { $0.key == "hub" }) {
+                if s.property(NetworkKey.hub) == nil {
                     error(.networkHubMissing, "network '\(name)' needs a 'hub'", s.nameRange ?? s.keywordRange, [.help("write 'hub BRANCH'")])
                 }
                 continue

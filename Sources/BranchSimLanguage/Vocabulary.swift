@@ -6,20 +6,20 @@ public enum LanguageVocabulary {
     public static let keywords: [String] = StatementKind.allCases.filter { $0 != .drop }.map(\.rawValue)
 
     /// Property names per statement (in the order the reference lists them).
+    /// (From the typed keys in PropertyKeys.swift.)
     public static let properties: [String: [String]] = [
-        "scenario": ["horizon", "step", "runs", "seed", "threads"],
-        "tier": ["below", "from", "share", "reachable", "offbank", "aum", "holds", "managed", "attrition", "growth"],
-        "segment": ["share", "in"],
-        "product": ["points", "flat", "term", "retain"],
-        "role": ["hours", "capacity"],
-        "branch": ["customers", "offbank", "staff", "tier"],
-        "network": ["hub", "satellites"],
-        "campaign": ["at", "audience", "channel", "target", "frequency", "contacts", "funnel", "capacity", "amount",
-                     "buys", "cooldown", "referrals", "effort", "cost", "starts", "ends"],
+        StatementKind.scenario.rawValue: ScenarioKey.names,
+        StatementKind.tier.rawValue: TierKey.names,
+        StatementKind.segment.rawValue: SegmentKey.names,
+        StatementKind.product.rawValue: ProductKey.names,
+        StatementKind.role.rawValue: RoleKey.names,
+        StatementKind.branch.rawValue: BranchKey.names,
+        StatementKind.network.rawValue: NetworkKey.names,
+        StatementKind.campaign.rawValue: CampaignKey.names,
     ]
 
     /// Tier properties a branch may override with `tier NAME ...`.
-    public static let branchTierProperties = ["share", "reachable", "offbank", "aum", "holds", "attrition", "growth"]
+    public static let branchTierProperties = TierKey.branchOverridable.map(\.rawValue)
 
     /// Words inside a property's value that must not start a new property (`capacity 15 at attend`).
     static let connectors: [String: Set<String>] = ["capacity": ["at"]]
