@@ -4,8 +4,8 @@ extension ScenarioChecker {
     /// Checks one `campaign` against the scenario built so far.
     func campaign(_ s: Statement, in sc: Scenario) -> Campaign {
         let name = s.name ?? ""
-        let tierNames = sc.tiers.map(\.name)
-        let roleNames = sc.roles.map(\.name), branchNames = sc.branches.map(\.name)
+        let tierNames = names("tier", sc.tiers.map(\.name))
+        let roleNames = names("role", sc.roles.map(\.name)), branchNames = names("branch", sc.branches.map(\.name)).names
         var c = Campaign(name: name, hosts: [], targets: [], frequency: Rate(count: 0, per: .week), contacts: .count(0), funnel: [])
         var given: [CampaignKey: Property] = [:]
         var pendingCapacity: (Int, String, SourceRange)?
@@ -189,9 +189,9 @@ extension ScenarioChecker {
     }
 
     private func hosts(_ v: inout Values, _ sc: Scenario, _ p: Property) -> [BranchID] {
-        let names = sc.branches.map(\.name)
+        let table = names("branch", sc.branches.map(\.name)), names = table.names
         if v.take("all") { return Array(names.indices) }
-        if v.peekWord == "hub" || v.peekWord == "satellites", !names.contains(v.peekWord!) {
+        if v.peekWord == "hub" || v.peekWord == "satellites", table.index[v.peekWord!] == nil {
             let w = v.next()!.word!
             guard !sc.networks.isEmpty else {
                 error(.hostsNeedNetwork, "'at \(w)' needs a network", p.range, [.help("declare 'network NAME { hub BRANCH  satellites B1, B2 }'")])
@@ -202,7 +202,7 @@ extension ScenarioChecker {
         var out: [BranchID] = []
         for item in v.commaList() {
             var iv = Values(item, what: v.what, anchor: p.keyRange)
-            if let (b, r) = reference(&iv, kind: "branch", in: names) {
+            if let (b, r) = reference(&iv, kind: "branch", in: table) {
                 if out.contains(b) { error(.hostNamedTwice, "branch '\(names[b])' is named twice in 'at'", r) } else { out.append(b) }
             }
             if !iv.atEnd { unexpectedRest(iv) }
@@ -211,7 +211,7 @@ extension ScenarioChecker {
     }
 
     private func targets(_ v: inout Values, _ sc: Scenario) -> ([TargetWeight], TargetFilter?) {
-        let tierNames = sc.tiers.map(\.name)
+        let tierTable = names("tier", sc.tiers.map(\.name)), tierNames = tierTable.names
         // Split off `where ...`.
         var main: [Term] = []
         var filterTerms: [Term]?
@@ -227,7 +227,7 @@ extension ScenarioChecker {
         } else {
             for item in mv.commaList() {
                 var iv = Values(item, what: v.what, anchor: v.anchor)
-                guard let (t, r) = reference(&iv, kind: "tier", in: tierNames) else { continue }
+                guard let (t, r) = reference(&iv, kind: "tier", in: tierTable) else { continue }
                 var w = 1.0
                 if !iv.atEnd {
                     weighted += 1
@@ -267,7 +267,7 @@ extension ScenarioChecker {
             }
         case "maturing":
             fv.i += 1
-            if let (p, r) = reference(&fv, kind: "product", in: sc.products.map(\.name)) {
+            if let (p, r) = reference(&fv, kind: "product", in: names("product", sc.products.map(\.name))) {
                 if sc.products[p].term == nil { error(.maturingWithoutTerm, "product '\(sc.products[p].name)' has no 'term', so it never matures", r) }
                 guard fv.take("within") else {
                     error(.maturingWindowExpected, "expected 'within DURATION' after the product", fv.here, [.help("write 'where maturing \(sc.products[p].name) within 1 month'")])
@@ -284,8 +284,7 @@ extension ScenarioChecker {
                 }
             }
         default:
-            let segs = sc.segments.map(\.name)
-            if let (sgi, _) = reference(&fv, kind: "segment", in: segs) { filter = .segment(sgi) }
+            if let (sgi, _) = reference(&fv, kind: "segment", in: names("segment", sc.segments.map(\.name))) { filter = .segment(sgi) }
         }
         if !fv.atEnd { unexpectedRest(fv) }
         return (out, filter)
@@ -324,7 +323,7 @@ extension ScenarioChecker {
         var out: [ProductShare] = []
         for item in v.commaList() {
             var iv = Values(item, what: v.what, anchor: p.keyRange)
-            guard let (prod, r) = reference(&iv, kind: "product", in: sc.products.map(\.name)) else { continue }
+            guard let (prod, r) = reference(&iv, kind: "product", in: names("product", sc.products.map(\.name))) else { continue }
             guard let share = probability(&iv, "the share of product '\(sc.products[prod].name)'") else { continue }
             if !iv.atEnd { unexpectedRest(iv) }
             if out.contains(where: { $0.product == prod }) { error(.buysProductTwice, "product '\(sc.products[prod].name)' is named twice in 'buys'", r); continue }

@@ -70,6 +70,7 @@ extension ScenarioChecker {
     /// Checks declarations into a scenario; `nil` when there was any error.
     func build(_ decls: [Statement]) -> Scenario? {
         failed = false
+        resetNames()
         // Later duplicates are reported by the program checker; build with the first only.
         var seenNames = Set<String>()
         let decls = decls.filter { s in
@@ -188,7 +189,13 @@ extension ScenarioChecker {
 
     /// Warnings about combinations that are legal but almost surely not meant.
     private func crossChecks(_ s: Scenario, _ decls: [Statement]) {
-        func statement(_ kind: StatementKind, _ name: String) -> Statement? { decls.first { $0.kind == kind && $0.name == name } }
+        // The first declaration of each tier and campaign, found once (a search per campaign
+        // was quadratic: 10,000 campaigns took 16 s to check).
+        var first: [String: Int] = [:]
+        for (i, d) in decls.enumerated() where d.kind == .tier || d.kind == .campaign {
+            if let n = d.name, first["\(d.kind.rawValue) \(n)"] == nil { first["\(d.kind.rawValue) \(n)"] = i }
+        }
+        func statement(_ kind: StatementKind, _ name: String) -> Statement? { first["\(kind.rawValue) \(name)"].map { decls[$0] } }
         for t in s.tiers {
             guard let r = t.managedBy, s.roles[r].capacityCustomers == nil else { continue }
             let at = statement(.tier, t.name)?.property(TierKey.managed)?.range
