@@ -297,7 +297,7 @@ extension DiagnosticID {
         case .tooManyProblems: return DiagnosticEntry(.error, "too many problems; only the first {N} are shown", help: "is this a scenario file? fix the first problems and check again")
         case .fileUnreadable: return DiagnosticEntry(.error, "cannot read '{X}': {REASON}")
         case .divisionByZero: return DiagnosticEntry(.error, "division by zero")
-        case .duplicateDeclaration: return DiagnosticEntry(.error, "duplicate {K} '{X}'", help: "rename or remove one of them")
+        case .duplicateDeclaration: return DiagnosticEntry(.error, "duplicate [{K} ]'{X}'", help: "rename or remove one of them")
         case .letNotFinite: return DiagnosticEntry(.error, "the value of 'let {X}' is not a finite number")
         case .referenceExpected: return DiagnosticEntry(.error, "expected a {K} name in {WHERE}, found {T}")
         case .referenceMissing: return DiagnosticEntry(.error, "missing {K} name in {WHERE}")

@@ -120,6 +120,8 @@ struct DiagnosticSink {
     mutating func add(_ source: SourceFile) { sources[source.path] = source }
 
     func make(_ id: DiagnosticID, _ message: String, at range: SourceRange?, notes: [DiagnosticNote]) -> Diagnostic {
+        // Debug builds (every test run) hold each message to its catalogue pattern.
+        assert(id.entry.matches(message), "\(id.rawValue): '\(message)' does not match '\(id.entry.pattern)'")
         guard let range else {
             return Diagnostic(id, message: message, location: SourceLocation(file: "<input>", line: 0, column: 0), notes: notes)
         }
