@@ -62,6 +62,8 @@ import Testing
         #expect(j.status == 1)
         let decoded = try JSONDecoder().decode([DiagnosticJSON].self, from: Data(j.stdout.utf8))
         #expect(decoded.map(\.line) == [8] && decoded.map(\.column) == [10] && decoded[0].severity == "error")
+        // Tools match on the stable ID, not the wording.
+        #expect(decoded.map(\.id) == ["name.reference-unknown"])
     }
 
     @Test(.enabled(if: binary != nil, "branchsim not built"))
