@@ -343,11 +343,11 @@ extension ScenarioChecker {
             var product: Int?
             var share: Double?
             if case .word = iv.peek {
-                product = reference(&iv, kind: "product", in: productNames)?.0
+                product = reference(&iv, kind: "product", in: names("product", productNames))?.0
                 share = probability(&iv)
             } else {
                 share = probability(&iv)
-                product = reference(&iv, kind: "product", in: productNames)?.0
+                product = reference(&iv, kind: "product", in: names("product", productNames))?.0
             }
             finish(iv)
             if let product, let share { out.append(ProductShare(product: product, share: share)) }
@@ -373,7 +373,7 @@ extension ScenarioChecker {
                 v.i = v.terms.count
                 return
             }
-            if let (r, _) = reference(&v, kind: "role", in: roleNames) { t.managedBy = r }
+            if let (r, _) = reference(&v, kind: "role", in: names("role", roleNames)) { t.managedBy = r }
         case .attrition, .growth:
             let neg = key == .growth
             guard let n = number(&v) else { return }
@@ -510,7 +510,7 @@ extension ScenarioChecker {
                 var list: [Int] = []
                 for item in v.commaList() {
                     var iv = Values(item, what: v.what, anchor: p.keyRange)
-                    if let (t, _) = reference(&iv, kind: "tier", in: tierNames) { list.append(t) }
+                    if let (t, _) = reference(&iv, kind: "tier", in: names("tier", tierNames)) { list.append(t) }
                     finish(iv)
                 }
                 inTiers = list
@@ -540,12 +540,12 @@ extension ScenarioChecker {
             case .staff:
                 for item in v.commaList() {
                     var iv = Values(item, what: v.what, anchor: p.keyRange)
-                    guard let (r, _) = reference(&iv, kind: "role", in: roleNames) else { continue }
+                    guard let (r, _) = reference(&iv, kind: "role", in: names("role", roleNames)) else { continue }
                     if let n = amount(&iv, "staff of role '\(roleNames[r])'") { b.staff[r] = n }
                     finish(iv)
                 }
             case .tier:
-                guard let (t, _) = reference(&v, kind: "tier", in: tiers.map(\.name)) else { v.i = v.terms.count; break }
+                guard let (t, _) = reference(&v, kind: "tier", in: names("tier", tiers.map(\.name))) else { v.i = v.terms.count; break }
                 // Split the rest into tier properties.
                 var i = v.i
                 let keys = Set(LanguageVocabulary.branchTierProperties)
@@ -596,11 +596,11 @@ extension ScenarioChecker {
             for (key, p) in properties(s, as: NetworkKey.self) where !p.malformed {
                 var v = values(p, s)
                 switch key {
-                case .hub: hub = reference(&v, kind: "branch", in: branchNames)
+                case .hub: hub = reference(&v, kind: "branch", in: names("branch", branchNames))
                 case .satellites:
                     for item in v.commaList() {
                         var iv = Values(item, what: v.what, anchor: p.keyRange)
-                        if let r = reference(&iv, kind: "branch", in: branchNames) { sats.append(r) }
+                        if let r = reference(&iv, kind: "branch", in: names("branch", branchNames)) { sats.append(r) }
                         finish(iv)
                     }
                 }

@@ -22,7 +22,9 @@ final class ScenarioChecker {
 
     /// The names of one kind (`tier`, `branch`...) in the scenario being built, indexed once
     /// per build: looking a name up is then O(1), where a search per reference made 10,000
-    /// campaigns at 10,000 branches quadratic. Call only once that kind is complete.
+    /// campaigns at 10,000 branches quadratic (and 20,000 networks, or a branch's staff of
+    /// 20,000 roles). Call only once that kind is complete: products and roles before tiers,
+    /// tiers before segments and branches, branches before networks, all before campaigns.
     func names(_ kind: String, _ list: @autoclosure () -> [String]) -> NameTable {
         if let t = nameTables[kind] { return t }
         let t = NameTable(list())
