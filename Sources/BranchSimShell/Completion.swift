@@ -1,4 +1,5 @@
 import Foundation
+import BranchSimModel
 
 /// Tab completion, as pure functions of the text before the cursor: which word is being
 /// completed, in what context, and what to insert and list.
@@ -109,9 +110,10 @@ public enum Completion {
     }
 
     /// `items` in columns across `width`, sorted down the columns, like bash lists completions.
+    /// Widths are terminal columns (`DisplayWidth`): a Chinese tier name takes two per character.
     public static func columns(_ items: [String], width: Int) -> String {
         guard !items.isEmpty else { return "" }
-        let cell = (items.map(\.count).max() ?? 0) + 2
+        let cell = (items.map(DisplayWidth.of).max() ?? 0) + 2
         let perRow = max(1, width / cell)
         let rows = (items.count + perRow - 1) / perRow
         var lines: [String] = []
@@ -122,7 +124,7 @@ public enum Completion {
                 guard i < items.count else { break }
                 let item = items[i]
                 let isLast = (c + 1) * rows + r >= items.count
-                line += isLast ? item : item + String(repeating: " ", count: cell - item.count)
+                line += isLast ? item : item + String(repeating: " ", count: cell - DisplayWidth.of(item))
             }
             lines.append(line)
         }

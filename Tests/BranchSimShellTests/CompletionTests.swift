@@ -62,6 +62,13 @@ import Testing
         #expect(Completion.resolve(word: "u", candidates: ["uplift", "uplift"]) == .init(insert: "plift ", listing: []))
     }
 
+    /// Cells are measured in terminal columns: a four-character Chinese name is eight wide,
+    /// so it does not share a 14-column line (counting characters put 'c' under the name).
+    @Test func columnsMeasureDisplayWidth() {
+        #expect(Completion.columns(["长尾长尾", "a", "b", "c"], width: 14) == "长尾长尾\na\nb\nc")
+        #expect(Completion.columns(["长尾", "ab", "c"], width: 12) == "长尾  c\nab")
+    }
+
     @Test func columnsGoDownThenAcross() {
         let text = Completion.columns(["a", "bb", "c", "d", "e"], width: 12)
         // cell width 4, 3 per row, 2 rows: column-major like ls.
