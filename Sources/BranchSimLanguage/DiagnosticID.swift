@@ -411,7 +411,7 @@ extension DiagnosticID {
         case .enforceStaffExpected: return DiagnosticEntry(.error, "expected 'enforce staff'", help: "'enforce staff' is the only form")
         case .horizonNotPositive: return DiagnosticEntry(.error, "the horizon must be longer than zero")
         case .horizonTooLong: return DiagnosticEntry(.error, "the horizon must be at most {D}, found {D}", help: "plans run over months and years: write 'horizon 12 months' or 'horizon 5 years'")
-        case .populationTooLarge: return DiagnosticEntry(.error, "population too large for memory: {N} customers need about {N} GiB with {N} thread[s] (limit 4 GiB)", help: "lower 'customers', or set 'threads' in the scenario block")
+        case .populationTooLarge: return DiagnosticEntry(.error, "population too large for memory: {N} customers need about {N} GiB with {N} thread[s] (limit 4 GiB)", help: "lower 'customers'[, or 'threads' in the scenario block]")
         case .resultsTooLarge: return DiagnosticEntry(.error, "results too large for memory: {N} steps of {N} series for {N} replications need about {N} GiB (limit 4 GiB)", help: "shorten 'horizon', use 'step month', or lower 'runs'")
         case .stepUnknown: return DiagnosticEntry(.error, "the step must be 'week' or 'month', found {T}")
         case .untilMetricExpected: return DiagnosticEntry(.error, "expected a metric after 'runs until'", help: "write 'runs until uplift within 1%'")
