@@ -19,7 +19,8 @@ public struct DiagnosticEntry: Sendable, Hashable {
         self.help = help
     }
 
-    /// Whether `message` is an instance of `pattern`: each `{NAME}` stands for any text, and
+    /// Whether `message` is an instance of `pattern`: each `{NAME}` stands for any text (even
+    /// none), and
     /// `[...]` for an optional part.
     public func matches(_ message: String) -> Bool {
         Self.match(Array(pattern.unicodeScalars)[...], Array(message.unicodeScalars)[...])
@@ -32,7 +33,7 @@ public struct DiagnosticEntry: Sendable, Hashable {
             let rest = p[(close + 1)...]
             var i = m.startIndex
             while i <= m.endIndex {
-                if i > m.startIndex, match(rest, m[i...]) { return true }
+                if match(rest, m[i...]) { return true }  // may be empty: a missing name is ''
                 if i == m.endIndex { break }
                 i += 1
             }

@@ -208,7 +208,7 @@ extension ScenarioChecker {
             let st = statement(.campaign, c.name)
             if c.starts >= s.settings.horizon, let p = st?.property(CampaignKey.starts) {
                 warning(.campaignStartsAfterHorizon, "campaign '\(c.name)' starts at \(c.starts), after the horizon (\(s.settings.horizon)): it never runs", p.range)
-            } else if let p = st?.properties.first(where: { $0.key == "frequency" }) {
+            } else if let p = st?.property(CampaignKey.frequency) {
                 // Occurrences are whole and the fraction carries forward (MODEL.md), so a rate
                 // below one per active window never comes due: `1 per month` in a one-month
                 // horizon of weekly steps is 4 steps, 0.92 of an occurrence.
