@@ -1,3 +1,4 @@
+import BranchSimModel
 import Foundation
 
 /// Writes whole files atomically: the text goes to a temporary file in the same folder,
@@ -157,22 +158,23 @@ public enum TemporaryFiles {
         p.initialize(repeating: 0, count: slots * slotBytes)
         return p
     }()
-    static let lock = NSLock()
+    /// Guards the choice of a free slot (the table itself is read by the handler unlocked).
+    static let lock = LockedValue(())
 
     /// Records `path` (a NUL-terminated C path); its slot, or nil when the table is full or the
     /// path too long (the file is then only removed on errors, as before).
     static func register(_ path: [CChar]) -> Int? {
         guard path.count <= slotBytes, path.last == 0 else { return nil }
-        lock.lock()
-        defer { lock.unlock() }
-        for i in 0..<slots where table[i * slotBytes] == 0 {
-            let p = table + i * slotBytes
-            // The first byte last: a handler running meanwhile sees an empty slot or the whole path.
-            for j in 1..<path.count { p[j] = path[j] }
-            p[0] = path[0]
-            return i
+        return lock.withLock { _ in
+            for i in 0..<slots where table[i * slotBytes] == 0 {
+                let p = table + i * slotBytes
+                // The first byte last: a handler running meanwhile sees an empty slot or the whole path.
+                for j in 1..<path.count { p[j] = path[j] }
+                p[0] = path[0]
+                return i
+            }
+            return nil
         }
-        return nil
     }
 
     /// 12 random letters and digits (62^12 names: a clash with another file is retried, and a
@@ -184,9 +186,7 @@ public enum TemporaryFiles {
 
     static func unregister(_ slot: Int?) {
         guard let slot else { return }
-        lock.lock()
-        table[slot * slotBytes] = 0
-        lock.unlock()
+        lock.withLock { _ in table[slot * slotBytes] = 0 }
     }
 
     /// Installs the handler for SIGINT, SIGTERM and SIGHUP, unblocked (each left alone when
