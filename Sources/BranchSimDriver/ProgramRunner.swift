@@ -53,9 +53,16 @@ public struct OutputSink: Sendable {
         self.err = err
     }
 
+    /// The process's standard output and error. On a terminal, control characters in the
+    /// text (a scenario's title or an export path may hold an ESC) are shown, not obeyed
+    /// (`TerminalText.visible`); the reports' own colours pass.
     public static let standard = OutputSink(
-        out: { s in StandardStreams.write(s) },
-        err: { s in StandardStreams.writeError(s) })
+        out: { s in StandardStreams.write(forTerminal(s, fd: 1)) },
+        err: { s in StandardStreams.writeError(forTerminal(s, fd: 2)) })
+
+    private static func forTerminal(_ s: String, fd: Int32) -> String {
+        isatty(fd) == 1 ? TerminalText.visible(s, keepingStyles: true) : s
+    }
 }
 
 /// A problem met while executing (not a scenario diagnostic, which the checker gives).
@@ -167,6 +174,12 @@ public final class ProgramRunner {
             if let c = lastComparison, lastRun == nil || c.runs.contains(where: { $0 == lastRun }) {
                 let sub = BranchSimModel.ComparisonResult(runs: c.runs, metrics: selectors, independent: c.independent)
                 sink.out(TextReports.comparisonReport(sub, options: configuration.report) + "\n")
+            } else if let s = lastSweep {
+                // After a sweep, every point: the sweep's table for the metrics asked for
+                // (the last point alone would pass for the scenario's result).
+                if resultsAreStale { sink.err("note: the scenario changed since this sweep; `sweep` again to see the change\n") }
+                sink.out(TextReports.sweepReport(path: s.path, points: s.points.map { ($0.label, $0.result) },
+                                                 metrics: selectors, options: configuration.report) + "\n")
             } else if let r = lastRun {
                 if resultsAreStale { sink.err("note: the scenario changed since this run; `run` again to see the change\n") }
                 sink.out(TextReports.runReport(r, selectors: selectors, options: configuration.report) + "\n")

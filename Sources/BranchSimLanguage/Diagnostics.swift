@@ -214,7 +214,10 @@ public struct DiagnosticRenderer: Sendable {
     public func render(_ d: Diagnostic, sources: [String: SourceFile]) -> String {
         let sevColour = d.severity == .error ? "1;31" : "1;33"
         let place = d.location.line > 0 ? "\(d.location.file):\(d.location.line):\(d.location.column)" : d.location.file
-        var out = paint(place + ":", "1") + " " + paint(d.severity.rawValue + ":", sevColour) + " " + paint(d.message, "1") + "\n"
+        // A file's text may hold control characters (an ESC in a comment or a string): they
+        // are shown (`^[`), never sent to the terminal, and take the columns they are shown in.
+        var out = paint(TerminalText.visible(place) + ":", "1") + " " + paint(d.severity.rawValue + ":", sevColour) + " "
+            + paint(TerminalText.visible(d.message), "1") + "\n"
         let gutterWidth = String(d.location.line).count
         let pad = String(repeating: " ", count: gutterWidth)
         if d.location.line > 0, let file = sources[d.location.file], d.location.line <= file.lineCount {
@@ -257,12 +260,12 @@ public struct DiagnosticRenderer: Sendable {
             }
             span = max(1, span)
             out += paint(pad + " |", "1;34") + "\n"
-            out += paint("\(d.location.line) |", "1;34") + " " + line + "\n"
+            out += paint("\(d.location.line) |", "1;34") + " " + TerminalText.visible(line) + "\n"
             let marker = "^" + String(repeating: "~", count: span - 1)
             out += paint(pad + " |", "1;34") + " " + String(repeating: " ", count: lead) + paint(marker, sevColour) + "\n"
         }
         for n in d.notes {
-            out += paint(pad + " =", "1;34") + " " + paint(n.kind.rawValue + ":", "1") + " " + n.message + "\n"
+            out += paint(pad + " =", "1;34") + " " + paint(n.kind.rawValue + ":", "1") + " " + TerminalText.visible(n.message) + "\n"
         }
         return out
     }
@@ -277,10 +280,12 @@ public struct DiagnosticRenderer: Sendable {
     static let excerptWidth = 160
     static let excerptContext = 60
 
-    /// Terminal columns of a character (`DisplayWidth`, the one table); a control character
-    /// (a tab in the source line) takes one, as the caret line has a space in its place.
+    /// Terminal columns of a character as the quoted line shows it (`DisplayWidth`, the one
+    /// table): a control character `TerminalText` shows (ESC as `^[`) takes the columns it is
+    /// shown in; a tab takes one, as the caret line has a space in its place.
     static func displayWidth(_ s: Unicode.Scalar) -> Int {
-        s.value < 0x20 ? 1 : DisplayWidth.of(s)
+        if TerminalText.needsShowing(s) { return TerminalText.shown(s).unicodeScalars.count }
+        return s.value < 0x20 ? 1 : DisplayWidth.of(s)
     }
 }
 

@@ -107,13 +107,22 @@ public struct ScenarioDocument: Sendable {
         var updated = statements
         var actions: [Statement] = []
         var changed: [(kind: String, name: String)] = []
+        // Where each declaration is, by kind and name: a script's thousands of entries each
+        // find theirs at once, not by a scan of the whole document.
+        var index: [String: Int] = [:]
+        for (i, d) in updated.enumerated() where index[Self.slot(d)] == nil { index[Self.slot(d)] = i }
         for s in stmts {
             if s.kind.isAction { actions.append(s); continue }
             if s.kind == .drop {
                 ProgramChecker.dropOutsideVariant(s, sink: &sink)
                 continue
             }
-            Self.replace(s, in: &updated)
+            if let i = index[Self.slot(s)] {
+                updated[i] = s
+            } else {
+                index[Self.slot(s)] = updated.count
+                updated.append(s)
+            }
             changed.append((s.kind.rawValue, Self.key(s)))
         }
         var checker = ProgramChecker(sink: sink)
@@ -139,11 +148,10 @@ public struct ScenarioDocument: Sendable {
                             changed: changed, sources: checker.sink.sources)
     }
 
-    private static func replace(_ s: Statement, in list: inout [Statement]) {
-        let same: (Statement) -> Bool = { o in
-            o.kind == s.kind && (s.kind.isNamedDeclaration ? o.name == s.name : true)
-        }
-        if let i = list.firstIndex(where: same) { list[i] = s } else { list.append(s) }
+    /// What a declaration replaces: one of the same kind and name (the kind alone for
+    /// `scenario`, `policy` and `enforce`).
+    private static func slot(_ s: Statement) -> String {
+        s.kind.rawValue + " " + (s.kind.isNamedDeclaration ? s.name ?? "" : "")
     }
 
     /// Checks the whole document.

@@ -87,4 +87,13 @@ public enum InputCompleteness {
         if braces > 0 || parens > 0 { return true }
         return last == .comma || last == .arrow
     }
+
+    /// Whether `text` parses cleanly and only declares (no action, `include` or `drop`):
+    /// a script may then enter it together with the declarations after it.
+    public static func onlyDeclares(_ text: String) -> Bool {
+        let (unit, problems) = Parser.parse(SourceFile(path: "<stdin>", text: text))
+        return problems.isEmpty && !unit.statements.isEmpty && unit.statements.allSatisfy {
+            !$0.kind.isAction && $0.kind != .include && $0.kind != .drop
+        }
+    }
 }

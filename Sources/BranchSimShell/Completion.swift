@@ -14,9 +14,6 @@ public enum Completion {
     /// Characters that end a word (besides white space).
     static let delimiters: Set<Character> = [",", "(", ")", "{", "}", "=", ";", "\"", "'", "<", ">"]
 
-    /// Keywords after which the next word is a metric path.
-    static let metricKeywords: Set<String> = ["report", "expect", "sweep"]
-
     /// Finds the word before the cursor and its context.
     /// - Parameters:
     ///   - beforeCursor: the current line up to the cursor.
@@ -38,14 +35,17 @@ public enum Completion {
         let inBlock = !pending.isEmpty
         let statementKeyword = pending.first.flatMap { firstWord(of: $0) }
 
-        if tokens.isEmpty && !inBlock {
-            return Request(word: word, context: word.hasPrefix(":") && before.allSatisfy(\.isWhitespace)
-                           ? .command : .statementStart)
+        // A `:command` is the shell's at either prompt.
+        if tokens.isEmpty && word.hasPrefix(":") && before.allSatisfy(\.isWhitespace) {
+            return Request(word: word, context: .command)
         }
-        if let first = tokens.first, first.hasPrefix(":"), !inBlock {
+        if tokens.isEmpty && !inBlock {
+            return Request(word: word, context: .statementStart)
+        }
+        if let first = tokens.first, first.hasPrefix(":"), before.first(where: { !$0.isWhitespace }) == ":" {
             switch first {
-            case ":load", ":save": return Request(word: word, context: .fileName)
-            case ":show", ":set", ":unset", ":help":
+            case ":load", ":save", ":output": return Request(word: word, context: .fileName)
+            case ":show", ":set", ":unset", ":help", ":format", ":units":
                 if tokens.count == 1 { return Request(word: word, context: .commandArgument(String(first.dropFirst()))) }
                 return Request(word: word, context: .afterKeyword(first))
             default: return Request(word: word, context: .afterKeyword(first))
@@ -58,11 +58,19 @@ public enum Completion {
         let keyword = (inBlock ? statementKeyword : nil) ?? tokens.first ?? ""
         let pendingTokens = pending.flatMap { $0.split(whereSeparator: { $0.isWhitespace || delimiters.contains($0) }).map(String.init) }
         let allTokens = (inBlock ? pendingTokens : []) + tokens
-        if metricKeywords.contains(keyword) && (keyword != "sweep" || allTokens.count == 1) {
+        switch keyword {
+        case "report", "expect":
             return Request(word: word, context: .metricPath)
-        }
-        if keyword == "compare" && allTokens.contains("on") {
-            return Request(word: word, context: .metricPath)
+        case "compare":
+            return Request(word: word, context: allTokens.contains("on") ? .metricPath : .variantName("compare"))
+        case "run" where allTokens.last == "variant":
+            return Request(word: word, context: .variantName("run"))
+        case "sweep":
+            if allTokens.count == 1 { return Request(word: word, context: .sweepPath) }
+            if allTokens == ["sweep", "let"] { return Request(word: word, context: .letName) }
+            if allTokens.contains("on") { return Request(word: word, context: .metricPath) }
+        default:
+            break
         }
         return Request(word: word, context: .afterKeyword(keyword))
     }

@@ -11,7 +11,8 @@ public enum HelpText {
           run runs 500
           report uplift, funnel
 
-        Commands start with `:`. Help topics (:help TOPIC):
+        Commands start with `:`, also at ...> in the middle of a statement (:cancel drops it);
+        `help`, `quit` and `exit` alone on a line work too. Help topics (:help TOPIC):
           statements   every statement, one line each
           campaign     the properties of a campaign, with an example
           metrics      metric paths for report, expect, compare and sweep
@@ -98,6 +99,8 @@ public enum HelpText {
               :load scenarios/potential-upgrade.bsim
               :set upgrade_meeting.contacts 60
               :save my-plan.bsim --force
+              :format csv
+              :output results.csv
             """
     }
 
@@ -110,6 +113,7 @@ public enum HelpText {
           Ctrl-A / E   start / end of the line;  Ctrl-K delete to the end; Ctrl-U the whole line
           Ctrl-C       at the prompt: drop the line (and an unfinished statement);
                        during a run: stop the run and return to the prompt
+          :cancel      at ...>: drop the unfinished statement (:buffer prints it)
           Ctrl-D       on an empty line: leave the shell
         History is kept in $XDG_STATE_HOME/branchsim/history (or ~/.local/state/branchsim/history;
         BRANCHSIM_HISTORY overrides it). :history N shows the last N entries.

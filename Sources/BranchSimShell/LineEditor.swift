@@ -1,3 +1,4 @@
+import BranchSimModel
 import CLibEdit
 import Foundation
 
@@ -75,7 +76,22 @@ final class LineEditor {
         bs_el_bind(el, "^I", "branchsim-complete")
         bs_el_bind(el, "^C", "branchsim-interrupt")
         bs_el_bind(el, "^Z", "branchsim-suspend")
+        Self.disableExtendedCommand(el)
         bs_el_setty_noisig(el)
+    }
+
+    /// libedit's extended-command prompt (`ed-command`: Esc x in emacs mode, `:` in vi's command
+    /// mode) reads a line and hands it to its own `el_parse`, which crashes on an unclosed
+    /// quote (Esc, x, `"`, Enter: SIGSEGV) and could rebind Tab and Ctrl-C. The shell offers
+    /// no such prompt: those keys beep, as unbound keys do. Its own history search (Ctrl-R)
+    /// and vi's `/` search read a line too but only search with it; they stay.
+    private static func disableExtendedCommand(_ el: OpaquePointer) {
+        if bs_el_is_vi(el) != 0 {
+            bs_el_bind_vi_command(el, ":", "ed-unassigned")
+        } else {
+            bs_el_bind(el, "\\ex", "ed-unassigned")
+            bs_el_bind(el, "\\eX", "ed-unassigned")
+        }
     }
 
     deinit {
@@ -140,7 +156,9 @@ final class LineEditor {
         }
         if !result.listing.isEmpty {
             let width = Int(bs_terminal_columns(STDOUT_FILENO))
-            bs_write_stdout("\n" + Completion.columns(result.listing, width: width > 0 ? width : 80) + "\n")
+            // File names may hold control characters: shown, not obeyed.
+            let listing = Completion.columns(result.listing.map { TerminalText.visible($0) }, width: width > 0 ? width : 80)
+            bs_write_stdout("\n" + listing + "\n")
             return UInt8(CC_REDISPLAY)
         }
         return result.insert.isEmpty ? UInt8(CC_REFRESH_BEEP) : UInt8(CC_REFRESH)

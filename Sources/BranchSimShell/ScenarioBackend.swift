@@ -35,6 +35,16 @@ public final class ScenarioBackend: ShellBackend {
             pool = LanguageVocabulary.keywords
         case .metricPath:
             pool = metricCompletions(for: word)
+        case .variantName(let keyword):
+            pool = (keyword == "compare" ? ["base"] : []) + document.names(of: "variant")
+        case .sweepPath:
+            pool = propertyPaths() + (document.names(of: "let").isEmpty ? [] : ["let"])
+        case .letName:
+            pool = document.names(of: "let")
+        case .afterKeyword("run"):
+            pool = ["runs", "variant"]
+        case .afterKeyword("sweep"):
+            pool = ["over", "from", "to", "step", "on"]
         case .afterKeyword(let keyword) where keyword.hasPrefix(":"):
             // The words after a command's argument (`:show NAME `, `:set PATH VALUE`): nothing to offer.
             pool = []
@@ -44,7 +54,6 @@ public final class ScenarioBackend: ShellBackend {
                 + LanguageVocabulary.calendarUnits + LanguageVocabulary.staffTimeUnits
                 + LanguageVocabulary.effortUnits + ["all", "hub", "satellites", "own", "network", "where", "balance",
                                                      "max", "offbank", "at", "x", "variant", "runs", "on", "independent", "over", "from", "to", "step", "within", "last"]
-            if keyword == "compare" || keyword == "run" { pool += ["base"] + document.names(of: "variant") }
         case .commandArgument(let command):
             pool = declaredNames()
             if command == "set" || command == "unset" { pool += propertyPaths() }
@@ -104,7 +113,42 @@ public final class ScenarioBackend: ShellBackend {
 
     // MARK: Statements
 
+    /// A script's declarations not entered yet, as one text from line `deferredFirstLine`
+    /// of `deferredFile` (blank lines keep each at its own line). Entering each declaration
+    /// alone re-checks the whole document, quadratic in a script's length (10,000 piped
+    /// lines took minutes); declarations in a row are entered together when an action, a
+    /// command or the end of the script needs them, as a file's are.
+    private var deferredText = ""
+    private var deferredFile = ""
+    private var deferredFirstLine = 0
+    /// The line after the last deferred one.
+    private var deferredNextLine = 0
+
     public func execute(_ text: String, at location: SourceLocation, control: RunControl, out: ShellOutput) -> ExecutionOutcome {
+        if location.file != "<prompt>", InputCompleteness.onlyDeclares(text) {
+            if deferredText.isEmpty || deferredFile != location.file || location.line < deferredNextLine {
+                if settle(out: out) == .error { return .error }
+                deferredFile = location.file
+                deferredFirstLine = location.line
+                deferredNextLine = location.line
+            }
+            deferredText += String(repeating: "\n", count: location.line - deferredNextLine) + text + "\n"
+            deferredNextLine = location.line + 1 + text.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            return .ok
+        }
+        if settle(out: out) == .error { return .error }
+        return enter(text, at: location, control: control, out: out)
+    }
+
+    public func settle(out: ShellOutput) -> ExecutionOutcome {
+        guard !deferredText.isEmpty else { return .ok }
+        let text = deferredText
+        deferredText = ""
+        return enter(text, at: SourceLocation(file: deferredFile, line: deferredFirstLine, column: 1),
+                     control: RunControl(), out: out)
+    }
+
+    private func enter(_ text: String, at location: SourceLocation, control: RunControl, out: ShellOutput) -> ExecutionOutcome {
         outputBox.target = out
         defer { outputBox.target = nil }
         // Blank lines in front keep diagnostics at the script's own line numbers.
@@ -124,9 +168,52 @@ public final class ScenarioBackend: ShellBackend {
         return run(entry.actions, in: program, control: control, out: out)
     }
 
+    /// `:format`: tables (the runner's own), or the whole last results as CSV, JSON or HTML
+    /// after each entry that runs or reports.
+    private var format = "table"
+
+    public func setFormat(_ name: String?, out: ShellOutput) -> ExecutionOutcome {
+        guard let name else {
+            out.print("format \(format)")
+            return .ok
+        }
+        format = name
+        // The runner prints tables; for the others it stays quiet and this backend prints the document.
+        runner.configuration.format = name == "table" ? .table : .json
+        out.print("format \(name)" + (name == "table" ? "" : ": run, compare, sweep and report print the last results as \(name.uppercased())"))
+        return .ok
+    }
+
+    public func setUnits(_ name: String?, out: ShellOutput) -> ExecutionOutcome {
+        if let name { runner.configuration.report.units = name == "wan" ? .wan : .yuan }
+        out.print(runner.configuration.report.units == .wan ? "units wan: amounts in tables in 万" : "units yuan: amounts in tables in yuan")
+        return .ok
+    }
+
+    /// The last results as `format` says (nil for tables, which the runner prints itself).
+    private func formattedResults() -> String? {
+        switch format {
+        case "csv": return runner.renderDocument(format: .csv)
+        case "json": return runner.renderDocument(format: .json)
+        case "html": return HTMLReport.render(runner.document, scenario: runner.lastScenario, options: runner.configuration.report)
+        default: return nil
+        }
+    }
+
     private func run(_ actions: [LocatedAction], in program: CheckedProgram, control: RunControl,
                      out: ShellOutput) -> ExecutionOutcome {
         runner.configuration.report.colour = out.colorEnabled
+        func printDocument() {
+            let shows = actions.contains { a in
+                switch a.action {
+                case .run, .compare, .sweep, .report: return true
+                case .expect, .export: return false
+                }
+            }
+            if shows, runner.lastRun != nil || runner.lastComparison != nil, let text = formattedResults() {
+                out.write(text.hasSuffix("\n") ? text : text + "\n")
+            }
+        }
         let before = runner.outcomes.count
         for (i, a) in actions.enumerated() {
             var nextIsReport = false
@@ -144,10 +231,12 @@ public final class ScenarioBackend: ShellBackend {
                 return .error
             }
         }
+        printDocument()
         return runner.outcomes.dropFirst(before).contains { !$0.passed } ? .expectationFailed : .ok
     }
 
     public func endOfScript(out: ShellOutput) -> ExecutionOutcome {
+        if settle(out: out) == .error { return .error }
         guard !document.declarations.isEmpty else { return .ok }
         let checked = document.check()
         let errors = checked.diagnostics.filter(\.isError)

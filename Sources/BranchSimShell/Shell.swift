@@ -36,6 +36,8 @@ public final class Shell {
     private var pending: [String] = []
     private var interrupts: InterruptHandler?
     private var editor: LineEditor?
+    /// `:output FILE`.
+    private let redirect = OutputRedirect()
 
     /// - Parameters:
     ///   - backend: the language side.
@@ -48,14 +50,14 @@ public final class Shell {
         self.history = HistoryStore(path: options.historyPath ?? HistoryStore.defaultPath(environment: options.environment))
         if let output {
             self.writer = nil
-            self.out = output
+            self.out = output.redirecting(to: redirect)
         } else {
             let writer = TerminalWriter()
             self.writer = writer
             let interactive = options.interactive ?? (isatty(STDIN_FILENO) == 1)
             self.out = ShellOutput(colorEnabled: interactive && options.colorEnabled) { stream, text in
                 writer.write(stream, text)
-            }
+            }.redirecting(to: redirect)
         }
     }
 
@@ -136,33 +138,59 @@ public final class Shell {
                     _ = record(execute(text, firstLine: firstLine, interactive: interactive))
                 }
                 if interactive { out.write("\n") } else if status < 2 { _ = record(backend.endOfScript(out: out)) }
+                flushOutput()
                 return status
             case .interrupted:
                 pending = []
                 continue
             case .line(let text):
                 line += 1
+                var trimmed = text.trimmingCharacters(in: .whitespaces)
                 if pending.isEmpty {
                     firstLine = line
-                    let trimmed = text.trimmingCharacters(in: .whitespaces)
                     if trimmed.isEmpty { continue }
-                    if trimmed.hasPrefix(":") {
-                        if interactive { remember(trimmed) }
-                        switch command(trimmed) {
-                        case .quit: return status
-                        case .done(let outcome):
-                            if !record(outcome) { return status }
-                        }
-                        continue
+                    // As psql: `help`, `quit` and `exit` alone on a line are the commands
+                    // (no statement starts with them).
+                    if let command = Self.bareCommands[trimmed] { trimmed = command }
+                }
+                // A `:command` is the shell's even in the middle of a statement (as psql's
+                // `\` commands): the unfinished lines stay, and `...>` comes back.
+                if trimmed.hasPrefix(":") {
+                    if interactive { remember(trimmed) }
+                    if !record(backend.settle(out: out)) { return status }
+                    let result = command(trimmed)
+                    flushOutput()
+                    switch result {
+                    case .quit: return status
+                    case .done(let outcome):
+                        if !record(outcome) { return status }
                     }
+                    continue
                 }
                 pending.append(text)
                 let statement = pending.joined(separator: "\n")
                 if backend.needsMoreInput(statement) { continue }
                 pending = []
                 if interactive { remember(statement) }
-                if !record(execute(statement, firstLine: firstLine, interactive: interactive)) { return status }
+                let outcome = execute(statement, firstLine: firstLine, interactive: interactive)
+                flushOutput()
+                if !record(outcome) { return status }
             }
+        }
+    }
+
+    /// Words that mean a command when alone on a line at the main prompt.
+    static let bareCommands = ["help": ":help", "quit": ":quit", "exit": ":quit"]
+
+    /// Writes what `:output` collected to its file; on failure says so, and results go to the
+    /// terminal again.
+    private func flushOutput() {
+        do {
+            try redirect.flush()
+        } catch {
+            let name = redirect.fileName ?? ""
+            redirect.stop()
+            out.error("cannot write the output to \(name): \(error.description); results go to the terminal again")
         }
     }
 
@@ -181,7 +209,8 @@ public final class Shell {
         interrupts?.begin(control)
         let showBar = writer != nil && isatty(STDERR_FILENO) == 1
             && options.environment["TERM"].map { $0 != "dumb" } ?? false
-        let reporter = writer.map { ProgressReporter(control: control, writer: $0, enabled: showBar) }
+        // No bar, no timer: a script's thousands of statements each paid for one.
+        let reporter = showBar ? writer.map { ProgressReporter(control: control, writer: $0, enabled: true) } : nil
         let outcome = work(control)
         reporter?.stop()
         interrupts?.end()
@@ -224,6 +253,25 @@ public final class Shell {
         case .history(let count):
             out.write(Self.formatHistory(entries, last: count ?? 20))
             return .done(.ok)
+        case .cancel:
+            guard !pending.isEmpty else {
+                out.note("nothing to cancel: no statement is unfinished")
+                return .done(.ok)
+            }
+            let n = pending.count
+            pending = []
+            out.note("dropped the unfinished statement (\(n) line\(n == 1 ? "" : "s"))")
+            return .done(.ok)
+        case .buffer:
+            if pending.isEmpty {
+                out.note("no statement is unfinished")
+            } else {
+                out.print(pending.joined(separator: "\n"))
+            }
+            return .done(.ok)
+        case .format(let name): return .done(backend.setFormat(name, out: out))
+        case .units(let name): return .done(backend.setUnits(name, out: out))
+        case .output(let path): return .done(output(to: path))
         }
     }
 
@@ -241,6 +289,29 @@ public final class Shell {
         }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
         out.print("saved \(lines) line\(lines == 1 ? "" : "s") to \(shown)")
+        return .ok
+    }
+
+    /// `:output FILE` / `:output`.
+    private func output(to path: String?) -> ExecutionOutcome {
+        flushOutput()
+        guard let path else {
+            if let name = redirect.fileName {
+                redirect.stop()
+                out.note("results go to the terminal again (\(name) is complete)")
+            } else {
+                out.note("results go to the terminal")
+            }
+            return .ok
+        }
+        let expanded = expandTilde(path)
+        do {
+            try redirect.start(path: expanded, shown: path)
+        } catch {
+            out.error("cannot send results to \(path): \(error.description)")
+            return .error
+        }
+        out.note("results go to \(path) (`:output` alone to see them here again)")
         return .ok
     }
 
@@ -310,7 +381,11 @@ public final class Shell {
                                       display: Completion.fileDisplay)
         case .commandArgument("help"):
             return Completion.resolve(word: word, candidates: HelpText.topics + backend.helpTopics.filter { !HelpText.topics.contains($0) })
-        case .statementStart, .metricPath, .afterKeyword, .commandArgument:
+        case .commandArgument("format"):
+            return Completion.resolve(word: word, candidates: ShellCommand.formats)
+        case .commandArgument("units"):
+            return Completion.resolve(word: word, candidates: ShellCommand.unitNames)
+        case .statementStart, .metricPath, .afterKeyword, .commandArgument, .variantName, .sweepPath, .letName:
             let line = (pending + [beforeCursor]).joined(separator: "\n")
             return Completion.resolve(word: word, candidates: backend.completions(for: word, line: line, context: request.context))
         }

@@ -16,6 +16,13 @@ public enum CompletionContext: Sendable, Equatable {
     case command
     /// The argument of `:show`, `:set` or `:unset`: a declared name or a property path.
     case commandArgument(String)
+    /// After `compare` (before `on`) or `run variant`: a variant name; the payload is the
+    /// statement's keyword (`compare` also takes `base`).
+    case variantName(String)
+    /// The first word after `sweep`: a path `sweep` can vary (`CAMPAIGN.contacts`, `let`).
+    case sweepPath
+    /// After `sweep let`: a `let` name.
+    case letName
 }
 
 /// How a statement, a `:load` or a `:set` ended. A script's exit status follows from these
@@ -86,6 +93,17 @@ public protocol ShellBackend: AnyObject {
     /// `branchsim run` does on the same text.
     func endOfScript(out: ShellOutput) -> ExecutionOutcome
 
+    /// `:format NAME` (`table`, `csv`, `json`, `html`; nil: print the current one).
+    func setFormat(_ name: String?, out: ShellOutput) -> ExecutionOutcome
+
+    /// `:units NAME` (`yuan`, `wan`; nil: print the current ones).
+    func setUnits(_ name: String?, out: ShellOutput) -> ExecutionOutcome
+
+    /// Finishes statements `execute` accepted but has not acted on yet (a script's
+    /// declarations, which a backend may enter together): reports their problems and returns
+    /// `.error` if any. The shell calls this before a `:command` and at the end of a script.
+    func settle(out: ShellOutput) -> ExecutionOutcome
+
     /// `:drop KIND NAME`: removes a declaration (a campaign, a branch, a variant...); on
     /// errors nothing changes.
     func drop(kind: String, name: String, out: ShellOutput) -> ExecutionOutcome
@@ -94,6 +112,15 @@ public protocol ShellBackend: AnyObject {
 extension ShellBackend {
     public var helpTopics: [String] { [] }
     public func endOfScript(out: ShellOutput) -> ExecutionOutcome { .ok }
+    public func settle(out: ShellOutput) -> ExecutionOutcome { .ok }
+    public func setFormat(_ name: String?, out: ShellOutput) -> ExecutionOutcome {
+        out.error("this shell has one output format")
+        return .error
+    }
+    public func setUnits(_ name: String?, out: ShellOutput) -> ExecutionOutcome {
+        out.error("this shell has no units to choose")
+        return .error
+    }
     public func drop(kind: String, name: String, out: ShellOutput) -> ExecutionOutcome {
         out.error("this shell cannot drop declarations")
         return .error

@@ -9,10 +9,25 @@ public enum ShellCommand: Equatable, Sendable {
     case reset
     case help(topic: String?)
     case history(count: Int?)
+    /// Drops the unfinished statement (typed at `...>`).
+    case cancel
+    /// Prints the unfinished statement.
+    case buffer
+    /// `:format table|csv|json|html`; nil: say the current one.
+    case format(String?)
+    /// `:units yuan|wan`; nil: say the current ones.
+    case units(String?)
+    /// `:output FILE`: results go to FILE; nil: back to the terminal.
+    case output(path: String?)
     case quit
 
     /// Command names, for completion and did-you-mean.
-    public static let names = ["load", "save", "show", "set", "unset", "drop", "reset", "help", "history", "quit", "q"]
+    public static let names = ["load", "save", "show", "set", "unset", "drop", "reset", "format", "units", "output",
+                               "cancel", "buffer", "help", "history", "quit", "q"]
+
+    /// The values `:format` and `:units` take, for parsing and completion.
+    public static let formats = ["table", "csv", "json", "html"]
+    public static let unitNames = ["yuan", "wan"]
 
     /// One line of usage per command, for `:help commands` and usage errors.
     public static let usage: [(name: String, usage: String, summary: String)] = [
@@ -23,6 +38,11 @@ public enum ShellCommand: Equatable, Sendable {
         ("unset", ":unset PATH", "remove a property: back to its default (NAME.PROPERTY)"),
         ("drop", ":drop KIND NAME", "remove a declaration, e.g. :drop campaign upgrade_meeting"),
         ("reset", ":reset", "forget everything declared in this session"),
+        ("format", ":format [table|csv|json|html]", "how results print (tables by default); alone: the current one"),
+        ("units", ":units [yuan|wan]", "amounts in tables in yuan or in 万; alone: the current ones"),
+        ("output", ":output [FILE]", "results go to FILE (replaced); alone: back to the terminal"),
+        ("cancel", ":cancel", "at ...>: drop the unfinished statement"),
+        ("buffer", ":buffer", "at ...>: print the unfinished statement"),
         ("help", ":help [TOPIC]", "help; :help alone lists the topics"),
         ("history", ":history [N]", "the last N entries of the history (default 20)"),
         ("quit", ":quit, :q", "leave the shell (Ctrl-D on an empty line does too)"),
@@ -98,6 +118,27 @@ public enum ShellCommand: Equatable, Sendable {
             }
             return .success(.drop(kind: args[0], name: args[1]))
         case "reset": return noArgs(.reset)
+        case "cancel": return noArgs(.cancel)
+        case "buffer": return noArgs(.buffer)
+        case "format", "mode":
+            guard args.count <= 1 else { return .failure(.usage(command: "format", problem: "give one format")) }
+            guard let f = args.first else { return .success(.format(nil)) }
+            guard formats.contains(f.lowercased()) else {
+                let hint = suggestion(for: f, among: formats).map { "did you mean '\($0)'? " } ?? ""
+                return .failure(.usage(command: "format", problem: "unknown format '\(f)'; \(hint)formats: \(formats.joined(separator: ", "))"))
+            }
+            return .success(.format(f.lowercased()))
+        case "units":
+            guard args.count <= 1 else { return .failure(.usage(command: name, problem: "give one unit")) }
+            guard let u = args.first else { return .success(.units(nil)) }
+            let unit = u == "万" ? "wan" : u.lowercased()
+            guard unitNames.contains(unit) else {
+                return .failure(.usage(command: name, problem: "unknown units '\(u)'; write 'yuan' or 'wan' (万)"))
+            }
+            return .success(.units(unit))
+        case "output", "o":
+            guard args.count <= 1 else { return .failure(.usage(command: "output", problem: "give one file name (quote names with spaces)")) }
+            return .success(.output(path: args.first))
         case "help", "?":
             guard args.count <= 1 else { return .failure(.usage(command: "help", problem: "give at most one topic")) }
             return .success(.help(topic: args.first))

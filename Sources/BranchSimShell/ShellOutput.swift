@@ -9,14 +9,35 @@ public struct ShellOutput: Sendable {
     public enum Stream: Sendable { case standardOutput, standardError }
 
     private let sink: @Sendable (Stream, String) -> Void
-    /// Whether ANSI styles are on (a terminal, `TERM` not `dumb`, `NO_COLOR` unset).
-    public let colorEnabled: Bool
+    private let colorWanted: Bool
+    /// Where `:output FILE` sends standard output (nil: nowhere else).
+    let redirect: OutputRedirect?
+
+    /// Whether ANSI styles are on (a terminal, `TERM` not `dumb`, `NO_COLOR` unset, and
+    /// results not going to a file by `:output`).
+    public var colorEnabled: Bool { colorWanted && !(redirect?.isActive ?? false) }
 
     /// - Parameters:
     ///   - colorEnabled: whether `styled` adds ANSI escapes.
     ///   - sink: receives every piece of text, newlines included, in order.
     public init(colorEnabled: Bool, sink: @escaping @Sendable (Stream, String) -> Void) {
-        self.colorEnabled = colorEnabled
+        self.colorWanted = colorEnabled
+        self.sink = sink
+        self.redirect = nil
+    }
+
+    /// This output with standard output going to `redirect` while it is active.
+    func redirecting(to redirect: OutputRedirect) -> ShellOutput {
+        let inner = sink
+        return ShellOutput(colorWanted: colorWanted, redirect: redirect) { stream, text in
+            if stream == .standardOutput, redirect.capture(text) { return }
+            inner(stream, text)
+        }
+    }
+
+    private init(colorWanted: Bool, redirect: OutputRedirect, sink: @escaping @Sendable (Stream, String) -> Void) {
+        self.colorWanted = colorWanted
+        self.redirect = redirect
         self.sink = sink
     }
 
@@ -58,28 +79,39 @@ public struct ShellOutput: Sendable {
 
 /// Standard output and error of the process, with room for a progress bar on standard error:
 /// every write first erases a bar that is showing, and writes never interleave.
+///
+/// This is the shell's output boundary: on a terminal, control characters in what is written
+/// (a scenario's title, comments or source lines may carry ESC or BEL) are shown, not obeyed
+/// (`TerminalText.visible`); only the shell's own colours pass. Into a file or pipe text
+/// goes as it is.
 final class TerminalWriter: @unchecked Sendable {
     /// Whether a bar is showing; every write happens with it held, so writes never interleave.
     private let barShowing = LockedValue(false)
     private let out: FileHandle
     private let err: FileHandle
+    private let outIsTerminal: Bool
+    private let errIsTerminal: Bool
 
     init(out: FileHandle = .standardOutput, err: FileHandle = .standardError) {
         self.out = out
         self.err = err
+        outIsTerminal = isatty(out.fileDescriptor) == 1
+        errIsTerminal = isatty(err.fileDescriptor) == 1
     }
 
     func write(_ stream: ShellOutput.Stream, _ text: String) {
+        let toOut = stream == .standardOutput
+        let shown = (toOut ? outIsTerminal : errIsTerminal) ? TerminalText.visible(text, keepingStyles: true) : text
         barShowing.withLock { showing in
             erase(&showing)
             // Standard output may be buffered by C stdio elsewhere (libedit); keep order.
             bs_flush_stdout()
             // FileHandle.write traps when a write fails (a full disk, a closed descriptor): lost
             // output is an error with exit status 2, a lost error message is let go.
-            if stream == .standardOutput {
-                StandardStreams.write(text, toDescriptor: out.fileDescriptor)
+            if toOut {
+                StandardStreams.write(shown, toDescriptor: out.fileDescriptor)
             } else {
-                try? err.write(contentsOf: Data(text.utf8))
+                try? err.write(contentsOf: Data(shown.utf8))
             }
         }
     }
@@ -101,5 +133,61 @@ final class TerminalWriter: @unchecked Sendable {
             try? err.write(contentsOf: Data("\r\u{1B}[K".utf8))
             showing = false
         }
+    }
+}
+
+/// `:output FILE`: standard output collected and written to a file. After each statement or
+/// command the file is replaced whole (`AtomicFile`), so it always holds everything so far and
+/// never half a table.
+final class OutputRedirect: @unchecked Sendable {
+    private let lock = NSLock()
+    private var path: String?
+    private var shown: String?
+    private var text = ""
+    private var dirty = false
+
+    var isActive: Bool { lock.lock(); defer { lock.unlock() }; return path != nil }
+    /// The file as the person typed it.
+    var fileName: String? { lock.lock(); defer { lock.unlock() }; return shown }
+
+    /// Starts sending output to `path` (empty now; replaced if it exists).
+    func start(path: String, shown: String) throws(AtomicFile.WriteError) {
+        try AtomicFile.write("", to: path, overwrite: true)
+        lock.lock()
+        defer { lock.unlock() }
+        self.path = path
+        self.shown = shown
+        text = ""
+        dirty = false
+    }
+
+    /// Stops redirecting (after a last `flush`).
+    func stop() {
+        lock.lock()
+        defer { lock.unlock() }
+        path = nil
+        shown = nil
+        text = ""
+        dirty = false
+    }
+
+    /// Keeps `s` for the file when redirecting; false when not (the caller prints it).
+    func capture(_ s: String) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard path != nil else { return false }
+        text += s
+        dirty = true
+        return true
+    }
+
+    /// Writes what was collected to the file if anything new came.
+    func flush() throws(AtomicFile.WriteError) {
+        lock.lock()
+        guard let path, dirty else { lock.unlock(); return }
+        let content = text
+        dirty = false
+        lock.unlock()
+        try AtomicFile.write(content, to: path, overwrite: true)
     }
 }

@@ -23,6 +23,16 @@ static inline int bs_el_addfn(EditLine *el, const char *name, const char *help, 
 static inline int bs_el_bind(EditLine *el, const char *key, const char *fn) {
     return el_set(el, EL_BIND, key, fn, NULL);
 }
+/// Binds in vi's command mode (`bind -a`).
+static inline int bs_el_bind_vi_command(EditLine *el, const char *key, const char *fn) {
+    return el_set(el, EL_BIND, "-a", key, fn, NULL);
+}
+/// 1 when the editor is in vi mode (the person's ~/.editrc may say `bind -v`), else 0.
+static inline int bs_el_is_vi(EditLine *el) {
+    const char *mode = NULL;
+    if (el_get(el, EL_EDITOR, &mode) != 0 || mode == NULL) return 0;
+    return mode[0] == 'v';
+}
 /// Keyboard signals off while editing (so ^C reaches the editor as a key); the
 /// terminal's own setting is restored whenever el_gets returns.
 static inline int bs_el_setty_noisig(EditLine *el) { return el_set(el, EL_SETTY, "-d", "-isig", NULL); }

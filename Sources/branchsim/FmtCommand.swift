@@ -1,6 +1,7 @@
 import ArgumentParser
 import BranchSimDriver
 import BranchSimLanguage
+import BranchSimModel
 import Foundation
 
 /// `branchsim fmt FILE`: prints the canonical layout, rewrites files with `--write`, or lists
@@ -61,7 +62,8 @@ struct FmtCommand: ParsableCommand {
                     failed = true
                 }
             } else {
-                StandardStreams.write(formatted)
+                // On a terminal a comment's ESC or BEL is shown (`^[`), not obeyed.
+                StandardStreams.write(Terminal.isTerminal(1) ? TerminalText.visible(formatted) : formatted)
             }
         }
         if failed { throw ExitCode(2) }

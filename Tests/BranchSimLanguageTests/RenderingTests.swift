@@ -17,6 +17,22 @@ import BranchSimModel
             """)
     }
 
+    /// An ESC or BEL in a file is shown, not sent to the terminal (it could retitle or clear
+    /// it), and the caret still sits under the spot.
+    @Test func controlCharactersInTheSourceLineAreShownAndTheCaretFollows() {
+        let o = check("let a = 1 # \u{1B}]0;pwned\u{07}\u{1B}[2J\nlet b = \u{1B}[2J q\n")
+        let d = try! #require(o.diagnostics.first)
+        let text = DiagnosticRenderer().render(d, sources: o.sources)
+        #expect(!text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+        #expect(text.contains("2 | let b = ^[[2J q\n"))
+        let lines = text.split(separator: "\n")
+        let caretLine = try! #require(lines.first { $0.hasPrefix("  | ") && $0.contains("^") })
+        let sourceLine = try! #require(lines.first { $0.hasPrefix("2 | ") })
+        let at = sourceLine.distance(from: sourceLine.startIndex, to: sourceLine.firstIndex(of: "^")!)
+        let caret = caretLine.distance(from: caretLine.startIndex, to: caretLine.firstIndex(of: "^")!)
+        #expect(caret == at, "the caret is under '^[', the shown ESC:\n\(text)")
+    }
+
     @Test func caretUnderCJKUsesDisplayWidth() {
         let o = check("tier 长尾 below 5万 share 100% reachable 60\n")
         let d = try! #require(o.diagnostics.first { $0.message.contains("percentage") })

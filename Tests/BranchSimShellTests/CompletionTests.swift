@@ -19,8 +19,17 @@ import Testing
         ("report funnel.upgrade_meeting.at", "funnel.upgrade_meeting.at", .metricPath),
         ("expect staffing.wealth", "staffing.wealth", .metricPath),
         ("sweep upgrade_meeting.contacts over 2", "2", .afterKeyword("sweep")),
+        ("sweep upg", "upg", .sweepPath),
+        ("sweep let ra", "ra", .letName),
+        ("sweep let rate over 1, 2 on upl", "upl", .metricPath),
         ("compare base, more on upl", "upl", .metricPath),
-        ("compare base, mo", "mo", .afterKeyword("compare")),
+        ("compare base, mo", "mo", .variantName("compare")),
+        ("compare ", "", .variantName("compare")),
+        ("run variant we", "we", .variantName("run")),
+        ("run ru", "ru", .afterKeyword("run")),
+        (":output res", "res", .fileName),
+        (":format j", "j", .commandArgument("format")),
+        (":units ", "", .commandArgument("units")),
         ("campaign x { at down", "down", .afterKeyword("campaign")),
         ("run; rep", "rep", .statementStart),
         ("funnel reach 70% ->att", "att", .afterKeyword("funnel")),
@@ -29,6 +38,13 @@ import Testing
         let r = Completion.analyze(beforeCursor: line)
         #expect(r.word == word)
         #expect(r.context == context)
+    }
+
+    @Test func atTheContinuationPromptAColonStartsACommand() {
+        let pending = ["campaign upgrade_meeting {"]
+        #expect(Completion.analyze(beforeCursor: ":can", pending: pending) == .init(word: ":can", context: .command))
+        #expect(Completion.analyze(beforeCursor: "  :help met", pending: pending) == .init(word: "met", context: .commandArgument("help")))
+        #expect(Completion.analyze(beforeCursor: "  fre", pending: pending) == .init(word: "fre", context: .afterKeyword("campaign")))
     }
 
     @Test func insideABlockTheOpeningKeywordIsTheContext() {

@@ -267,6 +267,81 @@ struct RealShellTests {
         try entering(s, ":show upgrade_meeting", shows: "convert 40%")
     }
 
+    @Test func escXQuoteEnterNoLongerCrashesTheShell() throws {
+        let s = try start()
+        defer { s.close() }
+        // libedit's extended-command prompt (Esc x) used to read `"` and crash (SIGSEGV).
+        try s.press("Escape", "x")
+        try s.type("\"")
+        try s.press("Enter")
+        try s.waitForOutput("error: ")
+        try s.waitForLastLine(prompt)
+        try entering(s, "help", shows: "Commands start with `:`")
+        #expect(try s.exitStatus() == nil)
+        try entering(s, "product deposit points 1.0", shows: "branchsim> product deposit points 1.0\nbranchsim>")
+        try enter(s, "exit")
+        try s.waitUntil("the shell to end") { _ in try s.exitStatus() != nil }
+        #expect(try s.exitStatus() == 0)
+    }
+
+    @Test func aScenarioCannotRetitleOrClearTheTerminal() throws {
+        let s = try start()
+        defer { s.close() }
+        let titleBefore = try s.paneTitle()
+        let path = s.folder + "/evil.bsim"
+        let plan = Self.plan.map { $0.hasPrefix("scenario ") ? "scenario \"Evil\u{1B}]2;pwned\u{07}\u{1B}[2J\" { horizon 3 months  step week  runs 5  seed 7 }" : $0 }
+        try (plan.joined(separator: "\n") + "\noops \u{1B}]2;pwned again\u{07}\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try entering(s, ":load \(path)", shows: "error: ")
+        var t = try s.transcript()
+        #expect(t.contains("oops ^[]2;pwned again^G"), "the source line in the diagnostic, control characters shown")
+        // Without the bad line the file loads; :show prints the title as the file has it, shown.
+        try plan.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try entering(s, ":load \(path)", shows: "loaded \(path)")
+        t = try entering(s, ":show", shows: "scenario \"Evil^[]2;pwned^G^[[2J\"")
+        #expect(try s.paneTitle() == titleBefore)
+        #expect(try s.screen().contains("BranchSim shell."), "the screen was not cleared")
+    }
+
+    /// `branchsim run` and `check` at a terminal: what the file says is shown, not obeyed.
+    @Test func runAndCheckAtATerminalShowControlCharacters() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let plan = Self.plan.joined(separator: "\n") + "\nrun runs 3\nexport last to \"r\u{1B}]2;pwned\u{07}.csv\"\n"
+        try plan.write(toFile: folder + "/plan.bsim", atomically: true, encoding: .utf8)
+        try (plan + "oops \u{1B}]2;pwned again\u{07}\u{1B}[2J\n").write(toFile: folder + "/bad.bsim", atomically: true, encoding: .utf8)
+        for (args, shown) in [(["run", "plan.bsim"], "r^[]2;pwned^G.csv"), (["check", "bad.bsim"], "oops ^[]2;pwned again^G^[[2J")] {
+            let s = try TmuxSession(command: [try Self.binary()] + args, width: 120, height: 50, workingDirectory: folder)
+            defer { s.close() }
+            let title = try s.paneTitle()
+            try s.waitUntil("branchsim to end", timeout: 60) { _ in try s.exitStatus() != nil }
+            let t = try s.waitForOutput("[exited")
+            #expect(t.contains(shown), "\(args): \(t)")
+            #expect(try s.paneTitle() == title)
+            #expect(!title.contains("pwned"))
+        }
+    }
+
+    @Test func tabCompletesVariantsAfterCompareAndACommandWorksAtTheContinuationPrompt() throws {
+        let s = try start()
+        defer { s.close() }
+        try typePlan(s)
+        try entering(s, "variant weekly { campaign upgrade_meeting { frequency 2 per week } }", shows: "branchsim> variant weekly")
+        for (typed, completed) in [("compare base, w", "compare base, weekly"), ("run variant ", "run variant weekly")] {
+            try s.type(typed)
+            try s.press("Tab")
+            try s.waitForLastLine("branchsim> " + completed)
+            try s.press("C-u")
+            try s.waitForLastLine(prompt)
+        }
+        // A `:` line at ...> is a command: the statement is dropped by :cancel, not continued.
+        try enter(s, "campaign half {")
+        try s.waitForLastLine("      ...>")
+        try enter(s, ":cancel")
+        try s.waitForOutput("note: dropped the unfinished statement (1 line)")
+        try s.waitForLastLine(prompt)
+        try entering(s, ":show", shows: "  campaigns  upgrade_meeting\n")
+    }
+
     static let sharedScenario = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("shared/scenarios/potential-upgrade.bsim").path

@@ -21,6 +21,17 @@ import Testing
         (":help metrics", .help(topic: "metrics")),
         (":history", .history(count: nil)),
         (":history 5", .history(count: 5)),
+        (":format csv", .format("csv")),
+        (":format JSON", .format("json")),
+        (":format", .format(nil)),
+        (":mode html", .format("html")),
+        (":units wan", .units("wan")),
+        (":units 万", .units("wan")),
+        (":units", .units(nil)),
+        (":output \"my results.txt\"", .output(path: "my results.txt")),
+        (":output", .output(path: nil)),
+        (":cancel", .cancel),
+        (":buffer", .buffer),
         (":quit", .quit),
         (":q", .quit),
     ] as [(String, ShellCommand)])
@@ -38,6 +49,10 @@ import Testing
         (":history x", "'x' is not a positive whole number; usage: :history [N]"),
         (":reset now", ":reset takes no arguments; usage: :reset"),
         (":drop campaign", "say the kind and the name, e.g. ':drop campaign meet'; usage: :drop KIND NAME"),
+        (":format jsn", "unknown format 'jsn'; did you mean 'json'? formats: table, csv, json, html; usage: :format [table|csv|json|html]"),
+        (":units usd", "unknown units 'usd'; write 'yuan' or 'wan' (万); usage: :units [yuan|wan]"),
+        (":output a b", "give one file name (quote names with spaces); usage: :output [FILE]"),
+        (":cancel all", ":cancel takes no arguments; usage: :cancel"),
     ])
     func usageErrors(line: String, message: String) throws {
         guard case .failure(let e) = ShellCommand.parse(line) else {

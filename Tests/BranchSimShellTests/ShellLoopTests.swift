@@ -6,30 +6,7 @@ import Testing
 
 /// The read-evaluate loop, driven by a list of lines (no terminal).
 @Suite struct ShellLoopTests {
-    final class Harness {
-        let backend = ScriptedBackend(stepDuration: 0.001)
-        let captured = CapturedOutput()
-        let dir: String
-        let shell: Shell
-
-        init() throws {
-            dir = try makeTemporaryFolder()
-            shell = Shell(backend: backend,
-                          options: ShellOptions(historyPath: dir + "/history", color: false, environment: ["HOME": dir]),
-                          output: captured.output)
-        }
-
-        deinit { try? FileManager.default.removeItem(atPath: dir) }
-
-        func run(_ lines: [String], interactive: Bool) -> Int32 {
-            var source = ListSource(lines)
-            return shell.run(source: &source, interactive: interactive)
-        }
-
-        var executed: [String] {
-            backend.calls.compactMap { if case .execute(let t, _) = $0 { return t } else { return nil } }
-        }
-    }
+    typealias Harness = TestShell<ScriptedBackend>
 
     @Test func aStatementOverSeveralLinesIsExecutedOnceWhole() throws {
         let h = try Harness()
@@ -167,6 +144,78 @@ import Testing
         let r = h.shell.complete(beforeCursor: "report staffing.")
         #expect(r.insert == "wealth_manager.")
         #expect(r.listing == ["staffing.wealth_manager.fte", "staffing.wealth_manager.hours"])
+    }
+
+    @Test func bareHelpQuitAndExitAreCommandsAloneOnALine() throws {
+        let h = try Harness()
+        #expect(h.run(["help", "run", "exit", "run"], interactive: true) == 0)
+        #expect(h.captured.stdout.contains("Commands start with `:`"))
+        #expect(h.executed == ["run"])
+        #expect(h.captured.stderr == "")
+        let q = try Harness()
+        #expect(q.run(["  quit  ", "run"], interactive: false) == 0)
+        #expect(q.executed.isEmpty)
+        // Not alone, or inside a statement: statement text as before.
+        let s = try Harness()
+        _ = s.run(["help me", "campaign x {", "quit", "}"], interactive: true)
+        #expect(s.executed == ["help me", "campaign x {\nquit\n}"])
+    }
+
+    @Test func aCommandInTheMiddleOfAStatementIsTheShellsAndTheStatementGoesOn() throws {
+        let h = try Harness()
+        var source = ListSource(["campaign x {", ":buffer", "  contacts 40", ":help commands", "}", "run"])
+        #expect(h.shell.run(source: &source, interactive: true) == 0)
+        #expect(h.executed == ["campaign x {\n  contacts 40\n}", "run"])
+        #expect(h.captured.stdout.hasPrefix("campaign x {\nCommands:"))
+        #expect(source.prompts == ["branchsim> ", "      ...> ", "      ...> ", "      ...> ", "      ...> ", "branchsim> ", "branchsim> "])
+    }
+
+    @Test func cancelDropsTheUnfinishedStatement() throws {
+        let h = try Harness()
+        #expect(h.run(["campaign x {", "  contacts 40", ":cancel", "run", ":cancel"], interactive: false) == 0)
+        #expect(h.executed == ["run"])
+        #expect(h.captured.stderr == "note: dropped the unfinished statement (2 lines)\nnote: nothing to cancel: no statement is unfinished\n")
+    }
+
+    @Test func outputSendsResultsToAFileUntilReset() throws {
+        let h = try Harness()
+        let path = h.dir + "/results.txt"
+        try "old text\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(h.run(["run", ":output \(path)", "report uplift", "campaign x {", "}", ":output", "run"], interactive: true) == 0)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "ok: report uplift (1 line)\nok: campaign x { (2 lines)\n")
+        #expect(h.captured.stdout == "ok: run (1 line)\nok: run (1 line)\n\n")
+        #expect(h.captured.stderr.contains("note: results go to \(path)"))
+        #expect(h.captured.stderr.contains("note: results go to the terminal again (\(path) is complete)"))
+    }
+
+    @Test func outputToAFileThatCannotBeWrittenIsAnErrorAndTheShellGoesOn() throws {
+        let h = try Harness()
+        #expect(h.run([":output \(h.dir)/no/such/folder/out.txt", "run"], interactive: true) == 0)
+        #expect(h.captured.stderr.hasPrefix("error: cannot send results to \(h.dir)/no/such/folder/out.txt: "))
+        #expect(h.captured.stdout == "ok: run (1 line)\n\n")
+        // A file that goes away mid-session: the error says so, results come back to the terminal.
+        let g = try Harness()
+        let folder = g.dir + "/out"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var source = ListSource([":output \(folder)/r.txt", "run"])
+        #expect(g.shell.run(source: &source, interactive: true) == 0)
+        try FileManager.default.removeItem(atPath: folder)
+        source = ListSource(["report uplift", "run"])
+        #expect(g.shell.run(source: &source, interactive: true) == 0)
+        #expect(g.captured.stderr.contains("error: cannot write the output to \(folder)/r.txt: "))
+        #expect(g.captured.stderr.contains("results go to the terminal again"))
+        #expect(g.captured.stdout.hasSuffix("ok: run (1 line)\n\n"))
+    }
+
+    @Test func formatAndUnitsNeedABackendThatHasThem() throws {
+        let h = try Harness()
+        #expect(h.run([":format json", ":units wan", ":format xml"], interactive: true) == 0)
+        #expect(h.captured.stderr == """
+            error: this shell has one output format
+            error: this shell has no units to choose
+            error: unknown format 'xml'; did you mean 'html'? formats: table, csv, json, html; usage: :format [table|csv|json|html]
+
+            """)
     }
 
     @Test func runControlCancellationStopsASlowRun() throws {

@@ -1,5 +1,41 @@
+import BranchSimModel
 import Foundation
+import ShellTestSupport
 @testable import BranchSimShell
+
+/// A shell over `backend` reading lines from a list, its output captured, its history in a
+/// temporary folder.
+final class TestShell<Backend: ShellBackend> {
+    let backend: Backend
+    let captured = CapturedOutput()
+    let dir: String
+    let shell: Shell
+
+    init(_ backend: Backend) throws {
+        self.backend = backend
+        dir = try makeTemporaryFolder()
+        shell = Shell(backend: backend,
+                      options: ShellOptions(historyPath: dir + "/history", color: false, environment: ["HOME": dir]),
+                      output: captured.output)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: dir) }
+
+    @discardableResult
+    func run(_ lines: [String], interactive: Bool = true) -> Int32 {
+        var source = ListSource(lines)
+        return shell.run(source: &source, interactive: interactive)
+    }
+}
+
+extension TestShell where Backend == ScriptedBackend {
+    convenience init() throws { try self.init(ScriptedBackend(stepDuration: 0.001)) }
+
+    /// The texts the backend was asked to execute.
+    var executed: [String] {
+        backend.calls.compactMap { if case .execute(let t, _) = $0 { return t } else { return nil } }
+    }
+}
 
 /// Collects what a shell prints, by stream.
 final class CapturedOutput: @unchecked Sendable {

@@ -153,6 +153,11 @@ final class TmuxSession {
         return "process \(pid) state \(state) threads: \(states.joined(separator: " "))"
     }
 
+    /// The pane's title (what an OSC 0 or 2 escape sequence would set).
+    func paneTitle() throws -> String {
+        try tmux(["display-message", "-p", "-t", "t", "#{pane_title}"]).trimmingCharacters(in: .newlines)
+    }
+
     /// Whether the program has ended, and its exit status (from the file the wrapper writes).
     func exitStatus() throws -> Int32? {
         guard let data = FileManager.default.contents(atPath: folder + "/exit-status") else { return nil }
