@@ -9,7 +9,7 @@ RELEASE_BIN = .build/release/branchsim
 # Linking prints one warning from Foundation's own archive (its use of mktemp), not from ours.
 RELEASE_FLAGS = -c release --product branchsim --static-swift-stdlib
 
-.PHONY: deps test-deps build release run test unit-test pin playbooks html-check slurm-test slurm-up slurm-down bench bench-numpy docs clean
+.PHONY: deps test-deps build release run test unit-test pin playbooks html-check slurm-test slurm-up slurm-down bench bench-numpy docs tsan asan fuzz clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -70,6 +70,22 @@ bench-numpy: release
 # that trigger each ID (a test fails while it is stale).
 docs:
 	BRANCHSIM_WRITE_DOCS=1 $(SWIFT) test --filter DiagnosticCatalogueTests/docsCatalogueIsCurrent
+
+# Sanitizer and fuzzing runs (docs/ci.md); not part of `make test`. Each fails on a finding.
+# tsan / asan: the engine's, language's, reports' and shell's unit tests and a representative
+# run of the binary (2 threads, a comparison, a piped script) built with ThreadSanitizer /
+# AddressSanitizer, in .build-tsan / .build-asan.
+tsan: test-deps
+	scripts/sanitize.sh thread
+
+asan: test-deps
+	scripts/sanitize.sh address
+
+# A bounded mutational fuzz of `check`, `run` and the piped shell on the shipped scenarios;
+# stops by itself after FUZZ_SECONDS and fails on a crash or hang (inputs kept in .build/fuzz/).
+FUZZ_SECONDS ?= 120
+fuzz: release
+	python3 scripts/fuzz.py $(RELEASE_BIN) --seconds $(FUZZ_SECONDS)
 
 clean:
 	rm -rf .build
