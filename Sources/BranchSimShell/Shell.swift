@@ -156,7 +156,7 @@ public final class Shell {
                 // A `:command` is the shell's even in the middle of a statement (as psql's
                 // `\` commands): the unfinished lines stay, and `...>` comes back.
                 if trimmed.hasPrefix(":") {
-                    if interactive { remember(trimmed) }
+                    if interactive { remember(text.trimmingCharacters(in: .whitespaces)) }
                     if !record(backend.settle(out: out)) { return status }
                     let result = command(trimmed)
                     flushOutput()

@@ -152,6 +152,7 @@ import Testing
         #expect(h.captured.stdout.contains("Commands start with `:`"))
         #expect(h.executed == ["run"])
         #expect(h.captured.stderr == "")
+        #expect(HistoryStore(path: h.dir + "/history").load() == ["help", "run", "exit"], "history keeps what was typed")
         let q = try Harness()
         #expect(q.run(["  quit  ", "run"], interactive: false) == 0)
         #expect(q.executed.isEmpty)
