@@ -139,55 +139,49 @@ final class TerminalWriter: @unchecked Sendable {
 /// `:output FILE`: standard output collected and written to a file. After each statement or
 /// command the file is replaced whole (`AtomicFile`), so it always holds everything so far and
 /// never half a table.
-final class OutputRedirect: @unchecked Sendable {
-    private let lock = NSLock()
-    private var path: String?
-    private var shown: String?
-    private var text = ""
-    private var dirty = false
+final class OutputRedirect: Sendable {
+    private struct State {
+        var path: String?
+        var shown: String?
+        var text = ""
+        var dirty = false
+    }
 
-    var isActive: Bool { lock.lock(); defer { lock.unlock() }; return path != nil }
+    private let state = LockedValue(State())
+
+    var isActive: Bool { state.withLock { $0.path != nil } }
     /// The file as the person typed it.
-    var fileName: String? { lock.lock(); defer { lock.unlock() }; return shown }
+    var fileName: String? { state.withLock { $0.shown } }
 
     /// Starts sending output to `path` (empty now; replaced if it exists).
     func start(path: String, shown: String) throws(AtomicFile.WriteError) {
         try AtomicFile.write("", to: path, overwrite: true)
-        lock.lock()
-        defer { lock.unlock() }
-        self.path = path
-        self.shown = shown
-        text = ""
-        dirty = false
+        state.withLock { $0 = State(path: path, shown: shown) }
     }
 
     /// Stops redirecting (after a last `flush`).
     func stop() {
-        lock.lock()
-        defer { lock.unlock() }
-        path = nil
-        shown = nil
-        text = ""
-        dirty = false
+        state.withLock { $0 = State() }
     }
 
     /// Keeps `s` for the file when redirecting; false when not (the caller prints it).
     func capture(_ s: String) -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        guard path != nil else { return false }
-        text += s
-        dirty = true
-        return true
+        state.withLock { st in
+            guard st.path != nil else { return false }
+            st.text += s
+            st.dirty = true
+            return true
+        }
     }
 
     /// Writes what was collected to the file if anything new came.
     func flush() throws(AtomicFile.WriteError) {
-        lock.lock()
-        guard let path, dirty else { lock.unlock(); return }
-        let content = text
-        dirty = false
-        lock.unlock()
-        try AtomicFile.write(content, to: path, overwrite: true)
+        let pending: (path: String, text: String)? = state.withLock { st in
+            guard let path = st.path, st.dirty else { return nil }
+            st.dirty = false
+            return (path, st.text)
+        }
+        guard let pending else { return }
+        try AtomicFile.write(pending.text, to: pending.path, overwrite: true)
     }
 }
