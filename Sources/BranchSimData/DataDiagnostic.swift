@@ -1,3 +1,5 @@
+import BranchSimModel
+
 /// A column of a data table: its header text and its 1-based position.
 public struct DataColumn: Sendable, Hashable {
     public var name: String
@@ -167,29 +169,14 @@ struct DiagnosticCollector {
 
 /// The closest of `candidates` to `name` within a small edit distance, for "did you mean".
 func nearest(_ name: String, in candidates: [String]) -> String? {
-    let a = Array(name.lowercased())
+    let a = name.lowercased()
     var best: (String, Int)?
     for c in candidates {
-        let b = Array(c.lowercased())
+        let b = c.lowercased()
         let d = editDistance(a, b)
         if d <= max(1, min(a.count, b.count) / 3), best.map({ d < $0.1 }) ?? true { best = (c, d) }
     }
     return best?.0
-}
-
-private func editDistance(_ a: [Character], _ b: [Character]) -> Int {
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    var current = previous
-    for i in 1...a.count {
-        current[0] = i
-        for j in 1...b.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        swap(&previous, &current)
-    }
-    return previous[b.count]
 }
 
 /// ` (did you mean 'x'?)`-style help: the near miss if any, else the list of what is known.

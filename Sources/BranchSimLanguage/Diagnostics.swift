@@ -317,22 +317,8 @@ public struct DiagnosticJSON: Codable, Sendable, Equatable {
 
 /// Edit distance and "did you mean" suggestions.
 public enum Suggest {
-    /// Levenshtein distance over characters.
-    public static func distance(_ a: String, _ b: String) -> Int {
-        let x = Array(a), y = Array(b)
-        if x.isEmpty { return y.count }
-        if y.isEmpty { return x.count }
-        var prev = Array(0...y.count)
-        var cur = Array(repeating: 0, count: y.count + 1)
-        for i in 1...x.count {
-            cur[0] = i
-            for j in 1...y.count {
-                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-            }
-            swap(&prev, &cur)
-        }
-        return prev[y.count]
-    }
+    /// Levenshtein distance over characters (`editDistance` in BranchSimModel).
+    public static func distance(_ a: String, _ b: String) -> Int { editDistance(a, b) }
 
     /// The closest candidate within a distance of about a third of the word (at least 2), if any.
     public static func closest(to word: String, in candidates: [String]) -> String? {

@@ -1,3 +1,4 @@
+import BranchSimModel
 /// A `:command` typed at the prompt, parsed. The shell parses; the backend does the work.
 public enum ShellCommand: Equatable, Sendable {
     case load(path: String)
@@ -198,23 +199,6 @@ public func suggestion(for word: String, among candidates: [String]) -> String? 
         if d <= min(2, max(1, c.count / 2)), best == nil || d < best!.1 { best = (c, d) }
     }
     return best?.0
-}
-
-/// Levenshtein distance by characters.
-public func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var prev = Array(0...b.count)
-    var cur = prev
-    for i in 1...a.count {
-        cur[0] = i
-        for j in 1...b.count {
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        swap(&prev, &cur)
-    }
-    return prev[b.count]
 }
 
 extension String {

@@ -1,3 +1,4 @@
+import BranchSimModel
 import Testing
 @testable import BranchSimShell
 
@@ -72,8 +73,8 @@ import Testing
     }
 
     @Test func editDistance() {
-        #expect(BranchSimShell.editDistance("kitten", "sitting") == 3)
-        #expect(BranchSimShell.editDistance("", "abc") == 3)
-        #expect(BranchSimShell.editDistance("same", "same") == 0)
+        #expect(BranchSimModel.editDistance("kitten", "sitting") == 3)
+        #expect(BranchSimModel.editDistance("", "abc") == 3)
+        #expect(BranchSimModel.editDistance("same", "same") == 0)
     }
 }
