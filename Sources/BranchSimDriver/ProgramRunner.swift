@@ -260,8 +260,8 @@ public final class ProgramRunner {
             : URL(fileURLWithPath: configuration.workingDirectory).appendingPathComponent(path)
         let text: String
         switch url.pathExtension.lowercased() {
-        case "json": text = JSONReport.render(document, threads: configuration.threads)
-        case "csv": text = CSVReport.long(document)
+        case "json": text = renderDocument(format: .json)
+        case "csv": text = renderDocument(format: .csv)
         case "html", "htm": text = HTMLReport.render(document, scenario: lastScenario, options: configuration.report)
         default:
             throw RunnerError("cannot export to '\(path)': use a name ending in .csv, .json or .html", at: loc)

@@ -184,24 +184,6 @@ import Testing
         #expect(CSVReport.long(r).contains("\"migration.私行 <&\"\"VIP\"\">.left\""))
     }
 
-    @Test func summaryRowsPerRunAndMetric() {
-        let doc = JSONReportTests.document()
-        let rows = Self.parse(CSVReport.summary(doc))
-        #expect(rows[0] == ["metric", "unit", "n", "mean", "sd", "ci_low", "ci_high", "p5", "p50", "p95", "label"])
-        let perRun = Fixtures.run().metrics.count
-        #expect(rows.count - 1 == 2 * perRun)  // the comparison's two variants
-        let uplift = rows.first { $0[0] == "uplift" && $0[10] == "base" }
-        #expect(uplift?[1] == "money")
-        #expect(uplift?[2] == "4")
-        #expect(uplift?[3] == "2500000")
-        #expect(uplift.map { Double($0[8]) } == 2_500_000)
-        // A sweep alone labels rows PATH=VALUE.
-        let sweepOnly = ReportDocument(sweep: doc.sweep)
-        let s = Self.parse(CSVReport.summary(sweepOnly))
-        #expect(s.count - 1 == 2 * perRun)
-        #expect(s[1][10] == "campaign.财富升级会.contacts=20")
-    }
-
     /// Every variant and every sweep point, each row labelled, so a data frame can pair
     /// replications across variants (issue 15: only the last variant or point was written).
     @Test func longFormatOfADocumentKeepsEveryVariantAndPoint() throws {
