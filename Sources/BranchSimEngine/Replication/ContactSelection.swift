@@ -85,18 +85,31 @@ extension Replicator {
         let pos = sets.pos.base, rankOf = occurrence.setRank.base, perBranch = tiers
         let first = now / plan.stepTicks
         let last = min(terms.dueSteps - 1, (now + within.ticks - 1) / plan.stepTicks)
+        // Only the lists of the pool's own branches (each once): the cost follows the pool,
+        // not the number of outlets.
+        occurrence.poolBranches.removeAll()
+        for k in list {
+            let branchOf = k / perBranch
+            if occurrence.branchMark[branchOf] { continue }
+            occurrence.branchMark[branchOf] = true
+            occurrence.poolBranches.append(Int32(truncatingIfNeeded: branchOf))
+        }
         if first <= last {
             for b in first...last {
-                let due = terms.due[slot * terms.dueSteps + b]
-                for c32 in due {
-                    let c = Int(c32)
-                    guard alive[c] else { continue }
-                    let rank = rankOf[Int(branch[c]) &* perBranch &+ Int(tier[c])]
-                    guard rank >= 0, eligible(c, cp, filter: filter) else { continue }
-                    found.append(UInt64(UInt32(bitPattern: rank)) << 32 | UInt64(UInt32(bitPattern: pos[c])))
+                for pb in occurrence.poolBranches {
+                    let due = terms.due[terms.list(slot: slot, step: b, branch: Int(pb))]
+                    maturingVisits &+= due.count
+                    for c32 in due {
+                        let c = Int(c32)
+                        guard alive[c] else { continue }
+                        let rank = rankOf[Int(branch[c]) &* perBranch &+ Int(tier[c])]
+                        guard rank >= 0, eligible(c, cp, filter: filter) else { continue }
+                        found.append(UInt64(UInt32(bitPattern: rank)) << 32 | UInt64(UInt32(bitPattern: pos[c])))
+                    }
                 }
             }
         }
+        for pb in occurrence.poolBranches { occurrence.branchMark[Int(pb)] = false }
         swap(&found, &occurrence.maturingKeys)
         var order = UnsafeMutableBufferPointer(start: occurrence.maturingKeys.base, count: occurrence.maturingKeys.count)
         order.sort()

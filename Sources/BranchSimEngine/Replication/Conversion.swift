@@ -41,7 +41,7 @@ extension Replicator {
             for m in cp.plan.buyMoney {
                 customers.balance[c * products + m.product] += amount * m.share
                 let slot = plan.termSlot[m.product]
-                if slot >= 0 { terms.set(c, slot: slot, to: now + plan.termTicks[m.product], now: now) }
+                if slot >= 0 { terms.set(c, branch: Int(customers.branch[c]), slot: slot, to: now + plan.termTicks[m.product], now: now) }
             }
             customers.total[c] += amount
             sets.aum[setOf(c)] += amount

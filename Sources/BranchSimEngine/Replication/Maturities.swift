@@ -7,11 +7,14 @@ struct Maturities {
     let termCount: Int
     let dueSteps: Int
     let stepTicks: Int
+    /// Branches: the lists by step are kept per branch, so a `where maturing` pool reads only
+    /// its own branches' lists (cost per outlet independent of the number of outlets).
+    let branches: Int
     /// `maturity[c * termCount + slot]`: tick at which the term product's current term ends.
     var maturity = Column<Int>()
-    /// `due[slot * dueSteps + b]` lists the customers whose maturity of term slot `slot` was
-    /// set to a tick in step `b` (`note`). A customer may be listed again, or in a step its
-    /// maturity has since left: readers check the current maturity.
+    /// `due[list(slot:step:branch:)]` lists the customers of branch `branch` whose maturity of
+    /// term slot `slot` was set to a tick in step `step` (`note`). A customer may be listed
+    /// again, or in a step its maturity has since left: readers check the current maturity.
     var due: Column<Column<Int32>>
 
     init(_ plan: SimulationPlan) {
@@ -22,27 +25,34 @@ struct Maturities {
             if case .maturing(_, let within) = cp.filter { window = Swift.max(window, within.ticks) }
         }
         dueSteps = plan.steps + (window + plan.stepTicks - 1) / plan.stepTicks + 1
-        due = Column()
-        for _ in 0..<(termCount * dueSteps) { due.append(Column()) }
+        branches = plan.scenario.branches.count
+        due = Column(capacity: termCount * dueSteps * branches)
+        for _ in 0..<(termCount * dueSteps * branches) { due.append(Column(capacity: 1)) }
     }
+
+    /// The index in `due` of the list of term slot `slot`, step `step`, branch `branch`.
+    @inline(__always)
+    func list(slot: Int, step: Int, branch: Int) -> Int { (slot &* dueSteps &+ step) &* branches &+ branch }
 
     /// Adds `n` customers' maturities (written when they are filled).
     mutating func grow(by n: Int) { maturity.extend(by: n * termCount) }
 
-    /// Sets customer `c`'s maturity of term slot `slot` to tick `m`, listed by step.
+    /// Sets customer `c`'s (of branch `branch`) maturity of term slot `slot` to tick `m`,
+    /// listed by step.
     @inline(__always)
-    mutating func set(_ c: Int, slot: Int, to m: Int, now: Int) {
+    mutating func set(_ c: Int, branch: Int, slot: Int, to m: Int, now: Int) {
         maturity[c * termCount + slot] = m
-        note(c, slot: slot, at: m, now: now)
+        note(c, branch: branch, slot: slot, at: m, now: now)
     }
 
-    /// Lists customer `c` under the step in which its maturity `m` of term slot `slot` falls
-    /// (the current step if `m` has passed; nothing past the last step any reader looks at).
+    /// Lists customer `c` of branch `branch` under the step in which its maturity `m` of term
+    /// slot `slot` falls (the current step if `m` has passed; nothing past the last step any
+    /// reader looks at).
     @inline(__always)
-    mutating func note(_ c: Int, slot: Int, at m: Int, now: Int) {
+    mutating func note(_ c: Int, branch: Int, slot: Int, at m: Int, now: Int) {
         let b = Swift.max(m, now) / stepTicks
         guard b < dueSteps else { return }
-        due.base[slot * dueSteps + b].append(Int32(truncatingIfNeeded: c))
+        due.base[list(slot: slot, step: b, branch: branch)].append(Int32(truncatingIfNeeded: c))
     }
 
     mutating func removeAll() {
@@ -72,8 +82,11 @@ extension Replicator {
         let b = now / plan.stepTicks
         dueScratch.removeAll()
         for slot in 0..<terms.termCount {
-            dueScratch.append(contentsOf: terms.due[slot * terms.dueSteps + b])
-            terms.due.base[slot * terms.dueSteps + b].removeAll()
+            for branch in 0..<terms.branches {
+                let l = terms.list(slot: slot, step: b, branch: branch)
+                dueScratch.append(contentsOf: terms.due[l])
+                terms.due.base[l].removeAll()
+            }
         }
         for i in 0..<sortDueScratch() where customers.alive[Int(dueScratch[i])] { matureCustomer(Int(dueScratch[i]), end: end) }
     }
@@ -106,7 +119,9 @@ extension Replicator {
                                       UInt64(bitPattern: Int64(terms.maturity[mi])))
                 if keyedUnit(k) < plan.retain[p] {
                     terms.maturity[mi] += plan.termTicks[p]
-                    if terms.maturity[mi] >= end { terms.note(c, slot: slot, at: terms.maturity[mi], now: now) }
+                    if terms.maturity[mi] >= end {
+                        terms.note(c, branch: Int(customers.branch[c]), slot: slot, at: terms.maturity[mi], now: now)
+                    }
                 } else {
                     let x = customers.balance[i]
                     customers.balance[i] = 0

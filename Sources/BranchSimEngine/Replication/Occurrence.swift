@@ -20,12 +20,16 @@ struct OccurrenceScratch {
     var maturingKeys = Column<UInt64>()
     var maturingIds = Column<Int32>()
     var setRank = Column<Int32>()
+    /// The distinct branches of the pool being gathered, and a mark per branch while they are.
+    var poolBranches = Column<Int32>()
+    var branchMark = Column<Bool>()
     /// Occurrences so far of campaign `ci` at host `h`: `counter[base[ci] + h]`.
     var counter = Column<Int>()
     let base: [Int]
 
     init(_ plan: SimulationPlan) {
         setRank.append(repeating: -1, count: plan.scenario.branches.count * plan.tierCount)
+        branchMark.append(repeating: false, count: plan.scenario.branches.count)
         var bases: [Int] = []
         for cp in plan.campaigns {
             bases.append(counter.count)
@@ -40,7 +44,7 @@ struct OccurrenceScratch {
 
     func free() {
         contacts.free(); spareContacts.free(); passing.free(); passingBase.free(); stagePassed.free()
-        priorities.free(); sortScratch.free(); maturingKeys.free(); maturingIds.free(); setRank.free(); counter.free()
+        priorities.free(); sortScratch.free(); maturingKeys.free(); maturingIds.free(); setRank.free(); poolBranches.free(); branchMark.free(); counter.free()
     }
 }
 

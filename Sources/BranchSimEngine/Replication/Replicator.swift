@@ -88,6 +88,9 @@ struct Replicator: ~Copyable {
     var repKey: UInt64 = 0
     /// Random draws made in the current replication.
     var draws = 0
+    /// Entries of the maturity lists by step that `where maturing` pools read in the current
+    /// replication (a work count for tests: it grows with the pools, not the outlets).
+    var maturingVisits = 0
     /// New customers referrals may still add in this replication (`referralCap`).
     var referralRoom = 0
     /// Set when referrals wanted to add more than `referralCap` customers in a replication:
@@ -194,6 +197,7 @@ struct Replicator: ~Copyable {
         metrics.removeAll()
         now = 0
         draws = 0
+        maturingVisits = 0
     }
 
     // MARK: - Keyed draws

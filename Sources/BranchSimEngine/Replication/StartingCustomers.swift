@@ -288,7 +288,7 @@ extension Replicator {
             for i in 0..<n {
                 // Existing holdings are part-way through their term: the remaining time is uniform on (0, term].
                 let u = 1 - Self.drawUnit(RandomKey.mix(RandomKey.mix(keys[i], Purpose.maturity), pk))
-                terms.set(c0 + i, slot: slot, to: now + max(1, Int((u * term).rounded(.up))), now: now)
+                terms.set(c0 + i, branch: b, slot: slot, to: now + max(1, Int((u * term).rounded(.up))), now: now)
             }
             d &+= n
         }
@@ -419,7 +419,7 @@ extension Replicator {
             let term = plan.termTicks[p]
             // Existing holdings are part-way through their term: the remaining time is uniform on (0, term].
             let u = 1 - keyedUnit(RandomKey.mix(RandomKey.mix(ck, Purpose.maturity), plan.productKey[p]))
-            terms.set(c, slot: slot, to: now + max(1, Int((u * Double(term)).rounded(.up))), now: now)
+            terms.set(c, branch: b, slot: slot, to: now + max(1, Int((u * Double(term)).rounded(.up))), now: now)
         }
         customers.points[c] = 0
         customers.tier[c] = Int32(t)
