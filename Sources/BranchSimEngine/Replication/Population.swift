@@ -54,6 +54,14 @@ struct Population {
         return c
     }
 
+    /// Makes room for `n` customers in every column.
+    mutating func reserve(_ n: Int) {
+        key.reserveCapacity(n); branch.reserveCapacity(n); alive.reserveCapacity(n); tier.reserveCapacity(n)
+        startTier.reserveCapacity(n); reachable.reserveCapacity(n); segments.reserveCapacity(n)
+        flatHeld.reserveCapacity(n); total.reserveCapacity(n); startTotal.reserveCapacity(n)
+        offbank.reserveCapacity(n); points.reserveCapacity(n); balance.reserveCapacity(n * products)
+    }
+
     mutating func removeAll() {
         key.removeAll(); branch.removeAll(); alive.removeAll(); tier.removeAll(); startTier.removeAll()
         reachable.removeAll(); segments.removeAll(); flatHeld.removeAll(); total.removeAll()

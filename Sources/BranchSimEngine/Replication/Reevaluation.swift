@@ -79,6 +79,29 @@ extension Replicator {
         return p
     }
 
+    /// Makes room for `n` customers in the population and every per-customer index, and in
+    /// each (branch, tier) set for its starting customers, before the first replication: the
+    /// columns then never grow by doubling (at 500 outlets the first replication would copy
+    /// every column several times and fault its pages in twice, on every worker).
+    mutating func reserveCustomers(_ n: Int) {
+        customers.reserve(n)
+        sets.pos.reserveCapacity(n)
+        for b in 0..<plan.scenario.branches.count {
+            for t in 0..<tiers where !starts.countable[b * tiers + t] {
+                sets.members.base[b * tiers + t].reserveCapacity(plan.tierCounts[b][t])
+            }
+        }
+        terms.maturity.reserveCapacity(n * terms.termCount)
+        cooldowns.lastContact.reserveCapacity(n * cooldowns.slots)
+        policy.times.reserveCapacity(n * policy.max)
+        policy.head.reserveCapacity(policy.isActive ? n : 0)
+        bands.candSet.reserveCapacity(n * bands.count)
+        bands.candPos.reserveCapacity(n * bands.count)
+        ready.entries.reserveCapacity(n * ready.count)
+        growth.grownTo.reserveCapacity(n)
+        growth.check.reserveCapacity(n)
+    }
+
     /// Adds `n` customers at the end of the population and of every per-customer index, and
     /// returns the first's number: what has a default (no holdings, no contact, in no list)
     /// gets it, the rest is for the caller to write.

@@ -132,6 +132,7 @@ struct Replicator: ~Copyable {
         occurrence = OccurrenceScratch(plan)
         staffing = Staffing(plan)
         metrics = ReplicationMetrics(plan)
+        reserveCustomers(starts.storedCustomers)
     }
 
     deinit {

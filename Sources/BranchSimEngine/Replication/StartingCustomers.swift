@@ -17,6 +17,9 @@ struct StartingCustomers {
     /// holdings (nothing can lift a customer out of the tier) and the default balance law.
     /// The loop draws exactly what `addCustomer` would, in the same order (bit-identical).
     let countable: [Bool]
+    /// Starting customers held one by one (those of the sets that are not `countable`): the
+    /// room a worker reserves before its first replication.
+    let storedCustomers: Int
     /// Running sum of the starting balances, in creation order: the replication's start AUM.
     var aum = 0.0
     /// Per-product scratch balances for the points of an aggregated customer.
@@ -45,6 +48,9 @@ struct StartingCustomers {
             let lo = plan.tierLow[k % plan.tierCount] / spec.coefficient
             return staticSet[k] && spec.aum == nil && spec.flatStart == spec.flatEnd && spec.coefficient > 0 && lo.isFinite
         }
+        var stored = 0
+        for k in 0..<setCount where !countable[k] { stored += plan.tierCounts[k / plan.tierCount][k % plan.tierCount] }
+        storedCustomers = stored
         scratchBalance.append(repeating: 0, count: plan.productCount)
     }
 
