@@ -82,6 +82,14 @@ public enum Engine {
         try runWithDiagnostics(scenario, label: label, options: options).result
     }
 
+    /// Starting customers a replication of `scenario` (run beside `companions`) holds one by
+    /// one; the others are counted by set (docs/model.md, "Untouched tiers").
+    public static func materialisedCustomers(_ scenario: Scenario, companions: [Scenario] = []) throws(EngineError) -> Int {
+        var plan = try SimulationPlan(scenario)
+        plan.accountForCompanions(companions)
+        return plan.materialisedCustomers
+    }
+
     /// `run`, also returning the draw counts.
     public static func runWithDiagnostics(
         _ scenario: Scenario, label: String, options: RunOptions

@@ -37,8 +37,29 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Threads for the parallel measurement (default: every core).")
     var threads: Int?
 
+    @Option(help: ArgumentHelp(
+        "Run the province scale series instead of files: a generated province of these many outlets each, e.g. 1,10,100,500.",
+        discussion: "Prints time per outlet per replication for each size, its ratio to the first size of 10 or more, the speedup over threads and the peak memory of both runs."))
+    var outlets: String?
+
+    @Option(help: "Customers per outlet in the province series.")
+    var outletCustomers: Int = 20_000
+
+    @Flag(help: "With --outlets N: print the generated province scenario of N outlets instead of measuring it.")
+    var printProvince = false
+
     func validate() throws {
         if `repeat` < 1 { throw ValidationError("--repeat must be at least 1") }
+        if let outlets, Self.outletCounts(outlets) == nil {
+            throw ValidationError("--outlets wants outlet counts from 1 to 100000 separated by commas, e.g. 1,10,100,500 (got '\(outlets)')")
+        }
+        if outletCustomers < 10 { throw ValidationError("--outlet-customers must be at least 10") }
+    }
+
+    static func outletCounts(_ text: String) -> [Int]? {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 100_000 }) else { return nil }
+        return parts.map { $0! }
     }
 
     struct Sample {
@@ -49,14 +70,22 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let paths = try defaultFiles()
         let cores = threads ?? ProcessInfo.processInfo.activeProcessorCount
         let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        if let outlets, let counts = Self.outletCounts(outlets) {
+            if printProvince {
+                StandardStreams.write(Self.province(outlets: counts[0], customers: outletCustomers, runs: runs ?? Self.provinceRuns(outlets: counts[0])))
+                return
+            }
+            try runProvince(counts, cores: cores, exe: exe)
+            return
+        }
+        let paths = try defaultFiles()
         var table = TextTable(columns: [
             .init("scenario", .left), .init("reps"), .init("1 thread s"), .init("ms/rep 1t"),
             .init("\(cores) threads s"), .init("speedup"), .init("engine speedup"), .init("host ceiling"),
             .init("reps/s"), .init("cust-steps/s"),
-            .init("peak MB"), .init("floor s"), .init("engine/floor"),
+            .init("peak MB"), .init("draws/rep"), .init("engine draws"), .init("floor s"), .init("engine/floor"),
         ])
         for path in paths {
             let outcome = FrontEnd.check(path: path)
@@ -66,6 +95,8 @@ struct BenchCommand: ParsableCommand {
             }
             let work = simulations(in: program)
             let reps = work.reduce(0) { $0 + $1.replications }
+            let modelPerRep = work.reduce(0) { $0 + $1.drawsPerReplication * $1.replications } / max(1, reps)
+            let enginePerRep = work.reduce(0) { $0 + $1.engineDrawsPerReplication * $1.replications } / max(1, reps)
             let customerSteps = work.reduce(0.0) { $0 + Double($1.replications * $1.scenario.totalCustomers * $1.scenario.steps) }
             var args = ["run", path, "--format", "json", "--timings"]
             if let runs { args += ["--runs", "\(runs)"] }
@@ -94,6 +125,8 @@ struct BenchCommand: ParsableCommand {
                 NumberFormat.grouped(Double(reps) / tn, decimals: 0),
                 NumberFormat.grouped(customerSteps / tn, decimals: 0),
                 fmt(Double(median(many.map { Double($0.maxRSSKiB) })) / 1024, 1),
+                NumberFormat.grouped(Double(modelPerRep), decimals: 0),
+                modelPerRep > 0 ? fmt(Double(enginePerRep) / Double(modelPerRep), 2) + "x" : "-",
                 fmt(floor, 3), fmt(t1 / floor, 1) + "x",
             ])
             StandardStreams.writeError("bench: \(name) done\n")
@@ -102,14 +135,18 @@ struct BenchCommand: ParsableCommand {
         StandardStreams.write("medians of \(`repeat`) interleaved rounds (1 thread, \(cores) threads, \(cores) 1-thread runs at once, floor); wall time of `branchsim run FILE --format json` as a child process "
               + "(start-up, checking and the report included); engine speedup = the same for the engine's part alone (`--timings`' simulate); "
               + "host ceiling = \(cores) x 1-thread time / the time \(cores) 1-thread runs take at once (what independent runs gain from the cores at that moment: a reference for the machine's state, not a bound); ms/rep 1t = 1-thread time per replication, peak = its maximum resident set (\(cores) threads); "
-              + "floor = the same number of keyed random draws alone, 1 thread; engine/floor = 1-thread time / floor\n")
+              + "draws/rep = the random draws the model needs a replication (counted from its outcomes: customers held, contacts, "
+              + "uncertain funnel stages, conversions, leavers; docs/performance.md), engine draws = what the engine drew / that; "
+              + "floor = that many keyed random draws alone, 1 thread; engine/floor = 1-thread time / floor\n")
     }
 
     /// What a program simulates: each `run`, each variant of each `compare`, each sweep point.
     struct Work {
         var scenario: Scenario
         var replications: Int
+        /// Draws the model needs (`modelDraws`), and those the engine made.
         var drawsPerReplication: Int
+        var engineDrawsPerReplication: Int
     }
 
     func simulations(in program: CheckedProgram) -> [Work] {
@@ -128,14 +165,64 @@ struct BenchCommand: ParsableCommand {
         }
         return scenarios.map { s, companions in
             let n = runs ?? s.settings.runs.maximum
-            // Draws per replication, from a short run (the count does not depend on threads).
+            // The draws the model needs per replication, from the outcomes of a short run (the
+            // counts do not depend on threads); the engine's own count beside it.
             let sample = min(n, 20)
             var options = RunOptions(runs: .fixed(sample))
             options.companions = companions
-            let d = (try? Engine.runWithDiagnostics(s, label: "bench", options: options))?.diagnostics
-            let perRep = d.map { $0.draws.reduce(0, +) / max(1, $0.draws.count) } ?? 0
-            return Work(scenario: s, replications: n, drawsPerReplication: perRep)
+            guard let (result, d) = try? Engine.runWithDiagnostics(s, label: "bench", options: options),
+                  let held = try? Engine.materialisedCustomers(s, companions: companions) else {
+                return Work(scenario: s, replications: n, drawsPerReplication: 0, engineDrawsPerReplication: 0)
+            }
+            return Work(scenario: s, replications: n, drawsPerReplication: Int(Self.modelDraws(s, result, heldCustomers: held).rounded()),
+                        engineDrawsPerReplication: d.draws.reduce(0, +) / max(1, d.draws.count))
         }
+    }
+
+    /// The random draws the model needs in a replication of `s` (mean over `result`'s
+    /// replications), counted from what happened, not from what the engine drew, so an engine
+    /// that draws more than it needs cannot lower its ratio to the floor:
+    /// - each customer held one by one (`heldCustomers`, and every new one): its balance, its
+    ///   reachability (when neither certain nor impossible), one per segment, one per term
+    ///   product (where in its term it is);
+    /// - each occurrence's contacts: one per contact (a sample without replacement of k
+    ///   customers needs k draws, whatever the pool);
+    /// - each funnel stage with a probability strictly between 0 and 1: one per customer
+    ///   taking it (for `reach`, the reachable ones: passed / probability);
+    /// - each conversion: its amount (but a fixed amount or a share of off-bank), a referral
+    ///   draw, one per flat product it may buy;
+    /// - each leaver (attrition): one.
+    /// Not counted (no metric says how many): renewals of term products at maturity. The
+    /// floor is therefore a lower bound of what the model needs.
+    static func modelDraws(_ s: Scenario, _ result: RunResult, heldCustomers: Int) -> Double {
+        let index = Dictionary(result.metrics.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
+        func mean(_ key: String) -> Double {
+            guard let i = index[key], !result.replications.isEmpty else { return 0 }
+            return result.replications.reduce(0) { $0 + $1.values[i] } / Double(result.replications.count)
+        }
+        let uncertain = { (p: Double) in p > 0 && p < 1 }
+        let perCustomer = 1 + Double(s.tiers.contains { uncertain($0.reachable) } ? 1 : 0) + Double(s.segments.count)
+            + Double(s.products.filter { $0.term != nil }.count)
+        var n = (Double(heldCustomers) + mean("new_customers")) * perCustomer + mean("left_customers")
+        for c in s.campaigns {
+            var entering = mean("funnel.\(c.name).contacts")
+            n += entering
+            for st in c.funnel {
+                let passed = mean("funnel.\(c.name).\(st.name)")
+                if uncertain(st.probability) { n += st.isReach ? passed / st.probability : entering }
+                entering = passed
+            }
+            let conversions = mean("conversions.\(c.name)")
+            var perConversion = 0.0
+            switch c.amount {
+            case .uniform?, .lognormal?, .pareto?: perConversion += 1
+            case .fixed?, .shareOfOffbank?, nil: break
+            }
+            if let r = c.referrals, uncertain(r.probability) { perConversion += 1 }
+            perConversion += Double(c.buys.filter { s.products[$0.product].flat }.count)
+            n += conversions * perConversion
+        }
+        return n
     }
 
     /// Seconds to compute the keyed draws all replications of `work` make, on one thread.
@@ -242,4 +329,145 @@ struct BenchCommand: ParsableCommand {
     }
 
     func fmt(_ x: Double, _ d: Int) -> String { NumberFormat.grouped(x, decimals: d) }
+
+    // MARK: - Province scale series
+
+    /// Replications of the province series at `outlets` outlets: about the same work at every
+    /// size (a few seconds), at least 4 so the first replication's share shows.
+    static func provinceRuns(outlets: Int) -> Int { max(4, 4_000 / outlets) }
+
+    /// The province series: for each outlet count, a generated province (`Self.province`) run
+    /// as `run` runs it, 1 thread and `cores` threads, interleaved with `cores` 1-thread runs
+    /// at once (the host ceiling), `--repeat` rounds, medians.
+    func runProvince(_ counts: [Int], cores: Int, exe: String) throws {
+        var table = TextTable(columns: [
+            .init("outlets"), .init("customers"), .init("reps"), .init("1 thread s"), .init("ms/outlet/rep"),
+            .init("vs \(counts.first { $0 >= 10 } ?? counts[0])"), .init("\(cores) threads s"), .init("speedup"),
+            .init("host ceiling"), .init("peak MB 1t"), .init("peak MB \(cores)t"), .init("memory \(cores)t/1t"),
+        ])
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("branchsim-bench-province-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var reference: Double?
+        for n in counts {
+            let path = dir.appendingPathComponent("province-\(n).bsim").path
+            let reps = runs ?? Self.provinceRuns(outlets: n)
+            try Self.province(outlets: n, customers: outletCustomers, runs: reps).write(toFile: path, atomically: true, encoding: .utf8)
+            let args = ["run", path, "--format", "json", "--timings"]
+            var one: [Sample] = [], many: [Sample] = [], together: [Double] = []
+            for _ in 0..<`repeat` {
+                one.append(try measure(exe, args + ["--threads", "1"]))
+                many.append(try measure(exe, args + ["--threads", "\(cores)"]))
+                together.append(try measureTogether(exe, args + ["--threads", "1"], copies: cores).seconds)
+            }
+            let t1 = median(one.map(\.seconds)), tn = median(many.map(\.seconds))
+            let perOutlet = 1000 * median(one.map(\.simulateSeconds)) / Double(n * reps)
+            if reference == nil && (n >= 10 || n == counts.last) { reference = perOutlet }
+            let rss1 = median(one.map { Double($0.maxRSSKiB) }) / 1024, rssN = median(many.map { Double($0.maxRSSKiB) }) / 1024
+            table.add([
+                "\(n)", NumberFormat.grouped(Double(n * outletCustomers), decimals: 0), "\(reps)", fmt(t1, 3), fmt(perOutlet, 3),
+                reference.map { fmt(perOutlet / $0, 2) + "x" } ?? "-", fmt(tn, 3), fmt(t1 / tn, 2) + "x",
+                fmt(Double(cores) * t1 / median(together), 2) + "x", fmt(rss1, 1), fmt(rssN, 1), fmt(rssN / rss1, 2) + "x",
+            ])
+            StandardStreams.writeError("bench: \(n) outlets done\n")
+        }
+        StandardStreams.write(table.render() + "\n")
+        StandardStreams.write("medians of \(`repeat`) interleaved rounds; a province of networks of five outlets (a hub and four satellites), "
+              + "\(outletCustomers) customers an outlet: themed events for the network's customers, a hub salon, a weekly call and a "
+              + "'where maturing' follow-up at every outlet, a contact policy (`branchsim bench --outlets N --print-province` prints it); "
+              + "ms/outlet/rep = the engine's time (`--timings`' simulate, 1 thread) per outlet and replication; vs = its ratio to that size's; "
+              + "host ceiling as in the scenario table; peak = maximum resident set of the run\n")
+    }
+
+    /// A province of `outlets` outlets of `customers` customers, in networks of five (a hub
+    /// and four satellites; the last network takes what is left, a hub alone at 1 outlet).
+    /// Every construct whose cost could grow with the outlets runs at each: selection from the
+    /// network's pool, a `where maturing` follow-up, a contact policy, cooldowns, referrals.
+    static func province(outlets: Int, customers: Int, runs: Int) -> String {
+        var lines = [
+            "# Generated by `branchsim bench --outlets`: a province of \(outlets) outlets.",
+            "scenario \"Province of \(outlets) outlets\" {",
+            "  horizon 12 months",
+            "  step week",
+            "  runs \(runs)",
+            "  seed 18",
+            "}",
+            "",
+            "tier longtail  below 5万            share 91%    reachable 60%",
+            "tier potential from 5万 to 20万     share 6%     reachable 75%",
+            "tier midhigh   from 20万 to 600万   share 2.5%   reachable 90%",
+            "tier private   from 600万           share 0.5%   reachable 98%",
+            "",
+            "segment payroll share 25%",
+            "product deposit   points 1.0",
+            "product wealth_6m points 1.0 term 6 months retain 70%",
+            "product fund      points 1.2",
+            "role wealth_manager hours 40 per week",
+            "policy max 3 contacts per month",
+            "",
+        ]
+        for i in 0..<outlets { lines.append("branch o\(i) { customers \(customers)  staff wealth_manager 2 }") }
+        for (j, first) in stride(from: 0, to: outlets, by: 5).enumerated() {
+            let satellites = (first + 1..<min(outlets, first + 5)).map { "o\($0)" }
+            lines.append("network n\(j) { hub o\(first)" + (satellites.isEmpty ? "" : "  satellites " + satellites.joined(separator: ", ")) + " }")
+        }
+        lines.append("""
+
+            campaign themed_event {
+              at satellites
+              audience network
+              channel event
+              target potential 2/3, midhigh 1/3
+              frequency 2 per month
+              contacts 45
+              funnel reach 100% -> accept 40% -> attend 75% -> convert 35%
+              capacity 15 at attend
+              amount lognormal(median 5万, p90 25万) max offbank
+              buys deposit 40%, wealth_6m 40%, fund 20%
+              cooldown 3 months
+              referrals 10% new potential
+              effort occurrence wealth_manager 2 x 90 min
+            }
+
+            campaign hub_salon {
+              at hub
+              audience network
+              channel event
+              target potential 2/3, midhigh 1/3
+              frequency 1 per month
+              contacts 100
+              funnel reach 100% -> accept 35% -> attend 70% -> convert 30%
+              capacity 60 at attend
+              amount lognormal(median 8万, p90 40万) max offbank
+              buys deposit 30%, wealth_6m 50%, fund 20%
+              cooldown 3 months
+            }
+
+            campaign payroll_call {
+              at all
+              channel phone
+              target potential where payroll
+              frequency 1 per week
+              contacts 10
+              funnel reach 100% -> convert 30%
+              amount lognormal(median 2万, p90 8万) max offbank
+              buys deposit 50%, wealth_6m 50%
+            }
+
+            campaign maturity_followup {
+              at all
+              channel phone
+              target potential, midhigh where maturing wealth_6m within 1 month
+              frequency 1 per week
+              contacts 10
+              funnel reach 100% -> convert 50%
+              amount share 20% of offbank max offbank
+              buys wealth_6m 60%, fund 40%
+            }
+
+            run
+            report uplift, conversions, staffing
+            """)
+        return lines.joined(separator: "\n") + "\n"
+    }
 }

@@ -203,14 +203,67 @@ import Testing
         #expect(rows.first?.contains("speedup  engine speedup  host ceiling") == true, "\(r.stdout)")
         let row = try #require(rows.first { $0.hasPrefix("tiny ") }, "\(r.stdout)")
         let cells = row.split(separator: " ")
-        #expect(cells.count == 13, "\(row)")
+        #expect(cells.count == 15, "\(row)")
         #expect(cells[1] == "8")
-        #expect(cells.filter { $0.hasSuffix("x") }.count == 4, "speedup, engine speedup, host ceiling, engine/floor: \(row)")
+        #expect(cells.filter { $0.hasSuffix("x") }.count == 5, "speedup, engine speedup, host ceiling, engine draws, engine/floor: \(row)")
 
         let broken = try write("campaign x { target nowhere }\n", name: "broken.bsim")
         let refused = try Binary.run(["bench", broken.path, "--repeat", "1"])
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("broken.bsim has errors"), "\(refused.stderr)")
+    }
+
+    /// `bench`'s floor counts the draws the model needs, not the engine's: a campaign that
+    /// contacts 5 of a pool of thousands needs 5 draws for its sample, while the engine hashes
+    /// every pool member. Before, the floor was the engine's own count (an engine drawing more
+    /// than needed lowered its ratio to the floor).
+    @Test func benchFloorCountsTheModelsDraws() throws {
+        let f = try write("""
+            scenario "pool" { horizon 2 months  step week  runs 10  seed 3 }
+            tier low below 5万 share 50% reachable 100%
+            tier high from 5万 share 50% reachable 100%
+            branch b { customers 20000 }
+            campaign pick {
+              target low, high
+              frequency 1 per week
+              contacts 5
+              funnel reach 100% -> convert 50%
+              amount fixed 1万
+            }
+            run
+
+            """, name: "pool.bsim")
+        let r = try Binary.run(["bench", f.path, "--repeat", "1", "--runs", "10", "--threads", "1"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let row = try #require(r.stdout.split(separator: "\n").first { $0.hasPrefix("pool ") }, "\(r.stdout)")
+        let cells = row.split(separator: " ").map(String.init)
+        try #require(cells.count == 15, "\(row)")
+        // Per replication: 20,000 customers held (a balance each; reachability is certain),
+        // 9 weekly occurrences of 5 contacts, one 50% stage each: about 20,000 + 45 + 45.
+        let model = try #require(Double(cells[11].replacingOccurrences(of: ",", with: "")), "\(row)")
+        #expect(model > 20_050 && model < 20_150, "draws the model needs: \(row)")
+        // The engine hashes the whole pool (20,000) at each occurrence: far more.
+        let engine = try #require(Double(cells[12].dropLast()), "\(row)")
+        #expect(engine > 5, "engine draws / model draws: \(row)")
+    }
+
+    /// `bench --outlets`: the province series, one row per size, time per outlet and
+    /// replication, its ratio to the first size of 10 or more, memory at 1 and 2 threads.
+    @Test func benchRunsTheProvinceSeries() throws {
+        let r = try Binary.run(["bench", "--outlets", "1,10", "--outlet-customers", "300", "--runs", "4", "--repeat", "1", "--threads", "2"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = r.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        let one = try #require(rows.first { $0.first == "1" }, "\(r.stdout)")
+        let ten = try #require(rows.first { $0.first == "10" }, "\(r.stdout)")
+        #expect(one.count == 12 && ten.count == 12, "\(r.stdout)")
+        #expect(ten[1] == "3,000" && ten[2] == "4", "customers and replications: \(ten)")
+        #expect(ten[5] == "1.00x", "10 outlets is the reference: \(ten)")
+        let printed = try Binary.run(["bench", "--outlets", "7", "--print-province", "--outlet-customers", "100"])
+        #expect(printed.status == 0)
+        #expect(printed.stdout.contains("branch o6 { customers 100"), "\(printed.stdout)")
+        #expect(printed.stdout.contains("network n1 { hub o5  satellites o6 }"), "\(printed.stdout)")
+        let refused = try Binary.run(["bench", "--outlets", "10,x"])
+        #expect(refused.status != 0 && refused.stderr.contains("--outlets wants outlet counts"), "\(refused.stderr)")
     }
 
     /// Inputs a fuzzing pass found that trapped, overflowed the stack or ran without end;
