@@ -3,7 +3,9 @@
 # the munged it started (not one that was running before). `--keep-munge` leaves munged running; `--quiet` prints nothing.
 set -uo pipefail
 
-DIR="${BRANCHSIM_SLURM_DIR:-/tmp/branchsim-slurm}"
+# The cluster's directory (slurm-up.sh printed it): each cluster has its own.
+DIR="${BRANCHSIM_SLURM_DIR:-}"
+[ -n "$DIR" ] || { echo "slurm-down: set BRANCHSIM_SLURM_DIR to the directory slurm-up.sh printed" >&2; exit 2; }
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
 quiet=0 keep_munge=0
@@ -38,7 +40,20 @@ fi
 stop slurmd "$DIR/slurmd.pid"
 stop slurmctld "$DIR/slurmctld.pid"
 if [ "$keep_munge" = 0 ] && [ -f "$DIR/munged.started" ]; then
-  stop munged /run/munge/munged.pid
+  # munged is one for the machine: while another cluster of slurm-up.sh still runs (a
+  # concurrent `make slurm-test`), it keeps munged and stops it when it is stopped itself.
+  heir=""
+  for other in /tmp/branchsim-slurm.*/; do
+    other="${other%/}"
+    [ "$other" != "${DIR%/}" ] && [ -f "$other/slurmctld.pid" ] || continue
+    kill -0 "$(cat "$other/slurmctld.pid" 2>/dev/null)" 2>/dev/null && { heir="$other"; break; }
+  done
+  if [ -n "$heir" ]; then
+    say "leaving munged to the cluster in $heir"
+    $SUDO touch "$heir/munged.started"
+  else
+    stop munged /run/munge/munged.pid
+  fi
   $SUDO rm -f "$DIR/munged.started"
 fi
 exit 0

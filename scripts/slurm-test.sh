@@ -14,8 +14,12 @@ SCENARIO="${SLURM_TEST_SCENARIO:-scenarios/hub-and-satellites.bsim}"
 RUNS="${SLURM_TEST_RUNS:-60}"
 TASKS="${SLURM_TEST_TASKS:-4}"
 WAIT="${SLURM_TEST_WAIT:-300}"
-export BRANCHSIM_SLURM_DIR="${BRANCHSIM_SLURM_DIR:-/tmp/branchsim-slurm}"
+# This run's own cluster directory (and, chosen by slurm-up.sh, its own ports): two runs at
+# once (two checkouts' `make test`) do not share a cluster.
+export BRANCHSIM_SLURM_DIR="${BRANCHSIM_SLURM_DIR:-$(mktemp -d /tmp/branchsim-slurm.XXXXXX)}"
 export SLURM_CONF="$BRANCHSIM_SLURM_DIR/slurm.conf"
+own_dir=0
+[ -n "$(ls -A "$BRANCHSIM_SLURM_DIR" 2>/dev/null)" ] || own_dir=1
 WORK="$(mktemp -d /tmp/branchsim-slurm-test.XXXXXX)"
 started=$(date +%s)
 
@@ -31,7 +35,16 @@ dump_logs() {
 finish() {
   status=$?
   [ "$status" = 0 ] || dump_logs
-  if [ "${BRANCHSIM_SLURM_KEEP:-0}" != 1 ]; then scripts/slurm-down.sh --quiet || true; fi
+  if [ "${BRANCHSIM_SLURM_KEEP:-0}" != 1 ]; then
+    scripts/slurm-down.sh --quiet || true
+    # A passing run leaves nothing behind; a failing one keeps its logs for a look.
+    if [ "$status" = 0 ] && [ "$own_dir" = 1 ]; then
+      if [ "$(id -u)" = 0 ]; then rm -rf "$BRANCHSIM_SLURM_DIR"; else sudo rm -rf "$BRANCHSIM_SLURM_DIR"; fi
+      rm -rf "$WORK"
+    fi
+  else
+    say "cluster kept: export BRANCHSIM_SLURM_DIR=$BRANCHSIM_SLURM_DIR SLURM_CONF=$SLURM_CONF"
+  fi
   say "took $(( $(date +%s) - started )) s (status $status)"
   exit "$status"
 }

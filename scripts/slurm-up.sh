@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Starts a one-node Slurm cluster on this machine for `make slurm-test`: installs what is
 # missing (munge, slurmctld, slurmd, slurm-client from Debian), writes a minimal slurm.conf
-# under $BRANCHSIM_SLURM_DIR (default /tmp/branchsim-slurm; /etc/slurm is left alone) and
-# starts munged, slurmctld and slurmd without systemd or cgroups. Waits until `sinfo` shows
-# the node idle. Needs root (or sudo) on Debian. Stop it with scripts/slurm-down.sh.
+# under $BRANCHSIM_SLURM_DIR (default: a new directory /tmp/branchsim-slurm.XXXXXX, printed;
+# /etc/slurm is left alone) and starts munged, slurmctld and slurmd without systemd or
+# cgroups, on ports free at that moment ($BRANCHSIM_SLURM_PORTS="CTLD SLURMD" to choose), so
+# that two clusters started at once (two checkouts' `make slurm-test`) do not collide. Waits
+# until `sinfo` shows the node idle. Needs root (or sudo) on Debian. Stop it with
+# `BRANCHSIM_SLURM_DIR=DIR scripts/slurm-down.sh`.
 #
 # Commands that talk to this cluster need `SLURM_CONF=$BRANCHSIM_SLURM_DIR/slurm.conf`.
 set -euo pipefail
 
-DIR="${BRANCHSIM_SLURM_DIR:-/tmp/branchsim-slurm}"
+DIR="${BRANCHSIM_SLURM_DIR:-$(mktemp -d /tmp/branchsim-slurm.XXXXXX)}"
 WAIT="${BRANCHSIM_SLURM_WAIT:-60}"
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
@@ -77,7 +80,24 @@ if ! munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
   $SUDO touch "$DIR/munged.started"   # slurm-down.sh stops only a munged this script started
 fi
 
-# 3. slurm.conf for one node: this machine, with its real CPUs and memory (from `slurmd -C`).
+# 3. slurm.conf for one node: this machine, with its real CPUs and memory (from `slurmd -C`),
+# on two ports nothing listens on (tried at random in 20000-59999; another cluster's ports
+# are taken, so two runs at once get different ones).
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+    [ "$p" != "${1:-}" ] && ! listening "$p" && { echo "$p"; return 0; }
+  done
+  return 1
+}
+if [ -n "${BRANCHSIM_SLURM_PORTS:-}" ]; then
+  read -r ctld_port slurmd_port <<<"$BRANCHSIM_SLURM_PORTS"
+else
+  ctld_port="$(free_port)" || fail "no free port found for slurmctld"
+  slurmd_port="$(free_port "$ctld_port")" || fail "no free port found for slurmd"
+fi
 $SUDO mkdir -p "$DIR/log" "$DIR/state" "$DIR/spool"
 host="$(hostname -s)"
 node="$(slurmd -C | head -n 1)"   # NodeName=HOST CPUs=N Boards=... RealMemory=M
@@ -90,8 +110,8 @@ SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
 CredType=cred/munge
-SlurmctldPort=6817
-SlurmdPort=6818
+SlurmctldPort=$ctld_port
+SlurmdPort=$slurmd_port
 StateSaveLocation=$DIR/state
 SlurmdSpoolDir=$DIR/spool
 SlurmctldPidFile=$DIR/slurmctld.pid
@@ -120,7 +140,7 @@ export SLURM_CONF="$DIR/slurm.conf"
 
 # 4. The daemons (stopped first if a previous run left them).
 "$(dirname "$0")/slurm-down.sh" --quiet --keep-munge || true
-say "starting slurmctld and slurmd (config $SLURM_CONF)"
+say "starting slurmctld (port $ctld_port) and slurmd (port $slurmd_port), config $SLURM_CONF"
 $SUDO env SLURM_CONF="$SLURM_CONF" slurmctld -c -f "$SLURM_CONF" || fail "slurmctld did not start"
 $SUDO env SLURM_CONF="$SLURM_CONF" slurmd -f "$SLURM_CONF" || fail "slurmd did not start"
 
@@ -128,7 +148,7 @@ $SUDO env SLURM_CONF="$SLURM_CONF" slurmd -f "$SLURM_CONF" || fail "slurmd did n
 for _ in $(seq 1 "$WAIT"); do
   state="$(sinfo -h -N -o '%T' 2>/dev/null | head -n 1 || true)"
   case "$state" in
-    idle) say "node $host is idle; export SLURM_CONF=$SLURM_CONF"; exit 0 ;;
+    idle) say "node $host is idle; export BRANCHSIM_SLURM_DIR=$DIR SLURM_CONF=$SLURM_CONF"; exit 0 ;;
     down*|drain*) scontrol update nodename="$host" state=resume >/dev/null 2>&1 || true ;;
   esac
   sleep 1
