@@ -302,4 +302,48 @@ public struct SavedResults: Codable, Sendable, Equatable {
         whole.checksums = whole.runs.map(checksum)
         return whole
     }
+
+    /// Joins the slices of every point of a file's sweep (`--point 1` to `--point N`, each
+    /// point whole or in replication slices) into the whole sweep: one run per point, in
+    /// point order, as the file's own run of the sweep makes them. The caller checks that
+    /// the sweep is all the file runs.
+    public static func joinedPoints(_ files: [(path: String, saved: SavedResults)], points: Int) throws(MergeError) -> SavedResults {
+        var byPoint: [Int: [(path: String, saved: SavedResults)]] = [:]
+        for f in files {
+            guard case .point(let k)? = WorkUnit(token: f.saved.unit) else {
+                throw MergeError(description: "'\(f.path)' runs \(WorkUnit(token: f.saved.unit)?.description ?? f.saved.unit), "
+                    + "not a sweep point: merge the points of a sweep, or the slices of one unit, not both")
+            }
+            byPoint[k, default: []].append(f)
+        }
+        if let missing = (1...max(1, points)).first(where: { byPoint[$0] == nil }) {
+            throw MergeError(description: "sweep point \(missing) (--point \(missing)) is in no slice: the sweep has \(points) "
+                + "point\(points == 1 ? "" : "s"). Run it and merge again")
+        }
+        if let extra = byPoint.keys.sorted().first(where: { $0 > points }) {
+            throw MergeError(description: "sweep point \(extra) is past the sweep's \(points) point\(points == 1 ? "" : "s"): "
+                + "the slices were not run from this file's sweep")
+        }
+        var whole: SavedResults?
+        for k in 1...points {
+            let point = try merged(byPoint[k]!)
+            guard var joined = whole else {
+                whole = point
+                continue
+            }
+            guard point.digest == joined.digest, point.settings == joined.settings,
+                  point.runsOverride == joined.runsOverride, point.seedOverride == joined.seedOverride else {
+                throw MergeError(description: "the slices of sweep points 1 and \(k) are of different runs: they come from different "
+                    + "files or data, or were run with different --set, --runs or --seed. Merge the points of one sweep only")
+            }
+            joined.planned += point.planned
+            joined.checksums += point.checksums
+            joined.runs += point.runs
+            joined.upper = max(joined.upper, point.upper)
+            whole = joined
+        }
+        var result = whole!
+        result.unit = WorkUnit.whole.token
+        return result
+    }
 }

@@ -101,7 +101,9 @@ struct MergeCommand: ParsableCommand {
             of one `branchsim run FILE` of all the replications, byte for byte (exit 1 when an \
             expectation fails). Refuses (exit 2) slices of another file, other data or other \
             --set/--runs/--seed, of different units, with gaps or overlaps between their \
-            replications, and slices whose rows were dropped or changed.
+            replications, and slices whose rows were dropped or changed. The slices of every \
+            point of a file's sweep (--point 1 to N) join into the whole sweep when the sweep is \
+            all the file runs.
             """)
 
     @Argument(help: "The scenario file the slices were run from.", completion: .file(extensions: ["bsim"]))
@@ -134,8 +136,23 @@ struct MergeCommand: ParsableCommand {
         for f in slices {
             do { parts.append((f, try SavedResults.read(from: f))) } catch { fail("\(error)") }
         }
-        let merged: SavedResults
-        do { merged = try SavedResults.merged(parts) } catch { fail("\(error)") }
+        var merged: SavedResults
+        // Slices of several points of one sweep (`--point K`) join into the whole sweep.
+        let pointSlices = Set(parts.map(\.saved.unit)).count > 1
+            && parts.allSatisfy { if case .point? = WorkUnit(token: $0.saved.unit) { true } else { false } }
+        if pointSlices {
+            guard let checked = checkedProgram(file, settings: parts[0].saved.settings) else { throw ExitCode(2) }
+            let simulating = checked.actions.filter {
+                switch $0.action { case .run, .compare, .sweep: true; case .report, .expect, .export: false }
+            }
+            guard simulating.count == 1, case .sweep(_, let points, _) = simulating[0].action else {
+                fail("'\(file)' runs more than its sweep (\(simulating.count) runs, comparisons and sweeps): the slices of its "
+                     + "points make only the sweep. Merge the slices of one --point, or run the rest too")
+            }
+            do { merged = try SavedResults.joinedPoints(parts, points: points.count) } catch { fail("\(error)") }
+        } else {
+            do { merged = try SavedResults.merged(parts) } catch { fail("\(error)") }
+        }
         guard let unit = WorkUnit(token: merged.unit) else { fail("'\(slices[0])' names an unknown unit '\(merged.unit)'") }
         guard let checked = checkedProgram(file, settings: merged.settings) else { throw ExitCode(2) }
         let digest = ProgramDigest.of(checked, extra: SavedResults.digestExtras(

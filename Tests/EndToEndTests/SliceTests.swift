@@ -96,6 +96,38 @@ import Testing
         #expect(NSDictionary(dictionary: second[0]).isEqual(to: all[1]))
     }
 
+    /// The points of a sweep, each run apart (whole or in replication slices), merge into the
+    /// whole sweep: the file's own output byte for byte, expectations included. Before, merge
+    /// refused slices of different points as "different units".
+    @Test func pointSlicesMergeIntoTheWholeSweep() throws {
+        let g = try fixture(CommandLineTests.small.components(separatedBy: "run\n")[0] + """
+            sweep meet.contacts over 10, 20, 30 on uplift
+            expect uplift.mean > 0
+            report uplift
+
+            """)
+        for format in ["json", "table"] {
+            let whole = try Binary.run(["run", g.file.path, "--format", format], in: g.dir)
+            #expect(whole.status == 0, "\(whole.stderr)")
+            let first = try slices(g, ["0..<40"], extra: ["--point", "1"], prefix: "p1-")
+            let second = try slices(g, ["0..<15", "15..<40"], extra: ["--point", "2"], prefix: "p2-")
+            let third = try slices(g, ["0..<40"], extra: ["--point", "3"], prefix: "p3-")
+            let merged = try Binary.run(["merge", g.file.path, "--format", format] + third + second + first, in: g.dir)
+            #expect(merged.status == 0, "\(merged.stderr)")
+            #expect(merged.stdout == whole.stdout)
+            // A missing point is named.
+            let partial = try Binary.run(["merge", g.file.path] + first + third, in: g.dir)
+            #expect(partial.status == 2)
+            #expect(partial.stderr.contains("sweep point 2 (--point 2) is in no slice: the sweep has 3 points"), "\(partial.stderr)")
+        }
+        // A file that runs more than its sweep: its points do not make the whole file.
+        let f = try fixture()
+        let parts = try (1...3).flatMap { try slices(f, ["0..<40"], extra: ["--point", "\($0)"], prefix: "q\($0)-") }
+        let refused = try Binary.run(["merge", f.file.path] + parts, in: f.dir)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("runs more than its sweep"), "\(refused.stderr)")
+    }
+
     @Test func unitErrorsNameTheFlag() throws {
         let f = try fixture()
         let cases: [([String], String)] = [
