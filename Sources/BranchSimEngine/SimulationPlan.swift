@@ -529,6 +529,11 @@ struct MetricLayout: Sendable {
     var totalConversions = 0, totalTurnedAway = 0, totalUnserved = 0, policySkipped = 0
     var newCustomers = 0, leftCustomers = 0, cost = 0, campaignCost: [Int] = [], upliftPerCost = 0
     var hours: [Int] = [], fte: [Int] = [], peakFTE: [Int] = [], managedFTE: [Int] = [], available: [Int] = []
+    /// Attribution per campaign: money moved in, customers lifted a tier, and the first of its
+    /// by-start-tier counts: `byTier[ci] + row * tiers + tier`, rows contacts, each stage,
+    /// conversions, then money (`subscribed.C.TIER`).
+    var subscribed: [Int] = [], upgraded: [Int] = [], byTier: [Int] = []
+    var totalSubscribed = 0
 
     init(_ s: Scenario) {
         func add(_ k: String) -> Int { keys.append(k); return keys.count - 1 }
@@ -574,6 +579,17 @@ struct MetricLayout: Sendable {
             managedFTE.append(add("staffing.\(r.name).managed_fte"))
             available.append(add("staffing.\(r.name).available"))
         }
+        for c in s.campaigns {
+            subscribed.append(add("subscribed.\(c.name)"))
+            upgraded.append(add("upgraded.\(c.name)"))
+            byTier.append(keys.count)
+            for stage in ["contacts"] + c.funnel.map(\.name) {
+                for tier in s.tiers { _ = add("funnel.\(c.name).\(stage).\(tier.name)") }
+            }
+            for tier in s.tiers { _ = add("conversions.\(c.name).\(tier.name)") }
+            for tier in s.tiers { _ = add("subscribed.\(c.name).\(tier.name)") }
+        }
+        totalSubscribed = add("subscribed")
     }
 }
 
@@ -582,6 +598,10 @@ struct MetricLayout: Sendable {
 struct CampaignSlots: Sendable {
     let occurrences: Int, contacts: Int, firstStage: Int, stageCount: Int
     let conversions: Int, turnedAway: Int, unserved: Int, cost: Int
+    /// Attribution (`MetricLayout.byTier`): counts by start tier at `byTier + row * tiers +
+    /// tier`, row 0 the contacts, `1 + s` stage `s`, `1 + stageCount` the conversions, `2 +
+    /// stageCount` the money.
+    let subscribed: Int, upgraded: Int, byTier: Int
 
     init(_ L: MetricLayout, campaign ci: Int) {
         occurrences = L.occurrences[ci]
@@ -595,5 +615,8 @@ struct CampaignSlots: Sendable {
         turnedAway = L.turnedAway[ci]
         unserved = L.unserved[ci]
         cost = L.campaignCost[ci]
+        subscribed = L.subscribed[ci]
+        upgraded = L.upgraded[ci]
+        byTier = L.byTier[ci]
     }
 }

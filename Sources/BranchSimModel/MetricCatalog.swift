@@ -51,7 +51,31 @@ public enum MetricCatalog {
             add("staffing.\(r.name).managed_fte", .fte)
             add("staffing.\(r.name).available", .fte)
         }
+        // Attribution, per campaign: the money its conversions moved in, the customers they
+        // lifted to a higher tier, and the funnel, conversions and money by the customers'
+        // start tier (`tierBreakdown` keys, which a bare selector such as `funnel` leaves out).
+        for c in s.campaigns {
+            add("subscribed.\(c.name)", .money)
+            add("upgraded.\(c.name)", .count)
+            for stage in ["contacts"] + c.funnel.map(\.name) {
+                for t in s.tiers { add("funnel.\(c.name).\(stage).\(t.name)", .count) }
+            }
+            for t in s.tiers { add("conversions.\(c.name).\(t.name)", .count) }
+            for t in s.tiers { add("subscribed.\(c.name).\(t.name)", .money) }
+        }
+        add("subscribed", .money)
         return m
+    }
+
+    /// Whether `key` is a by-start-tier breakdown of a campaign's attribution
+    /// (`funnel.C.STAGE.TIER`, `conversions.C.TIER`, `subscribed.C.TIER`), told by its shape:
+    /// no other metric has four parts under `funnel` or three under `conversions`/`subscribed`.
+    public static func isTierBreakdown(_ key: String) -> Bool {
+        var parts = 1
+        for ch in key.utf8 where ch == UInt8(ascii: ".") { parts += 1 }
+        if key.hasPrefix("funnel.") { return parts == 4 }
+        if key.hasPrefix("conversions.") || key.hasPrefix("subscribed.") { return parts == 3 }
+        return false
     }
 
     /// Per-step series names of `scenario`, in order.
@@ -95,8 +119,22 @@ public enum MetricCatalog {
     }
 
     /// The keys a report selector names: the key itself and every key below it
-    /// (`funnel` selects `funnel.*`; `staffing` selects every role's staffing).
+    /// (`funnel` selects `funnel.*`; `staffing` selects every role's staffing). The by-tier
+    /// breakdowns (`isTierBreakdown`) only when the selector names more than a family
+    /// (`conversions.meet` selects `conversions.meet.potential`, `conversions` does not), so
+    /// a report of a whole family keeps one row per campaign.
+    /// `attribution` / `attribution.CAMPAIGN` names a report layout: the campaigns'
+    /// `subscribed.C`, `upgraded.C` and by-tier breakdowns.
     public static func select(_ selector: String, from keys: [String]) -> [String] {
-        keys.filter { $0 == selector || $0.hasPrefix(selector + ".") }
+        if selector == "attribution" || selector.hasPrefix("attribution.") {
+            let campaign = selector == "attribution" ? nil : selector.dropFirst("attribution.".count)
+            return keys.filter { k in
+                let p = k.split(separator: ".", maxSplits: 2)
+                guard p.count >= 2, campaign == nil || p[1] == campaign else { return false }
+                return (p.count == 2 && (p[0] == "subscribed" || p[0] == "upgraded")) || isTierBreakdown(k)
+            }
+        }
+        let deep = selector.contains(".")
+        return keys.filter { $0 == selector || ($0.hasPrefix(selector + ".") && (deep || !isTierBreakdown($0))) }
     }
 }

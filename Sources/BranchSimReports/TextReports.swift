@@ -20,6 +20,13 @@ public enum TextReports {
                     continue
                 }
             }
+            if parts.first == "attribution" && parts.count <= 2 {
+                let campaigns = campaignNames(r).filter { parts.count == 1 || $0 == parts[1] }
+                if !campaigns.isEmpty {
+                    sections += campaigns.map { attributionTable(r, campaign: $0, options: options).render() }
+                    continue
+                }
+            }
             if parts.first == "staffing" && parts.count <= 2 {
                 let roles = roleNames(r).filter { parts.count == 1 || $0 == parts[1] }
                 if !roles.isEmpty {
@@ -130,8 +137,47 @@ public enum TextReports {
     public static func funnelStages(_ r: RunResult, campaign: String) -> [(stage: String, key: String)] {
         let prefix = "funnel.\(campaign)."
         return r.metrics.compactMap { m in
-            m.key.hasPrefix(prefix) ? (String(m.key.dropFirst(prefix.count)), m.key) : nil
+            m.key.hasPrefix(prefix) && !MetricCatalog.isTierBreakdown(m.key) ? (String(m.key.dropFirst(prefix.count)), m.key) : nil
         }
+    }
+
+    /// attribution of a campaign by the customers' start tier: per tier that any run
+    /// contacted, the mean contacts, customers past each stage, conversions and money moved
+    /// in, then each tier's share of every column, then the customers lifted a tier.
+    public static func attributionTable(_ r: RunResult, campaign: String, options: ReportOptions) -> TextTable {
+        let stages = funnelStages(r, campaign: campaign).map(\.stage)
+        let columns = stages + ["conversions", "subscribed"]
+        func key(_ column: String, _ tier: String?) -> String {
+            let suffix = tier.map { "." + $0 } ?? ""
+            switch column {
+            case "conversions": return "conversions.\(campaign)" + suffix
+            case "subscribed": return "subscribed.\(campaign)" + suffix
+            default: return "funnel.\(campaign).\(column)" + suffix
+            }
+        }
+        var t = TextTable(title: "attribution: \(campaign) (mean, by start tier)",
+                          columns: [.init("start tier", .left)] + columns.map { .init($0) })
+        let tiers = tierNames(r).filter { (mean(r, key("contacts", $0)) ?? 0) > 0 }
+        let totals = columns.map { mean(r, key($0, nil)) ?? .nan }
+        var rows: [[Cell]?] = []
+        for tier in tiers {
+            rows.append([.text(tier)] + columns.map { c in .value(mean(r, key(c, tier)) ?? .nan, c == "subscribed" ? .money : .count) })
+        }
+        rows.append(nil)
+        rows.append([.text("all")] + columns.enumerated().map { i, c in .value(totals[i], c == "subscribed" ? .money : .count) })
+        rows.append(nil)
+        for tier in tiers {
+            rows.append([.text("\(tier) share")] + columns.enumerated().map { i, c in
+                let v = mean(r, key(c, tier)) ?? .nan
+                return .text(totals[i] > 0 ? NumberFormat.percent(v / totals[i]) : NumberFormat.missing)
+            })
+        }
+        fill(&t, rows, units: options.units)
+        var text = t
+        if let up = mean(r, "upgraded.\(campaign)") {
+            text.title = (text.title ?? "") + "; customers lifted a tier: \(NumberFormat.count(up))"
+        }
+        return text
     }
 
     static func mean(_ r: RunResult, _ key: String) -> Double? { r.summary(of: key)?.mean }

@@ -82,6 +82,8 @@ public enum HelpText {
           upgrades  upgrades.FROM_to_TO  downgrades  migration.FROM.TO
           funnel.CAMPAIGN.STAGE  conversions.CAMPAIGN  turned_away  unserved  new_customers
           cost  uplift_per_cost  staffing.ROLE.hours  staffing.ROLE.fte  staffing.ROLE.managed_fte
+          subscribed.CAMPAIGN  upgraded.CAMPAIGN  funnel.CAMPAIGN.STAGE.TIER (by start tier)
+          report attribution.CAMPAIGN: the funnel, conversions and money by start tier
         Add a statistic: .mean .sd .p5 .p50 .p95 .ci_low .ci_high (expect uses .mean if none).
         After compare: compare.METRIC.diff.STAT (later minus first) and compare.METRIC.prob_better.
           report uplift, funnel, staffing

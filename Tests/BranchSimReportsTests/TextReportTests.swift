@@ -223,3 +223,41 @@ import Testing
         #expect(wan == "PASS  uplift.mean > 0  measured 123.46万")
     }
 }
+
+@Suite struct AttributionReportTests {
+    /// A run whose attribution metrics are set by hand (the same in every replication).
+    static func run(_ values: [String: Double]) -> RunResult {
+        var r = Fixtures.run(reps: 4)
+        for (k, v) in values {
+            guard let i = r.metricIndex(k) else { Issue.record("no metric \(k)"); continue }
+            for j in r.replications.indices { r.replications[j].values[i] = v }
+        }
+        return r
+    }
+
+    /// "300 attended, 84% from the potential tier, 1,900万 subscribed" read off one table:
+    /// a row per start tier that was contacted, the total, then each tier's share.
+    @Test func attributionTableByStartTier() {
+        let c = "财富升级会"
+        var v: [String: Double] = ["subscribed.\(c)": 19_000_000, "upgraded.\(c)": 40, "conversions.\(c)": 100]
+        for (stage, total, potential) in [("contacts", 1_000.0, 800.0), ("reach", 700, 600),
+                                          ("attend", 300, 252), ("convert", 100, 90)] {
+            v["funnel.\(c).\(stage)"] = total
+            v["funnel.\(c).\(stage).潜力"] = potential
+            v["funnel.\(c).\(stage).longtail"] = total - potential
+        }
+        v["conversions.\(c).潜力"] = 90
+        v["conversions.\(c).longtail"] = 10
+        v["subscribed.\(c).潜力"] = 17_000_000
+        v["subscribed.\(c).longtail"] = 2_000_000
+        let text = TextReports.runReport(Self.run(v), selectors: ["attribution.\(c)"])
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.first == "attribution: \(c) (mean, by start tier); customers lifted a tier: 40")
+        #expect(lines.contains { $0.hasPrefix("潜力 ") && $0.contains("252") && $0.contains("17,000,000") })
+        #expect(lines.contains { $0.hasPrefix("all ") && $0.contains("300") && $0.contains("19,000,000") })
+        #expect(lines.contains { $0.hasPrefix("潜力 share") && $0.contains("84.0%") && $0.contains("89.5%") })
+        #expect(!lines.contains { $0.hasPrefix("中高端") })
+        // A bare `funnel` keeps the funnel's own layout: no by-tier rows.
+        #expect(!TextReports.runReport(Self.run(v), selectors: ["funnel"]).contains("contacts.潜力"))
+    }
+}

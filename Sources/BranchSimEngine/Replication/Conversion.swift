@@ -3,12 +3,20 @@
 extension Replicator {
     /// Converts the customers in `occurrence.passing`, in order, each followed by its referral
     /// draw.
-    mutating func convertPassing(_ ref: CampaignRef, hostBranch: Int) {
+    /// Each conversion counts towards the campaign's attribution (`M`): its money, a tier it
+    /// lifted the customer to, and both by the tier the customer started in.
+    mutating func convertPassing(_ ref: CampaignRef, hostBranch: Int, slots M: CampaignSlots) {
         let referral = ref.plan.referralProbability
+        let conversionsRow = M.byTier + (1 + M.stageCount) * tiers, moneyRow = conversionsRow + tiers
         for i in 0..<occurrence.passing.count {
             let c = Int(occurrence.passing[i])
             let base = occurrence.passingBase[i]
-            convert(c, base: base, ref)
+            let before = customers.tier[c], from = Int(customers.startTier[c])
+            let amount = convert(c, base: base, ref)
+            metrics.values[conversionsRow + from] += 1
+            metrics.values[moneyRow + from] += amount
+            metrics.values[M.subscribed] += amount
+            if customers.tier[c] > before { metrics.values[M.upgraded] += 1 }
             if referral > 0 && keyedUnit(RandomKey.mix(base, Purpose.referral)) < referral {
                 guard referralRoom > 0 else { referralCapReached = true; continue }
                 referralRoom -= 1
@@ -19,8 +27,9 @@ extension Replicator {
     }
 
     /// A conversion: an amount moves from off-bank to in-bank, split over the non-flat
-    /// products bought; each flat product is taken with its probability.
-    mutating func convert(_ c: Int, base: UInt64, _ cp: CampaignRef) {
+    /// products bought; each flat product is taken with its probability. Returns the amount.
+    @discardableResult
+    mutating func convert(_ c: Int, base: UInt64, _ cp: CampaignRef) -> Double {
         bringCurrent(c)
         var amount = 0.0
         if let d = cp.plan.amount, !cp.plan.buyMoney.isEmpty {
@@ -48,5 +57,6 @@ extension Replicator {
             customers.offbank[c] = max(0, customers.offbank[c] - amount)
         }
         reevaluate(c)
+        return amount
     }
 }

@@ -21,6 +21,9 @@ extension Replicator {
         occurrence.stagePassed.removeAll()
         var turnedAway = 0
         let stageCount = ref.plan.stageProbability.count
+        occurrence.byTier.removeAll()
+        occurrence.byTier.append(repeating: 0, count: (stageCount + 1) * tiers)
+        countByTier(row: 0)
         let canReach = customers.reachable.base
         for s in 0..<stageCount {
             let p = ref.plan.stageProbability[s]
@@ -55,8 +58,18 @@ extension Replicator {
             occurrence.passing.setCount(kept)
             occurrence.passingBase.setCount(kept)
             occurrence.stagePassed.append(kept)
+            countByTier(row: s + 1)
         }
         return turnedAway
+    }
+
+    /// Adds the customers now in `occurrence.passing` to row `row` of `occurrence.byTier`, by
+    /// the tier each started in (attribution: `funnel.C.STAGE.TIER`).
+    @inline(__always)
+    mutating func countByTier(row: Int) {
+        let out = occurrence.byTier.base + row * tiers, start = customers.startTier.base
+        let ids = occurrence.passing.base
+        for i in 0..<occurrence.passing.count { out[Int(start[Int(ids[i])])] &+= 1 }
     }
 
     /// A funnel stage whose probability is 0 or 1 (`passes`), over the `n` customers in

@@ -11,6 +11,10 @@ struct OccurrenceScratch {
     var passingBase = Column<UInt64>()
     /// Customers past each funnel stage.
     var stagePassed = Column<Int>()
+    /// The contacts, then those past each stage, by start tier: `byTier[row * tiers + tier]`
+    /// (row 0 the contacts, `1 + s` stage `s`), committed to the attribution metrics when
+    /// the occurrence runs.
+    var byTier = Column<Int>()
     /// Keyed priorities of a selection (capacity grows to the largest pool), and scratch for
     /// sorting the selection's survivors.
     var priorities = Column<UInt64>()
@@ -43,7 +47,7 @@ struct OccurrenceScratch {
     }
 
     func free() {
-        contacts.free(); spareContacts.free(); passing.free(); passingBase.free(); stagePassed.free()
+        contacts.free(); spareContacts.free(); passing.free(); passingBase.free(); stagePassed.free(); byTier.free()
         priorities.free(); sortScratch.free(); maturingKeys.free(); maturingIds.free(); setRank.free(); poolBranches.free(); branchMark.free(); counter.free()
     }
 }
@@ -78,6 +82,9 @@ extension Replicator {
         metrics.values[M.occurrences] += 1
         metrics.values[M.contacts] += Double(contactCount)
         for s in 0..<occurrence.stagePassed.count { metrics.values[M.firstStage + s] += Double(occurrence.stagePassed[s]) }
+        for i in 0..<occurrence.byTier.count where occurrence.byTier[i] != 0 {
+            metrics.values[M.byTier + i] += Double(occurrence.byTier[i])
+        }
         metrics.values[M.turnedAway] += Double(turnedAway)
         metrics.values[M.conversions] += Double(passed)
         metrics.values[plan.layout.policySkipped] += Double(skipped)
@@ -93,6 +100,6 @@ extension Replicator {
             cooldowns.start(slot: rs, contacts: occurrence.contacts, now: now, ready: &ready)
         }
         if policy.isActive { policy.record(occurrence.contacts, now: now) }
-        convertPassing(ref, hostBranch: hostBranch)
+        convertPassing(ref, hostBranch: hostBranch, slots: M)
     }
 }

@@ -145,6 +145,7 @@ extension Replicator {
             values[L.totalTurnedAway] += values[L.turnedAway[ci]]
             values[L.totalUnserved] += values[L.unserved[ci]]
             cost += values[L.campaignCost[ci]]
+            values[L.totalSubscribed] += values[L.subscribed[ci]]
         }
         values[L.cost] = cost
         values[L.upliftPerCost] = cost > 0 ? uplift / cost : 0
