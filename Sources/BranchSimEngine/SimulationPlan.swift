@@ -65,6 +65,23 @@ struct SimulationPlan: Sendable {
         var tierSets: [[[Int]]] = []
         /// Contacts per target tier (largest remainder of `contactCount` by the weights).
         var perTierContacts: [Int] = []
+        /// Journeys (`JourneyPlan.swift`): the compiled `where` condition (empty: none), and
+        /// whether the campaign selects through `selectJourney` (a condition or a ranking).
+        var condition: [PredOp] = []
+        var journey = false
+        /// The history slot whose log gives the candidates (-1: scan the pool; -2: its source
+        /// campaign does not run, so nobody qualifies), and its window in ticks.
+        var driverSlot = -1
+        var driverWindow = 0
+        /// `rank by`: 0 none, 1 gap, 2 balance desc, 3 balance asc, 4 last contact (slot `rankSlot`).
+        var rankCode = 0
+        var rankSlot = -1
+        /// History slots this campaign's occurrences write: at each contact, per funnel stage
+        /// passed (-1: none), at each conversion.
+        var contactSlots: [Int] = []
+        var stageSlots: [Int] = []
+        var convertSlot = -1
+        var recordsEvents = false
 
         /// Fills the derived set lists (once, when the plan is built).
         mutating func derive(tiers: Int) {
@@ -89,6 +106,7 @@ struct SimulationPlan: Sendable {
             c.conversionHours = own(conversionHours); c.stageHours = own(stageHours)
             c.unionSets = unionSets.map(own); c.tierSets = tierSets.map { $0.map(own) }
             c.perTierContacts = own(perTierContacts)
+            c.condition = own(condition); c.contactSlots = own(contactSlots); c.stageSlots = own(stageSlots)
             return c
         }
     }
@@ -139,6 +157,8 @@ struct SimulationPlan: Sendable {
         var managedBy: Int
     }
     let campaigns: [CampaignPlan]
+    /// The customer history conditions and rankings read (`HistoryPlan`).
+    let history: HistoryPlan
     let cooldownSlots: Int
     /// Balance bands of campaigns with a `where balance` filter, in campaign order.
     let bands: [(low: Double, high: Double)]
@@ -308,6 +328,7 @@ struct SimulationPlan: Sendable {
         }
         self.bands = bands
         for i in plans.indices { plans[i].derive(tiers: tierCount) }
+        history = Self.compileJourneys(&plans, s)
         campaigns = plans
         policyMax = s.policy.map { max(1, $0.maxContacts) } ?? 0
         policyTicks = s.policy?.period.ticks ?? 0

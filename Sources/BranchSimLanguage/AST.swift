@@ -56,6 +56,8 @@ public indirect enum Expr: Sendable, Hashable {
 public enum Symbol: String, Sendable, Hashable {
     case comma = ",", arrow = "->", range = "..", slash = "/", equals = "=", plus = "+", minus = "-", star = "*"
     case greater = ">", greaterEqual = ">=", less = "<", lessEqual = "<=", equalEqual = "==", notEqual = "!="
+    /// Parentheses around conditions in a campaign's `where`.
+    case openParen = "(", closeParen = ")"
 }
 
 /// One item of a property's value.

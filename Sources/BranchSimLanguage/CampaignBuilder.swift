@@ -35,7 +35,7 @@ extension ScenarioChecker {
                           + [.note("channels: " + LanguageVocabulary.channels.joined(separator: ", "))])
                 }
             case .target:
-                (c.targets, c.filter) = targets(&v, sc)
+                (c.targets, c.filter, c.condition) = targets(&v, sc, owner: name)
             case .frequency:
                 if let r = rate(&v) {
                     if r.count <= 0 {
@@ -130,6 +130,8 @@ extension ScenarioChecker {
                 if let d = calendar(&v) { c.starts = d }
             case .ends:
                 if let d = calendar(&v) { c.ends = d }
+            case .rank:
+                c.rank = ranking(&v)
             }
             if !v.atEnd { unexpectedRest(v, keys: CampaignKey.names) }
         }
@@ -210,7 +212,7 @@ extension ScenarioChecker {
         return out
     }
 
-    private func targets(_ v: inout Values, _ sc: Scenario) -> ([TargetWeight], TargetFilter?) {
+    private func targets(_ v: inout Values, _ sc: Scenario, owner: String) -> ([TargetWeight], TargetFilter?, Condition?) {
         let tierTable = names("tier", sc.tiers.map(\.name)), tierNames = tierTable.names
         // Split off `where ...`.
         var main: [Term] = []
@@ -250,44 +252,10 @@ extension ScenarioChecker {
         }
         let total = out.reduce(0) { $0 + $1.weight }
         if total > 0 { out = out.map { TargetWeight(tier: $0.tier, weight: $0.weight / total) } }
-        guard let ft = filterTerms else { return (out, nil) }
+        guard let ft = filterTerms else { return (out, nil, nil) }
         var fv = Values(ft, what: "'where' of \(v.what)", anchor: whereRange!)
-        var filter: TargetFilter?
-        switch fv.peekWord {
-        case "balance":
-            fv.i += 1
-            if let a = amount(&fv, "the balance band") {
-                if fv.takeSymbol(.range), let b = amount(&fv, "the balance band") {
-                    if b <= a { error(.balanceBandReversed, "the balance band \(formatAmount(a))..\(formatAmount(b)) is reversed or empty", fv.terms[1].range.union(fv.terms[min(3, fv.terms.count - 1)].range)) } else {
-                        filter = .balance(low: a, high: b)
-                    }
-                } else if !fv.atEnd || fv.i == fv.terms.count {
-                    error(.balanceBandExpected, "expected 'A..B' after 'where balance'", fv.here, [.help("write 'where balance 3万..5万'")])
-                }
-            }
-        case "maturing":
-            fv.i += 1
-            if let (p, r) = reference(&fv, kind: "product", in: names("product", sc.products.map(\.name))) {
-                if sc.products[p].term == nil { error(.maturingWithoutTerm, "product '\(sc.products[p].name)' has no 'term', so it never matures", r) }
-                guard fv.take("within") else {
-                    error(.maturingWindowExpected, "expected 'within DURATION' after the product", fv.here, [.help("write 'where maturing \(sc.products[p].name) within 1 month'")])
-                    return (out, nil)
-                }
-                let at = fv.here
-                if let d = calendar(&fv) {
-                    if d > LanguageDefaults.horizonMaximum {
-                        error(.maturingWindowTooLong, "the 'maturing' window must be at most \(LanguageDefaults.horizonMaximum), found \(d)", at,
-                              [.help("write 'where maturing \(sc.products[p].name) within 1 month'")])
-                    } else {
-                        filter = .maturing(p, within: d)
-                    }
-                }
-            }
-        default:
-            if let (sgi, _) = reference(&fv, kind: "segment", in: names("segment", sc.segments.map(\.name))) { filter = .segment(sgi) }
-        }
-        if !fv.atEnd { unexpectedRest(fv) }
-        return (out, filter)
+        let (filter, condition) = whereClause(&fv, sc, owner: owner)
+        return (out, filter, condition)
     }
 
     private func funnel(_ v: inout Values) -> [FunnelStage] {

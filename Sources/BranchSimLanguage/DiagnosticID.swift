@@ -252,6 +252,29 @@ public enum DiagnosticID: String, CaseIterable, Sendable, Hashable, Codable {
     case editStageUnset = "edit.stage-unset"
     case editValueExpected = "edit.value-expected"
     case settingValueMissing = "edit.setting-value-missing"
+
+    // MARK: journeys (campaign conditions, hand-offs, ranking)
+
+    case filterCampaignExpected = "filter.campaign-expected"
+    case filterCampaignUnknown = "filter.campaign-unknown"
+    case filterHandoffCycle = "filter.handoff-cycle"
+    case filterNewWithoutJoiners = "filter.new-without-joiners"
+    case filterOperandExpected = "filter.operand-expected"
+    case filterParenUnclosed = "filter.paren-unclosed"
+    case filterParenUnexpected = "filter.paren-unexpected"
+    case filterProductExpected = "filter.product-expected"
+    case filterProductUnknown = "filter.product-unknown"
+    case filterProductsComparisonExpected = "filter.products-comparison-expected"
+    case filterStageExpected = "filter.stage-expected"
+    case filterStageNotAllowed = "filter.stage-not-allowed"
+    case filterStageUnknown = "filter.stage-unknown"
+    case filterTooComplex = "filter.too-complex"
+    case filterWindowExpected = "filter.window-expected"
+    case filterWindowNotAllowed = "filter.window-not-allowed"
+    case filterWindowTooLong = "filter.window-too-long"
+    case rankByExpected = "campaign.rank-by-expected"
+    case rankUnknown = "campaign.rank-unknown"
+    case rankWithoutChoice = "campaign.rank-without-choice"
 }
 
 extension DiagnosticID {
@@ -468,6 +491,27 @@ extension DiagnosticID {
         case .editStageUnset: return DiagnosticEntry(.error, "a funnel stage cannot be unset: every stage needs a rate")
         case .settingValueMissing: return DiagnosticEntry(.error, "{X}= has no value", help: "write {X}=VALUE, e.g. --set upgrade_meeting.funnel.convert=35%")
         case .editValueExpected: return DiagnosticEntry(.error, "expected a value after '{X}'")
+        // MARK: journeys
+        case .filterCampaignExpected: return DiagnosticEntry(.error, "expected a campaign after '{X}' in {WHERE}, found {T}", help: "write 'converted CAMPAIGN within 3 months'")
+        case .filterCampaignUnknown: return DiagnosticEntry(.error, "unknown campaign '{X}' in the 'where' of campaign '{X}'", help: "did you mean '{X}'?")
+        case .filterHandoffCycle: return DiagnosticEntry(.error, "hand-offs form a cycle: {LIST}", help: "remove one of the hand-offs ('not passed' and 'not contacted' are not hand-offs)")
+        case .filterNewWithoutJoiners: return DiagnosticEntry(.warning, "no campaign brings new customers: 'new within' is never true")
+        case .filterOperandExpected: return DiagnosticEntry(.error, "expected a condition [after {T} ]in {WHERE}, found {T}", help: "a condition is a segment, 'balance A..B', 'holds PRODUCT', 'passed CAMPAIGN.STAGE within D' and the like")
+        case .filterParenUnclosed: return DiagnosticEntry(.error, "expected ')' to close '(' in {WHERE}, found {T}", help: "close the group with ')'")
+        case .filterParenUnexpected: return DiagnosticEntry(.error, "unexpected ')' in {WHERE}", help: "remove it, or open a group with '(' before it")
+        case .filterProductExpected: return DiagnosticEntry(.error, "expected a product after 'holds' in {WHERE}, found {T}", help: "write 'holds fund'")
+        case .filterProductUnknown: return DiagnosticEntry(.error, "unknown product '{X}' in 'holds'", help: "declare it with 'product {X} points 1.0', or name a declared one")
+        case .filterProductsComparisonExpected: return DiagnosticEntry(.error, "expected a comparison after 'products', found {T}", help: "write 'products >= 2' (the number of products the customer holds)")
+        case .filterStageExpected: return DiagnosticEntry(.error, "expected 'CAMPAIGN.STAGE' after 'passed', found '{X}'", help: "write 'passed {X}.STAGE', or 'converted {X}' for its whole funnel")
+        case .filterStageNotAllowed: return DiagnosticEntry(.error, "'{X}' takes a campaign, not a stage: found '{X}'", help: "write 'passed {X}' for a stage")
+        case .filterStageUnknown: return DiagnosticEntry(.error, "campaign '{X}' has no funnel stage '{X}' to hand off from", help: "did you mean '{X}'?")
+        case .filterTooComplex: return DiagnosticEntry(.error, "the 'where' of campaign '{X}' has more than {N} conditions", help: "split the campaign, or use a segment for a group of conditions")
+        case .filterWindowExpected: return DiagnosticEntry(.error, "expected 'within DURATION' after 'new'", help: "write 'new within 3 months' (customers who joined in the last 3 months)")
+        case .filterWindowNotAllowed: return DiagnosticEntry(.error, "'holds' takes no 'within': it is what the customer holds now", help: "to target recent buyers write 'converted CAMPAIGN within D'")
+        case .filterWindowTooLong: return DiagnosticEntry(.error, "the window must be at most {D}, found {D}", help: "leave out 'within' for any time in the run")
+        case .rankByExpected: return DiagnosticEntry(.error, "expected 'by' after 'rank', found {T}", help: "write 'rank by gap', 'rank by balance desc' or 'rank by last_contact'")
+        case .rankUnknown: return DiagnosticEntry(.error, "unknown ranking {T}: rank by gap, balance desc, balance asc or last_contact", help: "did you mean '{X}'?")
+        case .rankWithoutChoice: return DiagnosticEntry(.warning, "campaign '{X}' contacts all its eligible customers: 'rank' chooses nothing", help: "give 'contacts N' (or a 'capacity') for the ranking to choose who comes first")
         }
     }
 }

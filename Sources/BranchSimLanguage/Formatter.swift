@@ -196,7 +196,8 @@ public enum Formatter {
                 switch sym {
                 case .comma: glueBefore = true
                 case .range, .slash: glueBefore = true; glueAfter = true
-                case .minus: glueAfter = true
+                case .minus, .openParen: glueAfter = true
+                case .closeParen: glueBefore = true
                 default: break
                 }
             case .call(let n, let args, _): piece = n + "(" + args.map(terms).joined(separator: ", ") + ")"

@@ -331,6 +331,10 @@ final class Parser {
         var terms: [Term] = []
         let keys = stmt.map { LanguageVocabulary.keys(for: $0) } ?? []
         let connectors = key.flatMap { LanguageVocabulary.connectors[$0] } ?? []
+        // In a campaign's `target ... where`, parentheses group conditions: they are kept as
+        // symbols (`where (payroll or holds fund) and not passed meet.convert`).
+        let groupsConditions = stmt == .campaign && key == CampaignKey.target.rawValue
+        var inWhere = false
         while true {
             let t = current
             switch t.kind {
@@ -348,7 +352,8 @@ final class Parser {
                 let afterJoin = terms.last.map { $0.isSymbol(.comma) || $0.isSymbol(.arrow) } ?? false
                 if keys.contains(w) && !afterJoin && !connectors.contains(w) { return terms }
                 advance()
-                if kind == .lparen {
+                if groupsConditions && w == "where" { inWhere = true }
+                if kind == .lparen && !inWhere {
                     terms.append(parseCall(w, t.range))
                 } else {
                     terms.append(.word(w, t.range))
@@ -359,6 +364,12 @@ final class Parser {
             case .string(let s):
                 advance()
                 terms.append(.string(s, t.range))
+            case .lparen where inWhere:
+                advance()
+                terms.append(.symbol(.openParen, t.range))
+            case .rparen where inWhere:
+                advance()
+                terms.append(.symbol(.closeParen, t.range))
             case .lparen:
                 advance()
                 let e = parseExpr()

@@ -132,6 +132,10 @@ struct ProgramChecker {
             }
             let before = sink.diagnostics.count
             let checker = ScenarioChecker(sink: sink)
+            checker.droppedCampaigns = Set((v.body ?? []).compactMap { d -> String? in
+                guard d.kind == .drop, d.args.first?.word == "campaign" else { return nil }
+                return d.args.dropFirst().first?.word
+            })
             let scenario = checker.build(merged)
             var vs = checker.sink
             let added = vs.diagnostics[before...].map { d -> Diagnostic in

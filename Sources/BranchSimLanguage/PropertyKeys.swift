@@ -56,7 +56,7 @@ enum NetworkKey: String, PropertyKey {
 /// `campaign NAME { ... }`.
 enum CampaignKey: String, PropertyKey {
     case at, audience, channel, target, frequency, contacts, funnel, capacity, amount,
-         buys, cooldown, referrals, effort, cost, starts, ends
+         buys, cooldown, referrals, effort, cost, starts, ends, rank
 
     static var repeatable: Set<CampaignKey> { [.effort, .cost] }
 }

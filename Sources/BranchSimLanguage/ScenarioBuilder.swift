@@ -71,6 +71,8 @@ extension ScenarioChecker {
     func build(_ decls: [Statement]) -> Scenario? {
         failed = false
         resetNames()
+        handoffs = []
+        usesNew = nil
         // Later duplicates are reported by the program checker; build with the first only.
         var seenNames = Set<String>()
         let decls = decls.filter { s in
@@ -115,6 +117,7 @@ extension ScenarioChecker {
             }
         }
         resolveUntil(&scenario)
+        checkHandoffs(scenario, decls)
         crossChecks(scenario, decls)
         checkMemory(scenario, decls)
         return failed ? nil : scenario

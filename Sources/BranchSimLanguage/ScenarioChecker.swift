@@ -15,6 +15,12 @@ final class ScenarioChecker {
     /// Where the scenario's `horizon` (else its `step`) was given, for the results' memory check.
     var horizonRange: SourceRange?
     var failed = false
+    /// Hand-offs named in campaigns' `where`, checked once every campaign is built.
+    var handoffs: [HandoffReference] = []
+    /// Campaigns the variant being built drops: a hand-off from one is never true, not an error.
+    var droppedCampaigns: Set<String> = []
+    /// Where a `new within` was first used (for the warning when nobody joins).
+    var usesNew: SourceRange?
     /// Names of each kind in the scenario being built, with an index (`names(_:_:)`).
     private var nameTables: [String: NameTable] = [:]
 

@@ -50,7 +50,7 @@ public enum LanguageVocabulary {
         "role": "role NAME hours H per week [capacity K customers]",
         "branch": "branch NAME { customers N  offbank Nx  staff ROLE n, ...  tier TIER share P reachable P ... }",
         "network": "network NAME { hub BRANCH  satellites B1, B2 }",
-        "campaign": "campaign NAME { at BRANCH|all|hub|satellites  audience own|network  channel C  target TIER [w], ... [where SEGMENT | balance A..B | maturing PRODUCT within D]  frequency R  contacts N|all  funnel stage P -> ...  capacity C at STAGE  amount DIST [max offbank]  buys PRODUCT P, ...  cooldown D  referrals P new TIER  effort UNIT ROLE [n x] TIME  cost X per UNIT  starts D  ends D }",
+        "campaign": "campaign NAME { at BRANCH|all|hub|satellites  audience own|network  channel C  target TIER [w], ... [where CONDITION: SEGMENT | balance A..B | maturing PRODUCT within D | holds PRODUCT | products >= N | passed CAMPAIGN.STAGE [within D] | converted CAMPAIGN [within D] | contacted [CAMPAIGN] [within D] | new within D | upgraded [within D] | downgraded [within D], with and, or, not, ( )]  frequency R  contacts N|all  funnel stage P -> ...  capacity C at STAGE  amount DIST [max offbank]  buys PRODUCT P, ...  cooldown D  referrals P new TIER  effort UNIT ROLE [n x] TIME  cost X per UNIT  starts D  ends D  rank by gap|balance desc|balance asc|last_contact }",
         "policy": "policy max N contacts per PERIOD [per customer]",
         "enforce": "enforce staff",
         "let": "let NAME = EXPR   (+ - * /, parentheses, numbers, other lets)",

@@ -22,14 +22,25 @@ public enum MemoryModel {
     /// and 8 per product), set membership (8), maturities (12 per term product), last
     /// contacts (8 per campaign with a cooldown), the contact policy's ring (4, and 8 per
     /// contact it allows), balance-band lists (12 per band), ready lists (20 per campaign
-    /// without a `where maturing` filter), the growth schedule (12, with growth) and the
-    /// starting batch's keys and balances (16).
+    /// without a `where maturing` filter, a condition or a ranking), the growth schedule (12,
+    /// with growth), the starting batch's keys and balances (16), and the history conditions
+    /// and rankings read (8 per event kind they name, and 4 when any campaign has one; the
+    /// event logs grow with the events, not the customers).
     public static func bytesPerCustomer(_ s: Scenario) -> Int {
         let terms = s.products.filter { ($0.term?.ticks ?? 0) > 0 && !$0.flat }.count
         let cooldowns = s.campaigns.filter { ($0.cooldown?.ticks ?? 0) > 0 }.count
         let policy = s.policy.map { max(1, $0.maxContacts) } ?? 0
         var bands = 0, ready = 0
+        var events = Set<CustomerEvent>()
+        var journeys = false
         for c in s.campaigns {
+            c.condition?.collectEvents(into: &events)
+            if c.rank == .lastContact { events.insert(.contacted(campaign: nil)) }
+            if c.condition != nil || c.rank != nil {
+                journeys = true
+                if case .balance = c.filter { bands += 1 }
+                continue
+            }
             switch c.filter {
             case .balance: bands += 1; ready += 1
             case .maturing: break
@@ -38,7 +49,7 @@ public enum MemoryModel {
         }
         let growth = s.branches.contains { $0.tiers.contains { $0.growthPerMonth != 0 } } ? 12 : 0
         return 78 + 8 * s.products.count + 8 + 12 * terms + 8 * cooldowns + 4 + 8 * policy + 12 * bands + 20 * ready
-            + growth + 16
+            + growth + 16 + 8 * events.count + (journeys ? 4 : 0)
     }
 
     /// Bytes the populations of `threads` threads take: `materialised` customers each (all

@@ -259,6 +259,11 @@ public struct Campaign: Sendable, Equatable {
     public var hostNetworks: [NetworkID?]
     public var targets: [TargetWeight]
     public var filter: TargetFilter?
+    /// A `where` beyond one segment, band or maturity (holdings, hand-offs, life cycle,
+    /// `and`/`or`/`not`); `filter` is then `nil`.
+    public var condition: Condition?
+    /// `rank by ...`: contacts go to the best-ranked eligible customers, not a random sample.
+    public var rank: Ranking?
     public var frequency: Rate
     public var contacts: ContactCount
     public var funnel: [FunnelStage]
@@ -279,8 +284,11 @@ public struct Campaign: Sendable, Equatable {
                 frequency: Rate, contacts: ContactCount, funnel: [FunnelStage], capacity: StageCapacity? = nil,
                 amount: Distribution? = nil, capByOffbank: Bool = false, buys: [ProductShare] = [],
                 cooldown: CalendarDuration? = nil, referrals: Referrals? = nil, effort: [Effort] = [],
-                cost: [Cost] = [], starts: CalendarDuration = .zero, ends: CalendarDuration? = nil) {
+                cost: [Cost] = [], starts: CalendarDuration = .zero, ends: CalendarDuration? = nil,
+                condition: Condition? = nil, rank: Ranking? = nil) {
         self.name = name
+        self.condition = condition
+        self.rank = rank
         self.channel = channel
         self.hosts = hosts
         self.audience = audience
@@ -320,6 +328,78 @@ public enum TargetFilter: Sendable, Equatable {
     case balance(low: Double, high: Double)
     /// Customers holding a product with a term that matures within the window (follow-up at maturity).
     case maturing(ProductID, within: CalendarDuration)
+}
+
+/// A campaign's `where` as a condition over a customer's state and history (docs/model.md,
+/// "Journeys"). Campaigns and stages are named, not indexed: a hand-off from a campaign a
+/// variant drops is never true in that variant.
+public indirect enum Condition: Sendable, Equatable {
+    case segment(SegmentID)
+    /// In-bank balance in `[low, high)`.
+    case balance(low: Double, high: Double)
+    case maturing(ProductID, within: CalendarDuration)
+    /// Holds the product: a balance above 0, or for a flat product, taken.
+    case holds(ProductID)
+    /// The number of products held (as `holds` counts them) compared with `count`.
+    case products(Comparison, Int)
+    /// The customer's last such event happened within the window (`nil`: ever in the run),
+    /// counted back from the current step: `0 <= now - event <= window`.
+    case event(CustomerEvent, within: CalendarDuration?)
+    case and([Condition])
+    case or([Condition])
+    case not(Condition)
+}
+
+extension Condition {
+    /// The events the condition names.
+    public func collectEvents(into out: inout Set<CustomerEvent>) {
+        switch self {
+        case .event(let e, _): out.insert(e)
+        case .and(let items), .or(let items): for x in items { x.collectEvents(into: &out) }
+        case .not(let x): x.collectEvents(into: &out)
+        case .segment, .balance, .maturing, .holds, .products: break
+        }
+    }
+}
+
+/// What a customer's history records.
+public enum CustomerEvent: Sendable, Hashable {
+    /// Contacted by the campaign (`nil`: by any campaign) in an occurrence that ran.
+    case contacted(campaign: String?)
+    /// Passed the campaign's funnel stage (after its seats).
+    case passed(campaign: String, stage: String)
+    /// Passed the campaign's whole funnel (converted).
+    case converted(campaign: String)
+    /// Joined the bank during the run (a referral); starting customers never did.
+    case joined
+    /// Moved to a higher (lower) tier.
+    case upgraded
+    case downgraded
+}
+
+public enum Comparison: String, Sendable, Equatable, CaseIterable {
+    case greater = ">", greaterEqual = ">=", less = "<", lessEqual = "<=", equal = "==", notEqual = "!="
+
+    public func holds(_ a: Int, _ b: Int) -> Bool {
+        switch self {
+        case .greater: return a > b
+        case .greaterEqual: return a >= b
+        case .less: return a < b
+        case .lessEqual: return a <= b
+        case .equal: return a == b
+        case .notEqual: return a != b
+        }
+    }
+}
+
+/// `rank by gap | balance [desc|asc] | last_contact`: the order contacts are chosen in.
+public enum Ranking: Sendable, Equatable {
+    /// Points still missing to the next tier, fewest first (the top tier last).
+    case gap
+    /// In-bank balance, largest first when `descending`.
+    case balance(descending: Bool)
+    /// Longest since the last contact by any campaign first (never contacted first).
+    case lastContact
 }
 
 public enum ContactCount: Sendable, Equatable {

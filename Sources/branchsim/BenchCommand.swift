@@ -21,7 +21,8 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure replications per second, speedup over threads, peak memory and the random-number floor.",
         discussion: """
-            Default files: ../shared/scenarios/*.bsim when that folder exists, else scenarios/*.bsim. \
+            Default files: ../shared/scenarios/*.bsim when that folder exists, else scenarios/*.bsim, with the journey \
+            scenario scenarios/journey-631-chain.bsim either way. \
             Figures are medians of --repeat runs; docs/performance.md explains them.
             """)
 
@@ -244,12 +245,20 @@ struct BenchCommand: ParsableCommand {
         return seconds
     }
 
+    /// A journey scenario (the "631" chain: a hand-off between campaigns, ranked by gap),
+    /// benchmarked with the default files.
+    static let journeyScenario = "scenarios/journey-631-chain.bsim"
+
     func defaultFiles() throws -> [String] {
         if !files.isEmpty { return files }
         let fm = FileManager.default
         for dir in ["../shared/scenarios", "scenarios"] where fm.fileExists(atPath: dir) {
             let found = (try fm.contentsOfDirectory(atPath: dir)).filter { $0.hasSuffix(".bsim") }.sorted()
-            if !found.isEmpty { return found.map { "\(dir)/\($0)" } }
+            guard !found.isEmpty else { continue }
+            var paths = found.map { "\(dir)/\($0)" }
+            // The journey paths (hand-offs from event logs, conditions, ranking) measured too.
+            if !paths.contains(Self.journeyScenario) && fm.fileExists(atPath: Self.journeyScenario) { paths.append(Self.journeyScenario) }
+            return paths
         }
         throw ValidationError("no scenario files given and none found in ../shared/scenarios or scenarios")
     }

@@ -198,7 +198,40 @@ let badInputs: [BadInput] = [
              source: (1...40).map { "role r\($0) hours 40 per week\n" }.joined() + minimal
                  + "scenario { horizon 100 years  runs 2000 }\n",
              expected: "54:12 error: results too large for memory: 5200 steps of 92 series for 2000 replications need about 7.1 GiB (limit 4 GiB)"),
+    // MARK: journeys: conditions, hand-offs and ranking (line 16 is the 'target' of `handoff`)
+    BadInput(name: "hand-off from an unknown stage", source: handoff("passed meet.atend within 2 weeks"),
+             expected: "16:33 error: campaign 'meet' has no funnel stage 'atend' to hand off from"),
+    BadInput(name: "hand-off from an unknown campaign", source: handoff("passed meat.attend within 2 weeks"),
+             expected: "16:33 error: unknown campaign 'meat' in the 'where' of campaign 'call'"),
+    BadInput(name: "passed without a stage", source: handoff("passed meet within 2 weeks"),
+             expected: "16:33 error: expected 'CAMPAIGN.STAGE' after 'passed', found 'meet'"),
+    BadInput(name: "converted with a stage", source: handoff("converted meet.attend"),
+             expected: "16:36 error: 'converted' takes a campaign, not a stage: found 'meet.attend'"),
+    BadInput(name: "converted without a campaign", source: handoff("converted within 2 weeks"),
+             expected: "16:36 error: expected a campaign after 'converted' in 'where' of 'target' of campaign 'call', found 'within'"),
+    BadInput(name: "holds an undeclared product", source: handoff("holds fnd") + "product deposit points 1\nproduct fund points 1\n",
+             expected: "16:32 error: unknown product 'fnd' in 'holds'"),
+    BadInput(name: "holds within a window", source: handoff("holds deposit within 1 month") + "product deposit points 1\n",
+             expected: "16:40 error: 'holds' takes no 'within': it is what the customer holds now"),
+    BadInput(name: "products without a comparison", source: handoff("products 2"),
+             expected: "16:35 error: expected a comparison after 'products', found '2'"),
+    BadInput(name: "dangling and", source: handoff("upgraded and"),
+             expected: "16:38 error: expected a condition after 'and' in 'where' of 'target' of campaign 'call', found nothing"),
+    BadInput(name: "unclosed group", source: handoff("(upgraded or downgraded"),
+             expected: "16:49 error: expected ')' to close '(' in 'where' of 'target' of campaign 'call', found nothing"),
+    BadInput(name: "new without a window", source: handoff("new"),
+             expected: "16:29 error: expected 'within DURATION' after 'new'"),
+    BadInput(name: "cycle of hand-offs", source: replacing(8, with: "  target potential where passed call.convert within 1 week") + "\n"
+                 + "campaign call {\n  target potential where converted meet within 2 weeks\n  frequency weekly\n  contacts 10\n  funnel convert 30%\n  amount fixed 1万\n}\n",
+             expected: "16:36 error: hand-offs form a cycle: 'meet' takes from 'call', 'call' takes from 'meet'"),
+    BadInput(name: "unknown ranking", source: minimal + "\ncampaign call {\n  target potential\n  frequency weekly\n  contacts 10\n  amount fixed 1万\n  rank by gaps\n}\n",
+             expected: "20:11 error: unknown ranking 'gaps': rank by gap, balance desc, balance asc or last_contact"),
 ]
+
+/// `minimal` and a campaign `call` whose `where` (on line 16, from column 26) is `condition`.
+func handoff(_ condition: String) -> String {
+    minimal + "\ncampaign call {\n  target potential where \(condition)\n  frequency weekly\n  contacts 10\n  amount fixed 1万\n}\n"
+}
 
 @Suite struct DiagnosticTests {
     @Test(arguments: badInputs)

@@ -132,6 +132,14 @@ let triggers: [Trigger] = [
     .file(.funnelStageTwice, replacing(11, with: "  funnel reach 100% -> reach 50%")),
     .file(.buysProductTwice, inCampaign("buys deposit 50%, deposit 50%") + "product deposit points 1\n"),
     .file(.buysNoMoneyProduct, inCampaign("buys card 100%") + "product card points 5000 flat\n"),
+    // MARK: journeys
+    .file(.filterProductExpected, handoff("holds and new within 1 month")),
+    .file(.filterParenUnexpected, handoff("upgraded or downgraded)")),
+    .file(.filterWindowTooLong, handoff("upgraded within 200 years")),
+    .file(.filterNewWithoutJoiners, handoff("new within 3 months")),
+    .file(.filterTooComplex, handoff(Array(repeating: "upgraded", count: 61).joined(separator: " or "))),
+    .file(.rankByExpected, inCampaign("rank gap")),
+    .file(.rankWithoutChoice, replacing(10, with: "  contacts all\n  rank by balance desc")),
     // Policy, enforce, scenario
     .file(.policyMaxExpected, minimal + "policy 2 contacts per month\n"),
     .file(.policyContactsExpected, minimal + "policy max 2 per month\n"),
@@ -262,7 +270,7 @@ enum Catalogue {
         ("Names and lets", ["name"]), ("Properties", ["property", "value"]), ("Numbers and units", ["number"]),
         ("Distributions", ["distribution"]),
         ("Tiers, segments, products, roles, branches, networks", ["tier", "segment", "product", "role", "branch", "network"]),
-        ("Campaigns", ["campaign"]), ("Policy, enforce, scenario", ["policy", "settings"]), ("Variants and drop", ["variant"]),
+        ("Campaigns", ["campaign", "filter"]), ("Policy, enforce, scenario", ["policy", "settings"]), ("Variants and drop", ["variant"]),
         ("Actions", ["action"]), ("Sweep", ["sweep"]), ("Shell edits (`:set`, `:unset`, `:drop`)", ["edit"]),
     ]
 

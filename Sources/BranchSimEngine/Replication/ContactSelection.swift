@@ -12,6 +12,10 @@ extension Replicator {
             cooldowns.end(slot: rs, now: now, ready: &ready, customers: customers, tiers: tiers)
         }
         occurrence.contacts.removeAll()
+        if ref.plan.journey {
+            selectJourney(ref, campaign: ci, host: h, occTag: occTag)
+            return
+        }
         if ref.plan.contactsAll || ref.plan.unionPool {
             let list = ref.plan.unionSets[h]
             if ref.plan.contactsAll && ref.plan.capacityStage < 0 {
@@ -137,15 +141,13 @@ extension Replicator {
             selectFromReady(k: k, sets: list, slot: ready.slot[ci], occTag: occTag)
             return
         }
-        let add = (occTag &+ Purpose.select &+ 1) &* RandomKey.golden
+        let add = Self.selectionAdd(occTag)
         // Collected into a local (swapped with the kept buffer): the scan reads `self`.
         var found = Column<UInt64>()
         swap(&found, &occurrence.priorities)
         found.removeAll()
         let keys = customers.key.base
-        @inline(__always) func priority(_ c32: Int32) -> UInt64 {
-            (RandomKey.finalize(keys[Int(c32)] &+ add) & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(bitPattern: c32))
-        }
+        @inline(__always) func priority(_ c32: Int32) -> UInt64 { Self.selectionPriority(keys, add, c32) }
         if case .maturing = cp.plan.filter, !reference.contains(.maturityPasses) {
             gatherMaturing(sets: list, cp, campaign: ci)
             for c32 in occurrence.maturingIds { found.append(priority(c32)) }
@@ -157,6 +159,17 @@ extension Replicator {
         PartialSort.smallestFirst(found.base, count: found.count, k: taken)
         for i in 0..<taken { occurrence.contacts.append(Int32(bitPattern: UInt32(truncatingIfNeeded: found[i]))) }
         swap(&found, &occurrence.priorities)
+    }
+
+    /// The occurrence's term of the selection priorities.
+    @inline(__always)
+    static func selectionAdd(_ occTag: UInt64) -> UInt64 { (occTag &+ Purpose.select &+ 1) &* RandomKey.golden }
+
+    /// Customer `c32`'s selection priority: its keyed draw in the high 32 bits, itself in the
+    /// low ones (a total order, ties impossible).
+    @inline(__always)
+    static func selectionPriority(_ keys: UnsafeMutablePointer<UInt64>, _ add: UInt64, _ c32: Int32) -> UInt64 {
+        (RandomKey.finalize(keys[Int(c32)] &+ add) & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(bitPattern: c32))
     }
 
     /// `selectByPriority` from ready lists: every listed customer is eligible, so the

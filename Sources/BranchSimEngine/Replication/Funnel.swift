@@ -19,6 +19,11 @@ extension Replicator {
             occurrence.passingBase.setCount(contactCount)
         }
         occurrence.stagePassed.removeAll()
+        let notes = ref.plan.recordsEvents
+        if notes {
+            occurrence.pendingIds.removeAll()
+            occurrence.pendingSlots.removeAll()
+        }
         var turnedAway = 0
         let stageCount = ref.plan.stageProbability.count
         occurrence.byTier.removeAll()
@@ -59,6 +64,7 @@ extension Replicator {
             occurrence.passingBase.setCount(kept)
             occurrence.stagePassed.append(kept)
             countByTier(row: s + 1)
+            if notes { notePassed(stage: s, kept: kept, ref) }
         }
         return turnedAway
     }

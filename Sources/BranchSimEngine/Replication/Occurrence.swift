@@ -27,6 +27,11 @@ struct OccurrenceScratch {
     /// The distinct branches of the pool being gathered, and a mark per branch while they are.
     var poolBranches = Column<Int32>()
     var branchMark = Column<Bool>()
+    /// Journeys: those past named funnel stages and their history slots, written when the
+    /// occurrence runs; a ranked selection's entries.
+    var pendingIds = Column<Int32>()
+    var pendingSlots = Column<Int32>()
+    var ranked = Column<RankEntry>()
     /// Occurrences so far of campaign `ci` at host `h`: `counter[base[ci] + h]`.
     var counter = Column<Int>()
     let base: [Int]
@@ -49,6 +54,7 @@ struct OccurrenceScratch {
     func free() {
         contacts.free(); spareContacts.free(); passing.free(); passingBase.free(); stagePassed.free(); byTier.free()
         priorities.free(); sortScratch.free(); maturingKeys.free(); maturingIds.free(); setRank.free(); poolBranches.free(); branchMark.free(); counter.free()
+        pendingIds.free(); pendingSlots.free(); ranked.free()
     }
 }
 
@@ -100,6 +106,7 @@ extension Replicator {
             cooldowns.start(slot: rs, contacts: occurrence.contacts, now: now, ready: &ready)
         }
         if policy.isActive { policy.record(occurrence.contacts, now: now) }
+        if ref.plan.recordsEvents { recordEvents(ref) }
         convertPassing(ref, hostBranch: hostBranch, slots: M)
     }
 }

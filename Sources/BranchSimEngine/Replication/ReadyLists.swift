@@ -41,6 +41,11 @@ struct ReadyLists {
                 rSlot.append(-1)
                 continue
             }
+            // Journeys (a condition or a ranking) select through `selectJourney`.
+            if cp.journey {
+                rSlot.append(-1)
+                continue
+            }
             rSlot.append(rCampaign.count)
             rCampaign.append(ci)
             rFilter.append(Eligibility(cp.filter))

@@ -21,6 +21,10 @@ extension Replicator {
         if nt != ot && live {
             sets.move(c, from: b * tiers + ot, to: b * tiers + nt, balance: customers.total[c])
             customers.tier[c] = Int32(nt)
+            if plan.history.recordsTierChanges && !fresh {
+                let slot = nt > ot ? plan.history.upgradeSlot : plan.history.downgradeSlot
+                if slot >= 0 { history.record(Int32(truncatingIfNeeded: c), slot: slot, now: now) }
+            }
         }
         let k = b * tiers + Int(customers.tier[c])
         let x = customers.total[c], seg = customers.segments[c]
@@ -114,6 +118,7 @@ extension Replicator {
         bands.grow(by: n)
         ready.grow(by: n)
         growth.grow(by: n)
+        history.grow(by: n)
         return c
     }
 }

@@ -73,6 +73,8 @@ struct Replicator: ~Copyable {
     var terms: Maturities
     var growth: GrowthSchedule
     var starts: StartingCustomers
+    /// Events conditions and rankings read (`History`).
+    var history: History
 
     // An occurrence's scratch, and the replication's staffing and metrics.
     var occurrence: OccurrenceScratch
@@ -129,6 +131,7 @@ struct Replicator: ~Copyable {
         terms = Maturities(plan)
         growth = GrowthSchedule(plan, eager: reference.contains(.eagerGrowth))
         starts = StartingCustomers(plan)
+        history = History(plan)
         occurrence = OccurrenceScratch(plan)
         staffing = Staffing(plan)
         metrics = ReplicationMetrics(plan)
@@ -138,7 +141,7 @@ struct Replicator: ~Copyable {
     deinit {
         customers.free(); sets.free(); bands.free(); ready.free(); cooldowns.free(); policy.free()
         terms.free(); growth.free(); starts.free(); occurrence.free(); staffing.free(); metrics.free()
-        dueScratch.free()
+        dueScratch.free(); history.free()
     }
 
     // MARK: - Replication
@@ -193,6 +196,7 @@ struct Replicator: ~Copyable {
         terms.removeAll()
         growth.removeAll()
         starts.removeAll()
+        history.removeAll()
         occurrence.removeAll()
         staffing.removeAll()
         metrics.removeAll()
