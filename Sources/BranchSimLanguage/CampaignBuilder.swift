@@ -10,6 +10,7 @@ extension ScenarioChecker {
         var given: [CampaignKey: Property] = [:]
         var pendingCapacity: (Int, String, SourceRange)?
         var pendingEffortStages: [(Int, String, SourceRange)] = []
+        var quotaRole: (RoleID, SourceRange)?
         var audienceRange: SourceRange?
         var hostsRange: SourceRange?
         for (key, p) in properties(s, as: CampaignKey.self) {
@@ -35,7 +36,7 @@ extension ScenarioChecker {
                           + [.note("channels: " + LanguageVocabulary.channels.joined(separator: ", "))])
                 }
             case .target:
-                (c.targets, c.filter) = targets(&v, sc)
+                (c.targets, c.filter, c.weightedTargets) = targets(&v, sc)
             case .frequency:
                 if let r = rate(&v) {
                     if r.count <= 0 {
@@ -48,7 +49,18 @@ extension ScenarioChecker {
                     }
                 }
             case .contacts:
-                if v.take("all") { c.contacts = .all } else if let (n, _) = integer(&v, min: 1) { c.contacts = .count(n) }
+                if v.take("all") { c.contacts = .all } else if let (n, _) = integer(&v, min: 1) {
+                    c.contacts = .count(n)
+                    // `contacts 20 per wealth_manager`: a quota per FTE of the role at the host.
+                    if v.take("per") {
+                        if let (role, r) = reference(&v, kind: "role", in: roleNames) {
+                            c.contacts = .perRole(n, role)
+                            quotaRole = (role, r)
+                        } else {
+                            v.i = v.terms.count
+                        }
+                    }
+                }
             case .funnel:
                 c.funnel = funnel(&v)
             case .capacity:
@@ -155,6 +167,14 @@ extension ScenarioChecker {
         for (key, example) in required where given[key] == nil {
             error(.campaignPropertyMissing, "campaign '\(name)' needs '\(key.rawValue)'", s.nameRange ?? s.keywordRange, [.help("write '\(example)'")])
         }
+        if let (role, r) = quotaRole, case .perRole(let n, _) = c.contacts {
+            let roleName = sc.roles[role].name
+            for h in c.hosts where (role < sc.branches[h].staff.count ? sc.branches[h].staff[role] : 0) <= 0 {
+                let b = sc.branches[h].name
+                error(.quotaRoleAbsent, "campaign '\(name)' makes \(n) contacts per '\(roleName)', but branch '\(b)' has no '\(roleName)' on hand", r,
+                      [.help("give branch '\(b)' 'staff \(roleName) N', host the campaign where there is one, or write a fixed count: 'contacts \(n)'")])
+            }
+        }
         let stages = c.funnel.map(\.name)
         if let (n, stage, r) = pendingCapacity {
             if let i = stages.firstIndex(of: stage) { c.capacity = StageCapacity(limit: n, stage: i) } else {
@@ -210,7 +230,8 @@ extension ScenarioChecker {
         return out
     }
 
-    private func targets(_ v: inout Values, _ sc: Scenario) -> ([TargetWeight], TargetFilter?) {
+    /// The target tiers and their weights, the `where` filter, and whether weights were written.
+    private func targets(_ v: inout Values, _ sc: Scenario) -> ([TargetWeight], TargetFilter?, Bool) {
         let tierTable = names("tier", sc.tiers.map(\.name)), tierNames = tierTable.names
         // Split off `where ...`.
         var main: [Term] = []
@@ -250,7 +271,7 @@ extension ScenarioChecker {
         }
         let total = out.reduce(0) { $0 + $1.weight }
         if total > 0 { out = out.map { TargetWeight(tier: $0.tier, weight: $0.weight / total) } }
-        guard let ft = filterTerms else { return (out, nil) }
+        guard let ft = filterTerms else { return (out, nil, weighted > 0) }
         var fv = Values(ft, what: "'where' of \(v.what)", anchor: whereRange!)
         var filter: TargetFilter?
         switch fv.peekWord {
@@ -271,7 +292,7 @@ extension ScenarioChecker {
                 if sc.products[p].term == nil { error(.maturingWithoutTerm, "product '\(sc.products[p].name)' has no 'term', so it never matures", r) }
                 guard fv.take("within") else {
                     error(.maturingWindowExpected, "expected 'within DURATION' after the product", fv.here, [.help("write 'where maturing \(sc.products[p].name) within 1 month'")])
-                    return (out, nil)
+                    return (out, nil, weighted > 0)
                 }
                 let at = fv.here
                 if let d = calendar(&fv) {
@@ -287,7 +308,7 @@ extension ScenarioChecker {
             if let (sgi, _) = reference(&fv, kind: "segment", in: names("segment", sc.segments.map(\.name))) { filter = .segment(sgi) }
         }
         if !fv.atEnd { unexpectedRest(fv) }
-        return (out, filter)
+        return (out, filter, weighted > 0)
     }
 
     private func funnel(_ v: inout Values) -> [FunnelStage] {

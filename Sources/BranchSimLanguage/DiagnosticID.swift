@@ -252,6 +252,10 @@ public enum DiagnosticID: String, CaseIterable, Sendable, Hashable, Codable {
     case editStageUnset = "edit.stage-unset"
     case editValueExpected = "edit.value-expected"
     case settingValueMissing = "edit.setting-value-missing"
+
+    // MARK: quotas
+
+    case quotaRoleAbsent = "campaign.quota-role-absent"
 }
 
 extension DiagnosticID {
@@ -468,6 +472,9 @@ extension DiagnosticID {
         case .editStageUnset: return DiagnosticEntry(.error, "a funnel stage cannot be unset: every stage needs a rate")
         case .settingValueMissing: return DiagnosticEntry(.error, "{X}= has no value", help: "write {X}=VALUE, e.g. --set upgrade_meeting.funnel.convert=35%")
         case .editValueExpected: return DiagnosticEntry(.error, "expected a value after '{X}'")
+        // MARK: quotas
+        case .quotaRoleAbsent: return DiagnosticEntry(.error, "campaign '{X}' makes {N} contacts per '{X}', but branch '{X}' has no '{X}' on hand",
+                                                      help: "give branch '{X}' 'staff {X} N', host the campaign where there is one, or write a fixed count: 'contacts {N}'")
         }
     }
 }
