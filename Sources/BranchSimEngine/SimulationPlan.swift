@@ -25,10 +25,13 @@ struct SimulationPlan: Sendable {
         var targetTiers: [Int]
         /// Normalised target weights (sum 1).
         var targetWeights: [Double]
-        /// All weights equal (a plain `target A, B` list): draw from the union of the tiers' pools.
+        /// A plain `target A, B` list (no weights written): draw from the union of the tiers'
+        /// pools. Written weights, equal or not, split the contacts (`selectWeighted`).
         var unionPool: Bool
         var contactsAll: Bool
-        var contactCount: Int
+        /// Contacts an occurrence makes at each host: `contacts N` (N), `contacts all`
+        /// (Int.max) or `contacts N per ROLE` (N x the role's FTE at the host, rounded down).
+        var hostContacts: [Int]
         var filter: TargetFilter?
         var stageProbability: [Double]
         var stageIsReach: [Bool]
@@ -63,8 +66,9 @@ struct SimulationPlan: Sendable {
         var unionSets: [[Int]] = []
         /// Per host and target `j`, the sets of tier `targetTiers[j]` in the host's pool.
         var tierSets: [[[Int]]] = []
-        /// Contacts per target tier (largest remainder of `contactCount` by the weights).
-        var perTierContacts: [Int] = []
+        /// Per host, contacts per target tier (largest remainder of its `hostContacts` by
+        /// the weights).
+        var perTierContacts: [[Int]] = []
         /// Journeys (`JourneyPlan.swift`): the compiled `where` condition (empty: none), and
         /// whether the campaign selects through `selectJourney` (a condition or a ranking).
         var condition: [PredOp] = []
@@ -88,8 +92,10 @@ struct SimulationPlan: Sendable {
             unionSets = poolBranches.map { pools in targetTiers.flatMap { t in pools.map { $0 * tiers + t } } }
             tierSets = poolBranches.map { pools in targetTiers.map { t in pools.map { $0 * tiers + t } } }
             // `contacts all` (a count of Int.max) works the union pool and splits nothing.
-            perTierContacts = targetTiers.count == 1 || contactsAll ? Array(repeating: contactCount, count: targetTiers.count)
-                : SimulationPlan.largestRemainder(total: contactCount, weights: targetWeights)
+            perTierContacts = hostContacts.map { n in
+                targetTiers.count == 1 || contactsAll ? Array(repeating: n, count: targetTiers.count)
+                    : SimulationPlan.largestRemainder(total: n, weights: targetWeights)
+            }
         }
 
         /// A copy that shares no array storage with `self`. Each worker thread takes one, so
@@ -105,7 +111,7 @@ struct SimulationPlan: Sendable {
             c.occurrenceHours = own(occurrenceHours); c.contactHours = own(contactHours)
             c.conversionHours = own(conversionHours); c.stageHours = own(stageHours)
             c.unionSets = unionSets.map(own); c.tierSets = tierSets.map { $0.map(own) }
-            c.perTierContacts = own(perTierContacts)
+            c.perTierContacts = perTierContacts.map(own); c.hostContacts = own(hostContacts)
             c.condition = own(condition); c.contactSlots = own(contactSlots); c.stageSlots = own(stageSlots)
             return c
         }
@@ -455,10 +461,17 @@ struct SimulationPlan: Sendable {
         if let r = c.referrals, r.tier < 0 || r.tier >= s.tiers.count {
             throw .invalidScenario("campaign '\(c.name)': referrals name an unknown tier")
         }
-        let contactCount: Int
+        let hostContacts: [Int]
         switch c.contacts {
-        case .all: contactCount = Int.max
-        case .count(let n): contactCount = max(0, n)
+        case .all: hostContacts = c.hosts.map { _ in Int.max }
+        case .count(let n): hostContacts = c.hosts.map { _ in max(0, n) }
+        case .perRole(let n, let r):
+            guard r >= 0 && r < roles else { throw .invalidScenario("campaign '\(c.name)': contacts per an unknown role") }
+            // FTE such as 0.35 are not exact in binary: 20 x 0.35 must give 7, not 6.
+            hostContacts = c.hosts.map { h in
+                let fte = r < s.branches[h].staff.count ? s.branches[h].staff[r] : 0
+                return max(0, Int((Double(max(0, n)) * fte + 1e-9).rounded(.down)))
+            }
         }
         let allEffort = occH + conH + convH + stH
         return CampaignPlan(
@@ -471,9 +484,9 @@ struct SimulationPlan: Sendable {
             poolBranches: pools,
             targetTiers: c.targets.map(\.tier),
             targetWeights: weights,
-            unionPool: weights.allSatisfy { $0 == weights.first },
+            unionPool: !c.weightedTargets && weights.allSatisfy { $0 == weights.first },
             contactsAll: c.contacts == .all,
-            contactCount: contactCount,
+            hostContacts: hostContacts,
             filter: c.filter,
             stageProbability: c.funnel.map(\.probability),
             stageIsReach: c.funnel.map(\.isReach),
@@ -508,6 +521,32 @@ struct SimulationPlan: Sendable {
         case .shareOfOffbank(let p): return p.isFinite ? nil : "share of offbank needs a finite share"
         case .pareto(let m, let a): return m > 0 && a > 0 ? nil : "pareto needs min > 0 and alpha > 0"
         }
+    }
+
+    /// Splits `total` by `weights` (largest remainder) over pools of `available` customers:
+    /// tiers whose share is at least their pool take all of it, and the rest of `total` is
+    /// split again over the remaining tiers by their weights, until every share fits. The
+    /// shares sum to `min(total, sum of available)` (every weight positive); with no pool
+    /// short they are `largestRemainder(total:weights:)`.
+    static func weightedShares(total: Int, weights: [Double], available: [Int]) -> [Int] {
+        var take = Array(repeating: 0, count: weights.count)
+        var open = weights.indices.map { available[$0] > 0 && weights[$0] > 0 }
+        var left = total
+        while left > 0 && open.contains(true) {
+            let share = largestRemainder(total: left, weights: weights.indices.map { open[$0] ? weights[$0] : 0 })
+            var capped = false
+            for j in weights.indices where open[j] && share[j] >= available[j] {
+                take[j] = available[j]
+                left -= available[j]
+                open[j] = false
+                capped = true
+            }
+            if !capped {
+                for j in weights.indices where open[j] { take[j] = share[j] }
+                break
+            }
+        }
+        return take
     }
 
     /// Splits `total` in proportion to `weights` by the largest-remainder (Hamilton) rule:
@@ -547,6 +586,8 @@ struct MetricLayout: Sendable {
     var migrationLeft: [Int] = []
     var occurrences: [Int] = [], contacts: [Int] = [], stages: [[Int]] = []
     var conversions: [Int] = [], turnedAway: [Int] = [], unserved: [Int] = []
+    var servedInPart: [Int] = [], unservedContacts: [Int] = []
+    var totalServedInPart = 0, totalUnservedContacts = 0
     var totalConversions = 0, totalTurnedAway = 0, totalUnserved = 0, policySkipped = 0
     var newCustomers = 0, leftCustomers = 0, cost = 0, campaignCost: [Int] = [], upliftPerCost = 0
     var hours: [Int] = [], fte: [Int] = [], peakFTE: [Int] = [], managedFTE: [Int] = [], available: [Int] = []
@@ -611,6 +652,12 @@ struct MetricLayout: Sendable {
             for tier in s.tiers { _ = add("subscribed.\(c.name).\(tier.name)") }
         }
         totalSubscribed = add("subscribed")
+        for c in s.campaigns {
+            servedInPart.append(add("served_in_part.\(c.name)"))
+            unservedContacts.append(add("unserved_contacts.\(c.name)"))
+        }
+        totalServedInPart = add("served_in_part")
+        totalUnservedContacts = add("unserved_contacts")
     }
 }
 
@@ -623,6 +670,7 @@ struct CampaignSlots: Sendable {
     /// tier`, row 0 the contacts, `1 + s` stage `s`, `1 + stageCount` the conversions, `2 +
     /// stageCount` the money.
     let subscribed: Int, upgraded: Int, byTier: Int
+    let servedInPart: Int, unservedContacts: Int
 
     init(_ L: MetricLayout, campaign ci: Int) {
         occurrences = L.occurrences[ci]
@@ -639,5 +687,7 @@ struct CampaignSlots: Sendable {
         subscribed = L.subscribed[ci]
         upgraded = L.upgraded[ci]
         byTier = L.byTier[ci]
+        servedInPart = L.servedInPart[ci]
+        unservedContacts = L.unservedContacts[ci]
     }
 }

@@ -10,6 +10,7 @@ extension ScenarioChecker {
         var given: [CampaignKey: Property] = [:]
         var pendingCapacity: (Int, String, SourceRange)?
         var pendingEffortStages: [(Int, String, SourceRange)] = []
+        var quotaRole: (RoleID, SourceRange)?
         var audienceRange: SourceRange?
         var hostsRange: SourceRange?
         for (key, p) in properties(s, as: CampaignKey.self) {
@@ -35,7 +36,7 @@ extension ScenarioChecker {
                           + [.note("channels: " + LanguageVocabulary.channels.joined(separator: ", "))])
                 }
             case .target:
-                (c.targets, c.filter, c.condition) = targets(&v, sc, owner: name)
+                (c.targets, c.filter, c.condition, c.weightedTargets) = targets(&v, sc, owner: name)
             case .frequency:
                 if let r = rate(&v) {
                     if r.count <= 0 {
@@ -48,7 +49,18 @@ extension ScenarioChecker {
                     }
                 }
             case .contacts:
-                if v.take("all") { c.contacts = .all } else if let (n, _) = integer(&v, min: 1) { c.contacts = .count(n) }
+                if v.take("all") { c.contacts = .all } else if let (n, _) = integer(&v, min: 1) {
+                    c.contacts = .count(n)
+                    // `contacts 20 per wealth_manager`: a quota per FTE of the role at the host.
+                    if v.take("per") {
+                        if let (role, r) = reference(&v, kind: "role", in: roleNames) {
+                            c.contacts = .perRole(n, role)
+                            quotaRole = (role, r)
+                        } else {
+                            v.i = v.terms.count
+                        }
+                    }
+                }
             case .funnel:
                 c.funnel = funnel(&v)
             case .capacity:
@@ -157,6 +169,14 @@ extension ScenarioChecker {
         for (key, example) in required where given[key] == nil {
             error(.campaignPropertyMissing, "campaign '\(name)' needs '\(key.rawValue)'", s.nameRange ?? s.keywordRange, [.help("write '\(example)'")])
         }
+        if let (role, r) = quotaRole, case .perRole(let n, _) = c.contacts {
+            let roleName = sc.roles[role].name
+            for h in c.hosts where (role < sc.branches[h].staff.count ? sc.branches[h].staff[role] : 0) <= 0 {
+                let b = sc.branches[h].name
+                error(.quotaRoleAbsent, "campaign '\(name)' makes \(n) contacts per '\(roleName)', but branch '\(b)' has no '\(roleName)' on hand", r,
+                      [.help("give branch '\(b)' 'staff \(roleName) N', host the campaign where there is one, or write a fixed count: 'contacts \(n)'")])
+            }
+        }
         let stages = c.funnel.map(\.name)
         if let (n, stage, r) = pendingCapacity {
             if let i = stages.firstIndex(of: stage) { c.capacity = StageCapacity(limit: n, stage: i) } else {
@@ -212,7 +232,8 @@ extension ScenarioChecker {
         return out
     }
 
-    private func targets(_ v: inout Values, _ sc: Scenario, owner: String) -> ([TargetWeight], TargetFilter?, Condition?) {
+    /// The target tiers and their weights, the `where` filter and condition, and whether weights were written.
+    private func targets(_ v: inout Values, _ sc: Scenario, owner: String) -> ([TargetWeight], TargetFilter?, Condition?, Bool) {
         let tierTable = names("tier", sc.tiers.map(\.name)), tierNames = tierTable.names
         // Split off `where ...`.
         var main: [Term] = []
@@ -252,10 +273,10 @@ extension ScenarioChecker {
         }
         let total = out.reduce(0) { $0 + $1.weight }
         if total > 0 { out = out.map { TargetWeight(tier: $0.tier, weight: $0.weight / total) } }
-        guard let ft = filterTerms else { return (out, nil, nil) }
+        guard let ft = filterTerms else { return (out, nil, nil, weighted > 0) }
         var fv = Values(ft, what: "'where' of \(v.what)", anchor: whereRange!)
         let (filter, condition) = whereClause(&fv, sc, owner: owner)
-        return (out, filter, condition)
+        return (out, filter, condition, weighted > 0)
     }
 
     private func funnel(_ v: inout Values) -> [FunnelStage] {

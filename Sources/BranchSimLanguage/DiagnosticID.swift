@@ -275,6 +275,9 @@ public enum DiagnosticID: String, CaseIterable, Sendable, Hashable, Codable {
     case rankByExpected = "campaign.rank-by-expected"
     case rankUnknown = "campaign.rank-unknown"
     case rankWithoutChoice = "campaign.rank-without-choice"
+    // MARK: quotas
+
+    case quotaRoleAbsent = "campaign.quota-role-absent"
 }
 
 extension DiagnosticID {
@@ -512,6 +515,9 @@ extension DiagnosticID {
         case .rankByExpected: return DiagnosticEntry(.error, "expected 'by' after 'rank', found {T}", help: "write 'rank by gap', 'rank by balance desc' or 'rank by last_contact'")
         case .rankUnknown: return DiagnosticEntry(.error, "unknown ranking {T}: rank by gap, balance desc, balance asc or last_contact", help: "did you mean '{X}'?")
         case .rankWithoutChoice: return DiagnosticEntry(.warning, "campaign '{X}' contacts all its eligible customers: 'rank' chooses nothing", help: "give 'contacts N' (or a 'capacity') for the ranking to choose who comes first")
+        // MARK: quotas
+        case .quotaRoleAbsent: return DiagnosticEntry(.error, "campaign '{X}' makes {N} contacts per '{X}', but branch '{X}' has no '{X}' on hand",
+                                                      help: "give branch '{X}' 'staff {X} N', host the campaign where there is one, or write a fixed count: 'contacts {N}'")
         }
     }
 }

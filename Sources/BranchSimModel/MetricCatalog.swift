@@ -64,6 +64,14 @@ public enum MetricCatalog {
             for t in s.tiers { add("subscribed.\(c.name).\(t.name)", .money) }
         }
         add("subscribed", .money)
+        // Staff that covers an occurrence only in part (`enforce staff`): occurrences served in
+        // part, and contacts drawn but not served (cut from those, or of unserved occurrences).
+        for c in s.campaigns {
+            add("served_in_part.\(c.name)", .count)
+            add("unserved_contacts.\(c.name)", .count)
+        }
+        add("served_in_part", .count)
+        add("unserved_contacts", .count)
         return m
     }
 

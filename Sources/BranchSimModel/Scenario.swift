@@ -258,6 +258,10 @@ public struct Campaign: Sendable, Equatable {
     /// For `audience network`: the network each host belongs to (same count as `hosts`).
     public var hostNetworks: [NetworkID?]
     public var targets: [TargetWeight]
+    /// Weights were written (`target potential 1/2, midhigh 1/2`): the contacts are split by
+    /// them, equal or not. A plain list (`target A, B`) draws from the tiers' pools together
+    /// when its weights are equal (docs/model.md, "Contacts").
+    public var weightedTargets = false
     public var filter: TargetFilter?
     /// A `where` beyond one segment, band or maturity (holdings, hand-offs, life cycle,
     /// `and`/`or`/`not`); `filter` is then `nil`.
@@ -406,6 +410,9 @@ public enum ContactCount: Sendable, Equatable {
     case count(Int)
     /// `contacts all`: the whole eligible pool (a mass SMS).
     case all
+    /// `contacts N per ROLE`: N for each FTE of the role on hand at the host branch (`staff
+    /// ROLE x`), rounded down: the "2053" routine is `contacts 20 per wealth_manager`.
+    case perRole(Int, RoleID)
 }
 
 public struct FunnelStage: Sendable, Equatable {

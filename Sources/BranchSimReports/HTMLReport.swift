@@ -181,6 +181,8 @@ public enum HTMLReport {
                              switch c.contacts {
                              case .count(let n): contacts = NumberFormat.count(Double(n))
                              case .all: contacts = "all"
+                             case .perRole(let n, let r):
+                                 contacts = "\(NumberFormat.count(Double(n))) per " + esc(s.roles.indices.contains(r) ? s.roles[r].name : "?")
                              }
                              let funnel = c.funnel.map { "\($0.name) \(NumberFormat.percent($0.probability, decimals: 0))" }
                              let name = c.channel.map { "\(c.name) (\($0.rawValue))" } ?? c.name

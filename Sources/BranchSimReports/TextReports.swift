@@ -202,6 +202,14 @@ public enum TextReports {
             guard let s = r.summary(of: key) else { continue }
             rows.append([.text(label), .value(s.mean, .count), .text(""), .value(s.p5, .count), .value(s.p95, .count)])
         }
+        // Occurrences staff hours covered only in part (`enforce staff`), when there were any.
+        let cut = [("served in part", "served_in_part.\(campaign)"), ("contacts unserved", "unserved_contacts.\(campaign)")]
+        if cut.contains(where: { (r.values(of: $0.1) ?? []).contains { $0 != 0 } }) {
+            for (label, key) in cut {
+                guard let s = r.summary(of: key) else { continue }
+                rows.append([.text(label), .value(s.mean, .count), .text(""), .value(s.p5, .count), .value(s.p95, .count)])
+            }
+        }
         fill(&t, rows, units: options.units)
         return t
     }

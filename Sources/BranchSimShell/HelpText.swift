@@ -62,7 +62,7 @@ public enum HelpText {
             channel event                    (event phone ai_call sms wechat lobby visit mgm)
             target potential                 (TIER [weight], ... [where SEGMENT | balance A..B])
             frequency 2 per week
-            contacts 40                      (or: contacts all)
+            contacts 40                      (or: contacts all, contacts 20 per wealth_manager)
             funnel reach 100% -> accept 45% -> attend 70% -> convert 40%
             capacity 20 at attend
             amount lognormal(median 6万, p90 20万) max offbank
@@ -72,6 +72,8 @@ public enum HelpText {
             cost 1500 per occurrence
           }
         Also: audience own|network, referrals P new TIER, starts D, ends D.
+        Written weights split the contacts (target potential 1/2, midhigh 1/2); a plain list draws from the tiers together.
+        Under 'enforce staff' an occurrence the hours only partly cover makes the contacts they cover (served_in_part).
         Amounts: fixed X, uniform(A, B), lognormal(median M, p90 Q), share P of offbank, pareto(min M, alpha A).
         Change one property later with :set, e.g. :set upgrade_meeting.funnel.convert 50%
         """

@@ -30,6 +30,12 @@ struct Trigger: Sendable, CustomTestStringConvertible {
 }
 
 /// `minimal` with `text` added at the end of the campaign block.
+/// `source` with a second role, `lobby_manager`, that the branch has no staff of.
+func withLobbyRole(_ source: String) -> String {
+    source.replacingOccurrences(of: "role wealth_manager hours 40 per week",
+                                with: "role wealth_manager hours 40 per week\nrole lobby_manager hours 40 per week")
+}
+
 func inCampaign(_ text: String) -> String {
     minimal.replacingOccurrences(of: "  amount fixed 1万\n}", with: "  amount fixed 1万\n  \(text)\n}")
 }
@@ -140,6 +146,7 @@ let triggers: [Trigger] = [
     .file(.filterTooComplex, handoff(Array(repeating: "upgraded", count: 61).joined(separator: " or "))),
     .file(.rankByExpected, inCampaign("rank gap")),
     .file(.rankWithoutChoice, replacing(10, with: "  contacts all\n  rank by balance desc")),
+    .file(.quotaRoleAbsent, withLobbyRole(replacing(10, with: "  contacts 20 per lobby_manager"))),
     // Policy, enforce, scenario
     .file(.policyMaxExpected, minimal + "policy 2 contacts per month\n"),
     .file(.policyContactsExpected, minimal + "policy max 2 per month\n"),

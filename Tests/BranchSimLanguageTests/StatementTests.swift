@@ -135,7 +135,8 @@ import BranchSimModel
                             .replacingOccurrences(of: "campaign meet {", with: "campaign meet {\n  at downtown"))
         let c = p.base.campaigns[1]
         #expect(c.hosts == [1] && c.audience == .network && c.hostNetworks == [0] && c.channel == .sms)
-        #expect(c.targets.count == 2 && abs(c.targets[0].weight - 2.0 / 3) < 1e-12)
+        #expect(c.targets.count == 2 && abs(c.targets[0].weight - 2.0 / 3) < 1e-12 && c.weightedTargets)
+        #expect(!p.base.campaigns[0].weightedTargets)
         #expect(c.filter == .balance(low: 30_000, high: 50_000))
         #expect(c.frequency == Rate(count: 1, per: .weeks(2)) && c.contacts == .all)
         #expect(c.capacity == StageCapacity(limit: 15, stage: 1))
@@ -274,4 +275,27 @@ import BranchSimModel
                       .replacingOccurrences(of: "staff wealth_manager 2", with: "staff welth_manager 2"))
         #expect(o.errors.count == 3, "\(brief(o))")
     }
+}
+
+/// Issue 14, item 7: written weights, equal or not, are weights; a plain list is not.
+@Test func writtenEqualWeightsAreWeights() throws {
+    for (target, weighted) in [("target potential 1/2, midhigh 1/2", true), ("target potential, midhigh", false),
+                               ("target potential 0.5001, midhigh 0.4999", true), ("target all", false)] {
+        let o = check(replacing(8, with: "  " + target))
+        #expect(o.diagnostics.filter { $0.severity == .error }.isEmpty, "\(target): \(brief(o))")
+        #expect(o.program?.base.campaigns.first?.weightedTargets == weighted, "\(target)")
+    }
+}
+
+/// Issue 14, item 5: `contacts N per ROLE`, and a quota on a role a host branch lacks.
+@Test func contactsPerRole() throws {
+    let ok = check(replacing(10, with: "  contacts 20 per wealth_manager"))
+    #expect(ok.diagnostics.isEmpty, "\(brief(ok))")
+    #expect(ok.program?.base.campaigns.first?.contacts == .perRole(20, 0))
+    let absent = check(withLobbyRole(replacing(10, with: "  contacts 20 per lobby_manager")))
+    #expect(brief(absent) == ["11:19 error: campaign 'meet' makes 20 contacts per 'lobby_manager', but branch 'downtown' has no 'lobby_manager' on hand"])
+    #expect(absent.diagnostics.first?.id == .quotaRoleAbsent)
+    #expect(absent.diagnostics.first?.notes.contains { "\($0)".contains("staff lobby_manager N") } == true)
+    let unknown = check(replacing(10, with: "  contacts 20 per teller"))
+    #expect(brief(unknown).first?.hasPrefix("10:19 error: unknown role 'teller'") == true, "\(brief(unknown))")
 }

@@ -32,13 +32,59 @@ extension Replicator {
                 }
             } else {
                 // `contacts all` with a capacity: seats go to a random order of the whole list.
-                selectByPriority(k: ref.plan.contactsAll ? Int.max : ref.plan.contactCount, sets: list, ref, campaign: ci, occTag: occTag)
+                selectByPriority(k: ref.plan.hostContacts[h], sets: list, ref, campaign: ci, occTag: occTag)
             }
         } else {
-            for j in 0..<ref.plan.targetTiers.count where ref.plan.perTierContacts[j] > 0 {
-                selectByPriority(k: ref.plan.perTierContacts[j], sets: ref.plan.tierSets[h][j], ref, campaign: ci, occTag: occTag)
-            }
+            selectWeighted(ref, campaign: ci, host: h, occTag: occTag)
         }
+    }
+
+    /// Written target weights: each tier contacts its share of the occurrence's contacts
+    /// (largest remainder of the weights), its customers of smallest priority; a tier whose
+    /// eligible pool is short of its share gives all of it and the other tiers make up the
+    /// rest by their weights (`SimulationPlan.weightedShares`, docs/model.md "Contacts").
+    /// Each tier's first `total` candidates are gathered one tier after another (a sorted
+    /// prefix: the same customers, in the same order, as asking for fewer), then each tier's
+    /// run is cut to its share in place.
+    mutating func selectWeighted(_ ref: CampaignRef, campaign ci: Int, host h: Int, occTag: UInt64) {
+        let total = ref.plan.hostContacts[h], n = ref.plan.targetTiers.count
+        guard total > 0 else { return }
+        let found = occurrence.tierFound
+        for j in 0..<n {
+            let before = occurrence.contacts.count
+            selectByPriority(k: total, sets: ref.plan.tierSets[h][j], ref, campaign: ci, occTag: occTag)
+            found[j] = occurrence.contacts.count - before
+        }
+        // The weights' split fits unless some pool is short of its share.
+        var fits = true
+        for j in 0..<n where found[j] < ref.plan.perTierContacts[h][j] { fits = false }
+        let shares = fits ? ref.plan.perTierContacts[h]
+            : SimulationPlan.weightedShares(total: total, weights: ref.plan.targetWeights,
+                                            available: (0..<n).map { found[$0] })
+        // Interleaved in proportion: the i-th of tier j's `k_j` contacts sits at (i + 1/2) /
+        // k_j of the list (ties: the tier written first), so capacity seats and a cut for
+        // staff hours (any prefix) fall on the tiers by their shares, not on the last tier.
+        let ids = occurrence.contacts.base, start = occurrence.tierStart, next = occurrence.tierNext
+        var read = 0, kept = 0
+        for j in 0..<n {
+            start[j] = read
+            read += found[j]
+            next[j] = 0
+            found[j] = min(shares[j], found[j])
+            kept += found[j]
+        }
+        occurrence.merged.removeAll()
+        for _ in 0..<kept {
+            var best = -1
+            for j in 0..<n where next[j] < found[j] {
+                // (2 next_j + 1) / k_j < (2 next_b + 1) / k_b, in integers.
+                if best < 0 || (2 * next[j] + 1) * found[best] < (2 * next[best] + 1) * found[j] { best = j }
+            }
+            occurrence.merged.append(ids[start[best] + next[best]])
+            next[best] += 1
+        }
+        occurrence.contacts.removeAll()
+        occurrence.contacts.append(contentsOf: occurrence.merged)
     }
 
     /// Calls `body` with each eligible member of (branch, tier) set `k` for campaign `ci`: the

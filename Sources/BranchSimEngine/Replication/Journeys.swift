@@ -17,10 +17,10 @@ struct RankEntry: BitwiseCopyable {
 extension Replicator {
     mutating func selectJourney(_ ref: CampaignRef, campaign ci: Int, host h: Int, occTag: UInt64) {
         if ref.plan.contactsAll || ref.plan.unionPool {
-            gatherJourney(k: ref.plan.contactsAll ? Int.max : ref.plan.contactCount, sets: ref.plan.unionSets[h], ref, campaign: ci, occTag: occTag)
+            gatherJourney(k: ref.plan.contactsAll ? Int.max : ref.plan.hostContacts[h], sets: ref.plan.unionSets[h], ref, campaign: ci, occTag: occTag)
         } else {
-            for j in 0..<ref.plan.targetTiers.count where ref.plan.perTierContacts[j] > 0 {
-                gatherJourney(k: ref.plan.perTierContacts[j], sets: ref.plan.tierSets[h][j], ref, campaign: ci, occTag: occTag)
+            for j in 0..<ref.plan.targetTiers.count where ref.plan.perTierContacts[h][j] > 0 {
+                gatherJourney(k: ref.plan.perTierContacts[h][j], sets: ref.plan.tierSets[h][j], ref, campaign: ci, occTag: occTag)
             }
         }
     }

@@ -32,6 +32,13 @@ struct OccurrenceScratch {
     var pendingIds = Column<Int32>()
     var pendingSlots = Column<Int32>()
     var ranked = Column<RankEntry>()
+    /// Per target tier of a weighted selection, the candidates it found (`selectWeighted`).
+    var tierFound = Column<Int>()
+    /// Where each tier's candidates start in `contacts`, the next of each to place, and the
+    /// interleaved list being built.
+    var tierStart = Column<Int>()
+    var tierNext = Column<Int>()
+    var merged = Column<Int32>()
     /// Occurrences so far of campaign `ci` at host `h`: `counter[base[ci] + h]`.
     var counter = Column<Int>()
     let base: [Int]
@@ -39,6 +46,9 @@ struct OccurrenceScratch {
     init(_ plan: SimulationPlan) {
         setRank.append(repeating: -1, count: plan.scenario.branches.count * plan.tierCount)
         branchMark.append(repeating: false, count: plan.scenario.branches.count)
+        tierFound.append(repeating: 0, count: plan.tierCount)
+        tierStart.append(repeating: 0, count: plan.tierCount)
+        tierNext.append(repeating: 0, count: plan.tierCount)
         var bases: [Int] = []
         for cp in plan.campaigns {
             bases.append(counter.count)
@@ -55,6 +65,7 @@ struct OccurrenceScratch {
         contacts.free(); spareContacts.free(); passing.free(); passingBase.free(); stagePassed.free(); byTier.free()
         priorities.free(); sortScratch.free(); maturingKeys.free(); maturingIds.free(); setRank.free(); poolBranches.free(); branchMark.free(); counter.free()
         pendingIds.free(); pendingSlots.free(); ranked.free()
+        tierFound.free(); tierStart.free(); tierNext.free(); merged.free()
     }
 }
 
@@ -76,13 +87,25 @@ extension Replicator {
 
         selectContacts(ref, campaign: ci, host: h, occTag: occTag)
         let skipped = policy.isActive ? policy.filter(&occurrence.contacts, now: now) : 0
-        let contactCount = occurrence.contacts.count
-        let turnedAway = runFunnel(ref, occTag: occTag)
-        let passed = occurrence.passing.count
-        guard staff(ref, branch: hostBranch, contacts: contactCount, passed: passed) else {
-            metrics.values[M.unserved] += 1
-            return
+        let drawn = occurrence.contacts.count
+        var turnedAway = runFunnel(ref, occTag: occTag)
+        if ref.plan.hasEffort {
+            occurrenceHours(ref)
+            if plan.scenario.enforceStaff && !hoursFit(branch: hostBranch) {
+                // Served in part: the longest prefix of the contacts the hours cover.
+                guard let cut = servablePrefix(ref, branch: hostBranch, occTag: occTag) else {
+                    metrics.values[M.unserved] += 1
+                    metrics.values[M.unservedContacts] += Double(drawn)
+                    return
+                }
+                turnedAway = cut
+                metrics.values[M.servedInPart] += 1
+                metrics.values[M.unservedContacts] += Double(drawn - occurrence.contacts.count)
+            }
+            takeHours(branch: hostBranch)
         }
+        let contactCount = occurrence.contacts.count
+        let passed = occurrence.passing.count
 
         // Commit: counts, cooldown and policy marks, cost, conversions, referrals.
         metrics.values[M.occurrences] += 1

@@ -146,6 +146,8 @@ extension Replicator {
             values[L.totalUnserved] += values[L.unserved[ci]]
             cost += values[L.campaignCost[ci]]
             values[L.totalSubscribed] += values[L.subscribed[ci]]
+            values[L.totalServedInPart] += values[L.servedInPart[ci]]
+            values[L.totalUnservedContacts] += values[L.unservedContacts[ci]]
         }
         values[L.cost] = cost
         values[L.upliftPerCost] = cost > 0 ? uplift / cost : 0

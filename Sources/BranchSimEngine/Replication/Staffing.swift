@@ -46,29 +46,63 @@ struct Staffing {
 }
 
 extension Replicator {
-    /// The effort of an occurrence of campaign `ref` at branch `hostBranch` with `contacts`
-    /// contacts and `passed` conversions (and `occurrence.stagePassed` past each stage): false
-    /// when the scenario enforces staff and a role lacks the hours (the occurrence does not
-    /// run), else the hours are taken.
-    mutating func staff(_ ref: CampaignRef, branch hostBranch: Int, contacts contactCount: Int, passed: Int) -> Bool {
-        guard ref.plan.hasEffort else { return true }
+    /// The effort of the current occurrence of campaign `ref` per role, into
+    /// `staffing.occurrenceHours`: its occurrence hours, its contacts
+    /// (`occurrence.contacts`), those past each stage (`occurrence.stagePassed`) and its
+    /// conversions (`occurrence.passing`).
+    mutating func occurrenceHours(_ ref: CampaignRef) {
         let occHours = staffing.occurrenceHours
+        let contactCount = occurrence.contacts.count, passed = occurrence.passing.count
         for r in 0..<roles {
             var hrs = ref.plan.occurrenceHours[r] + Double(contactCount) * ref.plan.contactHours[r]
                 + Double(passed) * ref.plan.conversionHours[r]
             for s in 0..<occurrence.stagePassed.count { hrs += Double(occurrence.stagePassed[s]) * ref.plan.stageHours[s * roles + r] }
             occHours[r] = hrs
         }
-        if plan.scenario.enforceStaff {
-            for r in 0..<roles where occHours[r] > 0 {
-                let i = hostBranch * roles + r
-                if staffing.used[i] + occHours[r] > plan.availableHours[i] + 1e-9 { return false }
-            }
-        }
-        for r in 0..<roles {
-            staffing.used[hostBranch * roles + r] += occHours[r]
-            staffing.stepHours[r] += occHours[r]
+    }
+
+    /// Whether branch `hostBranch` still has the hours `staffing.occurrenceHours` asks of
+    /// every role that the occurrence uses.
+    func hoursFit(branch hostBranch: Int) -> Bool {
+        for r in 0..<roles where staffing.occurrenceHours[r] > 0 {
+            let i = hostBranch * roles + r
+            if staffing.used[i] + staffing.occurrenceHours[r] > plan.availableHours[i] + 1e-9 { return false }
         }
         return true
+    }
+
+    /// Takes the hours of `staffing.occurrenceHours` from branch `hostBranch`.
+    mutating func takeHours(branch hostBranch: Int) {
+        for r in 0..<roles {
+            staffing.used[hostBranch * roles + r] += staffing.occurrenceHours[r]
+            staffing.stepHours[r] += staffing.occurrenceHours[r]
+        }
+    }
+
+    /// An occurrence the hours do not cover whole (`enforce staff`): cuts
+    /// `occurrence.contacts` to its longest prefix whose funnel and hours fit, runs the funnel
+    /// over it and returns those the seats turned away; nil when not even one contact fits
+    /// (the occurrence is not run). The hours grow with the prefix (every count in them does:
+    /// the capacity keeps the first in contact order), so a binary search finds it; each
+    /// contact's draws are keyed, so the prefix's outcomes are the whole occurrence's for
+    /// those contacts.
+    mutating func servablePrefix(_ ref: CampaignRef, branch hostBranch: Int, occTag: UInt64) -> Int? {
+        let drawn = occurrence.contacts.count
+        var lo = 0, hi = drawn - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            occurrence.contacts.setCount(mid)
+            _ = runFunnel(ref, occTag: occTag)
+            occurrenceHours(ref)
+            if hoursFit(branch: hostBranch) { lo = mid } else { hi = mid - 1 }
+        }
+        guard lo > 0 else {
+            occurrence.contacts.setCount(drawn)
+            return nil
+        }
+        occurrence.contacts.setCount(lo)
+        let turnedAway = runFunnel(ref, occTag: occTag)
+        occurrenceHours(ref)
+        return turnedAway
     }
 }
