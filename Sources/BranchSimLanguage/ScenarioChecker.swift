@@ -15,6 +15,8 @@ final class ScenarioChecker {
     /// Where the scenario's `horizon` (else its `step`) was given, for the results' memory check.
     var horizonRange: SourceRange?
     var failed = false
+    /// The file's data statements' outlets and customers (`nil`: none).
+    var data: DataImports?
     /// Names of each kind in the scenario being built, with an index (`names(_:_:)`).
     private var nameTables: [String: NameTable] = [:]
 
