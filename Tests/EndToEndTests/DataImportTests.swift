@@ -229,6 +229,17 @@ import Testing
         #expect(!inc.stderr.contains("outside the scenario's folder"), "\(inc.stderr)")
     }
 
+    @Test func theShellReadsOnlyInItsFolderUnlessAllowed() throws {
+        let outside = try folder(["secret.bsim": "segment secret_segment share 1%\n"])
+        let dir = try folder()
+        let script = Self.declarations + "include \"\(outside.path)/secret.bsim\"\nbranches from \"data/city-outlets.csv\"\n"
+        let refused = try Binary.run(["repl"], in: dir, stdin: script)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("is outside the scenario's folder") && refused.stderr.contains("--allow-path"), "\(refused.stderr)")
+        let allowed = try Binary.run(["repl", "--allow-path", outside.path], in: dir, stdin: script)
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+    }
+
     @Test func exportDoesNotOverwriteOutsideTheFolderWithoutForce() throws {
         let outside = try folder(["keep.csv": "precious\n"])
         let target = outside.appendingPathComponent("keep.csv").path
