@@ -27,7 +27,8 @@ let package = Package(
         // The checked scenario (what a run means) and result data: the contract between stages.
         .target(name: "BranchSimModel", swiftSettings: strict),
         // Lexing, parsing, AST, checking, diagnostics, formatting.
-        .target(name: "BranchSimLanguage", dependencies: ["BranchSimModel"], swiftSettings: strict),
+        // (and, for `branches from` / `customers from`, the data files through BranchSimData)
+        .target(name: "BranchSimLanguage", dependencies: ["BranchSimModel", "BranchSimData"], swiftSettings: strict),
         // The engine's innermost loop in C, so it can use AVX-512 where the processor has it
         // (Swift has no per-function target features); a scalar loop gives the same values.
         .target(name: "CBranchSimKernels"),
@@ -63,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "branchsim",
             dependencies: [
-                "BranchSimDriver", "BranchSimShell",
+                "BranchSimDriver", "BranchSimShell", "BranchSimData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

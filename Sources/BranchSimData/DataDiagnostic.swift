@@ -50,7 +50,7 @@ public struct DataLocation: Sendable, Hashable {
     var prefix: String { line.map { "\(file):\($0)" } ?? file }
 
     /// `row 4, column 2 'customers'`, `table 'customers', rowid 17, column 3 'balance_deposit'`.
-    var place: String {
+    public var place: String {
         var parts: [String] = []
         if let table { parts.append("table '\(table)'") }
         if let rowid {

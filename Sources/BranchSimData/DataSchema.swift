@@ -1,8 +1,8 @@
 import BranchSimModel
 
 /// The names a data table is checked against, as the scenario declares them.
-public struct DataSchema: Sendable, Equatable {
-    public struct ProductColumn: Sendable, Equatable {
+public struct DataSchema: Sendable, Hashable {
+    public struct ProductColumn: Sendable, Hashable {
         public var name: String
         /// A flat product's cell says whether the customer holds it (yes/no, or an amount > 0).
         public var flat: Bool

@@ -1,4 +1,5 @@
 import BranchSimEngine
+import BranchSimLanguage
 import BranchSimModel
 import BranchSimReports
 import Foundation
@@ -28,6 +29,10 @@ public struct RunConfiguration: Sendable {
     public var quiet: Bool
     /// Where relative `export` paths go.
     public var workingDirectory: String
+    /// The folder of the scenario file (`nil`: the working directory): `export` overwrites a
+    /// file outside it (and the working directory, and `--allow-path` folders) only with
+    /// `--force` (`FileAccess.overwritesOutside`).
+    public var scenarioFolder: String?
 
     public init(runs: Int? = nil, seed: UInt64? = nil, threads: Int? = nil, replications: Range<Int>? = nil,
                 format: OutputFormat = .table, report: ReportOptions = ReportOptions(), quiet: Bool = false,
@@ -265,6 +270,19 @@ public final class ProgramRunner {
         case "html", "htm": text = HTMLReport.render(document, scenario: lastScenario, options: configuration.report)
         default:
             throw RunnerError("cannot export to '\(path)': use a name ending in .csv, .json or .html", at: loc)
+        }
+        // A scenario from someone else may not replace files outside its folder (a workshop
+        // participant's `export last to "../../report.html"`); a new file is written.
+        var info = stat()
+        if !FileAccess.overwritesOutside, stat(url.path, &info) == 0 {
+            let wd = FileAccess.resolved(configuration.workingDirectory)
+            do {
+                try FileAccess.check(url.path, folder: configuration.scenarioFolder ?? wd, also: [wd])
+            } catch {
+                throw RunnerError("cannot export to '\(path)': '\(error.path)' exists and is outside the scenario's folder "
+                    + "'\(error.folder)'; add --force to overwrite it, allow its folder with --allow-path \(error.suggestedFolder), "
+                    + "or export inside the folder", at: loc)
+            }
         }
         do {
             try AtomicFile.write(text, to: url.path, overwrite: true)

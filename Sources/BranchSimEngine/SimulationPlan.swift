@@ -138,8 +138,15 @@ struct SimulationPlan: Sendable {
     let termProducts: [Int]
     let defaultProduct: Int
     let branchKey: [UInt64]
-    /// Starting customers per branch and tier (largest remainder).
+    /// Starting customers per branch and tier (largest remainder; for a branch with imported
+    /// customers, how many of them each tier holds by their points).
     let tierCounts: [[Int]]
+    /// Per branch, the rows of `scenario.imported` it starts from (empty: its customers are drawn).
+    let importedRows: [[Int32]]
+    /// Per product of the scenario, its column in `scenario.imported` (-1: none, 0 yuan).
+    let importedProduct: [Int]
+    /// Per segment of the scenario, its bit in `scenario.imported.segments` (-1: none).
+    let importedSegment: [Int]
     let segmentKey: [UInt64]
     /// Per (branch, tier), `[branch * tiers + tier]`: the branch's view of the tier.
     let bt: [BranchTier]
@@ -291,6 +298,30 @@ struct SimulationPlan: Sendable {
             }
             holds.append(hb)
         }
+        var rows = [[Int32]](repeating: [], count: s.branches.count)
+        var productColumn = [Int](repeating: -1, count: productCount)
+        var segmentBit = [Int](repeating: -1, count: s.segments.count)
+        if let im = s.imported {
+            let branchOfOutlet = im.outlets.map { name in s.branches.firstIndex { $0.name == name } ?? -1 }
+            for (row, o) in im.outlet.enumerated() where branchOfOutlet[Int(o)] >= 0 {
+                rows[branchOfOutlet[Int(o)]].append(Int32(row))
+            }
+            for (i, p) in s.products.enumerated() { productColumn[i] = im.products.firstIndex(of: p.name) ?? -1 }
+            for (i, g) in s.segments.enumerated() { segmentBit[i] = im.segmentNames.firstIndex(of: g.name) ?? -1 }
+            // An imported customer's tier follows from its points, as `reevaluate` sums them.
+            let lows = s.tiers.map(\.low)
+            for b in rows.indices where !rows[b].isEmpty {
+                var n = [Int](repeating: 0, count: tierCount)
+                for r in rows[b] {
+                    let t = Self.importedTier(row: Int(r), im, s, productColumn: productColumn, lows: lows)
+                    n[t] += 1
+                }
+                counts[b] = n
+            }
+        }
+        importedRows = rows
+        importedProduct = productColumn
+        importedSegment = segmentBit
         tierCounts = counts
         segmentKey = s.segments.map { RandomKey.hash("segment:" + $0.name) }
         var bt: [BranchTier] = []
@@ -371,7 +402,25 @@ struct SimulationPlan: Sendable {
         staticSets = (0..<setCount).map { [bt, holdMoneyProduct, termSlot] k in
             let holdsTerm = (bt[k].moneyStart..<bt[k].moneyEnd).contains { termSlot[holdMoneyProduct[$0]] >= 0 }
             return !touched[k] && !holdsTerm && bt[k].attrition == 0 && bt[k].growth == 0
+                && importedRows[k / tierCount].isEmpty  // imported customers are all materialised
         }
+    }
+
+    /// The starting tier of imported row `r`: its points (money balances by coefficient, in
+    /// product order, then the points of the flat products it holds).
+    static func importedTier(row r: Int, _ im: ImportedCustomers, _ s: Scenario, productColumn: [Int],
+                             lows: [Double]) -> Int {
+        var p = 0.0
+        let w = im.products.count
+        for (i, prod) in s.products.enumerated() where !prod.flat && productColumn[i] >= 0 {
+            p += im.balances[r * w + productColumn[i]] * prod.points
+        }
+        for (i, prod) in s.products.enumerated() where prod.flat && productColumn[i] >= 0 && im.balances[r * w + productColumn[i]] > 0 {
+            p += prod.points
+        }
+        var t = lows.count - 1
+        while t > 0 && p < lows[t] { t -= 1 }
+        return t
     }
 
     private static func compile(

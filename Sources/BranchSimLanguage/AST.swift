@@ -6,12 +6,15 @@
 public enum StatementKind: String, Sendable, Hashable, CaseIterable {
     case scenario, tier, segment, product, role, branch, network, campaign, policy, enforce
     case `let`, variant, run, report, compare, sweep, expect, export, include, drop
+    /// `branches from "FILE"`, `customers from "FILE" [table T]`: the bank's own data (docs/data.md).
+    case branches, customers
 
     /// Declarations that carry a name and properties (and may be replaced by one of the same name).
     public var isNamedDeclaration: Bool {
         switch self {
         case .tier, .segment, .product, .role, .branch, .network, .campaign, .variant, .let: return true
-        case .scenario, .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop: return false
+        case .scenario, .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop,
+             .branches, .customers: return false
         }
     }
 
@@ -20,7 +23,7 @@ public enum StatementKind: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .run, .report, .compare, .sweep, .expect, .export: return true
         case .scenario, .tier, .segment, .product, .role, .branch, .network, .campaign, .policy, .enforce,
-             .let, .variant, .include, .drop: return false
+             .let, .variant, .include, .drop, .branches, .customers: return false
         }
     }
 
@@ -28,7 +31,8 @@ public enum StatementKind: String, Sendable, Hashable, CaseIterable {
     var hasProperties: Bool {
         switch self {
         case .scenario, .tier, .segment, .product, .role, .branch, .network, .campaign: return true
-        case .policy, .enforce, .let, .variant, .run, .report, .compare, .sweep, .expect, .export, .include, .drop: return false
+        case .policy, .enforce, .let, .variant, .run, .report, .compare, .sweep, .expect, .export, .include, .drop,
+             .branches, .customers: return false
         }
     }
 }

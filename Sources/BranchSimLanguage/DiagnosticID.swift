@@ -278,6 +278,20 @@ public enum DiagnosticID: String, CaseIterable, Sendable, Hashable, Codable {
     // MARK: quotas
 
     case quotaRoleAbsent = "campaign.quota-role-absent"
+    // MARK: data (`branches from`, `customers from`, paths; docs/data.md)
+
+    case dataFileExpected = "data.file-expected"
+    case dataTableExpected = "data.table-expected"
+    case dataUnexpected = "data.unexpected"
+    case dataUnreadable = "data.unreadable"
+    case dataInvalid = "data.invalid"
+    case dataWarning = "data.warning"
+    case dataTooManyErrors = "data.too-many-errors"
+    case dataOutletTwice = "data.outlet-twice"
+    case dataOutletDeclared = "data.outlet-declared"
+    case dataNetworkDeclared = "data.network-declared"
+    case dataCustomersTwice = "data.customers-twice"
+    case pathOutsideFolder = "file.outside-folder"
 }
 
 extension DiagnosticID {
@@ -518,6 +532,18 @@ extension DiagnosticID {
         // MARK: quotas
         case .quotaRoleAbsent: return DiagnosticEntry(.error, "campaign '{X}' makes {N} contacts per '{X}', but branch '{X}' has no '{X}' on hand",
                                                       help: "give branch '{X}' 'staff {X} N', host the campaign where there is one, or write a fixed count: 'contacts {N}'")
+        case .dataFileExpected: return DiagnosticEntry(.error, "expected 'from \"FILE\"' after '{K}'", help: "write 'branches from \"outlets.csv\"' or 'customers from \"customers.csv\"'")
+        case .dataTableExpected: return DiagnosticEntry(.error, "expected a table name after 'table'", help: "write 'customers from \"crm.sqlite\" table NAME'")
+        case .dataUnexpected: return DiagnosticEntry(.error, "unexpected {T} in '{K} from'", help: "write '{K} from \"FILE\"', and 'table NAME' for a SQLite database")
+        case .dataUnreadable: return DiagnosticEntry(.error, "{MESSAGE}", help: "what to do depends on the problem (docs/data.md, \"Diagnostics\")")
+        case .dataInvalid: return DiagnosticEntry(.error, "{PLACE}: {MESSAGE}", help: "what to do depends on the problem (docs/data.md, \"Diagnostics\")")
+        case .dataWarning: return DiagnosticEntry(.warning, "{PLACE}: {MESSAGE}", help: "a column nothing reads: remove it or check its spelling")
+        case .dataTooManyErrors: return DiagnosticEntry(.error, "and {N} more error[s] in '{X}' (the first {N} are shown)", help: "fix the errors shown and check again")
+        case .dataOutletTwice: return DiagnosticEntry(.error, "outlet '{X}' is imported twice", help: "outlet names must be unique: rename or remove one of the rows")
+        case .dataOutletDeclared: return DiagnosticEntry(.error, "branch '{X}' is declared here and imported from '{X}'", help: "branch names must be unique: remove the 'branch {X}' statement or the file's row, or rename one")
+        case .dataNetworkDeclared: return DiagnosticEntry(.error, "network '{X}' is declared here and imported from '{X}'", help: "network names must be unique: remove the 'network {X}' statement or rename the file's network")
+        case .dataCustomersTwice: return DiagnosticEntry(.error, "customers are already read by 'customers from' at {X}", help: "read the customers from one file or table")
+        case .pathOutsideFolder: return DiagnosticEntry(.error, "'{X}' is outside the scenario's folder '{X}'", help: "copy the file into the scenario's folder, or allow its folder: --allow-path DIR")
         }
     }
 }

@@ -86,6 +86,11 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     /// yet): at the shell prompt, declarations are
     /// typed one at a time, and such an error waits until something needs the scenario.
     public var unfinished = false
+    /// For a problem in a data file (`branches from`, `customers from`): the data row (1-based,
+    /// blank rows not counted; 0 the header) and the column's header; `line` is the file's
+    /// line and `column` the column's position (1 is the first).
+    public var dataRow: Int?
+    public var dataColumn: String?
 
     public init(_ id: DiagnosticID, severity: Severity? = nil, message: String, location: SourceLocation,
                 end: SourceLocation? = nil, range: SourceRange? = nil, notes: [DiagnosticNote] = []) {
@@ -301,6 +306,9 @@ public struct DiagnosticJSON: Codable, Sendable, Equatable {
     public var severity: String
     public var message: String
     public var notes: [String]
+    /// A data file's row (1-based; 0 the header) and column header; absent for scenario files.
+    public var row: Int?
+    public var columnName: String?
 
     public init(_ d: Diagnostic) {
         id = d.id.rawValue
@@ -312,6 +320,8 @@ public struct DiagnosticJSON: Codable, Sendable, Equatable {
         severity = d.severity.rawValue
         message = d.message
         notes = d.notes.map(\.text)
+        row = d.dataRow
+        columnName = d.dataColumn
     }
 }
 

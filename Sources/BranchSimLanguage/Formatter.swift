@@ -121,7 +121,7 @@ public enum Formatter {
         switch s.kind {
         case .let:
             head += " = " + (s.expr.map(expr) ?? "")
-        case .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop:
+        case .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop, .branches, .customers:
             if !s.args.isEmpty { head += " " + terms(s.args) }
         case .scenario, .tier, .segment, .product, .role, .branch, .network, .campaign, .variant:
             if !s.inline.isEmpty { head += " " + s.inline.map(propertyText).joined(separator: " ") }

@@ -132,9 +132,10 @@ final class Parser {
             recover()
             return nil
         }
-        if inVariant && (stmtKind == .variant || stmtKind == .include) {
+        if inVariant && (stmtKind == .variant || stmtKind == .include || stmtKind == .branches || stmtKind == .customers) {
             problem(.notAllowedInVariant, "'\(stmtKind.rawValue)' is not allowed inside a variant", t.range,
-                    [.help(stmtKind == .variant ? "declare variants at the top level" : "include the file at the top level")])
+                    [.help(stmtKind == .variant ? "declare variants at the top level"
+                           : stmtKind == .include ? "include the file at the top level" : "read the data at the top level")])
             _ = takeComments()
             advance()
             recover()
@@ -195,7 +196,7 @@ final class Parser {
                 problem(.letTrailing, "unexpected \(describe(current)) after the value of 'let \(s.name ?? "")'", current.range)
                 recover()
             }
-        case .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop:
+        case .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop, .branches, .customers:
             s.args = parseTerms(kind: nil, key: nil)
             if let last = s.args.last { s.range = s.range.union(last.range) }
             lastEnd = s.range.end

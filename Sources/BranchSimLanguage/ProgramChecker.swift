@@ -24,6 +24,10 @@ struct ProgramChecker {
     /// A comparison is already there (the shell ran `compare` in an earlier entry): an
     /// `expect compare.…` needs no `compare` before it in this text.
     var comparedBefore = false
+    /// Resolves and allows the files data statements read.
+    var loader: any SourceLoader = FileSystemLoader()
+    /// What the data statements read (`nil`: none in the file).
+    var data: DataImports?
 
     /// Parses `file`, expanding `include`s through `loader`.
     static func parseExpanding(_ file: SourceFile, loader: any SourceLoader, sink: inout DiagnosticSink,
@@ -65,6 +69,10 @@ struct ProgramChecker {
             do {
                 let file = try loader.load(target, relativeTo: path)
                 out += parseExpanding(file, loader: loader, sink: &sink, stack: stack)
+            } catch let e as PathNotAllowed {
+                sink.error(.pathOutsideFolder, "'\(target)' is outside the scenario's folder '\(e.folder)'", r,
+                           [.note("it resolves to '\(e.path)'; it was not read"),
+                            .help("copy the file into the scenario's folder, or allow its folder: --allow-path \(e.suggestedFolder)")])
             } catch let e as SourceLoadError {
                 sink.error(.includeUnreadable, "cannot include '\(target)': \(e.reason)", r, [.note("looked for '\(resolved)'"),
                                                                          .help("paths are relative to the including file")])
@@ -104,6 +112,7 @@ struct ProgramChecker {
         var decls: [Statement] = []
         var variants: [Statement] = []
         var actions: [Statement] = []
+        var dataStatements: [Statement] = []
         for s in statements {
             switch s.kind {
             case .variant: variants.append(s)
@@ -111,13 +120,23 @@ struct ProgramChecker {
             case .drop:
                 Self.dropOutsideVariant(s, sink: &sink)
             case .include: break
+            case .branches, .customers: dataStatements.append(s)
             case .scenario, .tier, .segment, .product, .role, .branch, .network, .campaign, .policy, .enforce, .let:
                 decls.append(s)
             }
         }
         Self.checkDuplicates(decls, sink: &sink)
         Self.checkDuplicates(variants, sink: &sink)
+        // The bank's data, read once for the base, its variants and its sweep points.
+        if !dataStatements.isEmpty {
+            let read = DataImports.read(dataStatements, decls: decls, loader: loader, sink: &sink)
+            // A scenario built without the data would report every campaign at an imported
+            // outlet: the data's own errors come first.
+            guard read.ok else { return nil }
+            data = read
+        }
         let baseChecker = ScenarioChecker(sink: sink)
+        baseChecker.data = data
         let base = baseChecker.build(decls)
         sink = baseChecker.sink
         var built: [(name: String, scenario: Scenario)] = []
@@ -136,6 +155,7 @@ struct ProgramChecker {
                 guard d.kind == .drop, d.args.first?.word == "campaign" else { return nil }
                 return d.args.dropFirst().first?.word
             })
+            checker.data = data
             let scenario = checker.build(merged)
             var vs = checker.sink
             let added = vs.diagnostics[before...].map { d -> Diagnostic in
@@ -434,6 +454,7 @@ struct ProgramChecker {
                 return nil
             }
             let scratch = ScenarioChecker(sink: DiagnosticSink(sources: sink.sources))
+            scratch.data = data
             let label = Formatter.terms(value)
             if let sc = scratch.build(edited) {
                 let num = value.lazy.compactMap { t -> Double? in if case .number(let x, _, _, _) = t { return x } else { return nil } }.first
@@ -460,7 +481,7 @@ public enum FrontEnd {
     public static func check(path: String, loader: any SourceLoader = FileSystemLoader()) -> CheckOutcome {
         do {
             let file = try loader.load(path, relativeTo: nil)
-            return check(file, loader: loader)
+            return check(file, loader: loader.rooted(at: path))
         } catch let e as SourceLoadError {
             let d = Diagnostic(.fileUnreadable, message: "cannot read '\(path)': \(e.reason)",
                                location: SourceLocation(file: path, line: 0, column: 0))
@@ -480,6 +501,7 @@ public enum FrontEnd {
         var sink = DiagnosticSink()
         let statements = ProgramChecker.parseExpanding(file, loader: loader, sink: &sink)
         var checker = ProgramChecker(sink: sink)
+        checker.loader = loader
         let program = checker.check(statements)
         return CheckOutcome(program: program, diagnostics: sorted(checker.sink.diagnostics), sources: checker.sink.sources)
     }

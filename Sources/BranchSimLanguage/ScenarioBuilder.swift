@@ -100,14 +100,38 @@ extension ScenarioChecker {
         let tierNames = tiers.map(\.name)
         let segments = all(.segment).map { segment($0, tierNames: tierNames) }
         var branches = all(.branch).map { branch($0, tiers: tiers, roleNames: roleNames, productNames: productNames) }
+        let declaredBranches = branches.count
+        if let data {
+            if !data.ok { failed = true }
+            branches += importedBranches(data, tiers: tiers, roleNames: roleNames, schema: DataImports.schema(decls).roles)
+            // Imported customers replace the drawn population of the outlets they name.
+            if let im = data.customers {
+                for b in branches.indices {
+                    let n = im.count(at: branches[b].name)
+                    if n > 0 { branches[b].customers = n }
+                }
+            }
+        }
         if branches.isEmpty {
             branches = [Branch(name: LanguageDefaults.branchName, customers: LanguageDefaults.branchCustomers,
                                staff: Array(repeating: 0, count: roles.count), tiers: tiers)]
         }
         let branchNames = branches.map(\.name)
-        let networks = networksOf(all(.network), branchNames: branchNames)
+        var networks = networksOf(all(.network), branchNames: branchNames)
+        if let data {
+            let inNetwork = Set(networks.flatMap(\.members))
+            for n in data.networks {
+                let members = [n.hub] + n.satellites
+                if let m = members.first(where: { inNetwork.contains(declaredBranches + $0) }) {
+                    error(.networkBranchTwice, "branch '\(branchNames[declaredBranches + m])' is already in network '\(networks.first { $0.members.contains(declaredBranches + m) }?.name ?? "")'",
+                          n.statement.range, [.help("a branch belongs to at most one network")])
+                }
+                networks.append(Network(name: n.name, hub: declaredBranches + n.hub, satellites: n.satellites.map { declaredBranches + $0 }))
+            }
+        }
         var scenario = Scenario(title: title, settings: settings, tiers: tiers, segments: segments, products: products,
                                 roles: roles, branches: branches, networks: networks)
+        scenario.imported = data?.customers
         scenario.campaigns = all(.campaign).map { campaign($0, in: scenario) }
         for s in all(.policy) { scenario.policy = policy(s) }
         for s in all(.enforce) {

@@ -21,6 +21,8 @@ final class ScenarioChecker {
     var droppedCampaigns: Set<String> = []
     /// Where a `new within` was first used (for the warning when nobody joins).
     var usesNew: SourceRange?
+    /// The file's data statements' outlets and customers (`nil`: none).
+    var data: DataImports?
     /// Names of each kind in the scenario being built, with an index (`names(_:_:)`).
     private var nameTables: [String: NameTable] = [:]
 

@@ -33,6 +33,9 @@ public struct ScenarioDocument: Sendable {
     public private(set) var sources: [String: SourceFile] = [:]
     private var entryCount = 0
     public private(set) var loadedPath: String?
+    /// Reads includes and data files: in the working directory's tree, or the loaded file's
+    /// folder's (and `--allow-path` folders).
+    var loader: any SourceLoader = FileSystemLoader()
 
     public init() {}
 
@@ -66,9 +69,12 @@ public struct ScenarioDocument: Sendable {
             let reason = (error as? SourceLoadError)?.reason ?? "\(error)"
             return [Diagnostic(.fileUnreadable, message: "cannot read '\(path)': \(reason)", location: SourceLocation(file: path, line: 0, column: 0))]
         }
+        // The file's includes and data stay in its folder (or an allowed one).
+        let loader = loader.rooted(at: path)
         let stmts = ProgramChecker.parseExpanding(file, loader: loader, sink: &sink)
         let decls = stmts.filter { !$0.kind.isAction }
         var checker = ProgramChecker(sink: sink)
+        checker.loader = loader
         _ = checker.check(decls)
         if checker.sink.hasErrors {
             sources.merge(checker.sink.sources) { _, new in new }
@@ -77,6 +83,7 @@ public struct ScenarioDocument: Sendable {
         statements = decls
         sources = checker.sink.sources
         loadedPath = file.path
+        self.loader = loader
         return checker.sink.diagnostics
     }
 
@@ -102,7 +109,7 @@ public struct ScenarioDocument: Sendable {
             parsed = SourceFile(path: name, text: blank + rest)
         }
         var sink = DiagnosticSink(sources: sources)
-        let stmts = ProgramChecker.parseExpanding(parsed, loader: FileSystemLoader(), sink: &sink)
+        let stmts = ProgramChecker.parseExpanding(parsed, loader: loader, sink: &sink)
         sink.add(source)
         var updated = statements
         var actions: [Statement] = []
@@ -126,6 +133,7 @@ public struct ScenarioDocument: Sendable {
             changed.append((s.kind.rawValue, Self.key(s)))
         }
         var checker = ProgramChecker(sink: sink)
+        checker.loader = loader
         checker.comparedBefore = afterComparison
         let program = checker.check(updated + actions)
         let errors = checker.sink.diagnostics.filter(\.isError)
@@ -157,6 +165,7 @@ public struct ScenarioDocument: Sendable {
     /// Checks the whole document.
     public func check() -> CheckOutcome {
         var checker = ProgramChecker(sink: DiagnosticSink(sources: sources))
+        checker.loader = loader
         let program = checker.check(statements)
         return CheckOutcome(program: program, diagnostics: checker.sink.diagnostics, sources: checker.sink.sources)
     }
@@ -182,6 +191,7 @@ public struct ScenarioDocument: Sendable {
             return sink.diagnostics
         }
         var checker = ProgramChecker(sink: sink)
+        checker.loader = loader
         _ = checker.check(updated)
         if checker.sink.hasErrors { return checker.sink.diagnostics }
         statements = updated
@@ -198,6 +208,7 @@ public struct ScenarioDocument: Sendable {
             return sink.diagnostics
         }
         var checker = ProgramChecker(sink: sink)
+        checker.loader = loader
         _ = checker.check(updated)
         if checker.sink.hasErrors { return checker.sink.diagnostics }
         statements = updated
@@ -218,6 +229,7 @@ public struct ScenarioDocument: Sendable {
         var updated = statements
         updated.remove(at: i)
         var checker = ProgramChecker(sink: sink)
+        checker.loader = loader
         _ = checker.check(updated)
         if checker.sink.hasErrors { return checker.sink.diagnostics }
         statements = updated

@@ -18,6 +18,7 @@ extension FrontEnd {
             return CheckOutcome(program: nil, diagnostics: [d], sources: [:])
         }
         var sink = DiagnosticSink()
+        let loader = loader.rooted(at: path)
         var statements = ProgramChecker.parseExpanding(file, loader: loader, sink: &sink)
         if sink.hasErrors { return CheckOutcome(program: nil, diagnostics: sorted(sink.diagnostics), sources: sink.sources) }
         for setting in settings {
@@ -49,6 +50,7 @@ extension FrontEnd {
         }
         if sink.hasErrors { return CheckOutcome(program: nil, diagnostics: sorted(sink.diagnostics), sources: sink.sources) }
         var checker = ProgramChecker(sink: sink)
+        checker.loader = loader
         let program = checker.check(statements)
         return CheckOutcome(program: program, diagnostics: sorted(checker.sink.diagnostics), sources: checker.sink.sources)
     }

@@ -96,6 +96,42 @@ public protocol SourceLoader: Sendable {
     /// Loads `path`, resolved relative to the directory of `relativeTo` when that is given
     /// and `path` is relative.
     func load(_ path: String, relativeTo: String?) throws -> SourceFile
+    /// The path a data statement's file (`branches from "FILE"`) is read at: `path` resolved
+    /// relative to the file the statement is in; throws `PathNotAllowed` when the loader's
+    /// policy keeps it out.
+    func dataPath(_ path: String, relativeTo: String?) throws -> String
+    /// This loader for the scenario `file` names on the command line: files it includes or
+    /// reads must lie in its folder's tree (or a folder `--allow-path` allows).
+    func rooted(at file: String) -> any SourceLoader
+}
+
+extension SourceLoader {
+    public func dataPath(_ path: String, relativeTo: String?) throws -> String { resolveIncludePath(path, relativeTo: relativeTo) }
+    public func rooted(at file: String) -> any SourceLoader { self }
+}
+
+/// A file a scenario may not read (or an export may not overwrite): it lies outside the
+/// scenario's folder tree and every folder the command line allows.
+public struct PathNotAllowed: Error, Sendable, CustomStringConvertible {
+    /// The file, with links and `..` resolved.
+    public var path: String
+    /// The scenario's folder.
+    public var folder: String
+
+    public init(path: String, folder: String) {
+        self.path = path
+        self.folder = folder
+    }
+
+    /// The folder to allow: the file's own.
+    public var suggestedFolder: String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    public var description: String {
+        "'\(path)' is outside the scenario's folder '\(folder)': copy it into the folder, or allow its folder with --allow-path \(suggestedFolder)"
+    }
 }
 
 public struct SourceLoadError: Error, CustomStringConvertible, Sendable {

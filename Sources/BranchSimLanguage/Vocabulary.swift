@@ -62,6 +62,8 @@ public enum LanguageVocabulary {
         "expect": "expect METRIC-PATH >|>=|<|<=|==|!= VALUE | within A..B",
         "export": "export last to \"FILE.csv|json|html\"",
         "include": "include \"file.bsim\"",
+        "branches": "branches from \"outlets.csv\"   (columns: name, customers, network, role, staff_ROLE, share_TIER ...)",
+        "customers": "customers from \"customers.csv\" | \"crm.sqlite\" table NAME   (columns: outlet, balance_PRODUCT ...)",
     ]
 }
 

@@ -64,7 +64,8 @@ public enum MemoryModel {
 
     /// Bytes a run of `runs` replications on `threads` threads needs.
     public static func bytes(_ s: Scenario, runs: Int, threads: Int, materialised: Int? = nil) -> Int {
-        processBytes + populationBytes(s, threads: threads, materialised: materialised) + RunResult.rowBytes(s, runs: runs)
+        processBytes + (s.imported?.bytes ?? 0) + populationBytes(s, threads: threads, materialised: materialised)
+            + RunResult.rowBytes(s, runs: runs)
     }
 
     /// `bytes` in GiB with one decimal, for messages.

@@ -18,6 +18,9 @@ public struct Scenario: Sendable, Equatable {
     public var campaigns: [Campaign]
     public var policy: ContactPolicy?
     public var enforceStaff: Bool
+    /// Customers from the bank's data (`customers from`): at the outlets they name, every
+    /// replication starts from them instead of drawing customers; `nil`: none imported.
+    public var imported: ImportedCustomers?
 
     public init(
         title: String, settings: RunSettings, tiers: [Tier], segments: [Segment] = [],

@@ -52,6 +52,10 @@ public enum HelpText {
           expect METRIC-PATH OP VALUE             e.g. expect uplift.mean > 0
           export last to "file.csv|json|html"
           include "file.bsim"
+          branches from "outlets.csv"             the bank's outlets (docs/data.md)
+          customers from "customers.csv" | "crm.sqlite" table T   its customers: replace the drawn ones
+        Files are read only in the working directory's tree (branchsim repl --allow-path DIR for more);
+        export overwrites a file outside it only with branchsim repl --force.
         Numbers: 20000, 2.5, 1_000, 5k, 2M, 5万, 1亿, 45%. Durations: 60 min, 8 weeks, 3 months.
         """
 

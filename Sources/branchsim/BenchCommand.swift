@@ -1,4 +1,5 @@
 import ArgumentParser
+import BranchSimData
 import BranchSimDriver
 import BranchSimEngine
 import BranchSimLanguage
@@ -49,6 +50,10 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "With --outlets N: print the generated province scenario of N outlets instead of measuring it.")
     var printProvince = false
 
+    @Option(help: ArgumentHelp("Instead of running scenarios, time loading this many generated customer rows through a scenario's `customers from` (`customers from`, docs/data.md).",
+                               valueName: "rows"))
+    var data: Int?
+
     func validate() throws {
         if `repeat` < 1 { throw ValidationError("--repeat must be at least 1") }
         if let outlets, Self.outletCounts(outlets) == nil {
@@ -71,6 +76,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let data { return try benchData(rows: data) }
         let cores = threads ?? ProcessInfo.processInfo.activeProcessorCount
         let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         if let outlets, let counts = Self.outletCounts(outlets) {
@@ -248,6 +254,35 @@ struct BenchCommand: ParsableCommand {
     /// A journey scenario (the "631" chain: a hand-off between campaigns, ranked by gap),
     /// benchmarked with the default files.
     static let journeyScenario = "scenarios/journey-631-chain.bsim"
+
+    /// `--data ROWS`: a scenario with ten outlets reading `ROWS` generated customers
+    /// (`SampleCustomers`, as `branchsim-data-bench` writes them) and doing nothing else, run
+    /// as a child process (its check reads the rows, checks every cell and stores the
+    /// customers): median wall time,
+    /// rows per second and peak memory of `--repeat` runs.
+    func benchData(rows: Int) throws {
+        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("branchsim-bench-data-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try SampleCustomers.write(rows: rows, to: dir + "/customers.csv")
+        let size = (try? FileManager.default.attributesOfItem(atPath: dir + "/customers.csv")[.size] as? Int) ?? 0
+        var scenario = SampleCustomers.products.map { "product \($0) points 1.0\n" }.joined()
+        scenario += SampleCustomers.segments.map { "segment \($0) share 10%\n" }.joined()
+        scenario += SampleCustomers.outlets.map { "branch \($0) { customers 1000 }\n" }.joined()
+        scenario += "customers from \"customers.csv\"\n"
+        try scenario.write(toFile: dir + "/bench.bsim", atomically: true, encoding: .utf8)
+        var samples: [Sample] = []
+        // `run` of a file with no action: the check (reading the rows) is all it does.
+        for _ in 0..<`repeat` { samples.append(try measure(exe, ["run", dir + "/bench.bsim", "--timings"])) }
+        let wall = median(samples.map(\.seconds))
+        var table = TextTable(columns: [.init("rows"), .init("file MB"), .init("check s"), .init("rows/s"), .init("peak MB")])
+        table.add([fmt(Double(rows), 0), fmt(Double(size) / 1_000_000, 1), fmt(wall, 2), fmt(Double(rows) / wall, 0),
+                   fmt(median(samples.map { Double($0.maxRSSKiB) }) / 1024, 1)])
+        StandardStreams.write(table.render() + "\n")
+        StandardStreams.write("medians of \(`repeat`) runs of `branchsim run --timings` on a scenario that only reads the rows (`customers from`, CSV UTF-8 with "
+            + "quoted amounts, 万 and dates), as a child process; docs/data.md explains them\n")
+    }
 
     func defaultFiles() throws -> [String] {
         if !files.isEmpty { return files }

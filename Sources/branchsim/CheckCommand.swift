@@ -22,7 +22,10 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: "Scenario files (.bsim).")
     var files: [String]
 
+    @OptionGroup var paths: PathOptions
+
     func run() throws {
+        paths.apply()
         var all: [Diagnostic] = []
         var sources: [String: SourceFile] = [:]
         for f in files {

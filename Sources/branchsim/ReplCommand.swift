@@ -1,5 +1,6 @@
 import ArgumentParser
 import BranchSimDriver
+import BranchSimLanguage
 import BranchSimShell
 import Foundation
 
@@ -26,7 +27,10 @@ struct ReplCommand: ParsableCommand {
     @Flag(name: .long, help: "No colour, even on a terminal (NO_COLOR=1 does the same).")
     var noColor = false
 
+    @OptionGroup var paths: PathOptions
+
     func run() throws {
+        paths.apply()
         guard let makeBackend = BranchSimCommand.makeShellBackend else {
             StandardStreams.writeError(
                 "error: this build of branchsim has no scenario-language backend for the shell; use 'branchsim run FILE'\n")

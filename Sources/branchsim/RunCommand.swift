@@ -35,6 +35,34 @@ struct SimulationOptions: ParsableArguments {
     }
 }
 
+/// Which files a scenario may read and overwrite beyond its own folder (`run`, `test`,
+/// `check`, `repl`): workshop participants exchange scenario files, and a file may not read
+/// `/etc/shadow` or replace `~/.bashrc` unless the command line says so.
+struct PathOptions: ParsableArguments {
+    @Option(name: .customLong("allow-path"),
+            help: ArgumentHelp("Also let scenarios include and read files in this folder's tree (repeat for more).",
+                               valueName: "dir"))
+    var allowPaths: [String] = []
+
+    @Flag(help: "Let `export` overwrite files outside the scenario's folder.")
+    var force = false
+
+    func validate() throws {
+        for p in allowPaths {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: p, isDirectory: &isFolder), isFolder.boolValue else {
+                throw ValidationError("--allow-path takes a folder; '\(p)' is not one")
+            }
+        }
+    }
+
+    /// Applies the options to the process (before any file is read).
+    func apply() {
+        FileAccess.allowed = allowPaths
+        FileAccess.overwritesOutside = force
+    }
+}
+
 enum MoneyUnitsArgument: String, ExpressibleByArgument, CaseIterable {
     case yuan, wan
 }
@@ -147,6 +175,8 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print where the time went (checking, simulating, reporting) to standard error.")
     var timings = false
 
+    @OptionGroup var paths: PathOptions
+
     func validate() throws {
         if let replications {
             guard let range = parseReplicationRange(replications) else {
@@ -172,10 +202,12 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let clock = ContinuousClock()
         let start = clock.now
+        paths.apply()
         guard let checked = checkedProgram(file, settings: settings) else { throw ExitCode(2) }
         let (program, sweepPoint) = try selectUnit(unit, of: checked, file: file)
         let checkedAt = clock.now
         var config = simulation.configuration()
+        config.scenarioFolder = FileAccess.folder(of: file)
         let range = replications.flatMap(parseReplicationRange)
         config.replications = range
         config.sweepPoint = sweepPoint

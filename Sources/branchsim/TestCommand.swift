@@ -24,7 +24,10 @@ struct TestCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write JUnit XML here: one test case per expectation.", valueName: "file"))
     var junit: String?
 
+    @OptionGroup var access: PathOptions
+
     func run() throws {
+        access.apply()
         var files: [String] = []
         for path in paths.isEmpty ? ["scenarios"] : paths {
             let found: [String]
@@ -56,6 +59,7 @@ struct TestCommand: ParsableCommand {
                 continue
             }
             var config = simulation.configuration()
+            config.scenarioFolder = FileAccess.folder(of: file)
             config.quiet = true
             config.report.colour = colour
             let buffer = TextBuffer()

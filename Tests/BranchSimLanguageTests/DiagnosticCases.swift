@@ -282,7 +282,6 @@ func handoff(_ condition: String) -> String {
         let cases = [
             (huge, "it is 64 MiB; a scenario file is at most 16 MiB"),
             (dir + "/pipe.bsim", "it is a named pipe (FIFO), not a regular file"),
-            ("/dev/zero", "it is a device, not a regular file"),
             (dir + "/a.bsim", "it is a symbolic link loop (a link that leads, through links, back to itself)"),
             (dir + "/missing.bsim", "no such file"),
             (dir, "it is a directory"),
@@ -293,6 +292,12 @@ func handoff(_ condition: String) -> String {
             let o = FrontEnd.check(path: main)
             #expect(o.diagnostics.map(\.message) == ["cannot include '\(path)': \(reason)"])
         }
+        // A device is outside the scenario's folder: refused before it is looked at; in an
+        // allowed folder, it is named for what it is.
+        try Data("include \"/dev/zero\"\n".utf8).write(to: URL(fileURLWithPath: dir + "/main.bsim"))
+        let outside = FrontEnd.check(path: dir + "/main.bsim")
+        #expect(outside.diagnostics.map(\.message) == ["'/dev/zero' is outside the scenario's folder '\(FileAccess.resolved(dir))'"])
+        #expect(throws: SourceLoadError.self) { try FileSystemLoader(folder: "/dev").load("/dev/zero", relativeTo: "/dev/main.bsim") }
     }
 
     @Test func atLeastThirtyDistinctBadInputs() {

@@ -217,7 +217,7 @@ let untriggered: Set<DiagnosticID> = [
 /// Every trigger, bad inputs first, each with what it gave.
 let everyTrigger: [Trigger] = badInputs.map { b in
     Trigger(id: nil, example: nil, run: { let o = check(b.source, files: b.files); return (o.diagnostics, o.sources) })
-} + triggers
+} + triggers + dataTriggers
 
 @Suite struct DiagnosticCatalogueTests {
     static let outcomes: [(trigger: Trigger, diagnostics: [Diagnostic], sources: [String: SourceFile])] =
@@ -279,6 +279,7 @@ enum Catalogue {
         ("Tiers, segments, products, roles, branches, networks", ["tier", "segment", "product", "role", "branch", "network"]),
         ("Campaigns", ["campaign", "filter"]), ("Policy, enforce, scenario", ["policy", "settings"]), ("Variants and drop", ["variant"]),
         ("Actions", ["action"]), ("Sweep", ["sweep"]), ("Shell edits (`:set`, `:unset`, `:drop`)", ["edit"]),
+        ("Data files (`branches from`, `customers from`; docs/data.md)", ["data"]),
     ]
 
     static func markdown(_ outcomes: [(trigger: Trigger, diagnostics: [Diagnostic], sources: [String: SourceFile])]) -> String {

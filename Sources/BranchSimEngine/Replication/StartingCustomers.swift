@@ -79,6 +79,10 @@ extension Replicator {
     mutating func addStartingCustomers() {
         for b in 0..<plan.scenario.branches.count {
             let branchBase = RandomKey.mix(repKey, plan.branchKey[b])
+            if !plan.importedRows[b].isEmpty {
+                addImportedCustomers(branch: b, branchBase: branchBase)
+                continue
+            }
             for t in 0..<tiers {
                 let n = plan.tierCounts[b][t]
                 if starts.countable[b * tiers + t] {
@@ -87,6 +91,62 @@ extension Replicator {
                     addSet(branch: b, tier: t, count: n, branchBase: branchBase)
                 }
             }
+        }
+    }
+
+    /// The customers of branch `b` from the bank's data (`customers from`), in the file's
+    /// order: balances, flat holdings and, where the data gives them, off-bank assets,
+    /// reachability and segments are the data's, the same in every replication; what the data
+    /// leaves out is drawn from the customer's key as for a drawn customer (off-bank assets
+    /// from the tier's multiple, reachability and segments from the tier's shares), and so
+    /// are term products' remaining terms. The tier follows from the points.
+    mutating func addImportedCustomers(branch b: Int, branchBase: UInt64) {
+        guard let im = plan.scenario.imported else { return }
+        let rows = plan.importedRows[b]
+        let width = im.products.count
+        let hasOffbank = !im.offbank.isEmpty, hasReachable = !im.reachable.isEmpty
+        for r in rows {
+            let row = Int(r)
+            let local = customers.nextLocal[b]
+            customers.nextLocal[b] += 1
+            let ck = RandomKey.mix(branchBase, UInt64(local))
+            let c = growCustomers(by: 1)
+            var total = 0.0
+            var flats: UInt64 = 0
+            for p in 0..<products {
+                let col = plan.importedProduct[p]
+                guard col >= 0 else { continue }
+                let x = im.balances[row * width + col]
+                if plan.flat[p] {
+                    if x > 0 { flats |= 1 << UInt64(p) }
+                } else {
+                    customers.balance[c * products + p] = x
+                    total += x
+                }
+            }
+            customers.key[c] = ck
+            customers.branch[c] = Int32(b)
+            customers.alive[c] = true
+            customers.flatHeld[c] = flats
+            customers.total[c] = total
+            customers.startTotal[c] = total
+            starts.aum += total
+            let t = tierOf(points: pointsOf(c))
+            let spec = plan.bt[b * tiers + t]
+            let offbank = hasOffbank ? im.offbank[row] : .nan
+            customers.offbank[c] = offbank.isNaN ? spec.offbank * total : offbank
+            let reach = hasReachable ? im.reachable[row] : -1
+            customers.reachable[c] = reach >= 0 ? reach == 1 : keyedUnit(RandomKey.mix(ck, Purpose.reachable)) < spec.reachable
+            if let bits = im.segments {
+                var seg: UInt64 = 0
+                for i in 0..<plan.segmentKey.count where plan.importedSegment[i] >= 0 {
+                    if bits[row] & (1 << UInt64(plan.importedSegment[i])) != 0 { seg |= 1 << UInt64(i) }
+                }
+                customers.segments[c] = seg
+            } else {
+                customers.segments[c] = drawnSegments(key: ck, tier: t)
+            }
+            place(c, branch: b, tier: t, key: ck, balance: total)
         }
     }
 
@@ -413,6 +473,13 @@ extension Replicator {
         customers.startTotal[c] = isNew ? 0 : x
         customers.offbank[c] = spec.offbank * x
         customers.reachable[c] = keyedUnit(RandomKey.mix(ck, Purpose.reachable)) < spec.reachable
+        customers.segments[c] = drawnSegments(key: ck, tier: t)
+        place(c, branch: b, tier: t, key: ck, balance: x)
+    }
+
+    /// The segments of a customer with key `ck` starting in tier `t`, drawn from the segments' shares.
+    @inline(__always)
+    mutating func drawnSegments(key ck: UInt64, tier t: Int) -> UInt64 {
         var seg: UInt64 = 0
         for i in 0..<plan.segmentKey.count {
             let p = plan.segmentShare[i * tiers + t]
@@ -420,7 +487,13 @@ extension Replicator {
                 seg |= 1 << UInt64(i)
             }
         }
-        customers.segments[c] = seg
+        return seg
+    }
+
+    /// The last of a starting customer: its term products' remaining terms (drawn), then its
+    /// set and lists (`reevaluate`) from tier `t`, and its starting tier.
+    @inline(__always)
+    mutating func place(_ c: Int, branch b: Int, tier t: Int, key ck: UInt64, balance x: Double) {
         for slot in 0..<terms.termCount {
             let p = plan.termProducts[slot]
             let term = plan.termTicks[p]
