@@ -149,6 +149,8 @@ struct SimulationPlan: Sendable {
     let roleStepHours: [Double]
     let roleCapacity: [Double]
     let availableFTE: [Double]
+    /// Staff on hand at each outlet, `outletStaff[branch * roles + role]` (FTE).
+    let outletStaff: [Double]
     let hasGrowth: Bool
     let hasAttrition: Bool
     let metrics: [MetricDescriptor]
@@ -316,15 +318,18 @@ struct SimulationPlan: Sendable {
         roleCapacity = s.roles.map { Double($0.capacityCustomers ?? 0) }
         var avail: [Double] = []
         var fte = Array(repeating: 0.0, count: s.roles.count)
+        var onHand: [Double] = []
         for b in s.branches {
             for r in 0..<s.roles.count {
                 let staff = r < b.staff.count ? b.staff[r] : 0
                 avail.append(staff * roleStepHours[r])
                 fte[r] += staff
+                onHand.append(staff)
             }
         }
         availableHours = avail
         availableFTE = fte
+        outletStaff = onHand
         hasGrowth = s.branches.contains { $0.tiers.contains { $0.growthPerMonth != 0 } }
         hasAttrition = s.branches.contains { $0.tiers.contains { $0.attritionPerMonth > 0 } }
         metrics = MetricCatalog.metrics(for: s)
@@ -534,6 +539,13 @@ struct MetricLayout: Sendable {
     /// conversions, then money (`subscribed.C.TIER`).
     var subscribed: [Int] = [], upgraded: [Int] = [], byTier: [Int] = []
     var totalSubscribed = 0
+    /// Per outlet (`outlet.BRANCH.*`), by branch.
+    var outletUplift: [Int] = [], outletUpgrades: [Int] = [], outletConversions: [Int] = [], outletCost: [Int] = []
+    /// Per outlet and role (`staffing.BRANCH.ROLE.*`), `[branch * roles + role]`.
+    var outletHours: [Int] = [], outletFTE: [Int] = [], outletPeakFTE: [Int] = []
+    var outletManagedFTE: [Int] = [], outletAvailable: [Int] = []
+    /// Named metrics (`metric NAME = ...`): where each is written and how it is computed.
+    var derived: [(slot: Int, expression: CompiledMetricExpression)] = []
 
     init(_ s: Scenario) {
         func add(_ k: String) -> Int { keys.append(k); return keys.count - 1 }
@@ -590,6 +602,31 @@ struct MetricLayout: Sendable {
             for tier in s.tiers { _ = add("subscribed.\(c.name).\(tier.name)") }
         }
         totalSubscribed = add("subscribed")
+        for b in s.branches {
+            let o = "outlet.\(b.name)."
+            outletUplift.append(add(o + "uplift"))
+            outletUpgrades.append(add(o + "upgrades"))
+            outletConversions.append(add(o + "conversions"))
+            outletCost.append(add(o + "cost"))
+            for r in s.roles {
+                let p = "staffing.\(b.name).\(r.name)."
+                outletHours.append(add(p + "hours"))
+                outletFTE.append(add(p + "fte"))
+                outletPeakFTE.append(add(p + "peak_fte"))
+                outletManagedFTE.append(add(p + "managed_fte"))
+                outletAvailable.append(add(p + "available"))
+            }
+        }
+        var index: [String: Int] = [:]
+        for (i, k) in keys.enumerated() { index[k] = i }
+        for d in s.derivedMetrics {
+            // The checker resolved every name; one missing here leaves the keys short, which
+            // the plan reports as a layout mismatch.
+            guard let e = CompiledMetricExpression(d.expression, index: index) else { continue }
+            let slot = add(d.name)
+            index[d.name] = slot
+            derived.append((slot, e))
+        }
     }
 }
 

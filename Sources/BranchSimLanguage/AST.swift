@@ -6,21 +6,23 @@
 public enum StatementKind: String, Sendable, Hashable, CaseIterable {
     case scenario, tier, segment, product, role, branch, network, campaign, policy, enforce
     case `let`, variant, run, report, compare, sweep, expect, export, include, drop
+    // MARK: grain
+    case metric, rank
 
     /// Declarations that carry a name and properties (and may be replaced by one of the same name).
     public var isNamedDeclaration: Bool {
         switch self {
-        case .tier, .segment, .product, .role, .branch, .network, .campaign, .variant, .let: return true
-        case .scenario, .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop: return false
+        case .tier, .segment, .product, .role, .branch, .network, .campaign, .variant, .let, .metric: return true
+        case .scenario, .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop, .rank: return false
         }
     }
 
     /// Statements that do something with a scenario rather than describe it.
     public var isAction: Bool {
         switch self {
-        case .run, .report, .compare, .sweep, .expect, .export: return true
+        case .run, .report, .compare, .sweep, .expect, .export, .rank: return true
         case .scenario, .tier, .segment, .product, .role, .branch, .network, .campaign, .policy, .enforce,
-             .let, .variant, .include, .drop: return false
+             .let, .variant, .include, .drop, .metric: return false
         }
     }
 
@@ -28,7 +30,7 @@ public enum StatementKind: String, Sendable, Hashable, CaseIterable {
     var hasProperties: Bool {
         switch self {
         case .scenario, .tier, .segment, .product, .role, .branch, .network, .campaign: return true
-        case .policy, .enforce, .let, .variant, .run, .report, .compare, .sweep, .expect, .export, .include, .drop: return false
+        case .policy, .enforce, .let, .variant, .run, .report, .compare, .sweep, .expect, .export, .include, .drop, .metric, .rank: return false
         }
     }
 }

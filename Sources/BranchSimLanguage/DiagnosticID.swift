@@ -236,6 +236,19 @@ public enum DiagnosticID: String, CaseIterable, Sendable, Hashable, Codable {
     case sweepValueInvalid = "sweep.value-invalid"
     case sweepValuesExpected = "sweep.values-expected"
 
+    // MARK: grain (named metrics, metric expressions, rankings)
+
+    case metricEqualsExpected = "syntax.metric-equals-expected"
+    case metricTrailing = "syntax.metric-trailing"
+    case metricNameUnknown = "name.metric-unknown"
+    case metricCycle = "name.metric-cycle"
+    case metricNameTaken = "name.metric-taken"
+    case metricStatisticInDefinition = "name.metric-statistic"
+    case rankOutletsExpected = "action.rank-outlets-expected"
+    case rankMetricExpected = "action.rank-metric-expected"
+    case rankMetricNotPerOutlet = "action.rank-metric-not-per-outlet"
+    case rankUnexpected = "action.rank-unexpected"
+
     // MARK: Shell edits (`:set`, `:unset`, `:drop`)
 
     case editDropKindUnknown = "edit.drop-kind-unknown"
@@ -468,6 +481,16 @@ extension DiagnosticID {
         case .editStageUnset: return DiagnosticEntry(.error, "a funnel stage cannot be unset: every stage needs a rate")
         case .settingValueMissing: return DiagnosticEntry(.error, "{X}= has no value", help: "write {X}=VALUE, e.g. --set upgrade_meeting.funnel.convert=35%")
         case .editValueExpected: return DiagnosticEntry(.error, "expected a value after '{X}'")
+        case .metricEqualsExpected: return DiagnosticEntry(.error, "expected '=' after 'metric {X}'", help: "write 'metric NAME = 40% * uplift + 60% * new_customers'")
+        case .metricTrailing: return DiagnosticEntry(.error, "unexpected {T} after the value of 'metric {X}'")
+        case .metricNameUnknown: return DiagnosticEntry(.error, "unknown metric '{X}' in 'metric {X}'")
+        case .metricCycle: return DiagnosticEntry(.error, "named metrics refer to each other in a cycle: {X}", help: "define each named metric from metrics that do not depend on it")
+        case .metricNameTaken: return DiagnosticEntry(.error, "'metric {X}' would hide the metric of the same name", help: "choose another name")
+        case .metricStatisticInDefinition: return DiagnosticEntry(.error, "'{X}' is a statistic over runs; a named metric is computed in each run", help: "write the metric without '.{X}' and take the statistic where it is used: 'expect NAME.p95 > 0'")
+        case .rankOutletsExpected: return DiagnosticEntry(.error, "expected 'outlets by METRIC' after 'rank'", help: "write 'rank outlets by uplift echelons 5'")
+        case .rankMetricExpected: return DiagnosticEntry(.error, "expected a metric after 'rank outlets by'", help: "write 'rank outlets by uplift'")
+        case .rankMetricNotPerOutlet: return DiagnosticEntry(.error, "'{X}' has no value per outlet")
+        case .rankUnexpected: return DiagnosticEntry(.error, "unexpected {T} in 'rank'")
         }
     }
 }

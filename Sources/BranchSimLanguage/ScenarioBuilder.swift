@@ -114,6 +114,7 @@ extension ScenarioChecker {
                 error(.enforceStaffExpected, "expected 'enforce staff'", v.peek?.range ?? s.keywordRange, [.help("'enforce staff' is the only form")])
             }
         }
+        scenario.derivedMetrics = namedMetrics(all(.metric), in: scenario)
         resolveUntil(&scenario)
         crossChecks(scenario, decls)
         checkMemory(scenario, decls)

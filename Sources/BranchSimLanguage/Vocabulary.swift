@@ -59,7 +59,9 @@ public enum LanguageVocabulary {
         "report": "report METRIC, ...",
         "compare": "compare A, B [, C] on METRIC, ... [independent]",
         "sweep": "sweep PATH over V1, V2, ... | from A to B step S [on METRIC, ...]",
-        "expect": "expect METRIC-PATH >|>=|<|<=|==|!= VALUE | within A..B",
+        "expect": "expect METRIC-PATH >|>=|<|<=|==|!= VALUE | EXPR OF METRIC-PATHS | within A..B",
+        "metric": "metric NAME = EXPR   (+ - * /, parentheses, numbers, lets, metrics; computed in each run)",
+        "rank": "rank outlets by METRIC [echelons E]",
         "export": "export last to \"FILE.csv|json|html\"",
         "include": "include \"file.bsim\"",
     ]

@@ -18,6 +18,8 @@ public struct Scenario: Sendable, Equatable {
     public var campaigns: [Campaign]
     public var policy: ContactPolicy?
     public var enforceStaff: Bool
+    /// `metric NAME = EXPRESSION`, in an order where each reads only metrics before it.
+    public var derivedMetrics: [DerivedMetric] = []
 
     public init(
         title: String, settings: RunSettings, tiers: [Tier], segments: [Segment] = [],

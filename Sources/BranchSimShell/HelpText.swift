@@ -44,12 +44,15 @@ public enum HelpText {
           policy max 2 contacts per month [per customer]
           enforce staff
           let NAME = EXPR
+          metric NAME = EXPR                      a metric computed in each run, e.g. metric score = 40% * uplift / 1万 + 60% * conversions
           variant NAME { statements, drop KIND NAME, campaign X { overrides } }
           run [runs N] [variant V]                simulate and print the default report (N at most 50000)
           report METRIC, ...                      tables for the last run
           compare A, B on METRIC, ...             paired runs of variants (base = no variant)
           sweep PATH over V1, V2, ... | from A to B step S
           expect METRIC-PATH OP VALUE             e.g. expect uplift.mean > 0
+          expect METRIC-PATH OP EXPR              e.g. expect staffing.hub.wealth_manager.fte.p95 <= staffing.hub.wealth_manager.available
+          rank outlets by METRIC [echelons 5]     each outlet's rank over runs and its chance of each echelon
           export last to "file.csv|json|html"
           include "file.bsim"
         Numbers: 20000, 2.5, 1_000, 5k, 2M, 5万, 1亿, 45%. Durations: 60 min, 8 weeks, 3 months.
@@ -84,6 +87,7 @@ public enum HelpText {
           cost  uplift_per_cost  staffing.ROLE.hours  staffing.ROLE.fte  staffing.ROLE.managed_fte
           subscribed.CAMPAIGN  upgraded.CAMPAIGN  funnel.CAMPAIGN.STAGE.TIER (by start tier)
           report attribution.CAMPAIGN: the funnel, conversions and money by start tier
+          per outlet: outlet.BRANCH.uplift .upgrades .conversions .cost  staffing.BRANCH.ROLE.fte ...
         Add a statistic: .mean .sd .p5 .p50 .p95 .ci_low .ci_high (expect uses .mean if none).
         After compare: compare.METRIC.diff.STAT (later minus first) and compare.METRIC.prob_better.
           report uplift, funnel, staffing

@@ -165,6 +165,17 @@ let triggers: [Trigger] = [
     .file(.exportLastExpected, minimal + "run\nexport to \"a.csv\"\n"),
     .file(.exportFileExpected, minimal + "run\nexport last to a.csv\n"),
     .file(.exportUnexpected, minimal + "run\nexport last to \"a.csv\" x\n"),
+    // grain: named metrics, metric expressions, rankings
+    .file(.metricEqualsExpected, minimal + "metric score 5\n"),
+    .file(.metricTrailing, minimal + "metric score = uplift 2\n"),
+    .file(.metricNameUnknown, minimal + "metric score = upliftt * 2\n"),
+    .file(.metricCycle, minimal + "metric a = b + 1\nmetric b = a * 2\n"),
+    .file(.metricNameTaken, minimal + "metric uplift = cost * 2\n"),
+    .file(.metricStatisticInDefinition, minimal + "metric score = uplift.p95\n"),
+    .file(.rankOutletsExpected, minimal + "run\nrank branches by uplift\n"),
+    .file(.rankMetricExpected, minimal + "run\nrank outlets by\n"),
+    .file(.rankMetricNotPerOutlet, minimal + "run\nrank outlets by new_customers\n"),
+    .file(.rankUnexpected, minimal + "run\nrank outlets by uplift quickly\n"),
     // Sweep
     .file(.sweepPathExpected, minimal + "sweep 5 over 1, 2\n"),
     .file(.sweepValuesExpected, minimal + "sweep meet.contacts 1, 2\n"),

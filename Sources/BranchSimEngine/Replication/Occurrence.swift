@@ -92,6 +92,8 @@ extension Replicator {
             + Double(passed) * ref.plan.costPerConversion
         metrics.values[M.cost] += cost
         metrics.stepCost += cost
+        metrics.values[plan.layout.outletConversions[hostBranch]] += Double(passed)
+        metrics.values[plan.layout.outletCost[hostBranch]] += cost
         if ref.plan.cooldownSlot >= 0 && cooldowns.scans[ci] {
             cooldowns.noteContacts(occurrence.contacts, slot: ref.plan.cooldownSlot, now: now)
         }
