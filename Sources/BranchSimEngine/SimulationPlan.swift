@@ -59,6 +59,10 @@ struct SimulationPlan: Sendable {
         var costPerOccurrence: Double
         var costPerContact: Double
         var costPerConversion: Double
+        /// `cost X once` (in the campaign's first step) and `cost X per month` (per step: X
+        /// times the step's months).
+        var costOnce = 0.0
+        var costPerStep = 0.0
         /// Per host, the (branch, tier) sets of the union pool (`unionPool` or `contactsAll`).
         var unionSets: [[Int]] = []
         /// Per host and target `j`, the sets of tier `targetTiers[j]` in the host's pool.
@@ -151,6 +155,13 @@ struct SimulationPlan: Sendable {
     let availableFTE: [Double]
     /// Staff on hand at each outlet, `outletStaff[branch * roles + role]` (FTE).
     let outletStaff: [Double]
+    /// Money (docs/model.md, "Money"): per product the fee per yuan bought and the margin per
+    /// yuan and step; per role the cost of an hour. `earns`: some product has a fee or margin.
+    let productFee: [Double]
+    let productMarginPerStep: [Double]
+    let roleCostPerHour: [Double]
+    let earns: Bool
+    let hasStaffCost: Bool
     let hasGrowth: Bool
     let hasAttrition: Bool
     let metrics: [MetricDescriptor]
@@ -330,6 +341,12 @@ struct SimulationPlan: Sendable {
         availableHours = avail
         availableFTE = fte
         outletStaff = onHand
+        let stepYears = Double(s.settings.step.duration.ticks) / Double(CalendarDuration.year.ticks)
+        productFee = s.products.map(\.feeOnPurchase)
+        productMarginPerStep = s.products.map { $0.marginPerYear * stepYears }
+        roleCostPerHour = s.roles.map(\.costPerHour)
+        earns = s.products.contains { $0.feeOnPurchase > 0 || $0.marginPerYear > 0 }
+        hasStaffCost = s.roles.contains { $0.costPerHour > 0 }
         hasGrowth = s.branches.contains { $0.tiers.contains { $0.growthPerMonth != 0 } }
         hasAttrition = s.branches.contains { $0.tiers.contains { $0.attritionPerMonth > 0 } }
         metrics = MetricCatalog.metrics(for: s)
@@ -426,11 +443,14 @@ struct SimulationPlan: Sendable {
             }
         }
         var cost = (0.0, 0.0, 0.0)
+        var once = 0.0, monthly = 0.0
         for k in c.cost {
             switch k.unit {
             case .occurrence: cost.0 += k.amount
             case .contact: cost.1 += k.amount
             case .conversion: cost.2 += k.amount
+            case .once: once += k.amount
+            case .month: monthly += k.amount
             }
         }
         let cooldown = c.cooldown?.ticks ?? 0
@@ -480,7 +500,9 @@ struct SimulationPlan: Sendable {
             hasEffort: allEffort.contains { $0 != 0 },
             costPerOccurrence: cost.0,
             costPerContact: cost.1,
-            costPerConversion: cost.2)
+            costPerConversion: cost.2,
+            costOnce: once,
+            costPerStep: monthly * Double(s.settings.step.duration.ticks) / Double(CalendarDuration.month.ticks))
     }
 
     /// What is wrong with a distribution's parameters, or `nil`.
@@ -541,6 +563,10 @@ struct MetricLayout: Sendable {
     var totalSubscribed = 0
     /// Per outlet (`outlet.BRANCH.*`), by branch.
     var outletUplift: [Int] = [], outletUpgrades: [Int] = [], outletConversions: [Int] = [], outletCost: [Int] = []
+    /// Money: `[0]` the total, `[1 + c]` campaign c's, `[1 + campaigns + b]` outlet b's.
+    var revenue: [Int] = [], staffCost: [Int] = [], profit: [Int] = [], roi: [Int] = [], payback: [Int] = []
+    /// The cost of each money entity, in the same order (`cost`, `cost.C`, `outlet.B.cost`).
+    var entityCost: [Int] = []
     /// Per outlet and role (`staffing.BRANCH.ROLE.*`), `[branch * roles + role]`.
     var outletHours: [Int] = [], outletFTE: [Int] = [], outletPeakFTE: [Int] = []
     var outletManagedFTE: [Int] = [], outletAvailable: [Int] = []
@@ -602,12 +628,19 @@ struct MetricLayout: Sendable {
             for tier in s.tiers { _ = add("subscribed.\(c.name).\(tier.name)") }
         }
         totalSubscribed = add("subscribed")
+        var money: [[Int]] = []
+        for (key, _) in MetricCatalog.moneyMetrics {
+            money.append([add(key)] + s.campaigns.map { add("\(key).\($0.name)") })
+        }
+        entityCost = [cost] + campaignCost
         for b in s.branches {
             let o = "outlet.\(b.name)."
             outletUplift.append(add(o + "uplift"))
             outletUpgrades.append(add(o + "upgrades"))
             outletConversions.append(add(o + "conversions"))
             outletCost.append(add(o + "cost"))
+            entityCost.append(outletCost[outletCost.count - 1])
+            for k in money.indices { money[k].append(add(o + MetricCatalog.moneyMetrics[k].key)) }
             for r in s.roles {
                 let p = "staffing.\(b.name).\(r.name)."
                 outletHours.append(add(p + "hours"))
@@ -617,6 +650,7 @@ struct MetricLayout: Sendable {
                 outletAvailable.append(add(p + "available"))
             }
         }
+        (revenue, staffCost, profit, roi, payback) = (money[0], money[1], money[2], money[3], money[4])
         var index: [String: Int] = [:]
         for (i, k) in keys.enumerated() { index[k] = i }
         for d in s.derivedMetrics {

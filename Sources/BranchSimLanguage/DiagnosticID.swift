@@ -248,6 +248,9 @@ public enum DiagnosticID: String, CaseIterable, Sendable, Hashable, Codable {
     case rankMetricExpected = "action.rank-metric-expected"
     case rankMetricNotPerOutlet = "action.rank-metric-not-per-outlet"
     case rankUnexpected = "action.rank-unexpected"
+    case productMarginPeriodExpected = "product.margin-period-expected"
+    case productFeeOnPurchaseExpected = "product.fee-on-purchase-expected"
+    case roleCostPeriodExpected = "role.cost-period-expected"
 
     // MARK: Shell edits (`:set`, `:unset`, `:drop`)
 
@@ -387,8 +390,8 @@ extension DiagnosticID {
         case .capacityStageExpected: return DiagnosticEntry(.error, "expected 'at STAGE' after the capacity", help: "write 'capacity {X} at attend'")
         case .capacityStageNameExpected: return DiagnosticEntry(.error, "expected a funnel stage after 'at'")
         case .channelUnknown: return DiagnosticEntry(.error, "unknown channel {T}")
-        case .costUnitExpected: return DiagnosticEntry(.error, "expected 'per occurrence', 'per contact' or 'per conversion' after the cost")
-        case .costUnitUnknown: return DiagnosticEntry(.error, "expected 'occurrence', 'contact' or 'conversion' after 'per', found {T}")
+        case .costUnitExpected: return DiagnosticEntry(.error, "expected 'per occurrence', 'per contact', 'per conversion', 'per month' or 'once' after the cost")
+        case .costUnitUnknown: return DiagnosticEntry(.error, "expected 'occurrence', 'contact', 'conversion' or 'month' after 'per', found {T}")
         case .effortStageNameExpected: return DiagnosticEntry(.error, "expected a funnel stage after 'effort stage'")
         case .effortUnitExpected: return DiagnosticEntry(.error, "expected 'occurrence', 'contact', 'conversion' or 'stage STAGE' after 'effort', found {T}")
         case .campaignEndsAtStart: return DiagnosticEntry(.error, "campaign '{X}' ends when it starts ({D}): it would never run")
@@ -491,6 +494,9 @@ extension DiagnosticID {
         case .rankMetricExpected: return DiagnosticEntry(.error, "expected a metric after 'rank outlets by'", help: "write 'rank outlets by uplift'")
         case .rankMetricNotPerOutlet: return DiagnosticEntry(.error, "'{X}' has no value per outlet")
         case .rankUnexpected: return DiagnosticEntry(.error, "unexpected {T} in 'rank'")
+        case .productMarginPeriodExpected: return DiagnosticEntry(.error, "expected 'per year' after the margin of product '{X}'", help: "write 'margin {P} per year'")
+        case .productFeeOnPurchaseExpected: return DiagnosticEntry(.error, "expected 'on purchase' after the fee of product '{X}'")
+        case .roleCostPeriodExpected: return DiagnosticEntry(.error, "expected 'per hour' after the cost of role '{X}'", help: "write 'cost {A} per hour'")
         }
     }
 }

@@ -31,7 +31,7 @@ public enum LanguageVocabulary {
     public static let rateWords = ["per", "daily", "weekly", "monthly"]
     public static let numberSuffixes = ["k", "M", "万", "亿", "%", "x"]
     public static let effortUnits = ["occurrence", "contact", "conversion", "stage"]
-    public static let costUnits = ["occurrence", "contact", "conversion"]
+    public static let costUnits = ["occurrence", "contact", "conversion", "month"]
     public static let statistics: [String] = Statistic.allCases.map(\.rawValue)
     /// Shell-side declarations kinds for `drop KIND NAME`.
     public static let droppableKinds = ["tier", "segment", "product", "role", "branch", "network", "campaign", "policy", "let"]
@@ -46,8 +46,8 @@ public enum LanguageVocabulary {
         "scenario": "scenario \"title\" { horizon 12 months  step week|month  runs N | runs until METRIC within P% [max N]  seed N  threads N }",
         "tier": "tier NAME below X | from X to Y | from X  share P  [reachable P] [offbank Nx] [aum DIST] [holds PRODUCT P, ...] [managed by ROLE] [attrition P per month] [growth P per month]",
         "segment": "segment NAME share P [in TIER, ...]",
-        "product": "product NAME points C [flat] [term D retain P]",
-        "role": "role NAME hours H per week [capacity K customers]",
+        "product": "product NAME points C [flat] [term D retain P] [margin M per year] [fee F on purchase]",
+        "role": "role NAME hours H per week [capacity K customers] [cost Y per hour]",
         "branch": "branch NAME { customers N  offbank Nx  staff ROLE n, ...  tier TIER share P reachable P ... }",
         "network": "network NAME { hub BRANCH  satellites B1, B2 }",
         "campaign": "campaign NAME { at BRANCH|all|hub|satellites  audience own|network  channel C  target TIER [w], ... [where SEGMENT | balance A..B | maturing PRODUCT within D]  frequency R  contacts N|all  funnel stage P -> ...  capacity C at STAGE  amount DIST [max offbank]  buys PRODUCT P, ...  cooldown D  referrals P new TIER  effort UNIT ROLE [n x] TIME  cost X per UNIT  starts D  ends D }",

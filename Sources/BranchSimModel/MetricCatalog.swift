@@ -64,6 +64,11 @@ public enum MetricCatalog {
             for t in s.tiers { add("subscribed.\(c.name).\(t.name)", .money) }
         }
         add("subscribed", .money)
+        // Money (docs/model.md, "Money"): in total and per campaign.
+        for (key, unit) in moneyMetrics {
+            add(key, unit)
+            for c in s.campaigns { add("\(key).\(c.name)", unit) }
+        }
         // Per outlet (docs/model.md, "Per outlet"): appended after the network's metrics so
         // that every earlier key keeps its place.
         for b in s.branches {
@@ -91,6 +96,12 @@ public enum MetricCatalog {
     /// The metrics each outlet has, `outlet.BRANCH.KEY`, in order.
     public static let outletMetrics: [(key: String, unit: MetricUnit)] = [
         ("uplift", .money), ("upgrades", .count), ("conversions", .count), ("cost", .money),
+    ] + moneyMetrics
+
+    /// Money besides `cost`, in total (`KEY`), per campaign (`KEY.CAMPAIGN`) and per outlet
+    /// (`outlet.BRANCH.KEY`); `payback` is a step number.
+    public static let moneyMetrics: [(key: String, unit: MetricUnit)] = [
+        ("revenue", .money), ("staff_cost", .money), ("profit", .money), ("roi", .ratio), ("payback", .count),
     ]
 
     /// The staffing metrics each role has at each outlet, `staffing.BRANCH.ROLE.KEY` (and over

@@ -265,7 +265,7 @@ public enum HTMLReport {
         out += " staff needed at each outlet against the staff it has (an outlet's shortfall is not covered by another's idle staff).</p>\n"
         for r in multi {
             if variants.count > 1 { out += "<h3>\(esc(r.label))</h3>\n" }
-            let measures = MetricCatalog.outletMetrics
+            let measures = TextReports.outletMeasures(r)
             var rows: [[(String, String)]] = TextReports.outletNames(r).map { outlet in
                 [(esc(outlet), "")] + measures.map { m in
                     let v = r.summary(of: "outlet.\(outlet).\(m.key)")?.mean ?? .nan

@@ -64,6 +64,10 @@ public enum TextReports {
         let headline = ["uplift", "aum.start", "aum.end", "upgrades", "conversions", "new_customers", "cost",
                         "uplift_per_cost"].filter { r.metricIndex($0) != nil }
         out += "\n" + metricTable(r, keys: headline, title: nil, options: options).render()
+        // Money, when the plan earns or pays its staff (docs/model.md, "Money").
+        if outletMeasures(r).count > MetricCatalog.outletMetrics.count - MetricCatalog.moneyMetrics.count {
+            out += "\n" + metricTable(r, keys: ["revenue", "staff_cost", "cost", "profit", "roi", "payback"], title: "money", options: options).render()
+        }
         let roles = roleNames(r)
         if !roles.isEmpty { out += "\n" + staffingTable(r, roles: roles, options: options).render() }
         // Several outlets: each one's results and staffing next to the network's (one outlet's
@@ -302,16 +306,25 @@ public enum TextReports {
         return t
     }
 
-    /// outlet | uplift | upgrades | conversions | cost, each the mean with its p5..p95, then the network.
+    /// The outlet measures a table shows: uplift, upgrades, conversions and cost, and the money
+    /// measures when the run earned or paid staff anything (docs/model.md, "Money").
+    public static func outletMeasures(_ r: RunResult) -> [(key: String, unit: MetricUnit)] {
+        let money = ["revenue", "staff_cost"].contains { k in r.values(of: k)?.contains { $0 != 0 } ?? false }
+        let moneyKeys = Set(MetricCatalog.moneyMetrics.map(\.key))
+        return MetricCatalog.outletMetrics.filter { money || !moneyKeys.contains($0.key) }
+    }
+
+    /// outlet | uplift | upgrades | conversions | cost [| revenue | staff_cost | profit | roi | payback],
+    /// the means, then the network.
     public static func outletTable(_ r: RunResult, options: ReportOptions) -> TextTable {
-        let measures = MetricCatalog.outletMetrics.map(\.key)
+        let measures = outletMeasures(r)
         var t = TextTable(title: "outlets (mean per outlet; uplift and upgrades of its customers, conversions and cost of what it hosted)",
-                          columns: [.init("outlet", .left)] + measures.map { .init($0) })
+                          columns: [.init("outlet", .left)] + measures.map { .init($0.key) })
         var rows: [[Cell]?] = outletNames(r).map { outlet in
-            [.text(outlet)] + MetricCatalog.outletMetrics.map { m in .value(mean(r, "outlet.\(outlet).\(m.key)") ?? .nan, m.unit) }
+            [.text(outlet)] + measures.map { m in .value(mean(r, "outlet.\(outlet).\(m.key)") ?? .nan, m.unit) }
         }
         rows.append(nil)
-        rows.append([.text("network")] + MetricCatalog.outletMetrics.map { m in .value(mean(r, m.key) ?? .nan, m.unit) })
+        rows.append([.text("network")] + measures.map { m in .value(mean(r, m.key) ?? .nan, m.unit) })
         fill(&t, rows, units: options.units)
         return t
     }

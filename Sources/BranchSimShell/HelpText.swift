@@ -36,8 +36,8 @@ public enum HelpText {
           scenario "title" { horizon 12 months  step week  runs 2000  seed 1 }
           tier NAME from 5万 to 20万 share 6% reachable 75% [managed by ROLE]
           segment NAME share P [in TIER]
-          product NAME points 1.2 | points 5000 flat [term D retain P]
-          role NAME hours 40 per week [capacity 600 customers]
+          product NAME points 1.2 | points 5000 flat [term D retain P] [margin 0.8% per year] [fee 1% on purchase]
+          role NAME hours 40 per week [capacity 600 customers] [cost 150 per hour]
           branch NAME { customers 20000  offbank 1.0x  staff ROLE n, ... }
           network NAME { hub B  satellites B1, B2 }
           campaign NAME { ... }                   (:help campaign)
@@ -72,7 +72,7 @@ public enum HelpText {
             buys deposit 50%, wealth 30%, fund 20%
             cooldown 8 weeks
             effort occurrence wealth_manager 1 x 60 min
-            cost 1500 per occurrence
+            cost 1500 per occurrence         (per contact|conversion|month, or: cost 5万 once)
           }
         Also: audience own|network, referrals P new TIER, starts D, ends D.
         Amounts: fixed X, uniform(A, B), lognormal(median M, p90 Q), share P of offbank, pareto(min M, alpha A).

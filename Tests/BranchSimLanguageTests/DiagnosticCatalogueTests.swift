@@ -176,6 +176,9 @@ let triggers: [Trigger] = [
     .file(.rankMetricExpected, minimal + "run\nrank outlets by\n"),
     .file(.rankMetricNotPerOutlet, minimal + "run\nrank outlets by new_customers\n"),
     .file(.rankUnexpected, minimal + "run\nrank outlets by uplift quickly\n"),
+    .file(.productMarginPeriodExpected, minimal + "product fund points 1 margin 0.8%\n"),
+    .file(.productFeeOnPurchaseExpected, minimal + "product fund points 1 fee 1% on sale\n"),
+    .file(.roleCostPeriodExpected, minimal + "role rm hours 40 per week cost 150\n"),
     // Sweep
     .file(.sweepPathExpected, minimal + "sweep 5 over 1, 2\n"),
     .file(.sweepValuesExpected, minimal + "sweep meet.contacts 1, 2\n"),

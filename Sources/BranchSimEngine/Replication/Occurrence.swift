@@ -94,6 +94,7 @@ extension Replicator {
         metrics.stepCost += cost
         metrics.values[plan.layout.outletConversions[hostBranch]] += Double(passed)
         metrics.values[plan.layout.outletCost[hostBranch]] += cost
+        if plan.hasStaffCost { payStaff(campaign: ci, host: hostBranch) }
         if ref.plan.cooldownSlot >= 0 && cooldowns.scans[ci] {
             cooldowns.noteContacts(occurrence.contacts, slot: ref.plan.cooldownSlot, now: now)
         }
@@ -102,6 +103,6 @@ extension Replicator {
             cooldowns.start(slot: rs, contacts: occurrence.contacts, now: now, ready: &ready)
         }
         if policy.isActive { policy.record(occurrence.contacts, now: now) }
-        convertPassing(ref, hostBranch: hostBranch, slots: M)
+        convertPassing(ref, campaign: ci, hostBranch: hostBranch, slots: M)
     }
 }

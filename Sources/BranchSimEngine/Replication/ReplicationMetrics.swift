@@ -192,6 +192,7 @@ extension Replicator {
                 values[L.outletAvailable[i]] = plan.outletStaff[i]
             }
         }
+        closeMoney()
         // Named metrics, in order, each from this replication's values (those before it).
         for d in L.derived { values[d.slot] = d.expression.evaluate(values.base) }
         // Series are kept for the first replications only (`RunResult.seriesReplications`).
