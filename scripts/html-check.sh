@@ -16,4 +16,12 @@ MIN_SVGS=6 tests/html-screenshot.sh "$out/workshop.html" "$out/workshop.png"
 rc=$?
 set -e
 if [ "$rc" = 77 ]; then echo "html-check: skipped (no Chromium)"; exit 0; fi
-exit "$rc"
+[ "$rc" = 0 ] || exit "$rc"
+# The outlet-by-outlet workshop: its outlets' tables and the rankings' echelon charts (two
+# `rank` before the comparison, one per variant after it) besides the charts above.
+"$bin" run scenarios/hub-outlets.bsim --runs 60 --output "$out/outlets.html" >/dev/null || status=$?
+[ -s "$out/outlets.html" ] || { echo "html-check: no outlets report written (status ${status:-0})" >&2; exit 1; }
+grep -q '<section id="rankings">' "$out/outlets.html" || { echo "html-check: the outlets report has no rankings" >&2; exit 1; }
+grep -q '<svg[^>]*aria-label="Outlets by uplift"' "$out/outlets.html" || grep -q '<title>Outlets by uplift</title>' "$out/outlets.html" \
+  || { echo "html-check: the outlets report has no ranking chart" >&2; exit 1; }
+MIN_SVGS=9 tests/html-screenshot.sh "$out/outlets.html" "$out/outlets.png"

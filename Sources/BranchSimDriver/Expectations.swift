@@ -11,38 +11,60 @@ public enum ExpectationEvaluator {
             ExpectationOutcome(expectation: expectation, measured: value, interval: nil, passed: false,
                                location: location, note: why)
         }
-        let path = expectation.path
-        let noComparison = "no comparison before this expectation; add `compare` above it"
-        let value: Double
-        var interval: (Double, Double)?
+        let value: Double, interval: (Double, Double)?
+        switch measure(expectation.path, run: run, comparison: comparison) {
+        case .failure(let why): return unmeasured(why.reason)
+        case .success(let m): (value, interval) = m
+        }
+        guard value.isFinite else {
+            return unmeasured("the measured value is not a number", value)
+        }
+        var rhs: Double?
+        if case .compareExpression(_, let e) = expectation.condition {
+            var missing: String?
+            rhs = e.evaluate { p in
+                switch measure(p, run: run, comparison: comparison) {
+                case .success(let m): return m.value
+                case .failure(let why): missing = missing ?? why.reason; return nil
+                }
+            }
+            if let missing { return unmeasured(missing, value) }
+            guard let r = rhs, r.isFinite else { return unmeasured("the right side is not a number", value) }
+        }
+        var outcome = ExpectationOutcome(expectation: expectation, measured: value, interval: interval,
+                                         passed: expectation.holds(for: value, against: rhs), location: location)
+        outcome.against = rhs
+        return outcome
+    }
+
+    struct Unmeasured: Error { var reason: String }
+
+    /// A path's value on the last run or comparison, with the 95% interval of a mean.
+    static func measure(_ path: MetricPath, run: RunResult?, comparison: ComparisonResult?)
+        -> Result<(value: Double, interval: (Double, Double)?), Unmeasured> {
+        let noComparison = Unmeasured(reason: "no comparison before this expectation; add `compare` above it")
         switch path.scope {
         case .run, .compareDiff:
             // A statistic of a run's metric, or of the paired difference in the last comparison.
             let summary: MetricSummary?
             if path.scope == .run {
-                guard let run else { return unmeasured("no run before this expectation; add `run` above it") }
+                guard let run else { return .failure(Unmeasured(reason: "no run before this expectation; add `run` above it")) }
                 summary = run.summary(of: path.metric)
             } else {
-                guard let comparison else { return unmeasured(noComparison) }
+                guard let comparison else { return .failure(noComparison) }
                 summary = comparison.difference(of: path.metric)
             }
             guard let s = summary else {
-                return unmeasured("the last \(path.scope == .run ? "run" : "comparison") has no metric '\(path.metric)'")
+                return .failure(Unmeasured(reason: "the last \(path.scope == .run ? "run" : "comparison") has no metric '\(path.metric)'"))
             }
             let stat = path.statistic ?? .mean
-            value = s.value(of: stat)
-            if stat == .mean { interval = (s.ciLow, s.ciHigh) }
+            return .success((s.value(of: stat), stat == .mean ? (s.ciLow, s.ciHigh) : nil))
         case .compareProbBetter:
-            guard let comparison else { return unmeasured(noComparison) }
+            guard let comparison else { return .failure(noComparison) }
             guard let p = comparison.probabilityBetter(of: path.metric) else {
-                return unmeasured("the last comparison has no metric '\(path.metric)'")
+                return .failure(Unmeasured(reason: "the last comparison has no metric '\(path.metric)'"))
             }
-            value = p
+            return .success((p, nil))
         }
-        guard value.isFinite else {
-            return unmeasured("the measured value is not a number", value)
-        }
-        return ExpectationOutcome(expectation: expectation, measured: value, interval: interval,
-                                  passed: expectation.holds(for: value), location: location)
     }
 }

@@ -110,6 +110,8 @@ public final class ProgramRunner {
     public private(set) var lastComparison: BranchSimModel.ComparisonResult?
     public private(set) var lastSweep: SweepResult?
     public private(set) var outcomes: [ExpectationOutcome] = []
+    /// Rankings of the last results (`rank outlets by ...`), in the order asked.
+    public private(set) var rankings: [OutletRanking] = []
     /// The scenario of the last run, for HTML summaries.
     public private(set) var lastScenario: Scenario?
     /// Time the engine spent in this runner's actions so far.
@@ -135,6 +137,7 @@ public final class ProgramRunner {
         lastSweep = nil
         lastScenario = nil
         outcomes = []
+        rankings = []
         resultsAreStale = false
     }
 
@@ -168,6 +171,7 @@ public final class ProgramRunner {
             lastScenario = scenario
             lastComparison = nil
             lastSweep = nil
+            rankings = []
             resultsAreStale = false
             if table {
                 // A `report` right after prints its own tables: say what ran, then leave it to them.
@@ -209,6 +213,7 @@ public final class ProgramRunner {
             lastRun = runs.last
             lastScenario = program.scenario(named: names.last)
             lastSweep = nil
+            rankings = []
             resultsAreStale = false
             if table { sink.out(TextReports.comparisonReport(c, options: configuration.report) + "\n") }
         case .sweep(let path, let allPoints, let metrics):
@@ -225,6 +230,7 @@ public final class ProgramRunner {
                 points: zip(results, points).map { SweepResult.Point(label: $0.label, value: $1.value, result: $0.result) },
                 metrics: metrics)
             lastSweep = sweep
+            rankings = []
             lastRun = results.last?.result
             lastScenario = points.last?.scenario
             resultsAreStale = false
@@ -239,13 +245,24 @@ public final class ProgramRunner {
             if configuration.format == .table || configuration.quiet { sink.out(line + "\n") } else { sink.err(line + "\n") }
         case .export(let path):
             if configuration.writesExports { try export(to: path, at: loc) }
+        case .rank(let request):
+            // Each variant of the last comparison, else the last run.
+            let runs = lastComparison.map(\.runs) ?? (lastRun.map { [$0] } ?? [])
+            guard !runs.isEmpty else { throw RunnerError("nothing to rank yet; add `run` before `rank`", at: loc) }
+            for r in runs {
+                guard let ranking = OutletRanking(request, run: r) else {
+                    throw RunnerError("the run '\(r.label)' has no value of '\(request.metric)' at every outlet", at: loc)
+                }
+                rankings.append(ranking)
+                if table { sink.out(TextReports.rankingReport(ranking, options: configuration.report) + "\n") }
+            }
         }
     }
 
     /// The results so far as one report document (for JSON, CSV and HTML).
     public var document: ReportDocument {
         ReportDocument(runs: lastComparison == nil ? (lastRun.map { [$0] } ?? []) : [], comparison: lastComparison,
-                       sweep: lastSweep, expectations: outcomes)
+                       sweep: lastSweep, expectations: outcomes, rankings: rankings)
     }
 
     public func renderDocument(format: OutputFormat) -> String {

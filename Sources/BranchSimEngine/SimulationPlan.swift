@@ -62,6 +62,10 @@ struct SimulationPlan: Sendable {
         var costPerOccurrence: Double
         var costPerContact: Double
         var costPerConversion: Double
+        /// `cost X once` (in the campaign's first step) and `cost X per month` (per step: X
+        /// times the step's months).
+        var costOnce = 0.0
+        var costPerStep = 0.0
         /// Per host, the (branch, tier) sets of the union pool (`unionPool` or `contactsAll`).
         var unionSets: [[Int]] = []
         /// Per host and target `j`, the sets of tier `targetTiers[j]` in the host's pool.
@@ -182,6 +186,15 @@ struct SimulationPlan: Sendable {
     let roleStepHours: [Double]
     let roleCapacity: [Double]
     let availableFTE: [Double]
+    /// Staff on hand at each outlet, `outletStaff[branch * roles + role]` (FTE).
+    let outletStaff: [Double]
+    /// Money (docs/model.md, "Money"): per product the fee per yuan bought and the margin per
+    /// yuan and step; per role the cost of an hour. `earns`: some product has a fee or margin.
+    let productFee: [Double]
+    let productMarginPerStep: [Double]
+    let roleCostPerHour: [Double]
+    let earns: Bool
+    let hasStaffCost: Bool
     let hasGrowth: Bool
     let hasAttrition: Bool
     let metrics: [MetricDescriptor]
@@ -374,15 +387,24 @@ struct SimulationPlan: Sendable {
         roleCapacity = s.roles.map { Double($0.capacityCustomers ?? 0) }
         var avail: [Double] = []
         var fte = Array(repeating: 0.0, count: s.roles.count)
+        var onHand: [Double] = []
         for b in s.branches {
             for r in 0..<s.roles.count {
                 let staff = r < b.staff.count ? b.staff[r] : 0
                 avail.append(staff * roleStepHours[r])
                 fte[r] += staff
+                onHand.append(staff)
             }
         }
         availableHours = avail
         availableFTE = fte
+        outletStaff = onHand
+        let stepYears = Double(s.settings.step.duration.ticks) / Double(CalendarDuration.year.ticks)
+        productFee = s.products.map(\.feeOnPurchase)
+        productMarginPerStep = s.products.map { $0.marginPerYear * stepYears }
+        roleCostPerHour = s.roles.map(\.costPerHour)
+        earns = s.products.contains { $0.feeOnPurchase > 0 || $0.marginPerYear > 0 }
+        hasStaffCost = s.roles.contains { $0.costPerHour > 0 }
         hasGrowth = s.branches.contains { $0.tiers.contains { $0.growthPerMonth != 0 } }
         hasAttrition = s.branches.contains { $0.tiers.contains { $0.attritionPerMonth > 0 } }
         metrics = MetricCatalog.metrics(for: s)
@@ -497,11 +519,14 @@ struct SimulationPlan: Sendable {
             }
         }
         var cost = (0.0, 0.0, 0.0)
+        var once = 0.0, monthly = 0.0
         for k in c.cost {
             switch k.unit {
             case .occurrence: cost.0 += k.amount
             case .contact: cost.1 += k.amount
             case .conversion: cost.2 += k.amount
+            case .once: once += k.amount
+            case .month: monthly += k.amount
             }
         }
         let cooldown = c.cooldown?.ticks ?? 0
@@ -558,7 +583,9 @@ struct SimulationPlan: Sendable {
             hasEffort: allEffort.contains { $0 != 0 },
             costPerOccurrence: cost.0,
             costPerContact: cost.1,
-            costPerConversion: cost.2)
+            costPerConversion: cost.2,
+            costOnce: once,
+            costPerStep: monthly * Double(s.settings.step.duration.ticks) / Double(CalendarDuration.month.ticks))
     }
 
     /// What is wrong with a distribution's parameters, or `nil`.
@@ -645,6 +672,17 @@ struct MetricLayout: Sendable {
     /// conversions, then money (`subscribed.C.TIER`).
     var subscribed: [Int] = [], upgraded: [Int] = [], byTier: [Int] = []
     var totalSubscribed = 0
+    /// Per outlet (`outlet.BRANCH.*`), by branch.
+    var outletUplift: [Int] = [], outletUpgrades: [Int] = [], outletConversions: [Int] = [], outletCost: [Int] = []
+    /// Money: `[0]` the total, `[1 + c]` campaign c's, `[1 + campaigns + b]` outlet b's.
+    var revenue: [Int] = [], staffCost: [Int] = [], profit: [Int] = [], roi: [Int] = [], payback: [Int] = []
+    /// The cost of each money entity, in the same order (`cost`, `cost.C`, `outlet.B.cost`).
+    var entityCost: [Int] = []
+    /// Per outlet and role (`staffing.BRANCH.ROLE.*`), `[branch * roles + role]`.
+    var outletHours: [Int] = [], outletFTE: [Int] = [], outletPeakFTE: [Int] = []
+    var outletManagedFTE: [Int] = [], outletAvailable: [Int] = []
+    /// Named metrics (`metric NAME = ...`): where each is written and how it is computed.
+    var derived: [(slot: Int, expression: CompiledMetricExpression)] = []
 
     init(_ s: Scenario) {
         func add(_ k: String) -> Int { keys.append(k); return keys.count - 1 }
@@ -707,6 +745,39 @@ struct MetricLayout: Sendable {
         }
         totalServedInPart = add("served_in_part")
         totalUnservedContacts = add("unserved_contacts")
+        var money: [[Int]] = []
+        for (key, _) in MetricCatalog.moneyMetrics {
+            money.append([add(key)] + s.campaigns.map { add("\(key).\($0.name)") })
+        }
+        entityCost = [cost] + campaignCost
+        for b in s.branches {
+            let o = "outlet.\(b.name)."
+            outletUplift.append(add(o + "uplift"))
+            outletUpgrades.append(add(o + "upgrades"))
+            outletConversions.append(add(o + "conversions"))
+            outletCost.append(add(o + "cost"))
+            entityCost.append(outletCost[outletCost.count - 1])
+            for k in money.indices { money[k].append(add(o + MetricCatalog.moneyMetrics[k].key)) }
+            for r in s.roles {
+                let p = "staffing.\(b.name).\(r.name)."
+                outletHours.append(add(p + "hours"))
+                outletFTE.append(add(p + "fte"))
+                outletPeakFTE.append(add(p + "peak_fte"))
+                outletManagedFTE.append(add(p + "managed_fte"))
+                outletAvailable.append(add(p + "available"))
+            }
+        }
+        (revenue, staffCost, profit, roi, payback) = (money[0], money[1], money[2], money[3], money[4])
+        var index: [String: Int] = [:]
+        for (i, k) in keys.enumerated() { index[k] = i }
+        for d in s.derivedMetrics {
+            // The checker resolved every name; one missing here leaves the keys short, which
+            // the plan reports as a layout mismatch.
+            guard let e = CompiledMetricExpression(d.expression, index: index) else { continue }
+            let slot = add(d.name)
+            index[d.name] = slot
+            derived.append((slot, e))
+        }
     }
 }
 

@@ -8,12 +8,14 @@ public enum StatementKind: String, Sendable, Hashable, CaseIterable {
     case `let`, variant, run, report, compare, sweep, expect, export, include, drop
     /// `branches from "FILE"`, `customers from "FILE" [table T]`: the bank's own data (docs/data.md).
     case branches, customers
+    // MARK: grain
+    case metric, rank
 
     /// Declarations that carry a name and properties (and may be replaced by one of the same name).
     public var isNamedDeclaration: Bool {
         switch self {
-        case .tier, .segment, .product, .role, .branch, .network, .campaign, .variant, .let: return true
-        case .scenario, .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop,
+        case .tier, .segment, .product, .role, .branch, .network, .campaign, .variant, .let, .metric: return true
+        case .scenario, .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop, .rank,
              .branches, .customers: return false
         }
     }
@@ -21,9 +23,9 @@ public enum StatementKind: String, Sendable, Hashable, CaseIterable {
     /// Statements that do something with a scenario rather than describe it.
     public var isAction: Bool {
         switch self {
-        case .run, .report, .compare, .sweep, .expect, .export: return true
+        case .run, .report, .compare, .sweep, .expect, .export, .rank: return true
         case .scenario, .tier, .segment, .product, .role, .branch, .network, .campaign, .policy, .enforce,
-             .let, .variant, .include, .drop, .branches, .customers: return false
+             .let, .variant, .include, .drop, .branches, .customers, .metric: return false
         }
     }
 
@@ -32,7 +34,7 @@ public enum StatementKind: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .scenario, .tier, .segment, .product, .role, .branch, .network, .campaign: return true
         case .policy, .enforce, .let, .variant, .run, .report, .compare, .sweep, .expect, .export, .include, .drop,
-             .branches, .customers: return false
+             .branches, .customers, .metric, .rank: return false
         }
     }
 }

@@ -128,14 +128,15 @@ extension ScenarioChecker {
                 }
             case .cost:
                 guard let x = amount(&v) else { v.i = v.terms.count; break }
+                if v.take("once") { c.cost.append(Cost(amount: x, unit: .once)); break }
                 guard v.take("per") else {
-                    error(.costUnitExpected, "expected 'per occurrence', 'per contact' or 'per conversion' after the cost", v.here)
+                    error(.costUnitExpected, "expected 'per occurrence', 'per contact', 'per conversion', 'per month' or 'once' after the cost", v.here)
                     v.i = v.terms.count
                     break
                 }
                 let u = v.next()
-                if let w = u?.word, let unit = Cost.Unit(rawValue: w) { c.cost.append(Cost(amount: x, unit: unit)) } else {
-                    error(.costUnitUnknown, "expected 'occurrence', 'contact' or 'conversion' after 'per', found \(describe(u))", u?.range ?? v.here,
+                if let w = u?.word, let unit = Cost.Unit(rawValue: w), unit != .once { c.cost.append(Cost(amount: x, unit: unit)) } else {
+                    error(.costUnitUnknown, "expected 'occurrence', 'contact', 'conversion' or 'month' after 'per', found \(describe(u))", u?.range ?? v.here,
                           (u?.word).map { Suggest.notes(for: $0, in: LanguageVocabulary.costUnits) } ?? [])
                 }
             case .starts:

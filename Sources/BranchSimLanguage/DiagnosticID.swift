@@ -236,6 +236,22 @@ public enum DiagnosticID: String, CaseIterable, Sendable, Hashable, Codable {
     case sweepValueInvalid = "sweep.value-invalid"
     case sweepValuesExpected = "sweep.values-expected"
 
+    // MARK: grain (named metrics, metric expressions, rankings)
+
+    case metricEqualsExpected = "syntax.metric-equals-expected"
+    case metricTrailing = "syntax.metric-trailing"
+    case metricNameUnknown = "name.metric-unknown"
+    case metricCycle = "name.metric-cycle"
+    case metricNameTaken = "name.metric-taken"
+    case metricStatisticInDefinition = "name.metric-statistic"
+    case rankOutletsExpected = "action.rank-outlets-expected"
+    case rankMetricExpected = "action.rank-metric-expected"
+    case rankMetricNotPerOutlet = "action.rank-metric-not-per-outlet"
+    case rankUnexpected = "action.rank-unexpected"
+    case productMarginPeriodExpected = "product.margin-period-expected"
+    case productFeeOnPurchaseExpected = "product.fee-on-purchase-expected"
+    case roleCostPeriodExpected = "role.cost-period-expected"
+
     // MARK: Shell edits (`:set`, `:unset`, `:drop`)
 
     case editDropKindUnknown = "edit.drop-kind-unknown"
@@ -414,8 +430,8 @@ extension DiagnosticID {
         case .capacityStageExpected: return DiagnosticEntry(.error, "expected 'at STAGE' after the capacity", help: "write 'capacity {X} at attend'")
         case .capacityStageNameExpected: return DiagnosticEntry(.error, "expected a funnel stage after 'at'")
         case .channelUnknown: return DiagnosticEntry(.error, "unknown channel {T}")
-        case .costUnitExpected: return DiagnosticEntry(.error, "expected 'per occurrence', 'per contact' or 'per conversion' after the cost")
-        case .costUnitUnknown: return DiagnosticEntry(.error, "expected 'occurrence', 'contact' or 'conversion' after 'per', found {T}")
+        case .costUnitExpected: return DiagnosticEntry(.error, "expected 'per occurrence', 'per contact', 'per conversion', 'per month' or 'once' after the cost")
+        case .costUnitUnknown: return DiagnosticEntry(.error, "expected 'occurrence', 'contact', 'conversion' or 'month' after 'per', found {T}")
         case .effortStageNameExpected: return DiagnosticEntry(.error, "expected a funnel stage after 'effort stage'")
         case .effortUnitExpected: return DiagnosticEntry(.error, "expected 'occurrence', 'contact', 'conversion' or 'stage STAGE' after 'effort', found {T}")
         case .campaignEndsAtStart: return DiagnosticEntry(.error, "campaign '{X}' ends when it starts ({D}): it would never run")
@@ -544,6 +560,19 @@ extension DiagnosticID {
         case .dataNetworkDeclared: return DiagnosticEntry(.error, "network '{X}' is declared here and imported from '{X}'", help: "network names must be unique: remove the 'network {X}' statement or rename the file's network")
         case .dataCustomersTwice: return DiagnosticEntry(.error, "customers are already read by 'customers from' at {X}", help: "read the customers from one file or table")
         case .pathOutsideFolder: return DiagnosticEntry(.error, "'{X}' is outside the scenario's folder '{X}'", help: "copy the file into the scenario's folder, or allow its folder: --allow-path DIR")
+        case .metricEqualsExpected: return DiagnosticEntry(.error, "expected '=' after 'metric {X}'", help: "write 'metric NAME = 40% * uplift + 60% * new_customers'")
+        case .metricTrailing: return DiagnosticEntry(.error, "unexpected {T} after the value of 'metric {X}'")
+        case .metricNameUnknown: return DiagnosticEntry(.error, "unknown metric '{X}' in 'metric {X}'")
+        case .metricCycle: return DiagnosticEntry(.error, "named metrics refer to each other in a cycle: {X}", help: "define each named metric from metrics that do not depend on it")
+        case .metricNameTaken: return DiagnosticEntry(.error, "'metric {X}' would hide the metric of the same name", help: "choose another name")
+        case .metricStatisticInDefinition: return DiagnosticEntry(.error, "'{X}' is a statistic over runs; a named metric is computed in each run", help: "write the metric without '.{X}' and take the statistic where it is used: 'expect NAME.p95 > 0'")
+        case .rankOutletsExpected: return DiagnosticEntry(.error, "expected 'outlets by METRIC' after 'rank'", help: "write 'rank outlets by uplift echelons 5'")
+        case .rankMetricExpected: return DiagnosticEntry(.error, "expected a metric after 'rank outlets by'", help: "write 'rank outlets by uplift'")
+        case .rankMetricNotPerOutlet: return DiagnosticEntry(.error, "'{X}' has no value per outlet")
+        case .rankUnexpected: return DiagnosticEntry(.error, "unexpected {T} in 'rank'")
+        case .productMarginPeriodExpected: return DiagnosticEntry(.error, "expected 'per year' after the margin of product '{X}'", help: "write 'margin {P} per year'")
+        case .productFeeOnPurchaseExpected: return DiagnosticEntry(.error, "expected 'on purchase' after the fee of product '{X}'")
+        case .roleCostPeriodExpected: return DiagnosticEntry(.error, "expected 'per hour' after the cost of role '{X}'", help: "write 'cost {A} per hour'")
         }
     }
 }

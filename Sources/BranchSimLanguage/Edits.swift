@@ -48,7 +48,7 @@ enum Edits {
                     sink.error(.dropUnknownDeclaration, "variant '\(vname)' drops \(kw) '\(name)', which does not exist", nt.range, Suggest.notes(for: name, in: names))
                 }
                 if !v.atEnd { sink.error(.dropUnexpected, "unexpected \(describe(v.peek)) in 'drop'", v.here) }
-            case .variant, .include, .run, .report, .compare, .sweep, .expect, .export, .branches, .customers:
+            case .variant, .include, .run, .report, .compare, .sweep, .expect, .export, .branches, .customers, .rank:
                 sink.error(.notAllowedInVariant, "'\(s.kind.rawValue)' is not allowed inside a variant", s.keywordRange,
                            [.help("write it after the variant, at the top level")])
             case .scenario:
@@ -56,8 +56,8 @@ enum Edits {
             case .policy, .enforce:
                 out.removeAll { $0.kind == s.kind }
                 out.append(s)
-            case .let:
-                if let i = out.firstIndex(where: { $0.kind == .let && $0.name == s.name }) { out[i] = s } else { out.append(s) }
+            case .let, .metric:
+                if let i = out.firstIndex(where: { $0.kind == s.kind && $0.name == s.name }) { out[i] = s } else { out.append(s) }
             case .tier, .segment, .product, .role, .branch, .network, .campaign:
                 if let i = out.firstIndex(where: { $0.kind == s.kind && $0.name == s.name }) { out[i] = overlay(out[i], s) } else { out.append(s) }
             }

@@ -119,9 +119,9 @@ public enum Formatter {
         var head = s.kind.rawValue
         if let n = s.name { head += " " + (s.nameIsString ? quote(n) : n) }
         switch s.kind {
-        case .let:
+        case .let, .metric:
             head += " = " + (s.expr.map(expr) ?? "")
-        case .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop, .branches, .customers:
+        case .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop, .branches, .customers, .rank:
             if !s.args.isEmpty { head += " " + terms(s.args) }
         case .scenario, .tier, .segment, .product, .role, .branch, .network, .campaign, .variant:
             if !s.inline.isEmpty { head += " " + s.inline.map(propertyText).joined(separator: " ") }

@@ -176,14 +176,19 @@ final class Parser {
                 s.body = []
                 recover()
             }
-        case .let:
+        case .let, .metric:
             parseName(&s, optional: false, allowString: false)
             var failed = false
             if kind == .equals {
                 advance()
                 if let e = parseExpr() { s.expr = e; s.range = s.range.union(e.range); lastEnd = e.range.end } else { failed = true }
             } else {
-                problem(.letEqualsExpected, "expected '=' after 'let \(s.name ?? "")'", current.range, [.help("write 'let NAME = VALUE'")])
+                if stmtKind == .metric {
+                    problem(.metricEqualsExpected, "expected '=' after 'metric \(s.name ?? "")'", current.range,
+                            [.help("write 'metric NAME = 40% * uplift + 60% * new_customers'")])
+                } else {
+                    problem(.letEqualsExpected, "expected '=' after 'let \(s.name ?? "")'", current.range, [.help("write 'let NAME = VALUE'")])
+                }
                 failed = true
             }
             // A comment may follow the value, as after any statement (kept below as its
@@ -193,10 +198,11 @@ final class Parser {
             if failed {
                 recover()
             } else if kind != .newline && kind != .eof && kind != .rbrace && !isComment {
-                problem(.letTrailing, "unexpected \(describe(current)) after the value of 'let \(s.name ?? "")'", current.range)
+                problem(stmtKind == .metric ? .metricTrailing : .letTrailing,
+                        "unexpected \(describe(current)) after the value of '\(stmtKind.rawValue) \(s.name ?? "")'", current.range)
                 recover()
             }
-        case .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop, .branches, .customers:
+        case .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop, .branches, .customers, .rank:
             s.args = parseTerms(kind: nil, key: nil)
             if let last = s.args.last { s.range = s.range.union(last.range) }
             lastEnd = s.range.end

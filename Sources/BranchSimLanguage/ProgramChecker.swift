@@ -116,12 +116,12 @@ struct ProgramChecker {
         for s in statements {
             switch s.kind {
             case .variant: variants.append(s)
-            case .run, .report, .compare, .sweep, .expect, .export: actions.append(s)
+            case .run, .report, .compare, .sweep, .expect, .export, .rank: actions.append(s)
             case .drop:
                 Self.dropOutsideVariant(s, sink: &sink)
             case .include: break
             case .branches, .customers: dataStatements.append(s)
-            case .scenario, .tier, .segment, .product, .role, .branch, .network, .campaign, .policy, .enforce, .let:
+            case .scenario, .tier, .segment, .product, .role, .branch, .network, .campaign, .policy, .enforce, .let, .metric:
                 decls.append(s)
             }
         }
@@ -298,6 +298,8 @@ struct ProgramChecker {
                 action = sweep(&v, s, base: base, decls: decls)
             case .expect:
                 action = expect(&v, s, keys: keys(current), compared: compared, lets: lets)
+            case .rank:
+                action = rank(&v, s, scenarios: current, lets: lets)
             case .export:
                 guard v.take("last"), v.take("to") else {
                     sink.error(.exportLastExpected, "expected 'last to \"FILE\"' after 'export'", v.here, [.help("write 'export last to \"results.csv\"'")])
@@ -348,7 +350,8 @@ struct ProgramChecker {
             return nil
         }
         if keys.isEmpty { return nil }  // the scenario has errors; they are reported already
-        guard let mp = MetricCatalog.resolve(path, keys: Set(keys)) else {
+        let keySet = Set(keys)
+        guard let mp = MetricCatalog.resolve(path, keys: keySet) else {
             var cands = selectors(keys)
             cands += keys.flatMap { k in Statistic.allCases.map { "\(k).\($0.rawValue)" } }
             if path.hasPrefix("compare.") { cands = keys.map { "compare.\($0).diff.mean" } + keys.map { "compare.\($0).prob_better" } }
@@ -378,11 +381,27 @@ struct ProgramChecker {
                            opTerm?.range ?? v.here, opTerm?.isSymbol(.equals) == true ? [.help("write '==' to compare for equality")] : [])
                 return nil
             }
-            guard let n = lets.number(&v, "the expected value") else {
-                sink.diagnostics += lets.sink.diagnostics; lets.sink.diagnostics = []
-                return nil
+            let rest = Array(v.terms[v.i...])
+            if ExpectExpressionReader.needed(rest, lets: lets.lets) {
+                // Metrics on the right: `fte.p95 <= staffing.hub.wealth_manager.available`.
+                var reader = ExpectExpressionReader(terms: rest, resolve: { MetricCatalog.resolve($0, keys: keySet) }, lets: lets.lets,
+                                                    candidates: { keys + keys.flatMap { k in Statistic.allCases.map { "\(k).\($0.rawValue)" } } },
+                                                    sink: sink)
+                let e = reader.read()
+                sink = reader.sink
+                v.i = v.terms.count
+                guard let e else { return nil }
+                for p in e.metrics where p.scope != .run && !compared {
+                    sink.error(.expectNeedsCompare, "'\(p)' needs a 'compare' before this 'expect'", t.range, [.help("write 'compare A, B on \(p.metric)' first")])
+                }
+                condition = .compareExpression(op, e)
+            } else {
+                guard let n = lets.number(&v, "the expected value") else {
+                    sink.diagnostics += lets.sink.diagnostics; lets.sink.diagnostics = []
+                    return nil
+                }
+                condition = .compare(op, n.value)
             }
-            condition = .compare(op, n.value)
         }
         if !v.atEnd { sink.error(.expectUnexpected, "unexpected \(describe(v.peek)) after the expectation", v.here) }
         let src = sink.sources[s.keywordRange.file]

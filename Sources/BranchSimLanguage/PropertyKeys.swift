@@ -34,11 +34,15 @@ enum SegmentKey: String, PropertyKey {
 /// `product NAME points C [flat] [term D retain P]`.
 enum ProductKey: String, PropertyKey {
     case points, flat, term, retain
+    // MARK: grain
+    case margin, fee
 }
 
 /// `role NAME hours H per week [capacity K customers]`.
 enum RoleKey: String, PropertyKey {
     case hours, capacity
+    // MARK: grain
+    case cost
 }
 
 /// `branch NAME { ... }`.

@@ -140,6 +140,7 @@ extension ScenarioChecker {
                 error(.enforceStaffExpected, "expected 'enforce staff'", v.peek?.range ?? s.keywordRange, [.help("'enforce staff' is the only form")])
             }
         }
+        scenario.derivedMetrics = namedMetrics(all(.metric), in: scenario)
         resolveUntil(&scenario)
         checkHandoffs(scenario, decls)
         crossChecks(scenario, decls)
@@ -313,6 +314,24 @@ extension ScenarioChecker {
             case .retain:
                 sawRetain = p.keyRange
                 if let x = probability(&v) { out.retain = x }
+            case .margin:
+                // `margin 0.8% per year` (or `per month`): income on the balance bought.
+                guard let x = probability(&v) else { break }
+                if v.take("per"), let w = v.peekWord, w == "year" || w == "month" {
+                    v.i += 1
+                    out.marginPerYear = w == "year" ? x : x * 12
+                } else {
+                    error(.productMarginPeriodExpected, "expected 'per year' after the margin of product '\(out.name)'", v.here,
+                          [.help("write 'margin \(formatPercent(x)) per year'")])
+                    v.i = v.terms.count
+                }
+            case .fee:
+                // `fee 1% on purchase`: income on the amount bought, once.
+                if let x = probability(&v) { out.feeOnPurchase = x }
+                if v.take("on") && !v.take("purchase") {
+                    error(.productFeeOnPurchaseExpected, "expected 'on purchase' after the fee of product '\(out.name)'", v.here)
+                    v.i = v.terms.count
+                }
             }
             finish(v)
         }
@@ -349,6 +368,14 @@ extension ScenarioChecker {
             case .capacity:
                 if let (k, _) = integer(&v, min: 1) { out.capacityCustomers = k }
                 _ = v.take("customers")
+            case .cost:
+                // `cost 150 per hour`: what an hour of the role's campaign work costs.
+                guard let x = amount(&v) else { break }
+                if v.take("per") && v.take("hour") { out.costPerHour = x } else {
+                    error(.roleCostPeriodExpected, "expected 'per hour' after the cost of role '\(out.name)'", v.here,
+                          [.help("write 'cost \(formatAmount(x)) per hour'")])
+                    v.i = v.terms.count
+                }
             }
             finish(v)
         }

@@ -31,7 +31,7 @@ public enum LanguageVocabulary {
     public static let rateWords = ["per", "daily", "weekly", "monthly"]
     public static let numberSuffixes = ["k", "M", "万", "亿", "%", "x"]
     public static let effortUnits = ["occurrence", "contact", "conversion", "stage"]
-    public static let costUnits = ["occurrence", "contact", "conversion"]
+    public static let costUnits = ["occurrence", "contact", "conversion", "month"]
     public static let statistics: [String] = Statistic.allCases.map(\.rawValue)
     /// Shell-side declarations kinds for `drop KIND NAME`.
     public static let droppableKinds = ["tier", "segment", "product", "role", "branch", "network", "campaign", "policy", "let"]
@@ -46,8 +46,8 @@ public enum LanguageVocabulary {
         "scenario": "scenario \"title\" { horizon 12 months  step week|month  runs N | runs until METRIC within P% [max N]  seed N  threads N }",
         "tier": "tier NAME below X | from X to Y | from X  share P  [reachable P] [offbank Nx] [aum DIST] [holds PRODUCT P, ...] [managed by ROLE] [attrition P per month] [growth P per month]",
         "segment": "segment NAME share P [in TIER, ...]",
-        "product": "product NAME points C [flat] [term D retain P]",
-        "role": "role NAME hours H per week [capacity K customers]",
+        "product": "product NAME points C [flat] [term D retain P] [margin M per year] [fee F on purchase]",
+        "role": "role NAME hours H per week [capacity K customers] [cost Y per hour]",
         "branch": "branch NAME { customers N  offbank Nx  staff ROLE n, ...  tier TIER share P reachable P ... }",
         "network": "network NAME { hub BRANCH  satellites B1, B2 }",
         "campaign": "campaign NAME { at BRANCH|all|hub|satellites  audience own|network  channel C  target TIER [w], ... [where CONDITION: SEGMENT | balance A..B | maturing PRODUCT within D | holds PRODUCT | products >= N | passed CAMPAIGN.STAGE [within D] | converted CAMPAIGN [within D] | contacted [CAMPAIGN] [within D] | new within D | upgraded [within D] | downgraded [within D], with and, or, not, ( )]  frequency R  contacts N|all  funnel stage P -> ...  capacity C at STAGE  amount DIST [max offbank]  buys PRODUCT P, ...  cooldown D  referrals P new TIER  effort UNIT ROLE [n x] TIME  cost X per UNIT  starts D  ends D  rank by gap|balance desc|balance asc|last_contact }",
@@ -59,7 +59,9 @@ public enum LanguageVocabulary {
         "report": "report METRIC, ...",
         "compare": "compare A, B [, C] on METRIC, ... [independent]",
         "sweep": "sweep PATH over V1, V2, ... | from A to B step S [on METRIC, ...]",
-        "expect": "expect METRIC-PATH >|>=|<|<=|==|!= VALUE | within A..B",
+        "expect": "expect METRIC-PATH >|>=|<|<=|==|!= VALUE | EXPR OF METRIC-PATHS | within A..B",
+        "metric": "metric NAME = EXPR   (+ - * /, parentheses, numbers, lets, metrics; computed in each run)",
+        "rank": "rank outlets by METRIC [echelons E]",
         "export": "export last to \"FILE.csv|json|html\"",
         "include": "include \"file.bsim\"",
         "branches": "branches from \"outlets.csv\"   (columns: name, customers, network, role, staff_ROLE, share_TIER ...)",

@@ -72,6 +72,21 @@ public enum MetricCatalog {
         }
         add("served_in_part", .count)
         add("unserved_contacts", .count)
+        // Money (docs/model.md, "Money"): in total and per campaign.
+        for (key, unit) in moneyMetrics {
+            add(key, unit)
+            for c in s.campaigns { add("\(key).\(c.name)", unit) }
+        }
+        // Per outlet (docs/model.md, "Per outlet"): appended after the network's metrics so
+        // that every earlier key keeps its place.
+        for b in s.branches {
+            for (key, unit) in outletMetrics { add("outlet.\(b.name).\(key)", unit) }
+            for r in s.roles {
+                for (key, unit) in roleMetrics { add("staffing.\(b.name).\(r.name).\(key)", unit) }
+            }
+        }
+        // Named metrics last, computed from the values before them in each replication.
+        for d in s.derivedMetrics { add(d.name, d.unit) }
         return m
     }
 
@@ -85,6 +100,23 @@ public enum MetricCatalog {
         if key.hasPrefix("conversions.") || key.hasPrefix("subscribed.") { return parts == 3 }
         return false
     }
+
+    /// The metrics each outlet has, `outlet.BRANCH.KEY`, in order.
+    public static let outletMetrics: [(key: String, unit: MetricUnit)] = [
+        ("uplift", .money), ("upgrades", .count), ("conversions", .count), ("cost", .money),
+    ] + moneyMetrics
+
+    /// Money besides `cost`, in total (`KEY`), per campaign (`KEY.CAMPAIGN`) and per outlet
+    /// (`outlet.BRANCH.KEY`); `payback` is a step number.
+    public static let moneyMetrics: [(key: String, unit: MetricUnit)] = [
+        ("revenue", .money), ("staff_cost", .money), ("profit", .money), ("roi", .ratio), ("payback", .count),
+    ]
+
+    /// The staffing metrics each role has at each outlet, `staffing.BRANCH.ROLE.KEY` (and over
+    /// the network, `staffing.ROLE.KEY`), in order.
+    public static let roleMetrics: [(key: String, unit: MetricUnit)] = [
+        ("hours", .hours), ("fte", .fte), ("peak_fte", .fte), ("managed_fte", .fte), ("available", .fte),
+    ]
 
     /// Per-step series names of `scenario`, in order.
     public static func series(for s: Scenario) -> [String] {
@@ -133,7 +165,13 @@ public enum MetricCatalog {
     /// a report of a whole family keeps one row per campaign.
     /// `attribution` / `attribution.CAMPAIGN` names a report layout: the campaigns'
     /// `subscribed.C`, `upgraded.C` and by-tier breakdowns.
+    /// `outlets` selects every per-outlet key (`outlet.BRANCH.*` and `staffing.BRANCH.ROLE.*`).
     public static func select(_ selector: String, from keys: [String]) -> [String] {
+        if selector == outletsSelector {
+            return keys.filter { k in
+                k.hasPrefix("outlet.") || (k.hasPrefix("staffing.") && k.split(separator: ".", omittingEmptySubsequences: false).count == 4)
+            }
+        }
         if selector == "attribution" || selector.hasPrefix("attribution.") {
             let campaign = selector == "attribution" ? nil : selector.dropFirst("attribution.".count)
             return keys.filter { k in
@@ -145,4 +183,7 @@ public enum MetricCatalog {
         let deep = selector.contains(".")
         return keys.filter { $0 == selector || ($0.hasPrefix(selector + ".") && (deep || !isTierBreakdown($0))) }
     }
+
+    /// The selector of every per-outlet metric (`report outlets`).
+    public static let outletsSelector = "outlets"
 }

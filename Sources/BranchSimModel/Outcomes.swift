@@ -13,6 +13,8 @@ public struct ExpectationOutcome: Sendable, Equatable {
     public var location: SourceLocation
     /// Why the expectation could not be measured (no run before it, metric missing); it then fails.
     public var note: String?
+    /// The right side's value when it has metrics in it (`fte.p95 <= available`).
+    public var against: Double?
 
     public init(expectation: Expectation, measured: Double, interval: (Double, Double)?, passed: Bool,
                 location: SourceLocation, note: String? = nil) {

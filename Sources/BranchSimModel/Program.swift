@@ -63,6 +63,9 @@ public struct Expectation: Sendable, Equatable {
     public enum Condition: Sendable, Equatable {
         case compare(ComparisonOperator, Double)
         case within(Double, Double)
+        /// `PATH OP EXPRESSION` with metrics on the right (`fte.p95 <= available`): each
+        /// metric there is a statistic of the same run or comparison as the path's.
+        case compareExpression(ComparisonOperator, MetricExpression)
     }
 
     public var path: MetricPath
@@ -76,20 +79,25 @@ public struct Expectation: Sendable, Equatable {
         self.text = text
     }
 
-    /// Whether `value` satisfies the condition (`==` and `!=` compare with a relative tolerance of 1e-9).
-    public func holds(for value: Double) -> Bool {
+    /// Whether `value` satisfies the condition (`==` and `!=` compare with a relative tolerance
+    /// of 1e-9); `rhs` is the right side's value for `compareExpression` (false without it).
+    public func holds(for value: Double, against rhs: Double? = nil) -> Bool {
         switch condition {
         case .within(let a, let b): return value >= a && value <= b
-        case .compare(let op, let x):
-            let eq = abs(value - x) <= 1e-9 * max(1, abs(x))
-            switch op {
-            case .greater: return value > x
-            case .greaterOrEqual: return value >= x || eq
-            case .less: return value < x
-            case .lessOrEqual: return value <= x || eq
-            case .equal: return eq
-            case .notEqual: return !eq
-            }
+        case .compare(let op, let x): return Self.compare(value, op, x)
+        case .compareExpression(let op, _): return rhs.map { Self.compare(value, op, $0) } ?? false
+        }
+    }
+
+    static func compare(_ value: Double, _ op: ComparisonOperator, _ x: Double) -> Bool {
+        let eq = abs(value - x) <= 1e-9 * max(1, abs(x))
+        switch op {
+        case .greater: return value > x
+        case .greaterOrEqual: return value >= x || eq
+        case .less: return value < x
+        case .lessOrEqual: return value <= x || eq
+        case .equal: return eq
+        case .notEqual: return !eq
         }
     }
 }
@@ -120,6 +128,8 @@ public enum Action: Sendable, Equatable {
     case expect(Expectation)
     /// `export last to "file"`: format from the extension (csv, json, html).
     case export(path: String)
+    /// `rank outlets by METRIC [echelons E]`: on the last run, or on each variant of the last comparison.
+    case rank(RankRequest)
 }
 
 public struct LocatedAction: Sendable, Equatable {

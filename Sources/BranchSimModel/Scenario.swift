@@ -21,6 +21,8 @@ public struct Scenario: Sendable, Equatable {
     /// Customers from the bank's data (`customers from`): at the outlets they name, every
     /// replication starts from them instead of drawing customers; `nil`: none imported.
     public var imported: ImportedCustomers?
+    /// `metric NAME = EXPRESSION`, in an order where each reads only metrics before it.
+    public var derivedMetrics: [DerivedMetric] = []
 
     public init(
         title: String, settings: RunSettings, tiers: [Tier], segments: [Segment] = [],
@@ -171,6 +173,10 @@ public struct Product: Sendable, Equatable {
     /// Term of the product; at maturity the balance is retained with `retain`, else it leaves.
     public var term: CalendarDuration?
     public var retain: Double
+    /// `margin M per year`: income per yuan of balance bought, per year (docs/model.md, Money).
+    public var marginPerYear: Double = 0
+    /// `fee F on purchase`: income per yuan bought, at purchase.
+    public var feeOnPurchase: Double = 0
 
     public init(name: String, points: Double, flat: Bool = false, term: CalendarDuration? = nil, retain: Double = 1) {
         self.name = name
@@ -197,6 +203,8 @@ public struct Role: Sendable, Equatable {
     public var hoursPerWeek: Double
     /// Customers one FTE can manage (relationship capacity).
     public var capacityCustomers: Int?
+    /// `cost Y per hour`: what an hour of the role's campaign work costs.
+    public var costPerHour: Double = 0
 
     public init(name: String, hoursPerWeek: Double, capacityCustomers: Int? = nil) {
         self.name = name
@@ -490,10 +498,14 @@ public struct Effort: Sendable, Equatable {
     public var hours: Double { people * minutes / 60 }
 }
 
-/// `cost AMOUNT per occurrence|contact|conversion`.
+/// `cost AMOUNT per occurrence|contact|conversion|month` or `cost AMOUNT once`.
 public struct Cost: Sendable, Equatable {
     public enum Unit: String, Sendable, Equatable {
         case occurrence, contact, conversion
+        /// Each month the campaign runs (pro rata per step).
+        case month
+        /// Once, in the campaign's first step.
+        case once
     }
 
     public var amount: Double

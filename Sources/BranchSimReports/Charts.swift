@@ -201,6 +201,51 @@ public enum Charts {
         return svg
     }
 
+    // MARK: Rankings
+
+    /// Echelon colours, best first: dark to light blue, then warm for the lower echelons.
+    static func echelonColour(_ e: Int, of count: Int) -> String {
+        let scale = ["#08519C", "#3182BD", "#9ECAE1", "#FDAE6B", "#E6550D"]
+        guard count > 1 else { return scale[0] }
+        return scale[min(scale.count - 1, (e * (scale.count - 1) + (count - 1) / 2) / (count - 1))]
+    }
+
+    /// One bar per outlet (in the given order), split by the probability of landing in each
+    /// echelon (E1, the best, on the left); the whole bar is 100%.
+    public static func ranking(_ rows: [(outlet: String, echelons: [Double])], title: String) -> SVG {
+        let count = rows.first?.echelons.count ?? 0
+        let barH = 18.0, gap = 8.0
+        let top = 30.0
+        let height = top + Double(rows.count) * (barH + gap) + 40
+        var svg = SVG(width: width, height: height, title: title)
+        legend(&svg, (0..<count).map { ("E\($0 + 1)", echelonColour($0, of: count)) })
+        let labelW = (rows.map { textWidth($0.outlet) * 1.12 }.max() ?? 0) + 18
+        let left = max(marginLeft + 20, labelW), right = width - marginRight
+        let bottom = height - 40
+        for k in 0...4 {
+            let px = left + Double(k) / 4 * (right - left)
+            svg.line(x1: px, y1: top - 4, x2: px, y2: bottom, stroke: grid)
+            svg.text("\(k * 25)%", x: px, y: bottom + 15, anchor: .middle, size: 11, fill: muted)
+        }
+        svg.text("probability of each echelon", x: (left + right) / 2, y: bottom + 31, anchor: .middle, size: 11, fill: muted)
+        for (i, row) in rows.enumerated() {
+            let y0 = top + Double(i) * (barH + gap)
+            svg.text(row.outlet, x: left - 8, y: y0 + barH - 5, anchor: .end, fill: ink, bold: true)
+            var x0 = left
+            for (e, p) in row.echelons.enumerated() where p > 0 && p.isFinite {
+                let w = p * (right - left)
+                svg.rect(x: x0, y: y0, width: w, height: barH, fill: echelonColour(e, of: count),
+                         tooltip: "\(row.outlet): E\(e + 1) \(NumberFormat.percent(p))")
+                if w >= 34 {
+                    svg.text(NumberFormat.percent(p, decimals: 0), x: x0 + w / 2, y: y0 + barH - 5, anchor: .middle, size: 11,
+                             fill: e * 2 < count ? "#fff" : ink)
+                }
+                x0 += w
+            }
+        }
+        return svg
+    }
+
     // MARK: Funnel
 
     /// Horizontal bars per funnel stage (mean customers) with counts and the share passing

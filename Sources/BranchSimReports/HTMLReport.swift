@@ -17,6 +17,8 @@ public enum HTMLReport {
         body.append(summary(doc, options: options))
         if !doc.expectations.isEmpty { body.append(expectations(doc.expectations, options: options)) }
         body += chartSections(variants)
+        if let o = outlets(variants, options: options) { body.append(o) }
+        if !doc.rankings.isEmpty { body.append(rankings(doc.rankings, options: options)) }
         if let c = doc.comparison { body.append(comparison(c, options: options)) }
         if let s = doc.sweep { body.append(sweep(s)) }
         if let scenario { body.append(scenarioSection(scenario)) }
@@ -88,6 +90,8 @@ public enum HTMLReport {
         var links = [("summary", "Summary")]
         if !doc.expectations.isEmpty { links.append(("expectations", "Expectations")) }
         if !doc.variants.isEmpty { links.append(("charts", "Charts")) }
+        if doc.variants.contains(where: { TextReports.outletNames($0).count > 1 }) { links.append(("outlets", "Outlets")) }
+        if !doc.rankings.isEmpty { links.append(("rankings", "Rankings")) }
         if doc.comparison != nil { links.append(("comparison", "Comparison")) }
         if doc.sweep != nil { links.append(("sweep", "Sweep")) }
         if scenario { links.append(("scenario", "Scenario")) }
@@ -251,6 +255,65 @@ public enum HTMLReport {
             out += "\n<p class=\"note\">Zero in every run of every variant: \(zero.map { "<code>\(esc($0))</code>" }.joined(separator: ", ")).</p>"
         }
         return out + "\n</section>"
+    }
+
+    /// Per variant with several outlets: each outlet's results, and each outlet's staffing
+    /// against its own staff with a status per role (nil when no variant has several outlets).
+    static func outlets(_ variants: [RunResult], options: ReportOptions) -> String? {
+        let multi = variants.filter { TextReports.outletNames($0).count > 1 }
+        guard !multi.isEmpty else { return nil }
+        var out = "<section id=\"outlets\">\n<h2>Outlets</h2>\n"
+        out += "<p class=\"meta\">Uplift and upgrades of each outlet's own customers; conversions and cost of the occurrences it hosted;"
+        out += " staff needed at each outlet against the staff it has (an outlet's shortfall is not covered by another's idle staff).</p>\n"
+        for r in multi {
+            if variants.count > 1 { out += "<h3>\(esc(r.label))</h3>\n" }
+            let measures = TextReports.outletMeasures(r)
+            var rows: [[(String, String)]] = TextReports.outletNames(r).map { outlet in
+                [(esc(outlet), "")] + measures.map { m in
+                    let v = r.summary(of: "outlet.\(outlet).\(m.key)")?.mean ?? .nan
+                    return (esc(NumberFormat.value(v, unit: m.unit, units: options.units)), "num")
+                }
+            }
+            rows.append([("<strong>network</strong>", "")] + measures.map { m in
+                (esc(NumberFormat.value(r.summary(of: m.key)?.mean ?? .nan, unit: m.unit, units: options.units)), "num")
+            })
+            out += table([("outlet", false)] + measures.map { ($0.key, true) }, rows, rowClasses: Array(repeating: nil, count: rows.count - 1) + ["first"])
+            let staffing = TextReports.outletStaffingRows(r)
+            if !staffing.isEmpty {
+                func f(_ v: Double) -> String { esc(NumberFormat.fte(v)) }
+                out += "\n" + table([("outlet", false), ("role", false), ("FTE mean", true), ("FTE p95", true), ("peak FTE", true),
+                                     ("available", true), ("status", false)],
+                                    staffing.map { row in
+                                        [(esc(row.outlet ?? ""), ""), (esc(row.role), ""), (f(row.fteMean), "num"), (f(row.fteP95), "num"),
+                                         (f(row.peakFTE), "num"), (f(row.available), "num"),
+                                         (row.status == "ok" ? "ok" : "<span class=\"short\">\(esc(row.status))</span>", "")]
+                                    })
+            }
+            out += "\n"
+        }
+        return out + "</section>"
+    }
+
+    /// Each `rank outlets by ...`: the echelon chart and the table behind it.
+    static func rankings(_ list: [OutletRanking], options: ReportOptions) -> String {
+        var out = "<section id=\"rankings\">\n<h2>Rankings</h2>\n"
+        out += "<p class=\"meta\">Each outlet's rank in every run (1 = highest), and the probability of landing in each echelon"
+        out += " (the ranks split into equal groups, E1 the best).</p>\n"
+        for k in list {
+            let label = k.label == "base" ? "" : " (\(k.label))"
+            let order = TextReports.rankingOrder(k)
+            out += figure("Outlets by \(k.metric)\(label)", note: "\(NumberFormat.count(Double(k.replications))) runs; \(k.echelons) echelons",
+                          Charts.ranking(order.map { (k.outlets[$0], k.echelonProbabilities($0)) }, title: "Outlets by \(k.metric)"))
+            out += "\n" + table([("outlet", false), ("mean", true), ("mean rank", true), ("P(rank 1)", true)]
+                                + (1...k.echelons).map { ("E\($0)", true) },
+                                order.map { o in
+                                    [(esc(k.outlets[o]), ""), (esc(NumberFormat.value(k.meanValue[o], unit: k.unit, units: options.units)), "num"),
+                                     (NumberFormat.grouped(k.meanRank(o), decimals: 2), "num"),
+                                     (NumberFormat.percent(k.rankProbability(o, rank: 1)), "num")]
+                                        + k.echelonProbabilities(o).map { (NumberFormat.percent($0), "num") }
+                                }) + "\n"
+        }
+        return out + "</section>"
     }
 
     static func figure(_ caption: String, note: String? = nil, _ svg: SVG) -> String {

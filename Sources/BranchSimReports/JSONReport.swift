@@ -23,6 +23,8 @@ public enum JSONReport {
         ]
         root["comparison"] = doc.comparison.map(comparison) ?? .null
         root["sweep"] = doc.sweep.map(sweep) ?? .null
+        // Only when there are rankings, so documents without them keep their bytes.
+        if !doc.rankings.isEmpty { root["rankings"] = .array(doc.rankings.map(ranking)) }
         return .object(root)
     }
 
@@ -82,6 +84,14 @@ public enum JSONReport {
             "metric_order": .array(r.metrics.map { .string($0.key) }),
             "metrics": .object(metrics),
             "series": .object(series),
+            "outlet_staffing": .array(TextReports.outletStaffingRows(r).map { row in
+                .object([
+                    "outlet": .string(row.outlet ?? ""), "role": .string(row.role), "hours": .finite(row.hours),
+                    "fte_mean": .finite(row.fteMean), "fte_p95": .finite(row.fteP95), "peak_fte": .finite(row.peakFTE),
+                    "managed_fte": .finite(row.managedFTE), "available": .finite(row.available),
+                    "shortfall": .finite(row.shortfall), "status": .string(row.status),
+                ])
+            }),
         ])
     }
 
@@ -132,7 +142,28 @@ public enum JSONReport {
         ])
     }
 
+    static func ranking(_ k: OutletRanking) -> JSONValue {
+        .object([
+            "metric": .string(k.metric), "label": .string(k.label), "echelons": .integer(Int64(k.echelons)),
+            "replications": .integer(Int64(k.replications)),
+            "outlets": .array(k.outlets.indices.map { o in
+                .object([
+                    "outlet": .string(k.outlets[o]), "mean": .finite(k.meanValue[o]), "mean_rank": .finite(k.meanRank(o)),
+                    "rank_probabilities": .array((1...max(1, k.outlets.count)).map { .finite(k.rankProbability(o, rank: $0)) }),
+                    "echelon_probabilities": .array(k.echelonProbabilities(o).map { .finite($0) }),
+                ])
+            }),
+        ])
+    }
+
     static func expectation(_ o: ExpectationOutcome) -> JSONValue {
+        guard case .object(var fields) = expectationFields(o) else { return .null }
+        // Only with metrics on the right side (`fte.p95 <= available`): its value.
+        if let a = o.against { fields["against"] = .finite(a) }
+        return .object(fields)
+    }
+
+    static func expectationFields(_ o: ExpectationOutcome) -> JSONValue {
         .object([
             "text": .string(o.expectation.text),
             "path": .string(o.expectation.path.description),

@@ -34,13 +34,16 @@ public struct ReportDocument: Sendable, Equatable {
     public var comparison: ComparisonResult?
     public var sweep: SweepResult?
     public var expectations: [ExpectationOutcome]
+    /// `rank outlets by ...` of these results, in the order asked.
+    public var rankings: [OutletRanking]
 
     public init(runs: [RunResult] = [], comparison: ComparisonResult? = nil, sweep: SweepResult? = nil,
-                expectations: [ExpectationOutcome] = []) {
+                expectations: [ExpectationOutcome] = [], rankings: [OutletRanking] = []) {
         self.runs = runs
         self.comparison = comparison
         self.sweep = sweep
         self.expectations = expectations
+        self.rankings = rankings
     }
 
     /// The scenario title: of the first run, else of the comparison, else of the sweep.

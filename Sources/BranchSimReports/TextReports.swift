@@ -34,6 +34,10 @@ public enum TextReports {
                     continue
                 }
             }
+            if selector == "outlets" && !outletNames(r).isEmpty {
+                sections.append(outletsReport(r, options: options))
+                continue
+            }
             if selector == "upgrades" || selector == "migration" {
                 sections.append(upgradesReport(r, options: options))
                 continue
@@ -60,8 +64,23 @@ public enum TextReports {
         let headline = ["uplift", "aum.start", "aum.end", "upgrades", "conversions", "new_customers", "cost",
                         "uplift_per_cost"].filter { r.metricIndex($0) != nil }
         out += "\n" + metricTable(r, keys: headline, title: nil, options: options).render()
+        // Money, when the plan earns or pays its staff (docs/model.md, "Money").
+        if outletMeasures(r).count > MetricCatalog.outletMetrics.count - MetricCatalog.moneyMetrics.count {
+            out += "\n" + metricTable(r, keys: ["revenue", "staff_cost", "cost", "profit", "roi", "payback"], title: "money", options: options).render()
+        }
         let roles = roleNames(r)
         if !roles.isEmpty { out += "\n" + staffingTable(r, roles: roles, options: options).render() }
+        // Several outlets: each one's results and staffing next to the network's (one outlet's
+        // would repeat the network's numbers).
+        if outletNames(r).count > 1 { out += "\n" + outletsReport(r, options: options) }
+        return out
+    }
+
+    /// The outlets' results table and, when there are roles, the staffing at each outlet.
+    public static func outletsReport(_ r: RunResult, options: ReportOptions) -> String {
+        var out = outletTable(r, options: options).render()
+        let rows = outletStaffingRows(r)
+        if !rows.isEmpty { out += "\n" + outletStaffingTable(rows, options: options).render() }
         return out
     }
 
@@ -122,6 +141,14 @@ public enum TextReports {
         r.metrics.compactMap { m in
             let p = m.key.split(separator: ".").map(String.init)
             return p.count == 3 && p[0] == "staffing" && p[2] == "hours" ? p[1] : nil
+        }
+    }
+
+    /// Outlet (branch) names in metric order (from `outlet.BRANCH.uplift`).
+    public static func outletNames(_ r: RunResult) -> [String] {
+        r.metrics.compactMap { m in
+            let p = m.key.split(separator: ".").map(String.init)
+            return p.count == 3 && p[0] == "outlet" && p[2] == "uplift" ? p[1] : nil
         }
     }
 
@@ -214,7 +241,8 @@ public enum TextReports {
         return t
     }
 
-    /// Per role: what the plan needs against what the branches have.
+    /// Per role (over the network, or at one outlet): what the plan needs against what the
+    /// branches have.
     public struct StaffingRow: Sendable, Equatable {
         public var role: String
         public var hours: Double
@@ -224,6 +252,8 @@ public enum TextReports {
         public var peakFTE: Double
         public var managedFTE: Double
         public var available: Double
+        /// The outlet, for a row of one outlet (nil: the network).
+        public var outlet: String? = nil
 
         /// FTE needed at the 95th percentile. The engine's `staffing.ROLE.fte` already holds
         /// activity hours and the managed book together (docs/model.md), so nothing is added.
@@ -245,6 +275,66 @@ public enum TextReports {
                                fteP95: fte?.p95 ?? .nan, peakFTE: mean(r, p + "peak_fte") ?? .nan,
                                managedFTE: mean(r, p + "managed_fte") ?? 0, available: available)
         }
+    }
+
+    /// Per outlet and role (`staffing.BRANCH.ROLE.*`), outlet by outlet: what that outlet's
+    /// staff must do against the staff it has. Roles an outlet neither has nor needs are left out.
+    public static func outletStaffingRows(_ r: RunResult) -> [StaffingRow] {
+        let roles = roleNames(r)
+        return outletNames(r).flatMap { outlet in
+            roles.compactMap { role -> StaffingRow? in
+                let p = "staffing.\(outlet).\(role)."
+                guard let fte = r.summary(of: p + "fte") else { return nil }
+                let available = mean(r, p + "available") ?? 0
+                let hours = mean(r, p + "hours") ?? .nan
+                if available == 0 && fte.max == 0 && (hours == 0 || hours.isNaN) { return nil }
+                return StaffingRow(role: role, hours: hours, fteMean: fte.mean, fteP95: fte.p95,
+                                   peakFTE: mean(r, p + "peak_fte") ?? .nan, managedFTE: mean(r, p + "managed_fte") ?? 0,
+                                   available: available, outlet: outlet)
+            }
+        }
+    }
+
+    /// outlet | role | hours | FTE mean | FTE p95 | peak FTE | managed FTE | available | status.
+    public static func outletStaffingTable(_ rows: [StaffingRow], options: ReportOptions) -> TextTable {
+        var t = TextTable(title: "staffing by outlet (FTE needed at each outlet vs its own staff)", columns: [
+            .init("outlet", .left), .init("role", .left), .init("hours"), .init("FTE mean"), .init("FTE p95"), .init("peak FTE"),
+            .init("managed FTE"), .init("available"), .init("status", .left),
+        ])
+        var cells: [[Cell]?] = []
+        for (i, row) in rows.enumerated() {
+            let first = i == 0 || rows[i - 1].outlet != row.outlet
+            if first && i > 0 { cells.append(nil) }
+            let status = row.status == "ok" ? row.status : paint(row.status, .red, options)
+            cells.append([.text(first ? row.outlet ?? "" : ""), .text(row.role), .value(row.hours, .hours), .value(row.fteMean, .fte),
+                          .value(row.fteP95, .fte), .value(row.peakFTE, .fte), .value(row.managedFTE, .fte),
+                          .value(row.available, .fte), .text(status)])
+        }
+        fill(&t, cells, units: options.units)
+        return t
+    }
+
+    /// The outlet measures a table shows: uplift, upgrades, conversions and cost, and the money
+    /// measures when the run earned or paid staff anything (docs/model.md, "Money").
+    public static func outletMeasures(_ r: RunResult) -> [(key: String, unit: MetricUnit)] {
+        let money = ["revenue", "staff_cost"].contains { k in r.values(of: k)?.contains { $0 != 0 } ?? false }
+        let moneyKeys = Set(MetricCatalog.moneyMetrics.map(\.key))
+        return MetricCatalog.outletMetrics.filter { money || !moneyKeys.contains($0.key) }
+    }
+
+    /// outlet | uplift | upgrades | conversions | cost [| revenue | staff_cost | profit | roi | payback],
+    /// the means, then the network.
+    public static func outletTable(_ r: RunResult, options: ReportOptions) -> TextTable {
+        let measures = outletMeasures(r)
+        var t = TextTable(title: "outlets (mean per outlet; uplift and upgrades of its customers, conversions and cost of what it hosted)",
+                          columns: [.init("outlet", .left)] + measures.map { .init($0.key) })
+        var rows: [[Cell]?] = outletNames(r).map { outlet in
+            [.text(outlet)] + measures.map { m in .value(mean(r, "outlet.\(outlet).\(m.key)") ?? .nan, m.unit) }
+        }
+        rows.append(nil)
+        rows.append([.text("network")] + measures.map { m in .value(mean(r, m.key) ?? .nan, m.unit) })
+        fill(&t, rows, units: options.units)
+        return t
     }
 
     /// role | hours | FTE mean | FTE p95 | peak FTE | managed FTE | available | status.
@@ -284,6 +374,31 @@ public enum TextReports {
         let rows = MetricCatalog.select("upgrades", from: keys) + MetricCatalog.select("downgrades", from: keys)
         if !rows.isEmpty { out.append(metricTable(r, keys: rows, title: "upgrades", options: options).render()) }
         return out.joined(separator: "\n")
+    }
+
+    // MARK: Rankings
+
+    /// `rank outlets by METRIC`: per outlet (best mean rank first) the mean value, the mean
+    /// rank, the share of runs ranked first, and the probability of each echelon.
+    public static func rankingReport(_ k: OutletRanking, options: ReportOptions = ReportOptions()) -> String {
+        let label = k.label == "base" ? "" : " (variant \(k.label))"
+        var out = "rank outlets by \(k.metric)\(label): \(NumberFormat.count(Double(k.replications))) runs, "
+        out += "\(k.outlets.count) outlets in \(k.echelons) echelon\(k.echelons == 1 ? "" : "s") (rank 1 = highest)\n"
+        var t = TextTable(columns: [.init("outlet", .left), .init("mean"), .init("mean rank"), .init("P(rank 1)")]
+                          + (1...k.echelons).map { .init("E\($0)") })
+        var rows: [[Cell]?] = []
+        for o in rankingOrder(k) {
+            rows.append([.text(k.outlets[o]), .value(k.meanValue[o], k.unit),
+                         .text(NumberFormat.grouped(k.meanRank(o), decimals: 2)), .text(NumberFormat.percent(k.rankProbability(o, rank: 1)))]
+                        + k.echelonProbabilities(o).map { .text(NumberFormat.percent($0)) })
+        }
+        fill(&t, rows, units: options.units)
+        return out + "\n" + t.render()
+    }
+
+    /// Outlets by mean rank (best first), ties in declaration order.
+    public static func rankingOrder(_ k: OutletRanking) -> [Int] {
+        k.outlets.indices.sorted { k.meanRank($0) < k.meanRank($1) || (k.meanRank($0) == k.meanRank($1) && $0 < $1) }
     }
 
     // MARK: Comparison
@@ -417,7 +532,8 @@ public enum TextReports {
     /// `PASS  uplift.mean > 0  measured 1,234,567 (95% CI 1,100,000 .. 1,350,000)`;
     /// a failure also names where the expectation was written.
     public static func expectationLine(_ e: Expectation, measured: Double, interval: (Double, Double)?, passed: Bool,
-                                       location: SourceLocation, options: ReportOptions = ReportOptions()) -> String {
+                                       location: SourceLocation, against: Double? = nil,
+                                       options: ReportOptions = ReportOptions()) -> String {
         func f(_ v: Double) -> String {
             switch e.path.scope {
             case .compareProbBetter: return NumberFormat.general(v)
@@ -427,6 +543,7 @@ public enum TextReports {
         var line = passed ? paint("PASS", .green, options) : paint("FAIL", .red, options)
         line += "  \(e.text)  measured \(f(measured))"
         if let (a, b) = interval { line += " (95% CI \(f(a)) .. \(f(b)))" }
+        if let against { line += " against \(f(against))" }
         if !passed { line += "  at \(location)" }
         return line
     }
@@ -437,7 +554,7 @@ public enum TextReports {
             return paint("FAIL", .red, options) + "  \(o.expectation.text)  (\(note))  at \(o.location)"
         }
         return expectationLine(o.expectation, measured: o.measured, interval: o.interval, passed: o.passed,
-                        location: o.location, options: options)
+                               location: o.location, against: o.against, options: options)
     }
 
     // MARK: Colour

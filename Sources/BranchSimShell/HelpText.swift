@@ -36,20 +36,23 @@ public enum HelpText {
           scenario "title" { horizon 12 months  step week  runs 2000  seed 1 }
           tier NAME from 5万 to 20万 share 6% reachable 75% [managed by ROLE]
           segment NAME share P [in TIER]
-          product NAME points 1.2 | points 5000 flat [term D retain P]
-          role NAME hours 40 per week [capacity 600 customers]
+          product NAME points 1.2 | points 5000 flat [term D retain P] [margin 0.8% per year] [fee 1% on purchase]
+          role NAME hours 40 per week [capacity 600 customers] [cost 150 per hour]
           branch NAME { customers 20000  offbank 1.0x  staff ROLE n, ... }
           network NAME { hub B  satellites B1, B2 }
           campaign NAME { ... }                   (:help campaign)
           policy max 2 contacts per month [per customer]
           enforce staff
           let NAME = EXPR
+          metric NAME = EXPR                      a metric computed in each run, e.g. metric score = 40% * uplift / 1万 + 60% * conversions
           variant NAME { statements, drop KIND NAME, campaign X { overrides } }
           run [runs N] [variant V]                simulate and print the default report (N at most 50000)
           report METRIC, ...                      tables for the last run
           compare A, B on METRIC, ...             paired runs of variants (base = no variant)
           sweep PATH over V1, V2, ... | from A to B step S
           expect METRIC-PATH OP VALUE             e.g. expect uplift.mean > 0
+          expect METRIC-PATH OP EXPR              e.g. expect staffing.hub.wealth_manager.fte.p95 <= staffing.hub.wealth_manager.available
+          rank outlets by METRIC [echelons 5]     each outlet's rank over runs and its chance of each echelon
           export last to "file.csv|json|html"
           include "file.bsim"
           branches from "outlets.csv"             the bank's outlets (docs/data.md)
@@ -73,7 +76,7 @@ public enum HelpText {
             buys deposit 50%, wealth 30%, fund 20%
             cooldown 8 weeks
             effort occurrence wealth_manager 1 x 60 min
-            cost 1500 per occurrence
+            cost 1500 per occurrence         (per contact|conversion|month, or: cost 5万 once)
           }
         Also: audience own|network, referrals P new TIER, starts D, ends D.
         Written weights split the contacts (target potential 1/2, midhigh 1/2); a plain list draws from the tiers together.
@@ -90,6 +93,7 @@ public enum HelpText {
           cost  uplift_per_cost  staffing.ROLE.hours  staffing.ROLE.fte  staffing.ROLE.managed_fte
           subscribed.CAMPAIGN  upgraded.CAMPAIGN  funnel.CAMPAIGN.STAGE.TIER (by start tier)
           report attribution.CAMPAIGN: the funnel, conversions and money by start tier
+          per outlet: outlet.BRANCH.uplift .upgrades .conversions .cost  staffing.BRANCH.ROLE.fte ...
         Add a statistic: .mean .sd .p5 .p50 .p95 .ci_low .ci_high (expect uses .mean if none).
         After compare: compare.METRIC.diff.STAT (later minus first) and compare.METRIC.prob_better.
           report uplift, funnel, staffing

@@ -206,7 +206,7 @@ public final class ScenarioBackend: ShellBackend {
         func printDocument() {
             let shows = actions.contains { a in
                 switch a.action {
-                case .run, .compare, .sweep, .report: return true
+                case .run, .compare, .sweep, .report, .rank: return true
                 case .expect, .export: return false
                 }
             }

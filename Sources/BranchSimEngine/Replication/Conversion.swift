@@ -5,7 +5,7 @@ extension Replicator {
     /// draw.
     /// Each conversion counts towards the campaign's attribution (`M`): its money, a tier it
     /// lifted the customer to, and both by the tier the customer started in.
-    mutating func convertPassing(_ ref: CampaignRef, hostBranch: Int, slots M: CampaignSlots) {
+    mutating func convertPassing(_ ref: CampaignRef, campaign ci: Int, hostBranch: Int, slots M: CampaignSlots) {
         let referral = ref.plan.referralProbability
         let conversionsRow = M.byTier + (1 + M.stageCount) * tiers, moneyRow = conversionsRow + tiers
         for i in 0..<occurrence.passing.count {
@@ -13,6 +13,7 @@ extension Replicator {
             let base = occurrence.passingBase[i]
             let before = customers.tier[c], from = Int(customers.startTier[c])
             let amount = convert(c, base: base, ref)
+            if plan.earns && amount > 0 { earn(amount, ref, campaign: ci, host: hostBranch) }
             metrics.values[conversionsRow + from] += 1
             metrics.values[moneyRow + from] += amount
             metrics.values[M.subscribed] += amount

@@ -121,6 +121,9 @@ extension Replicator {
             + Double(passed) * ref.plan.costPerConversion
         metrics.values[M.cost] += cost
         metrics.stepCost += cost
+        metrics.values[plan.layout.outletConversions[hostBranch]] += Double(passed)
+        metrics.values[plan.layout.outletCost[hostBranch]] += cost
+        if plan.hasStaffCost { payStaff(campaign: ci, host: hostBranch) }
         if ref.plan.cooldownSlot >= 0 && cooldowns.scans[ci] {
             cooldowns.noteContacts(occurrence.contacts, slot: ref.plan.cooldownSlot, now: now)
         }
@@ -130,6 +133,6 @@ extension Replicator {
         }
         if policy.isActive { policy.record(occurrence.contacts, now: now) }
         if ref.plan.recordsEvents { recordEvents(ref) }
-        convertPassing(ref, hostBranch: hostBranch, slots: M)
+        convertPassing(ref, campaign: ci, hostBranch: hostBranch, slots: M)
     }
 }

@@ -36,18 +36,22 @@ extension Replicator {
         let seriesFTE = seriesHours + roles, seriesCost = seriesFTE + roles
         let series = metrics.series
         var aum = 0.0
-        let managed = staffing.managedStep
+        let managed = staffing.managedStep, outletManaged = staffing.outletManagedStep
+        let branches = plan.scenario.branches.count
         for r in 0..<roles { managed[r] = 0 }
+        for i in outletManaged.indices { outletManaged[i] = 0 }
         for t in 0..<tiers {
             var sum = 0.0, count = 0
-            for b in 0..<plan.scenario.branches.count {
+            for b in 0..<branches {
                 let k = b * tiers + t
                 sum += sets.aum[k]
                 let members = sets.size(k)
                 count += members
                 let r = plan.bt[k].managedBy
                 if r >= 0 && plan.roleCapacity[r] > 0 {
-                    managed[r] += Double(members) / plan.roleCapacity[r]
+                    let book = Double(members) / plan.roleCapacity[r]
+                    managed[r] += book
+                    outletManaged[b * roles + r] += book
                 }
             }
             aum += sum
@@ -64,6 +68,19 @@ extension Replicator {
             staffing.fteSum[r] += fte
             staffing.ftePeak[r] = max(staffing.ftePeak[r], fte)
             staffing.managedSum[r] += managed[r]
+        }
+        // Per outlet: the hours its staff worked for the occurrences it hosted, and the book
+        // of its own customers.
+        let used = staffing.used
+        for b in 0..<branches {
+            for r in 0..<roles {
+                let i = b * roles + r
+                let fte = (plan.roleStepHours[r] > 0 ? used[i] / plan.roleStepHours[r] : 0) + outletManaged[i]
+                staffing.outletHoursTotal[i] += used[i]
+                staffing.outletFTESum[i] += fte
+                staffing.outletFTEPeak[i] = max(staffing.outletFTEPeak[i], fte)
+                staffing.outletManagedSum[i] += outletManaged[i]
+            }
         }
         series[seriesCost * steps + step] = metrics.stepCost
     }
@@ -91,7 +108,7 @@ extension Replicator {
         moves.update(repeating: 0, count: metrics.migrationCounts.count)
         let alive = customers.alive, total = customers.total, startTotal = customers.startTotal
         let branch = customers.branch, startTier = customers.startTier, tier = customers.tier
-        var runBranch = -1, branchSum = 0.0, runTier = -1, tierSum = 0.0
+        var runBranch = -1, branchSum = 0.0, runTier = -1, tierSum = 0.0, branchUp = 0
         for c in 0..<customers.count {
             let live = alive[c]
             let end = live ? total[c] : 0
@@ -99,11 +116,16 @@ extension Replicator {
             uplift += d
             let b = Int(branch[c]), from = Int(startTier[c])
             if b != runBranch {
-                if runBranch >= 0 { values[L.upliftBranch[runBranch]] = branchSum }
+                if runBranch >= 0 {
+                    values[L.upliftBranch[runBranch]] = branchSum
+                    values[L.outletUpgrades[runBranch]] += Double(branchUp)
+                }
                 runBranch = b
                 branchSum = values[L.upliftBranch[b]]
+                branchUp = 0
             }
             branchSum += d
+            if live && Int(tier[c]) > from { branchUp &+= 1 }
             if from != runTier {
                 if runTier >= 0 { values[L.upliftTier[runTier]] = tierSum }
                 runTier = from
@@ -113,7 +135,10 @@ extension Replicator {
             // to = tiers (one past the last tier) counts a customer who left.
             moves[from * (tiers + 1) + (live ? Int(tier[c]) : tiers)] &+= 1
         }
-        if runBranch >= 0 { values[L.upliftBranch[runBranch]] = branchSum }
+        if runBranch >= 0 {
+            values[L.upliftBranch[runBranch]] = branchSum
+            values[L.outletUpgrades[runBranch]] += Double(branchUp)
+        }
         if runTier >= 0 { values[L.upliftTier[runTier]] = tierSum }
         for from in 0..<tiers {
             for to in 0...tiers {
@@ -158,6 +183,20 @@ extension Replicator {
             values[L.managedFTE[r]] = staffing.managedSum[r] / Double(plan.steps)
             values[L.available[r]] = plan.availableFTE[r]
         }
+        for b in 0..<plan.scenario.branches.count {
+            values[L.outletUplift[b]] = values[L.upliftBranch[b]]
+            for r in 0..<roles {
+                let i = b * roles + r
+                values[L.outletHours[i]] = staffing.outletHoursTotal[i]
+                values[L.outletFTE[i]] = staffing.outletFTESum[i] / Double(plan.steps)
+                values[L.outletPeakFTE[i]] = staffing.outletFTEPeak[i]
+                values[L.outletManagedFTE[i]] = staffing.outletManagedSum[i] / Double(plan.steps)
+                values[L.outletAvailable[i]] = plan.outletStaff[i]
+            }
+        }
+        closeMoney()
+        // Named metrics, in order, each from this replication's values (those before it).
+        for d in L.derived { values[d.slot] = d.expression.evaluate(values.base) }
         // Series are kept for the first replications only (`RunResult.seriesReplications`).
         let keep = index < RunResult.seriesReplications
         return ReplicationRecord(index: index, values: Array(UnsafeBufferPointer(start: values.base, count: values.count)),

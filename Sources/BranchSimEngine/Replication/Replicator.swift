@@ -80,6 +80,7 @@ struct Replicator: ~Copyable {
     var occurrence: OccurrenceScratch
     var staffing: Staffing
     var metrics: ReplicationMetrics
+    var money: MoneyAccounts
     /// Customer numbers read from the lists by step (maturities, growth), sorted.
     var dueScratch = Column<Int32>()
     /// Attrition's sample of leavers and its table.
@@ -135,12 +136,13 @@ struct Replicator: ~Copyable {
         occurrence = OccurrenceScratch(plan)
         staffing = Staffing(plan)
         metrics = ReplicationMetrics(plan)
+        money = MoneyAccounts(plan)
         reserveCustomers(starts.storedCustomers)
     }
 
     deinit {
         customers.free(); sets.free(); bands.free(); ready.free(); cooldowns.free(); policy.free()
-        terms.free(); growth.free(); starts.free(); occurrence.free(); staffing.free(); metrics.free()
+        terms.free(); growth.free(); starts.free(); occurrence.free(); staffing.free(); metrics.free(); money.free()
         dueScratch.free(); history.free()
     }
 
@@ -168,6 +170,7 @@ struct Replicator: ~Copyable {
         if plan.hasAttrition { applyAttrition(step: step) }
         if plan.hasGrowth { applyGrowthStep() }
         recordStep(step)
+        if plan.earns { closeMoneyStep(step) }
     }
 
     /// The occurrences this step holds, campaign by campaign, host by host.
@@ -178,6 +181,7 @@ struct Replicator: ~Copyable {
             // for each of its arrays, every step).
             let ref = campaigns[ci]
             guard step >= ref.plan.firstStep, now < ref.plan.endTick else { continue }
+            fixedCosts(campaign: ci, step: step)
             let k = ref.plan.frequency.occurrences(inStep: step - ref.plan.firstStep, step: stepDuration)
             guard k > 0 else { continue }
             for h in 0..<ref.plan.hosts.count {
@@ -200,6 +204,7 @@ struct Replicator: ~Copyable {
         occurrence.removeAll()
         staffing.removeAll()
         metrics.removeAll()
+        money.removeAll()
         now = 0
         draws = 0
         maturingVisits = 0

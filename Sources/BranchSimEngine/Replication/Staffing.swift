@@ -16,12 +16,24 @@ struct Staffing {
     var fteSum = Column<Double>()
     var ftePeak = Column<Double>()
     var managedSum = Column<Double>()
+    /// The same per outlet and role, `[branch * roles + role]`: the managed FTE of the
+    /// current step, and over the replication the hours, the sum and peak of the steps' FTE
+    /// and the sum of the managed FTE.
+    var outletManagedStep = Column<Double>()
+    var outletHoursTotal = Column<Double>()
+    var outletFTESum = Column<Double>()
+    var outletFTEPeak = Column<Double>()
+    var outletManagedSum = Column<Double>()
 
     init(_ plan: SimulationPlan) {
         roles = plan.roleCount
-        used.append(repeating: 0, count: plan.scenario.branches.count * plan.roleCount)
+        let cells = plan.scenario.branches.count * plan.roleCount
+        used.append(repeating: 0, count: cells)
         for c in [\Staffing.stepHours, \.occurrenceHours, \.managedStep, \.hoursTotal, \.fteSum, \.ftePeak, \.managedSum] {
             self[keyPath: c].append(repeating: 0, count: plan.roleCount)
+        }
+        for c in [\Staffing.outletManagedStep, \.outletHoursTotal, \.outletFTESum, \.outletFTEPeak, \.outletManagedSum] {
+            self[keyPath: c].append(repeating: 0, count: cells)
         }
     }
 
@@ -37,11 +49,18 @@ struct Staffing {
             ftePeak[r] = 0
             managedSum[r] = 0
         }
+        for i in outletHoursTotal.indices {
+            outletHoursTotal[i] = 0
+            outletFTESum[i] = 0
+            outletFTEPeak[i] = 0
+            outletManagedSum[i] = 0
+        }
     }
 
     func free() {
         used.free(); stepHours.free(); occurrenceHours.free(); managedStep.free()
         hoursTotal.free(); fteSum.free(); ftePeak.free(); managedSum.free()
+        outletManagedStep.free(); outletHoursTotal.free(); outletFTESum.free(); outletFTEPeak.free(); outletManagedSum.free()
     }
 }
 

@@ -1,0 +1,91 @@
+/// Money over a replication (docs/model.md, "Money"): the margin each money entity (the
+/// total, each campaign, each outlet) earns per step from its purchases so far, and the
+/// cost spent so far over the network. Revenue, staff cost and cost themselves accumulate in
+/// the replication's values.
+struct MoneyAccounts {
+    /// `marginRate[e]`: margin per step of entity `e` (`MetricLayout.revenue`'s order).
+    var marginRate = Column<Double>()
+    /// The network's cost so far (`cost` is summed over campaigns only at the end).
+    var costSoFar = 0.0
+
+    init(_ plan: SimulationPlan) { marginRate.append(repeating: 0, count: plan.layout.revenue.count) }
+
+    mutating func removeAll() {
+        for i in marginRate.indices { marginRate[i] = 0 }
+        costSoFar = 0
+    }
+
+    func free() { marginRate.free() }
+}
+
+extension Replicator {
+    /// The revenue of the purchase `amount` split by `cp`'s money shares: the fee at once (into
+    /// campaign `ci`'s and outlet `host`'s revenue and the total), the margin per step from now on.
+    mutating func earn(_ amount: Double, _ cp: CampaignRef, campaign ci: Int, host: Int) {
+        var fee = 0.0, rate = 0.0
+        for m in cp.plan.buyMoney {
+            fee += amount * m.share * plan.productFee[m.product]
+            rate += amount * m.share * plan.productMarginPerStep[m.product]
+        }
+        let L = plan.layout, values = metrics.values
+        let campaign = 1 + ci, outlet = 1 + plan.campaigns.count + host
+        values[L.revenue[0]] += fee
+        values[L.revenue[campaign]] += fee
+        values[L.revenue[outlet]] += fee
+        money.marginRate[0] += rate
+        money.marginRate[campaign] += rate
+        money.marginRate[outlet] += rate
+    }
+
+    /// The staff cost of the occurrence just staffed (its hours in `staffing.occurrenceHours`).
+    mutating func payStaff(campaign ci: Int, host: Int) {
+        // Without effort the staffing check leaves the hours of an earlier occurrence.
+        guard campaigns[ci].plan.hasEffort else { return }
+        var cost = 0.0
+        for r in 0..<roles { cost += staffing.occurrenceHours[r] * plan.roleCostPerHour[r] }
+        guard cost > 0 else { return }
+        let L = plan.layout, values = metrics.values
+        values[L.staffCost[0]] += cost
+        values[L.staffCost[1 + ci]] += cost
+        values[L.staffCost[1 + plan.campaigns.count + host]] += cost
+    }
+
+    /// `cost X once` and `cost X per month` of campaign `ci` in `step` (it runs in this step):
+    /// the campaign's, and an equal share for each of its hosts.
+    mutating func fixedCosts(campaign ci: Int, step: Int) {
+        let ref = campaigns[ci]
+        let cost = (step == ref.plan.firstStep ? ref.plan.costOnce : 0) + ref.plan.costPerStep
+        guard cost > 0 else { return }
+        let L = plan.layout, values = metrics.values
+        values[L.campaignCost[ci]] += cost
+        metrics.stepCost += cost
+        let share = cost / Double(ref.plan.hosts.count)
+        for h in ref.plan.hosts { values[L.outletCost[h]] += share }
+    }
+
+    /// At the end of `step`: each entity earns its margin, and the first step at whose end its
+    /// cumulative profit is >= 0, once it has spent something, is its payback step.
+    mutating func closeMoneyStep(_ step: Int) {
+        let L = plan.layout, values = metrics.values
+        money.costSoFar += metrics.stepCost
+        for e in 0..<L.revenue.count {
+            values[L.revenue[e]] += money.marginRate[e]
+            guard values[L.payback[e]] == 0 else { continue }
+            let cost = (e == 0 ? money.costSoFar : values[L.entityCost[e]]) + values[L.staffCost[e]]
+            if cost > 0 && values[L.revenue[e]] - cost >= 0 { values[L.payback[e]] = Double(step + 1) }
+        }
+    }
+
+    /// At the end of the replication (after `cost` is summed): profit, ROI, and `steps + 1` as
+    /// the payback of an entity that spent and did not pay back.
+    mutating func closeMoney() {
+        let L = plan.layout, values = metrics.values
+        for e in 0..<L.revenue.count {
+            let spent = values[L.entityCost[e]] + values[L.staffCost[e]]
+            let profit = values[L.revenue[e]] - spent
+            values[L.profit[e]] = profit
+            values[L.roi[e]] = spent > 0 ? profit / spent : 0
+            if values[L.payback[e]] == 0 && spent > 0 { values[L.payback[e]] = Double(plan.steps + 1) }
+        }
+    }
+}
