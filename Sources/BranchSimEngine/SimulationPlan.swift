@@ -750,7 +750,12 @@ struct MetricLayout: Sendable {
             money.append([add(key)] + s.campaigns.map { add("\(key).\($0.name)") })
         }
         entityCost = [cost] + campaignCost
-        for b in s.branches {
+        let outletRoleSlots = s.branches.count * s.roles.count
+        for k in [\MetricLayout.outletHours, \.outletFTE, \.outletPeakFTE, \.outletManagedFTE, \.outletAvailable] {
+            self[keyPath: k] = Array(repeating: -1, count: outletRoleSlots)
+        }
+        let outletRoles = MetricCatalog.outletRoleLists(s)
+        for (bi, b) in s.branches.enumerated() {
             let o = "outlet.\(b.name)."
             outletUplift.append(add(o + "uplift"))
             outletUpgrades.append(add(o + "upgrades"))
@@ -758,13 +763,15 @@ struct MetricLayout: Sendable {
             outletCost.append(add(o + "cost"))
             entityCost.append(outletCost[outletCost.count - 1])
             for k in money.indices { money[k].append(add(o + MetricCatalog.moneyMetrics[k].key)) }
-            for r in s.roles {
-                let p = "staffing.\(b.name).\(r.name)."
-                outletHours.append(add(p + "hours"))
-                outletFTE.append(add(p + "fte"))
-                outletPeakFTE.append(add(p + "peak_fte"))
-                outletManagedFTE.append(add(p + "managed_fte"))
-                outletAvailable.append(add(p + "available"))
+            // Only the roles the outlet has or that can have work (`MetricCatalog.outletRoleLists`);
+            // the others keep slot -1 and are not written.
+            for r in outletRoles[bi] {
+                let p = "staffing.\(b.name).\(s.roles[r].name).", i = bi * s.roles.count + r
+                outletHours[i] = add(p + "hours")
+                outletFTE[i] = add(p + "fte")
+                outletPeakFTE[i] = add(p + "peak_fte")
+                outletManagedFTE[i] = add(p + "managed_fte")
+                outletAvailable[i] = add(p + "available")
             }
         }
         (revenue, staffCost, profit, roi, payback) = (money[0], money[1], money[2], money[3], money[4])

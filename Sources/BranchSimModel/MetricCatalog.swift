@@ -79,10 +79,11 @@ public enum MetricCatalog {
         }
         // Per outlet (docs/model.md, "Per outlet"): appended after the network's metrics so
         // that every earlier key keeps its place.
-        for b in s.branches {
+        let outletRoles = outletRoleLists(s)
+        for (bi, b) in s.branches.enumerated() {
             for (key, unit) in outletMetrics { add("outlet.\(b.name).\(key)", unit) }
-            for r in s.roles {
-                for (key, unit) in roleMetrics { add("staffing.\(b.name).\(r.name).\(key)", unit) }
+            for r in outletRoles[bi] {
+                for (key, unit) in roleMetrics { add("staffing.\(b.name).\(s.roles[r].name).\(key)", unit) }
             }
         }
         // Named metrics last, computed from the values before them in each replication.
@@ -114,6 +115,28 @@ public enum MetricCatalog {
 
     /// The staffing metrics each role has at each outlet, `staffing.BRANCH.ROLE.KEY` (and over
     /// the network, `staffing.ROLE.KEY`), in order.
+    /// The roles reported per outlet at branch `branch`, in declaration order: those it has
+    /// on hand, and those that can have work anywhere (named in a campaign's effort or a staff
+    /// quota, or managing customers). A role that is neither would report zeros at the outlet,
+    /// and a file with 20,000 roles and 20,000 outlets would have 400 million such metrics.
+    /// Per branch, the roles reported per outlet, in declaration order: those it has on hand,
+    /// and those that can have work anywhere (named in a campaign's effort or a staff quota, or
+    /// managing customers). A role that is neither would report zeros at the outlet, and a
+    /// file with 20,000 roles and 20,000 outlets would have 400 million such metrics.
+    public static func outletRoleLists(_ s: Scenario) -> [[Int]] {
+        var working = Set<Int>()
+        for c in s.campaigns {
+            for e in c.effort { working.insert(e.role) }
+            if case .perRole(_, let role) = c.contacts { working.insert(role) }
+        }
+        for (r, role) in s.roles.enumerated() where role.capacityCustomers != nil { working.insert(r) }
+        return s.branches.map { b in
+            var roles = working
+            for (r, x) in b.staff.enumerated() where x > 0 && r < s.roles.count { roles.insert(r) }
+            return roles.sorted()
+        }
+    }
+
     public static let roleMetrics: [(key: String, unit: MetricUnit)] = [
         ("hours", .hours), ("fte", .fte), ("peak_fte", .fte), ("managed_fte", .fte), ("available", .fte),
     ]

@@ -187,6 +187,7 @@ extension Replicator {
             values[L.outletUplift[b]] = values[L.upliftBranch[b]]
             for r in 0..<roles {
                 let i = b * roles + r
+                guard L.outletHours[i] >= 0 else { continue }
                 values[L.outletHours[i]] = staffing.outletHoursTotal[i]
                 values[L.outletFTE[i]] = staffing.outletFTESum[i] / Double(plan.steps)
                 values[L.outletPeakFTE[i]] = staffing.outletFTEPeak[i]
