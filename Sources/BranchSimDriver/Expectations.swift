@@ -6,7 +6,8 @@ public enum ExpectationEvaluator {
     /// Evaluates `expectation` on the last run (for `.run` paths) or the last comparison
     /// (for `compare.` paths; the difference is later minus first, the first pair of variants).
     public static func evaluate(_ expectation: Expectation, at location: SourceLocation,
-                                run: RunResult?, comparison: ComparisonResult?) -> ExpectationOutcome {
+                                run: RunResult?, comparison: ComparisonResult?,
+                                decision: DecisionResult? = nil) -> ExpectationOutcome {
         func unmeasured(_ why: String, _ value: Double = .nan) -> ExpectationOutcome {
             ExpectationOutcome(expectation: expectation, measured: value, interval: nil, passed: false,
                                location: location, note: why)
@@ -32,6 +33,16 @@ public enum ExpectationEvaluator {
             let stat = path.statistic ?? .mean
             value = s.value(of: stat)
             if stat == .mean { interval = (s.ciLow, s.ciHigh) }
+        case .decision:
+            guard let decision else {
+                return unmeasured("no sensitivity, optimize or calibrate before this expectation; add one above it")
+            }
+            guard let v = decision.value(path.metric) else {
+                let known = decision.values.map(\.key)
+                return unmeasured("the last \(decision.kind.rawValue) has no result '\(path.metric)'"
+                    + (known.isEmpty ? "" : " (it has \(known.prefix(6).joined(separator: ", "))\(known.count > 6 ? ", ..." : ""))"))
+            }
+            value = v
         case .compareProbBetter:
             guard let comparison else { return unmeasured(noComparison) }
             guard let p = comparison.probabilityBetter(of: path.metric) else {

@@ -104,6 +104,8 @@ public final class ProgramRunner {
     public private(set) var lastRun: RunResult?
     public private(set) var lastComparison: BranchSimModel.ComparisonResult?
     public private(set) var lastSweep: SweepResult?
+    /// The last `sensitivity`, `optimize` or `calibrate` (what `expect sensitivity.…` reads).
+    public internal(set) var lastDecision: DecisionResult?
     public private(set) var outcomes: [ExpectationOutcome] = []
     /// The scenario of the last run, for HTML summaries.
     public private(set) var lastScenario: Scenario?
@@ -128,6 +130,7 @@ public final class ProgramRunner {
         lastRun = nil
         lastComparison = nil
         lastSweep = nil
+        lastDecision = nil
         lastScenario = nil
         outcomes = []
         resultsAreStale = false
@@ -228,19 +231,24 @@ public final class ProgramRunner {
                                                  options: configuration.report) + "\n")
             }
         case .expect(let e):
-            let o = ExpectationEvaluator.evaluate(e, at: loc, run: lastRun, comparison: lastComparison)
+            let o = ExpectationEvaluator.evaluate(e, at: loc, run: lastRun, comparison: lastComparison, decision: lastDecision)
             outcomes.append(o)
             let line = TextReports.expectationLine(o, options: configuration.report)
             if configuration.format == .table || configuration.quiet { sink.out(line + "\n") } else { sink.err(line + "\n") }
         case .export(let path):
             if configuration.writesExports { try export(to: path, at: loc) }
+        case .decision(let request):
+            let result = try decide(request, in: program, control: control, at: loc)
+            lastDecision = result
+            resultsAreStale = false
+            if table { sink.out(TextReports.decisionReport(result, options: configuration.report) + "\n") }
         }
     }
 
     /// The results so far as one report document (for JSON, CSV and HTML).
     public var document: ReportDocument {
         ReportDocument(runs: lastComparison == nil ? (lastRun.map { [$0] } ?? []) : [], comparison: lastComparison,
-                       sweep: lastSweep, expectations: outcomes)
+                       sweep: lastSweep, expectations: outcomes, decision: lastDecision)
     }
 
     public func renderDocument(format: OutputFormat) -> String {
@@ -253,7 +261,7 @@ public final class ProgramRunner {
 
     /// `export last to "file.(csv|json|html)"`: writes atomically; relative paths go under the working directory.
     public func export(to path: String, at loc: SourceLocation?) throws(RunnerError) {
-        guard lastRun != nil || lastComparison != nil else {
+        guard lastRun != nil || lastComparison != nil || lastDecision != nil else {
             throw RunnerError("nothing to export yet; add `run` or `compare` before `export`", at: loc)
         }
         let url = path.hasPrefix("/") ? URL(fileURLWithPath: path)
@@ -275,9 +283,12 @@ public final class ProgramRunner {
     }
 
     func simulate(_ scenario: Scenario, label: String, runs: RunCount?, salt: UInt64, companions: [Scenario] = [],
+                  fixedInputs: [String: Double] = [:], noiseSalt: UInt64 = 0,
                   control: RunHooks?, at loc: SourceLocation) throws(RunnerError) -> RunResult {
         var options = RunOptions()
         options.companions = companions
+        options.fixedInputs = fixedInputs
+        options.noiseSalt = noiseSalt
         options.runs = configuration.runs.map { .fixed($0) } ?? runs
         let planned = (options.runs ?? scenario.settings.runs).maximum
         if let replay {

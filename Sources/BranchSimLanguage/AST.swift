@@ -6,19 +6,22 @@
 public enum StatementKind: String, Sendable, Hashable, CaseIterable {
     case scenario, tier, segment, product, role, branch, network, campaign, policy, enforce
     case `let`, variant, run, report, compare, sweep, expect, export, include, drop
+    // MARK: decisions
+    case sensitivity, optimize, calibrate
 
     /// Declarations that carry a name and properties (and may be replaced by one of the same name).
     public var isNamedDeclaration: Bool {
         switch self {
         case .tier, .segment, .product, .role, .branch, .network, .campaign, .variant, .let: return true
-        case .scenario, .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop: return false
+        case .scenario, .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop,
+             .sensitivity, .optimize, .calibrate: return false
         }
     }
 
     /// Statements that do something with a scenario rather than describe it.
     public var isAction: Bool {
         switch self {
-        case .run, .report, .compare, .sweep, .expect, .export: return true
+        case .run, .report, .compare, .sweep, .expect, .export, .sensitivity, .optimize, .calibrate: return true
         case .scenario, .tier, .segment, .product, .role, .branch, .network, .campaign, .policy, .enforce,
              .let, .variant, .include, .drop: return false
         }
@@ -28,7 +31,8 @@ public enum StatementKind: String, Sendable, Hashable, CaseIterable {
     var hasProperties: Bool {
         switch self {
         case .scenario, .tier, .segment, .product, .role, .branch, .network, .campaign: return true
-        case .policy, .enforce, .let, .variant, .run, .report, .compare, .sweep, .expect, .export, .include, .drop: return false
+        case .policy, .enforce, .let, .variant, .run, .report, .compare, .sweep, .expect, .export, .include, .drop,
+             .sensitivity, .optimize, .calibrate: return false
         }
     }
 }
@@ -56,6 +60,7 @@ public indirect enum Expr: Sendable, Hashable {
 public enum Symbol: String, Sendable, Hashable {
     case comma = ",", arrow = "->", range = "..", slash = "/", equals = "=", plus = "+", minus = "-", star = "*"
     case greater = ">", greaterEqual = ">=", less = "<", lessEqual = "<=", equalEqual = "==", notEqual = "!="
+    case plusMinus = "±"
 }
 
 /// One item of a property's value.

@@ -195,7 +195,8 @@ final class Parser {
                 problem(.letTrailing, "unexpected \(describe(current)) after the value of 'let \(s.name ?? "")'", current.range)
                 recover()
             }
-        case .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop:
+        case .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop,
+             .sensitivity, .optimize, .calibrate:
             s.args = parseTerms(kind: nil, key: nil)
             if let last = s.args.last { s.range = s.range.union(last.range) }
             lastEnd = s.range.end
@@ -386,6 +387,7 @@ final class Parser {
         case .slash: return .slash
         case .equals: return .equals
         case .plus: return .plus
+        case .plusMinus: return .plusMinus
         case .minus: return .minus
         case .star: return .star
         case .greater: return .greater

@@ -107,7 +107,7 @@ struct ProgramChecker {
         for s in statements {
             switch s.kind {
             case .variant: variants.append(s)
-            case .run, .report, .compare, .sweep, .expect, .export: actions.append(s)
+            case .run, .report, .compare, .sweep, .expect, .export, .sensitivity, .optimize, .calibrate: actions.append(s)
             case .drop:
                 Self.dropOutsideVariant(s, sink: &sink)
             case .include: break
@@ -151,7 +151,7 @@ struct ProgramChecker {
 
     // MARK: actions
 
-    private func keys(_ scenarios: [Scenario]) -> [String] {
+    func keys(_ scenarios: [Scenario]) -> [String] {
         var seen = Set<String>()
         var out: [String] = []
         for s in scenarios {
@@ -161,7 +161,7 @@ struct ProgramChecker {
     }
 
     /// Keys and their group prefixes (`funnel`, `staffing.wealth_manager`), for suggestions.
-    private func selectors(_ keys: [String]) -> [String] {
+    func selectors(_ keys: [String]) -> [String] {
         var out = Set(keys)
         for k in keys {
             let parts = k.split(separator: ".")
@@ -271,7 +271,10 @@ struct ProgramChecker {
                 compared = true
                 action = .compare(variants: names, metrics: metrics, independent: independent)
             case .sweep:
-                action = sweep(&v, s, base: base, decls: decls)
+                action = Self.isDesign(s.args) ? design(&v, s, base: base, decls: decls) : sweep(&v, s, base: base, decls: decls)
+            // MARK: decisions
+            case .sensitivity:
+                action = sensitivity(&v, s, base: base, decls: decls)
             case .expect:
                 action = expect(&v, s, keys: keys(current), compared: compared, lets: lets)
             case .export:
@@ -324,7 +327,8 @@ struct ProgramChecker {
             return nil
         }
         if keys.isEmpty { return nil }  // the scenario has errors; they are reported already
-        guard let mp = MetricCatalog.resolve(path, keys: Set(keys)) else {
+        let decided = DecisionResult.expectPrefixes.contains { path.hasPrefix($0) }
+        guard let mp = decided ? MetricPath(scope: .decision, metric: path) : MetricCatalog.resolve(path, keys: Set(keys)) else {
             var cands = selectors(keys)
             cands += keys.flatMap { k in Statistic.allCases.map { "\(k).\($0.rawValue)" } }
             if path.hasPrefix("compare.") { cands = keys.map { "compare.\($0).diff.mean" } + keys.map { "compare.\($0).prob_better" } }
@@ -332,7 +336,7 @@ struct ProgramChecker {
                        + [.note("a metric path is METRIC[.STAT], 'compare.METRIC.diff[.STAT]' or 'compare.METRIC.prob_better'")])
             return nil
         }
-        if mp.scope != .run && !compared {
+        if mp.scope != .run && mp.scope != .decision && !compared {
             sink.error(.expectNeedsCompare, "'\(path)' needs a 'compare' before this 'expect'", t.range, [.help("write 'compare A, B on \(mp.metric)' first")])
         }
         let condition: Expectation.Condition

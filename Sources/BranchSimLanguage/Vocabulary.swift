@@ -62,6 +62,10 @@ public enum LanguageVocabulary {
         "expect": "expect METRIC-PATH >|>=|<|<=|==|!= VALUE | within A..B",
         "export": "export last to \"FILE.csv|json|html\"",
         "include": "include \"file.bsim\"",
+        // MARK: decisions
+        "sensitivity": "sensitivity of METRIC [over PATH ±P%, ...] [runs N]",
+        "optimize": "optimize maximize|minimize METRIC over PATH in A..B [step S], ... [subject to METRIC-PATH OP VALUE, ...]",
+        "calibrate": "calibrate PATH in A..B, ... to OBSERVED",
     ]
 }
 

@@ -64,6 +64,9 @@ public enum MetricCatalog {
             for t in s.tiers { add("subscribed.\(c.name).\(t.name)", .money) }
         }
         add("subscribed", .money)
+        // MARK: decisions
+        // The value each uncertain input drew in the replication (none without such inputs).
+        for input in s.uncertainInputs { add(Scenario.inputMetricKey(input.path), .ratio) }
         return m
     }
 

@@ -23,6 +23,8 @@ public enum JSONReport {
         ]
         root["comparison"] = doc.comparison.map(comparison) ?? .null
         root["sweep"] = doc.sweep.map(sweep) ?? .null
+        // Only when there is one, so documents without a decision stay as they were.
+        if let d = doc.decision { root["decision"] = decision(d) }
         return .object(root)
     }
 

@@ -34,13 +34,16 @@ public struct ReportDocument: Sendable, Equatable {
     public var comparison: ComparisonResult?
     public var sweep: SweepResult?
     public var expectations: [ExpectationOutcome]
+    /// The last `sensitivity`, `optimize` or `calibrate`.
+    public var decision: DecisionResult?
 
     public init(runs: [RunResult] = [], comparison: ComparisonResult? = nil, sweep: SweepResult? = nil,
-                expectations: [ExpectationOutcome] = []) {
+                expectations: [ExpectationOutcome] = [], decision: DecisionResult? = nil) {
         self.runs = runs
         self.comparison = comparison
         self.sweep = sweep
         self.expectations = expectations
+        self.decision = decision
     }
 
     /// The scenario title: of the first run, else of the comparison, else of the sweep.

@@ -412,7 +412,7 @@ public enum TextReports {
                                        location: SourceLocation, options: ReportOptions = ReportOptions()) -> String {
         func f(_ v: Double) -> String {
             switch e.path.scope {
-            case .compareProbBetter: return NumberFormat.general(v)
+            case .compareProbBetter, .decision: return NumberFormat.general(v)
             case .run, .compareDiff: return NumberFormat.value(v, unit: MetricUnits.guess(e.path.metric), units: options.units)
             }
         }

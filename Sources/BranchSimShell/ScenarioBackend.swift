@@ -207,7 +207,7 @@ public final class ScenarioBackend: ShellBackend {
             let shows = actions.contains { a in
                 switch a.action {
                 case .run, .compare, .sweep, .report: return true
-                case .expect, .export: return false
+                case .expect, .export, .decision: return false
                 }
             }
             if shows, runner.lastRun != nil || runner.lastComparison != nil, let text = formattedResults() {
