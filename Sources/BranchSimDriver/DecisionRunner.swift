@@ -15,6 +15,8 @@ extension ProgramRunner {
         case .sensitivity(let metric, let factors, let runs):
             return try sensitivity(of: metric, over: factors, runs: runs.map { .fixed($0) }, base: program.base,
                                    control: control, at: loc)
+        case .optimize(let q):
+            return try optimize(q, control: control, at: loc)
         }
     }
 
@@ -85,5 +87,117 @@ extension ProgramRunner {
             rows: rows, notes: notes, values: out,
             bars: ranked.map { .init(input: $0.factor.path, lowLabel: $0.factor.lowLabel, highLabel: $0.factor.highLabel, low: $0.low, high: $0.high) },
             base: baseMean)
+    }
+}
+
+// MARK: optimize
+
+extension ProgramRunner {
+    /// The most replications the selection gives one plan before it stops (then the plan
+    /// with the best mean among those left is chosen, and the report says so).
+    static let selectionCap = 1000
+    /// Replications added per round to the plans still in contention.
+    static let selectionBatch = 10
+
+    /// Screens every candidate on the first `firstStage` replications (common random
+    /// numbers), keeps those whose constraints hold, then runs Kim and Nelson's procedure on
+    /// them, batch by batch, until one is left.
+    func optimize(_ q: OptimizeRequest, control: RunHooks?, at loc: SourceLocation) throws(RunnerError) -> DecisionResult {
+        let companions = q.candidates.map(\.scenario)
+        let sign = q.maximize ? 1.0 : -1.0
+        func label(_ k: Int) -> String { zip(q.paths, q.candidates[k].values).map { "\($0)=\($1)" }.joined(separator: ", ") }
+        func run(_ k: Int, _ range: Range<Int>) throws(RunnerError) -> RunResult {
+            try simulate(q.candidates[k].scenario, label: "optimize \(label(k))", runs: .fixed(range.upperBound), salt: 0,
+                         companions: companions, replications: range, control: control, at: loc)
+        }
+        // Every candidate's outputs so far, replication by replication.
+        var outputs: [[Double]] = []
+        var screened: [RunResult] = []
+        for k in q.candidates.indices {
+            let r = try run(k, 0..<q.firstStage)
+            guard let y = r.values(of: q.metric) else { throw RunnerError("the runs have no metric '\(q.metric)'", at: loc) }
+            outputs.append(y)
+            screened.append(r)
+        }
+        func holds(_ r: RunResult) -> [ExpectationOutcome] {
+            q.constraints.map { ExpectationEvaluator.evaluate($0, at: loc, run: r, comparison: nil) }
+        }
+        let feasible = q.candidates.indices.filter { holds(screened[$0]).allSatisfy(\.passed) }
+        let unit = screened.first?.metrics.first { $0.key == q.metric }?.unit ?? .count
+        guard !feasible.isEmpty else {
+            throw RunnerError("no plan of the \(q.candidates.count) tried meets the constraints (\(q.constraints.map(\.text).joined(separator: ", "))) "
+                + "on its first \(q.firstStage) replications; widen the ranges or relax the constraints", at: loc)
+        }
+        let means = outputs.map { $0.reduce(0, +) / Double(max(1, $0.count)) }
+        let delta = q.delta ?? max(1e-9, 0.01 * (feasible.map { abs(means[$0]) }.max() ?? 1))
+        var kn = BestPlanSelection(count: feasible.count, alpha: 0.05, delta: delta, firstStage: q.firstStage)
+        for r in 0..<q.firstStage { kn.add(feasible.map { sign * outputs[$0][r] }) }
+        var next = q.firstStage
+        var capped = false
+        while !kn.isDone {
+            if next >= Self.selectionCap { capped = true; break }
+            let end = min(Self.selectionCap, next + Self.selectionBatch)
+            let alive = kn.contenders
+            for i in alive {
+                let k = feasible[i]
+                let r = try run(k, next..<end)
+                guard let y = r.values(of: q.metric) else { throw RunnerError("the runs have no metric '\(q.metric)'", at: loc) }
+                outputs[k] += y
+            }
+            for r in next..<end where !kn.isDone {
+                kn.add(kn.contenders.map { sign * outputs[feasible[$0]][r] })
+            }
+            next = end
+        }
+        let chosenIndex = kn.chosen ?? kn.contenders.max { kn.mean(of: $0) < kn.mean(of: $1) }!
+        let chosen = feasible[chosenIndex]
+        // The chosen plan's whole run (its replications so far) for its constraints at p95.
+        let full = try run(chosen, 0..<outputs[chosen].count)
+        let checks = holds(full)
+        // Runner-ups: the best other feasible plans by mean, paired against the chosen one.
+        let others = feasible.filter { $0 != chosen }.sorted { sign * means[$0] > sign * means[$1] }.prefix(5)
+        let top = [chosen] + others
+        let common = top.map { outputs[$0].count }.min() ?? q.firstStage
+        let pBest = probabilityBest(top.map { k in outputs[k].prefix(common).map { sign * $0 } }, resamples: 1000, seed: 7)
+        var rows: [[DecisionResult.Cell]] = []
+        var values: [(key: String, value: Double)] = []
+        let chosenSummary = MetricSummary(values: outputs[chosen])
+        for (j, k) in top.enumerated() {
+            let n = min(outputs[k].count, outputs[chosen].count)
+            let diff = MetricSummary(values: (0..<n).map { outputs[k][$0] - outputs[chosen][$0] })
+            let s = MetricSummary(values: outputs[k])
+            var row: [DecisionResult.Cell] = [.text(j == 0 ? "chosen" : "\(j + 1)")]
+            row += q.candidates[k].values.map { .text($0) }
+            row += [.value(s.mean, unit), .text(String(outputs[k].count)),
+                    j == 0 ? .text("") : .interval(diff.ciLow, diff.ciHigh, unit), .share(pBest[j])]
+            rows.append(row)
+        }
+        for (p, x) in zip(q.paths, q.candidates[chosen].numbers) { values.append(("optimize.\(p)", x)) }
+        values += [("optimize.best", chosenSummary.mean), ("optimize.best.ci_low", chosenSummary.ciLow),
+                   ("optimize.best.ci_high", chosenSummary.ciHigh), ("optimize.p_best", pBest[0]),
+                   ("optimize.plans", Double(q.candidates.count)), ("optimize.feasible", Double(feasible.count)),
+                   ("optimize.replications", Double(outputs.reduce(0) { $0 + $1.count })),
+                   ("optimize.constraints_hold", checks.allSatisfy(\.passed) ? 1 : 0)]
+        let f = { (v: Double) in NumberFormat.value(v, unit: unit, units: self.configuration.report.units) }
+        var notes = [
+            "\(q.exhaustive ? "Every plan of the grid" : "A Latin hypercube of \(q.candidates.count) plans of the grid's \(q.gridSize)") "
+                + "screened on \(q.firstStage) replications; \(feasible.count) met the constraints. Then Kim and Nelson's "
+                + "procedure on common random numbers (indifference zone \(f(delta)), alpha 5%): "
+                + (capped ? "it reached \(Self.selectionCap) replications with \(kn.contenders.count) plans left, within the zone of "
+                             + "each other; the one with the best mean is shown."
+                          : "the chosen plan is within \(f(delta)) of the best with probability at least 95%."),
+            "Runner-ups: the difference to the chosen plan (paired replications) with its 95% CI; P(best) by paired bootstrap "
+                + "over the \(common) replications all of them share.",
+        ]
+        for c in checks {
+            notes.append("Constraint \(c.expectation.text): measured \(NumberFormat.general(c.measured)) over \(outputs[chosen].count) "
+                + "replications of the chosen plan: \(c.passed ? "holds" : "does NOT hold")")
+        }
+        var result = DecisionResult(
+            kind: .optimize, title: "Optimize: \(q.maximize ? "maximize" : "minimize") \(q.metric)", metric: q.metric, unit: unit,
+            columns: ["plan"] + q.paths + ["\(q.metric) mean", "runs", "vs chosen (95% CI)", "P(best)"],
+            rows: rows, notes: notes, values: values)
+        result.settings = zip(q.paths, q.candidates[chosen].values).map { ($0, $1) }
+        return result
     }
 }

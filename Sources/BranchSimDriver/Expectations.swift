@@ -35,7 +35,7 @@ public enum ExpectationEvaluator {
             if stat == .mean { interval = (s.ciLow, s.ciHigh) }
         case .decision:
             guard let decision else {
-                return unmeasured("no sensitivity, optimize or calibrate before this expectation; add one above it")
+                return unmeasured("no sensitivity or optimize before this expectation; add one above it")
             }
             guard let v = decision.value(path.metric) else {
                 let known = decision.values.map(\.key)

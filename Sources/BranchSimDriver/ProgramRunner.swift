@@ -104,7 +104,7 @@ public final class ProgramRunner {
     public private(set) var lastRun: RunResult?
     public private(set) var lastComparison: BranchSimModel.ComparisonResult?
     public private(set) var lastSweep: SweepResult?
-    /// The last `sensitivity`, `optimize` or `calibrate` (what `expect sensitivity.…` reads).
+    /// The last `sensitivity` or `optimize` (what `expect sensitivity.…` reads).
     public internal(set) var lastDecision: DecisionResult?
     public private(set) var outcomes: [ExpectationOutcome] = []
     /// The scenario of the last run, for HTML summaries.
@@ -283,7 +283,7 @@ public final class ProgramRunner {
     }
 
     func simulate(_ scenario: Scenario, label: String, runs: RunCount?, salt: UInt64, companions: [Scenario] = [],
-                  fixedInputs: [String: Double] = [:], noiseSalt: UInt64 = 0,
+                  fixedInputs: [String: Double] = [:], noiseSalt: UInt64 = 0, replications: Range<Int>? = nil,
                   control: RunHooks?, at loc: SourceLocation) throws(RunnerError) -> RunResult {
         var options = RunOptions()
         options.companions = companions
@@ -302,7 +302,8 @@ public final class ProgramRunner {
         }
         options.seed = configuration.seed
         options.threads = configuration.threads
-        options.replications = configuration.replications.map { r in min(r.lowerBound, planned)..<min(r.upperBound, planned) }
+        options.replications = replications
+            ?? configuration.replications.map { r in min(r.lowerBound, planned)..<min(r.upperBound, planned) }
         options.streamSalt = salt
         options.cancellation = control?.cancellation
         options.progress = control?.progress

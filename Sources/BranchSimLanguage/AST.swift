@@ -7,21 +7,21 @@ public enum StatementKind: String, Sendable, Hashable, CaseIterable {
     case scenario, tier, segment, product, role, branch, network, campaign, policy, enforce
     case `let`, variant, run, report, compare, sweep, expect, export, include, drop
     // MARK: decisions
-    case sensitivity, optimize, calibrate
+    case sensitivity, optimize
 
     /// Declarations that carry a name and properties (and may be replaced by one of the same name).
     public var isNamedDeclaration: Bool {
         switch self {
         case .tier, .segment, .product, .role, .branch, .network, .campaign, .variant, .let: return true
         case .scenario, .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop,
-             .sensitivity, .optimize, .calibrate: return false
+             .sensitivity, .optimize: return false
         }
     }
 
     /// Statements that do something with a scenario rather than describe it.
     public var isAction: Bool {
         switch self {
-        case .run, .report, .compare, .sweep, .expect, .export, .sensitivity, .optimize, .calibrate: return true
+        case .run, .report, .compare, .sweep, .expect, .export, .sensitivity, .optimize: return true
         case .scenario, .tier, .segment, .product, .role, .branch, .network, .campaign, .policy, .enforce,
              .let, .variant, .include, .drop: return false
         }
@@ -32,7 +32,7 @@ public enum StatementKind: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .scenario, .tier, .segment, .product, .role, .branch, .network, .campaign: return true
         case .policy, .enforce, .let, .variant, .run, .report, .compare, .sweep, .expect, .export, .include, .drop,
-             .sensitivity, .optimize, .calibrate: return false
+             .sensitivity, .optimize: return false
         }
     }
 }

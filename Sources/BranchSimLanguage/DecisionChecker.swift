@@ -1,7 +1,7 @@
 import BranchSimDecisions
 import BranchSimModel
 
-/// Checks the decision statements (issue 17): `sensitivity`, `optimize`, `calibrate`.
+/// Checks the decision statements (issue 17): `sensitivity`, `optimize`.
 extension ProgramChecker {
     /// `sensitivity of METRIC [over PATH ±P%, ...] [runs N]`.
     mutating func sensitivity(_ v: inout Values, _ s: Statement, base: Scenario?, decls: [Statement]) -> Action? {
@@ -246,5 +246,158 @@ extension ProgramChecker {
             points.append(SweepPoint(label: label, value: Double(k), scenario: sc))
         }
         return .sweep(path: parameters.map(\.path).joined(separator: " × "), points: points, metrics: metrics)
+    }
+}
+
+// MARK: optimize
+
+extension ProgramChecker {
+    /// The most plans an exhaustive search takes; a larger grid is sampled.
+    static let exhaustiveLimit = 64
+    /// Plans sampled from a larger grid (a Latin hypercube snapped to the grid).
+    static let sampledPlans = 40
+
+    /// `optimize maximize|minimize METRIC over PATH in A..B [step S], ... [subject to PATH OP X, ...]
+    /// [within D] [runs N]`.
+    mutating func optimize(_ v: inout Values, _ s: Statement, base: Scenario?, decls: [Statement]) -> Action? {
+        let maximize: Bool
+        if v.take("maximize") || v.take("maximise") { maximize = true } else if v.take("minimize") || v.take("minimise") {
+            maximize = false
+        } else {
+            sink.error(.optimizeGoalExpected, "expected 'maximize' or 'minimize' after 'optimize', found \(describe(v.peek))", v.here,
+                       [.help("write 'optimize maximize uplift over meet.contacts in 20..60 step 20'")])
+            return nil
+        }
+        guard let mt = v.next(), var metric = mt.word else {
+            sink.error(.decisionMetricExpected, "expected 'of METRIC' after 'optimize'", v.here)
+            return nil
+        }
+        if metric.hasSuffix(".mean") { metric.removeLast(5) }
+        guard let base else { return nil }
+        guard metricKnown(metric, mt.range, in: base) else { return nil }
+        guard v.take("over") else {
+            sink.error(.optimizeOverExpected, "expected 'over PATH in A..B' after the metric", v.here,
+                       [.help("write 'optimize maximize \(metric) over meet.contacts in 20..60 step 20'")])
+            return nil
+        }
+        var spaceTerms: [Term] = []
+        while let t = v.peek, !["subject", "within", "runs"].contains(t.word ?? "") { spaceTerms.append(t); v.i += 1 }
+        var sv = Values(spaceTerms, what: "'optimize'", anchor: s.keywordRange)
+        var paths: [String] = [], levels: [[Term]] = []
+        for item in sv.commaList() where !item.isEmpty {
+            guard let (path, values) = optimizeRange(item, anchor: s.keywordRange) else { return nil }
+            paths.append(path)
+            levels.append(values)
+        }
+        if paths.isEmpty {
+            sink.error(.optimizeOverExpected, "expected 'over PATH in A..B' after the metric", v.here)
+            return nil
+        }
+        var constraints: [Expectation] = []
+        if v.take("subject") {
+            guard v.take("to") else { sink.error(.decisionUnexpected, "unexpected \(describe(v.peek)) in 'optimize'", v.here); return nil }
+            var ct: [Term] = []
+            while let t = v.peek, !["within", "runs"].contains(t.word ?? "") { ct.append(t); v.i += 1 }
+            var cv = Values(ct, what: "'optimize'", anchor: s.keywordRange)
+            let keys = Set(keys([base]))
+            for item in cv.commaList() where !item.isEmpty {
+                let ops: [Symbol: ComparisonOperator] = [.greater: .greater, .greaterEqual: .greaterOrEqual, .less: .less,
+                                                         .lessEqual: .lessOrEqual]
+                guard item.count == 3, let p = item[0].word, case .symbol(let sym, _) = item[1], let op = ops[sym],
+                      case .number(let x, _, let xText, _) = item[2] else {
+                    sink.error(.optimizeConstraintExpected, "expected 'METRIC-PATH OP VALUE' after 'subject to', found \(describe(item.first))",
+                               item.first?.range ?? s.keywordRange, [.help("write 'subject to staffing.wealth_manager.fte.p95 <= 2, cost <= 50万'")])
+                    return nil
+                }
+                guard let mp = MetricCatalog.resolve(p, keys: keys), mp.scope == .run else {
+                    sink.error(.metricUnknown, "unknown metric '\(p)'", item[0].range,
+                               Suggest.notes(for: p, in: keys.flatMap { k in [k] + Statistic.allCases.map { "\(k).\($0.rawValue)" } }))
+                    return nil
+                }
+                constraints.append(Expectation(path: mp, condition: .compare(op, x), text: "\(p) \(sym.rawValue) \(xText)"))
+            }
+        }
+        var delta: Double?
+        if v.take("within") {
+            guard case .number(let d, let suffix, _, let r)? = v.next(), d > 0, suffix != .percent else {
+                sink.error(.optimizeWithinExpected, "expected the indifference zone, an amount above 0, after 'within'", v.here,
+                           [.help("write 'within 1万': plans closer than that to the best count as equally good")])
+                return nil
+            }
+            _ = r
+            delta = d
+        }
+        let runs = decisionRuns(&v) ?? 20
+        if !v.atEnd { sink.error(.decisionUnexpected, "unexpected \(describe(v.peek)) in 'optimize'", v.here); return nil }
+        // The plans: the whole grid when small, else a Latin hypercube of it.
+        let gridSize = levels.reduce(1.0) { $0 * Double($1.count) }
+        var rows: [[Int]]
+        if gridSize <= Double(Self.exhaustiveLimit) {
+            rows = Design.fullFactorial(levels.map { $0.indices.map(Double.init) }).map { $0.map { Int($0) } }
+        } else {
+            var seen: Set<[Int]> = []
+            rows = Design.latinHypercube(Self.sampledPlans, levels.map { 0...Double($0.count) }, seed: 23).compactMap { point in
+                let row = zip(levels, point).map { min($0.count - 1, Int($1)) }
+                return seen.insert(row).inserted ? row : nil
+            }
+        }
+        var candidates: [OptimizeRequest.Candidate] = []
+        for row in rows {
+            var edited = decls
+            let terms = zip(levels, row).map { $0[$1] }
+            for (path, term) in zip(paths, terms) {
+                do { try Edits.set(path: path, value: [term], in: &edited) } catch {
+                    sink.error(error.id, error.message, spaceTerms.first?.range ?? s.keywordRange, error.notes)
+                    return nil
+                }
+            }
+            let labels = terms.map { Formatter.terms([$0]) }
+            let scratch = ScenarioChecker(sink: DiagnosticSink(sources: sink.sources))
+            guard let sc = scratch.build(edited) else {
+                sink.error(.decisionValueInvalid, "'\(paths.joined(separator: ", "))' at \(labels.joined(separator: ", ")) makes the scenario invalid",
+                           spaceTerms.first?.range ?? s.keywordRange,
+                           scratch.sink.diagnostics.filter(\.isError).prefix(3).map { .note("\($0.description)") })
+                return nil
+            }
+            let numbers = terms.map { t -> Double in if case .number(let x, _, _, _) = t { return x } else { return .nan } }
+            candidates.append(.init(values: labels, numbers: numbers, scenario: sc))
+        }
+        return .decision(.optimize(OptimizeRequest(
+            maximize: maximize, metric: metric, paths: paths, candidates: candidates,
+            exhaustive: gridSize <= Double(Self.exhaustiveLimit), gridSize: Int(min(gridSize, 1e15)),
+            constraints: constraints, delta: delta, firstStage: runs)))
+    }
+
+    /// `PATH in A..B [unit words] [step S]`: the path and its levels (whole numbers A..B, or
+    /// A, A+S, ..., or five even levels of a range that is not whole).
+    mutating func optimizeRange(_ item: [Term], anchor: SourceRange) -> (String, [Term])? {
+        var iv = Values(item, what: "'optimize'", anchor: anchor)
+        guard let pt = iv.next(), let path = pt.word, iv.take("in"),
+              case .number(let a, let suffix, _, let r)? = iv.next(), iv.takeSymbol(.range),
+              case .number(let b, let bSuffix, _, _)? = iv.next(), bSuffix == suffix, b >= a else {
+            sink.error(.designRangeExpected, "expected 'in A..B' after '\(item.first?.word ?? "the path")'", iv.here,
+                       [.help("write '\(item.first?.word ?? "meet.contacts") in 20..60 step 20'")])
+            return nil
+        }
+        while let w = iv.peekWord, w != "step" { iv.i += 1 }  // `in 1..3 per week`: the unit stays as written
+        var step: Double?
+        if iv.take("step") {
+            guard case .number(let st, _, _, _)? = iv.next(), st > 0 else {
+                sink.error(.sweepStepNotPositive, "the sweep step must be more than zero", iv.here)
+                return nil
+            }
+            step = st
+        }
+        if !iv.atEnd { sink.error(.decisionUnexpected, "unexpected \(describe(iv.peek)) in 'optimize'", iv.here); return nil }
+        let whole = suffix != .percent && a == a.rounded() && b == b.rounded()
+        let st = step ?? (whole && b - a <= 10 ? 1 : (b - a) / 4)
+        var values: [Double] = []
+        var x = a
+        while x <= b + 1e-9 * max(1, abs(b)) && values.count < Self.maxSweepValues {
+            values.append(x)
+            x += st > 0 ? st : (b - a + 1)
+        }
+        if values.isEmpty { values = [a] }
+        return (path, values.map { .number($0, suffix, text: Self.text($0, suffix), r) })
     }
 }

@@ -268,6 +268,10 @@ public enum DiagnosticID: String, CaseIterable, Sendable, Hashable, Codable {
     case designLatinCountExpected = "decision.latin-count-expected"
     case designLevelsExpected = "decision.levels-expected"
     case designRangeExpected = "decision.range-expected"
+    case optimizeConstraintExpected = "decision.constraint-expected"
+    case optimizeGoalExpected = "decision.goal-expected"
+    case optimizeOverExpected = "decision.over-expected"
+    case optimizeWithinExpected = "decision.within-expected"
 }
 
 extension DiagnosticID {
@@ -497,6 +501,10 @@ extension DiagnosticID {
         case .decisionValueInvalid: return DiagnosticEntry(.error, "'{X}' at {X} makes the scenario invalid")
         case .designLatinCountExpected: return DiagnosticEntry(.error, "expected a whole number of points from 2 to {N} after 'latin'", help: "write 'sweep meet.contacts in 20..60 and meet.frequency in 1..3 latin 20'")
         case .designLevelsExpected: return DiagnosticEntry(.error, "'{X}' needs its values ('over V1, V2' or 'from A to B step S') in a full factorial sweep", help: "give the values, or end the sweep with 'latin N' for a Latin hypercube of N points")
+        case .optimizeConstraintExpected: return DiagnosticEntry(.error, "expected 'METRIC-PATH OP VALUE' after 'subject to', found {T}", help: "write 'subject to staffing.wealth_manager.fte.p95 <= 2, cost <= 50万'")
+        case .optimizeGoalExpected: return DiagnosticEntry(.error, "expected 'maximize' or 'minimize' after 'optimize', found {T}", help: "write 'optimize maximize uplift over meet.contacts in 20..60 step 20'")
+        case .optimizeOverExpected: return DiagnosticEntry(.error, "expected 'over PATH in A..B' after the metric")
+        case .optimizeWithinExpected: return DiagnosticEntry(.error, "expected the indifference zone, an amount above 0, after 'within'", help: "write 'within 1万': plans closer than that to the best count as equally good")
         case .designRangeExpected: return DiagnosticEntry(.error, "expected 'in A..B' after '{X}'", help: "write '{X} in 20..60'")
         }
     }

@@ -48,7 +48,7 @@ enum Edits {
                     sink.error(.dropUnknownDeclaration, "variant '\(vname)' drops \(kw) '\(name)', which does not exist", nt.range, Suggest.notes(for: name, in: names))
                 }
                 if !v.atEnd { sink.error(.dropUnexpected, "unexpected \(describe(v.peek)) in 'drop'", v.here) }
-            case .variant, .include, .run, .report, .compare, .sweep, .expect, .export, .sensitivity, .optimize, .calibrate:
+            case .variant, .include, .run, .report, .compare, .sweep, .expect, .export, .sensitivity, .optimize:
                 sink.error(.notAllowedInVariant, "'\(s.kind.rawValue)' is not allowed inside a variant", s.keywordRange,
                            [.help("write it after the variant, at the top level")])
             case .scenario:

@@ -196,7 +196,7 @@ final class Parser {
                 recover()
             }
         case .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop,
-             .sensitivity, .optimize, .calibrate:
+             .sensitivity, .optimize:
             s.args = parseTerms(kind: nil, key: nil)
             if let last = s.args.last { s.range = s.range.union(last.range) }
             lastEnd = s.range.end

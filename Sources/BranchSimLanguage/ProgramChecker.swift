@@ -107,7 +107,7 @@ struct ProgramChecker {
         for s in statements {
             switch s.kind {
             case .variant: variants.append(s)
-            case .run, .report, .compare, .sweep, .expect, .export, .sensitivity, .optimize, .calibrate: actions.append(s)
+            case .run, .report, .compare, .sweep, .expect, .export, .sensitivity, .optimize: actions.append(s)
             case .drop:
                 Self.dropOutsideVariant(s, sink: &sink)
             case .include: break
@@ -275,6 +275,8 @@ struct ProgramChecker {
             // MARK: decisions
             case .sensitivity:
                 action = sensitivity(&v, s, base: base, decls: decls)
+            case .optimize:
+                action = optimize(&v, s, base: base, decls: decls)
             case .expect:
                 action = expect(&v, s, keys: keys(current), compared: compared, lets: lets)
             case .export:

@@ -65,7 +65,6 @@ public enum LanguageVocabulary {
         // MARK: decisions
         "sensitivity": "sensitivity of METRIC [over PATH ±P%, ...] [runs N]",
         "optimize": "optimize maximize|minimize METRIC over PATH in A..B [step S], ... [subject to METRIC-PATH OP VALUE, ...]",
-        "calibrate": "calibrate PATH in A..B, ... to OBSERVED",
     ]
 }
 

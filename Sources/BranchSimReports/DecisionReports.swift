@@ -1,6 +1,6 @@
 import BranchSimModel
 
-// MARK: decisions — how a `sensitivity`, `optimize` or `calibrate` result is shown.
+// MARK: decisions — how a `sensitivity` or `optimize` result is shown.
 
 extension DecisionResult.Cell {
     /// The cell as text, in the report's money units.

@@ -34,7 +34,7 @@ public struct ReportDocument: Sendable, Equatable {
     public var comparison: ComparisonResult?
     public var sweep: SweepResult?
     public var expectations: [ExpectationOutcome]
-    /// The last `sensitivity`, `optimize` or `calibrate`.
+    /// The last `sensitivity` or `optimize`.
     public var decision: DecisionResult?
 
     public init(runs: [RunResult] = [], comparison: ComparisonResult? = nil, sweep: SweepResult? = nil,

@@ -292,6 +292,22 @@ public final class ScenarioBackend: ShellBackend {
         return document.source()
     }
 
+    public func chosenPlanText(out: ShellOutput) -> String? {
+        guard let d = runner.lastDecision, !d.settings.isEmpty else {
+            out.error("no plan chosen yet: run 'optimize' first")
+            return nil
+        }
+        var chosen = document
+        for (path, value) in d.settings {
+            let problems = chosen.set(path: path, value: value).filter(\.isError)
+            if !problems.isEmpty {
+                render(problems, sources: chosen.check().sources, out: out)
+                return nil
+            }
+        }
+        return chosen.source()
+    }
+
     public func show(name: String?, out: ShellOutput) {
         if let name {
             if let text = document.show(name: name) {

@@ -203,6 +203,10 @@ let triggers: [Trigger] = [
     .file(.designLatinCountExpected, minimal + "sweep meet.contacts in 20..60 and meet.frequency in 1..3 latin 1\n"),
     .file(.designLevelsExpected, minimal + "sweep meet.contacts in 20..60 and meet.frequency over 1, 2\n"),
     .file(.designRangeExpected, minimal + "sweep meet.contacts over 20, 40 and meet.frequency over 1, 2 latin 5\n"),
+    .file(.optimizeGoalExpected, minimal + "optimize uplift over meet.contacts in 20..60\n"),
+    .file(.optimizeOverExpected, minimal + "optimize maximize uplift meet.contacts in 20..60\n"),
+    .file(.optimizeConstraintExpected, minimal + "optimize maximize uplift over meet.contacts in 20..60 subject to cost\n"),
+    .file(.optimizeWithinExpected, minimal + "optimize maximize uplift over meet.contacts in 20..60 within 5%\n"),
     .file(.decisionValueInvalid, minimal + "sensitivity of uplift over downtown.customers ±200%\n"),
 ]
 

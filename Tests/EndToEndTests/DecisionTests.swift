@@ -85,4 +85,52 @@ import Testing
         #expect(r.status == 2)
         #expect(r.stderr.contains("d.bsim:12:28: error: 'meet.target' is not set to a number"))
     }
+
+    static let optimizeScenario = """
+        scenario "optimize" { horizon 3 months  step week  runs 40  seed 3 }
+        role wealth_manager hours 40 per week
+        branch a { customers 4000  staff wealth_manager 1 }
+        campaign meet {
+          target potential
+          frequency 1 per week
+          contacts 10
+          funnel reach 100% -> attend 60% -> convert 40%
+          amount fixed 5万
+          effort contact wealth_manager 10 min
+        }
+
+        """
+
+    /// FTE needed = contacts x frequency x 10 min / 40 h: under 0.3 only (10|30, 1|2) and
+    /// (50, 1); of those, 30 contacts twice a week makes the most contacts (60 a week).
+    @Test func optimizeChoosesTheBestPlanThatMeetsTheConstraints() throws {
+        let r = try run(Self.optimizeScenario + """
+            optimize maximize uplift.mean over meet.contacts in 10..50 step 20, meet.frequency in 1..2 per week subject to staffing.wealth_manager.fte.p95 <= 0.3
+            expect optimize.meet.contacts == 30
+            expect optimize.meet.frequency == 2
+            expect optimize.constraints_hold == 1
+            expect optimize.p_best > 0.9
+            expect optimize.feasible == 5
+
+            """)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("Optimize: maximize uplift"))
+        #expect(r.stdout.contains("Constraint staffing.wealth_manager.fte.p95 <= 0.3: measured"))
+        let json = try run(Self.optimizeScenario + "optimize minimize cost over meet.contacts in 10..30 step 10\n", ["--format", "json"])
+        let doc = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let values = (doc?["decision"] as? [String: Any])?["values"] as? [String: Double]
+        #expect(values?["optimize.meet.contacts"] == 10)
+    }
+
+    @Test func theShellSavesTheChosenPlan() throws {
+        let dir = try Paths.temporaryDirectory()
+        try Data(Self.optimizeScenario.utf8).write(to: dir.appendingPathComponent("o.bsim"))
+        let r = try Binary.run([], in: dir, stdin: ":load o.bsim\noptimize maximize uplift over meet.contacts in 10..30 step 20 runs 10\n:save --chosen best.bsim\n")
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        let saved = try String(contentsOf: dir.appendingPathComponent("best.bsim"), encoding: .utf8)
+        #expect(saved.contains("contacts 30"))
+        // The session itself is unchanged.
+        let again = try Binary.run([], in: dir, stdin: ":load o.bsim\n:save --chosen x.bsim\n")
+        #expect(again.stderr.contains("no plan chosen yet"))
+    }
 }
