@@ -66,6 +66,7 @@ import Testing
     @Test func designsSweepSeveralParametersAtOnce() throws {
         let r = try run(Self.scenario + "sweep meet.contacts over 20, 40 and meet.frequency over 1, 2 on uplift, staffing.wealth_manager.fte\n")
         #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.split(separator: "\n").contains { $0.hasPrefix("metric ") && $0.contains(" point ") })
         for label in ["contacts 20, frequency 1", "contacts 20, frequency 2", "contacts 40, frequency 1", "contacts 40, frequency 2"] {
             #expect(r.stdout.contains(label), "\(label)")
         }
