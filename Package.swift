@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "BranchSimModel", swiftSettings: strict),
         // Lexing, parsing, AST, checking, diagnostics, formatting.
         // (and, for `branches from` / `customers from`, the data files through BranchSimData)
-        .target(name: "BranchSimLanguage", dependencies: ["BranchSimModel", "BranchSimData"], swiftSettings: strict),
+        .target(name: "BranchSimLanguage", dependencies: ["BranchSimModel", "BranchSimData", "BranchSimDecisions"], swiftSettings: strict),
         // The engine's innermost loop in C, so it can use AVX-512 where the processor has it
         // (Swift has no per-function target features); a scalar loop gives the same values.
         .target(name: "CBranchSimKernels"),
@@ -41,7 +41,7 @@ let package = Package(
         // Executes a checked program: run, report, compare, sweep, expect, export.
         .target(
             name: "BranchSimDriver",
-            dependencies: ["BranchSimModel", "BranchSimLanguage", "BranchSimEngine", "BranchSimReports"],
+            dependencies: ["BranchSimModel", "BranchSimLanguage", "BranchSimEngine", "BranchSimReports", "BranchSimDecisions"],
             swiftSettings: strict),
         // The bank's own outlets and customers (issue 16): CSV files (UTF-8 or GB18030) and SQLite
         // tables read as streams, every cell checked against the scenario's names, all or nothing.

@@ -6,13 +6,14 @@ public enum ExpectationEvaluator {
     /// Evaluates `expectation` on the last run (for `.run` paths) or the last comparison
     /// (for `compare.` paths; the difference is later minus first, the first pair of variants).
     public static func evaluate(_ expectation: Expectation, at location: SourceLocation,
-                                run: RunResult?, comparison: ComparisonResult?) -> ExpectationOutcome {
+                                run: RunResult?, comparison: ComparisonResult?,
+                                decision: DecisionResult? = nil) -> ExpectationOutcome {
         func unmeasured(_ why: String, _ value: Double = .nan) -> ExpectationOutcome {
             ExpectationOutcome(expectation: expectation, measured: value, interval: nil, passed: false,
                                location: location, note: why)
         }
         let value: Double, interval: (Double, Double)?
-        switch measure(expectation.path, run: run, comparison: comparison) {
+        switch measure(expectation.path, run: run, comparison: comparison, decision: decision) {
         case .failure(let why): return unmeasured(why.reason)
         case .success(let m): (value, interval) = m
         }
@@ -23,7 +24,7 @@ public enum ExpectationEvaluator {
         if case .compareExpression(_, let e) = expectation.condition {
             var missing: String?
             rhs = e.evaluate { p in
-                switch measure(p, run: run, comparison: comparison) {
+                switch measure(p, run: run, comparison: comparison, decision: decision) {
                 case .success(let m): return m.value
                 case .failure(let why): missing = missing ?? why.reason; return nil
                 }
@@ -40,7 +41,7 @@ public enum ExpectationEvaluator {
     struct Unmeasured: Error { var reason: String }
 
     /// A path's value on the last run or comparison, with the 95% interval of a mean.
-    static func measure(_ path: MetricPath, run: RunResult?, comparison: ComparisonResult?)
+    static func measure(_ path: MetricPath, run: RunResult?, comparison: ComparisonResult?, decision: DecisionResult?)
         -> Result<(value: Double, interval: (Double, Double)?), Unmeasured> {
         let noComparison = Unmeasured(reason: "no comparison before this expectation; add `compare` above it")
         switch path.scope {
@@ -59,6 +60,16 @@ public enum ExpectationEvaluator {
             }
             let stat = path.statistic ?? .mean
             return .success((s.value(of: stat), stat == .mean ? (s.ciLow, s.ciHigh) : nil))
+        case .decision:
+            guard let decision else {
+                return .failure(Unmeasured(reason: "no sensitivity or optimize before this expectation; add one above it"))
+            }
+            guard let v = decision.value(path.metric) else {
+                let known = decision.values.map(\.key)
+                return .failure(Unmeasured(reason: "the last \(decision.kind.rawValue) has no result '\(path.metric)'"
+                    + (known.isEmpty ? "" : " (it has \(known.prefix(6).joined(separator: ", "))\(known.count > 6 ? ", ..." : ""))")))
+            }
+            return .success((v, nil))
         case .compareProbBetter:
             guard let comparison else { return .failure(noComparison) }
             guard let p = comparison.probabilityBetter(of: path.metric) else {

@@ -109,6 +109,8 @@ public final class ProgramRunner {
     public private(set) var lastRun: RunResult?
     public private(set) var lastComparison: BranchSimModel.ComparisonResult?
     public private(set) var lastSweep: SweepResult?
+    /// The last `sensitivity` or `optimize` (what `expect sensitivity.…` reads).
+    public internal(set) var lastDecision: DecisionResult?
     public private(set) var outcomes: [ExpectationOutcome] = []
     /// Rankings of the last results (`rank outlets by ...`), in the order asked.
     public private(set) var rankings: [OutletRanking] = []
@@ -135,6 +137,7 @@ public final class ProgramRunner {
         lastRun = nil
         lastComparison = nil
         lastSweep = nil
+        lastDecision = nil
         lastScenario = nil
         outcomes = []
         rankings = []
@@ -239,7 +242,7 @@ public final class ProgramRunner {
                                                  options: configuration.report) + "\n")
             }
         case .expect(let e):
-            let o = ExpectationEvaluator.evaluate(e, at: loc, run: lastRun, comparison: lastComparison)
+            let o = ExpectationEvaluator.evaluate(e, at: loc, run: lastRun, comparison: lastComparison, decision: lastDecision)
             outcomes.append(o)
             let line = TextReports.expectationLine(o, options: configuration.report)
             if configuration.format == .table || configuration.quiet { sink.out(line + "\n") } else { sink.err(line + "\n") }
@@ -256,13 +259,18 @@ public final class ProgramRunner {
                 rankings.append(ranking)
                 if table { sink.out(TextReports.rankingReport(ranking, options: configuration.report) + "\n") }
             }
+        case .decision(let request):
+            let result = try decide(request, in: program, control: control, at: loc)
+            lastDecision = result
+            resultsAreStale = false
+            if table { sink.out(TextReports.decisionReport(result, options: configuration.report) + "\n") }
         }
     }
 
     /// The results so far as one report document (for JSON, CSV and HTML).
     public var document: ReportDocument {
         ReportDocument(runs: lastComparison == nil ? (lastRun.map { [$0] } ?? []) : [], comparison: lastComparison,
-                       sweep: lastSweep, expectations: outcomes, rankings: rankings)
+                       sweep: lastSweep, expectations: outcomes, rankings: rankings, decision: lastDecision)
     }
 
     public func renderDocument(format: OutputFormat) -> String {
@@ -275,7 +283,7 @@ public final class ProgramRunner {
 
     /// `export last to "file.(csv|json|html)"`: writes atomically; relative paths go under the working directory.
     public func export(to path: String, at loc: SourceLocation?) throws(RunnerError) {
-        guard lastRun != nil || lastComparison != nil else {
+        guard lastRun != nil || lastComparison != nil || lastDecision != nil else {
             throw RunnerError("nothing to export yet; add `run` or `compare` before `export`", at: loc)
         }
         let url = path.hasPrefix("/") ? URL(fileURLWithPath: path)
@@ -310,9 +318,12 @@ public final class ProgramRunner {
     }
 
     func simulate(_ scenario: Scenario, label: String, runs: RunCount?, salt: UInt64, companions: [Scenario] = [],
+                  fixedInputs: [String: Double] = [:], noiseSalt: UInt64 = 0, replications: Range<Int>? = nil,
                   control: RunHooks?, at loc: SourceLocation) throws(RunnerError) -> RunResult {
         var options = RunOptions()
         options.companions = companions
+        options.fixedInputs = fixedInputs
+        options.noiseSalt = noiseSalt
         options.runs = configuration.runs.map { .fixed($0) } ?? runs
         let planned = (options.runs ?? scenario.settings.runs).maximum
         if let replay {
@@ -326,7 +337,8 @@ public final class ProgramRunner {
         }
         options.seed = configuration.seed
         options.threads = configuration.threads
-        options.replications = configuration.replications.map { r in min(r.lowerBound, planned)..<min(r.upperBound, planned) }
+        options.replications = replications
+            ?? configuration.replications.map { r in min(r.lowerBound, planned)..<min(r.upperBound, planned) }
         options.streamSalt = salt
         options.cancellation = control?.cancellation
         options.progress = control?.progress

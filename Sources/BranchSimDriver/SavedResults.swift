@@ -87,6 +87,7 @@ public func plannedReplications(_ program: CheckedProgram, runs: Int?) -> Int {
         case .run(let n, let v): count(program.scenario(named: v), n)
         case .compare(let names, _, _): for n in names { count(program.scenario(named: n), nil) }
         case .sweep(_, let points, _): for p in points { count(p.scenario, nil) }
+        case .decision(let d): count(program.base, d.runs.map { .fixed($0) })
         case .report, .expect, .export, .rank: break
         }
     }
@@ -102,6 +103,7 @@ public func stopsAtPrecision(_ program: CheckedProgram) -> Bool {
         case .run(let n, let v): if until(n ?? program.scenario(named: v)?.settings.runs) { return true }
         case .compare(let names, _, _): if names.contains(where: { until(program.scenario(named: $0)?.settings.runs) }) { return true }
         case .sweep(_, let points, _): if points.contains(where: { until($0.scenario.settings.runs) }) { return true }
+        case .decision(let d): if d.runs == nil && until(program.base.settings.runs) { return true }
         case .report, .expect, .export, .rank: break
         }
     }

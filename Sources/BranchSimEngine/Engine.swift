@@ -34,6 +34,13 @@ public struct RunOptions: Sendable {
     /// of a `sweep`): a tier that any of them can change is simulated customer by customer
     /// here too, so all of them draw the same starting population the same way.
     public var companions: [Scenario] = []
+    /// Uncertain inputs held at a value instead of drawn, by path (`meet.convert`): the
+    /// tornado's low and high runs. The other inputs draw as usual.
+    public var fixedInputs: [String: Double] = [:]
+    /// 0: the usual streams. Another value gives every draw but the uncertain inputs' other
+    /// streams: the same inputs with new Monte Carlo noise (the within-input spread of
+    /// `InputSpread`).
+    public var noiseSalt: UInt64 = 0
 
     public init(replications: Range<Int>? = nil, runs: RunCount? = nil, seed: UInt64? = nil, threads: Int? = nil,
                 streamSalt: UInt64 = 0, cancellation: CancellationFlag? = nil,
@@ -96,6 +103,12 @@ public enum Engine {
     ) throws(EngineError) -> (result: RunResult, diagnostics: RunDiagnostics) {
         var plan = try SimulationPlan(scenario)
         plan.accountForCompanions(options.companions)
+        for (path, value) in options.fixedInputs {
+            guard let k = plan.inputs.firstIndex(where: { $0.path == path }) else {
+                throw .invalidScenario("'\(path)' is not an uncertain input of this scenario")
+            }
+            plan.inputs[k].fixed = value
+        }
         let seed = options.seed ?? scenario.settings.seed
         let count = options.runs ?? scenario.settings.runs
         let threads = try threadsThatFit(plan, runs: options.replications?.count ?? count.maximum,
@@ -183,12 +196,13 @@ public enum Engine {
         let workers = min(threads, n)
         let queue = WorkQueue(count: n, workers: workers, maxChunk: 16)
         let salt = options.streamSalt
+        let noiseSalt = options.noiseSalt
         let cancel = options.cancellation
         let progress = options.progress
         let low = range.lowerBound
         let capReached = LockedValue(false)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            var worker = Replicator(plan: plan, seed: seed, salt: salt)
+            var worker = Replicator(plan: plan, seed: seed, salt: salt, noiseSalt: noiseSalt)
             while let part = queue.next() {
                 var finished = 0
                 for i in part {

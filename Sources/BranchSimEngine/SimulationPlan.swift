@@ -201,6 +201,20 @@ struct SimulationPlan: Sendable {
     let series: [String]
     let layout: MetricLayout
 
+    /// An uncertain input as a replication draws it: keyed by its declaration path (not its
+    /// position), so adding an input or a campaign leaves the others' draws as they were.
+    struct PlannedInput: Sendable {
+        var path: String
+        var key: UInt64
+        var distribution: InputDistribution
+        var campaign: Int
+        var stage: Int
+        /// Held at this value instead of drawn (`RunOptions.fixedInputs`).
+        var fixed: Double?
+    }
+    /// The scenario's uncertain inputs, in `Scenario.uncertainInputs` order.
+    var inputs: [PlannedInput] = []
+
     /// Per (branch, tier) set, `[branch * tiers + tier]`: whether nothing in this scenario or
     /// its companions can change its customers (no campaign pool, no attrition, no growth, no
     /// term product among its starting holdings). Such sets are aggregated (docs/model.md,
@@ -410,6 +424,10 @@ struct SimulationPlan: Sendable {
         metrics = MetricCatalog.metrics(for: s)
         series = MetricCatalog.series(for: s)
         layout = MetricLayout(s)
+        inputs = s.uncertainInputs.map {
+            PlannedInput(path: $0.path, key: RandomKey.hash("input:" + $0.path), distribution: $0.distribution,
+                         campaign: $0.campaign, stage: $0.stage)
+        }
         guard layout.keys == metrics.map(\.key) else {
             throw .invalidScenario("engine metric layout differs from MetricCatalog (an engine bug; please report it)")
         }
@@ -683,6 +701,8 @@ struct MetricLayout: Sendable {
     var outletManagedFTE: [Int] = [], outletAvailable: [Int] = []
     /// Named metrics (`metric NAME = ...`): where each is written and how it is computed.
     var derived: [(slot: Int, expression: CompiledMetricExpression)] = []
+    /// The drawn value of each uncertain input.
+    var inputs: [Int] = []
 
     init(_ s: Scenario) {
         func add(_ k: String) -> Int { keys.append(k); return keys.count - 1 }
@@ -775,6 +795,7 @@ struct MetricLayout: Sendable {
             }
         }
         (revenue, staffCost, profit, roi, payback) = (money[0], money[1], money[2], money[3], money[4])
+        inputs = s.uncertainInputs.map { add(Scenario.inputMetricKey($0.path)) }
         var index: [String: Int] = [:]
         for (i, k) in keys.enumerated() { index[k] = i }
         for d in s.derivedMetrics {

@@ -10,20 +10,22 @@ public enum StatementKind: String, Sendable, Hashable, CaseIterable {
     case branches, customers
     // MARK: grain
     case metric, rank
+    // MARK: decisions
+    case sensitivity, optimize
 
     /// Declarations that carry a name and properties (and may be replaced by one of the same name).
     public var isNamedDeclaration: Bool {
         switch self {
         case .tier, .segment, .product, .role, .branch, .network, .campaign, .variant, .let, .metric: return true
         case .scenario, .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop, .rank,
-             .branches, .customers: return false
+             .branches, .customers, .sensitivity, .optimize: return false
         }
     }
 
     /// Statements that do something with a scenario rather than describe it.
     public var isAction: Bool {
         switch self {
-        case .run, .report, .compare, .sweep, .expect, .export, .rank: return true
+        case .run, .report, .compare, .sweep, .expect, .export, .rank, .sensitivity, .optimize: return true
         case .scenario, .tier, .segment, .product, .role, .branch, .network, .campaign, .policy, .enforce,
              .let, .variant, .include, .drop, .branches, .customers, .metric: return false
         }
@@ -34,7 +36,7 @@ public enum StatementKind: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .scenario, .tier, .segment, .product, .role, .branch, .network, .campaign: return true
         case .policy, .enforce, .let, .variant, .run, .report, .compare, .sweep, .expect, .export, .include, .drop,
-             .branches, .customers, .metric, .rank: return false
+             .branches, .customers, .metric, .rank, .sensitivity, .optimize: return false
         }
     }
 }
@@ -64,6 +66,7 @@ public enum Symbol: String, Sendable, Hashable {
     case greater = ">", greaterEqual = ">=", less = "<", lessEqual = "<=", equalEqual = "==", notEqual = "!="
     /// Parentheses around conditions in a campaign's `where`.
     case openParen = "(", closeParen = ")"
+    case plusMinus = "±"
 }
 
 /// One item of a property's value.

@@ -302,9 +302,9 @@ extension ScenarioChecker {
             if ["contacts"].contains(name) {
                 error(.funnelStageNameReserved, "'\(name)' is not allowed as a stage name (it is the funnel's first count)", t.range)
             }
-            guard let p = probability(&v, "stage '\(name)'") else { v.i = v.terms.count; return out }
+            guard let (p, u) = uncertainProbability(&v, "stage '\(name)'") else { v.i = v.terms.count; return out }
             if out.contains(where: { $0.name == name }) { error(.funnelStageTwice, "funnel stage '\(name)' is given twice", t.range) }
-            out.append(FunnelStage(name: name, probability: p))
+            out.append(FunnelStage(name: name, probability: p, uncertainty: u))
         }
         return out
     }

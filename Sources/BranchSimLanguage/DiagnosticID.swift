@@ -308,6 +308,25 @@ public enum DiagnosticID: String, CaseIterable, Sendable, Hashable, Codable {
     case dataNetworkDeclared = "data.network-declared"
     case dataCustomersTwice = "data.customers-twice"
     case pathOutsideFolder = "file.outside-folder"
+    // MARK: decisions
+
+    case inputArgumentsExpected = "input.arguments-expected"
+    case inputBetaTooWide = "input.beta-too-wide"
+    case inputOrder = "input.order"
+    case decisionFactorExpected = "decision.factor-expected"
+    case decisionMetricExpected = "decision.metric-expected"
+    case decisionNoInputs = "decision.no-inputs"
+    case decisionPathNotANumber = "decision.path-not-a-number"
+    case decisionRunsExpected = "decision.runs-expected"
+    case decisionUnexpected = "decision.unexpected"
+    case decisionValueInvalid = "decision.value-invalid"
+    case designLatinCountExpected = "decision.latin-count-expected"
+    case designLevelsExpected = "decision.levels-expected"
+    case designRangeExpected = "decision.range-expected"
+    case optimizeConstraintExpected = "decision.constraint-expected"
+    case optimizeGoalExpected = "decision.goal-expected"
+    case optimizeOverExpected = "decision.over-expected"
+    case optimizeWithinExpected = "decision.within-expected"
 }
 
 extension DiagnosticID {
@@ -573,6 +592,24 @@ extension DiagnosticID {
         case .productMarginPeriodExpected: return DiagnosticEntry(.error, "expected 'per year' after the margin of product '{X}'", help: "write 'margin {P} per year'")
         case .productFeeOnPurchaseExpected: return DiagnosticEntry(.error, "expected 'on purchase' after the fee of product '{X}'")
         case .roleCostPeriodExpected: return DiagnosticEntry(.error, "expected 'per hour' after the cost of role '{X}'", help: "write 'cost {A} per hour'")
+        // MARK: decisions
+        case .inputArgumentsExpected: return DiagnosticEntry(.error, "expected {X} in {WHERE}", help: "write '{X}'")
+        case .inputBetaTooWide: return DiagnosticEntry(.error, "'beta' of {WHERE}: beta(mean M, sd S) needs M strictly between 0% and 100% and S above 0 and below sqrt(M * (1 - M))", help: "narrow the sd, or move the mean away from 0% and 100%")
+        case .inputOrder: return DiagnosticEntry(.error, "'{X}' of {WHERE} is out of order: {X}", help: "write the lowest value first, e.g. '{X}'")
+        case .decisionFactorExpected: return DiagnosticEntry(.error, "expected 'PATH ±P%' in 'sensitivity ... over', found {T}", help: "write 'meet.contacts ±20%, meet.convert ±10%'")
+        case .decisionMetricExpected: return DiagnosticEntry(.error, "expected 'of METRIC' after '{K}'")
+        case .decisionNoInputs: return DiagnosticEntry(.error, "the scenario has no uncertain inputs to rank", help: "make a rate uncertain (convert uncertain(35%..45%)) or write 'sensitivity of {X} over PATH ±20%, ...'")
+        case .decisionPathNotANumber: return DiagnosticEntry(.error, "'{X}' is not set to a number, so it cannot move ±{P}")
+        case .decisionRunsExpected: return DiagnosticEntry(.error, "expected a whole number of runs from 2 to 100000 after 'runs'")
+        case .decisionUnexpected: return DiagnosticEntry(.error, "unexpected {T} in '{K}'")
+        case .decisionValueInvalid: return DiagnosticEntry(.error, "'{X}' at {X} makes the scenario invalid")
+        case .designLatinCountExpected: return DiagnosticEntry(.error, "expected a whole number of points from 2 to {N} after 'latin'", help: "write 'sweep meet.contacts in 20..60 and meet.frequency in 1..3 latin 20'")
+        case .designLevelsExpected: return DiagnosticEntry(.error, "'{X}' needs its values ('over V1, V2' or 'from A to B step S') in a full factorial sweep", help: "give the values, or end the sweep with 'latin N' for a Latin hypercube of N points")
+        case .optimizeConstraintExpected: return DiagnosticEntry(.error, "expected 'METRIC-PATH OP VALUE' after 'subject to', found {T}", help: "write 'subject to staffing.wealth_manager.fte.p95 <= 2, cost <= 50万'")
+        case .optimizeGoalExpected: return DiagnosticEntry(.error, "expected 'maximize' or 'minimize' after 'optimize', found {T}", help: "write 'optimize maximize uplift over meet.contacts in 20..60 step 20'")
+        case .optimizeOverExpected: return DiagnosticEntry(.error, "expected 'over PATH in A..B' after the metric")
+        case .optimizeWithinExpected: return DiagnosticEntry(.error, "expected the indifference zone, an amount above 0, after 'within'", help: "write 'within 1万': plans closer than that to the best count as equally good")
+        case .designRangeExpected: return DiagnosticEntry(.error, "expected 'in A..B' after '{X}'", help: "write '{X} in 20..60'")
         }
     }
 }

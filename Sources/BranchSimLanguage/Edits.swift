@@ -48,7 +48,8 @@ enum Edits {
                     sink.error(.dropUnknownDeclaration, "variant '\(vname)' drops \(kw) '\(name)', which does not exist", nt.range, Suggest.notes(for: name, in: names))
                 }
                 if !v.atEnd { sink.error(.dropUnexpected, "unexpected \(describe(v.peek)) in 'drop'", v.here) }
-            case .variant, .include, .run, .report, .compare, .sweep, .expect, .export, .branches, .customers, .rank:
+            case .variant, .include, .run, .report, .compare, .sweep, .expect, .export, .branches, .customers, .rank,
+                 .sensitivity, .optimize:
                 sink.error(.notAllowedInVariant, "'\(s.kind.rawValue)' is not allowed inside a variant", s.keywordRange,
                            [.help("write it after the variant, at the top level")])
             case .scenario:
@@ -93,7 +94,7 @@ enum Edits {
             }
             return
         }
-        let parts = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        var parts = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard parts.count >= 2, !parts.contains("") else {
             throw Failure(.editNotAPath, message: "'\(path)' is not a path", notes: [.help("write NAME.PROPERTY, CAMPAIGN.funnel.STAGE, scenario.PROPERTY or 'let NAME'")])
         }
@@ -114,8 +115,13 @@ enum Edits {
             index = i
         }
         let kind = decls[index].kind
-        let key = parts[1]
         let keys = LanguageVocabulary.properties[kind.rawValue] ?? []
+        // `CAMPAIGN.STAGE` is short for `CAMPAIGN.funnel.STAGE` (as uncertain inputs are named).
+        if parts.count == 2, kind == .campaign, !keys.contains(parts[1]),
+           decls[index].property(CampaignKey.funnel)?.values.contains(where: { $0.word == parts[1] }) == true {
+            parts = [parts[0], CampaignKey.funnel.rawValue, parts[1]]
+        }
+        let key = parts[1]
         guard keys.contains(key) else {
             throw Failure(.editPropertyUnknown, message: "\(kind.rawValue) has no property '\(key)'",
                           notes: Suggest.notes(for: key, in: keys) + [.note("properties of \(kind.rawValue): " + keys.joined(separator: ", "))])
@@ -123,7 +129,7 @@ enum Edits {
         var s = decls[index]
         if parts.count == 3 && CampaignKey(rawValue: key) == .funnel {
             let stage = parts[2]
-            guard let newNumber = value.first, value.count == 1, case .number = newNumber else {
+            guard let newNumber = value.first, value.count == 1, newNumber.isRate else {
                 throw Failure(.editStageSingleValue, message: "a funnel stage takes a single percentage", notes: [.help("for example '45%'")])
             }
             var done = false
@@ -132,7 +138,7 @@ enum Edits {
                 for j in p.values.indices where p.values[j].word == stage && j + 1 < p.values.count {
                     // The stage's probability: a number, a 'let' name or an expression.
                     switch p.values[j + 1] {
-                    case .number, .word, .expr: p.values[j + 1] = newNumber; done = true; return
+                    case .number, .word, .expr, .call: p.values[j + 1] = newNumber; done = true; return
                     default: continue
                     }
                 }
@@ -166,6 +172,24 @@ enum Edits {
             if s.block != nil { s.block!.append(p) } else { s.inline.append(p) }
         }
         decls[index] = s
+    }
+
+    /// The number `path` is set to now (`meet.contacts` -> `40`, `meet.convert` -> `40%`), or
+    /// nil when it is not set to one number (a `let` name, an expression, a distribution).
+    static func currentNumber(path: String, in decls: [Statement]) -> Term? {
+        let parts = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count >= 2, let i = find(parts[0], in: decls) else { return nil }
+        let s = decls[i]
+        var stage: String?
+        if parts.count == 3, parts[1] == CampaignKey.funnel.rawValue { stage = parts[2] }
+        if parts.count == 2, s.kind == .campaign, !(LanguageVocabulary.properties["campaign"] ?? []).contains(parts[1]) { stage = parts[1] }
+        if let stage {
+            guard let p = s.property(CampaignKey.funnel), let j = p.values.firstIndex(where: { $0.word == stage }),
+                  j + 1 < p.values.count, case .number = p.values[j + 1] else { return nil }
+            return p.values[j + 1]
+        }
+        guard parts.count == 2, let p = s.properties.first(where: { $0.key == parts[1] }) else { return nil }
+        return p.values.first { if case .number = $0 { return true } else { return false } }
     }
 
     /// Removes a property (back to its default).
@@ -206,5 +230,17 @@ extension String {
         while s.first == set { s.removeFirst() }
         while s.last == set { s.removeLast() }
         return String(s)
+    }
+}
+
+
+extension Term {
+    /// A funnel rate: a number, or an uncertain one (`uncertain(35%..45%)`).
+    var isRate: Bool {
+        switch self {
+        case .number: return true
+        case .call(let name, _, _): return ScenarioChecker.inputDistributions.contains(name)
+        default: return false
+        }
     }
 }

@@ -121,7 +121,8 @@ public enum Formatter {
         switch s.kind {
         case .let, .metric:
             head += " = " + (s.expr.map(expr) ?? "")
-        case .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop, .branches, .customers, .rank:
+        case .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop, .branches, .customers, .rank,
+             .sensitivity, .optimize:
             if !s.args.isEmpty { head += " " + terms(s.args) }
         case .scenario, .tier, .segment, .product, .role, .branch, .network, .campaign, .variant:
             if !s.inline.isEmpty { head += " " + s.inline.map(propertyText).joined(separator: " ") }
@@ -196,7 +197,7 @@ public enum Formatter {
                 switch sym {
                 case .comma: glueBefore = true
                 case .range, .slash: glueBefore = true; glueAfter = true
-                case .minus, .openParen: glueAfter = true
+                case .minus, .openParen, .plusMinus: glueAfter = true
                 case .closeParen: glueBefore = true
                 default: break
                 }

@@ -21,6 +21,8 @@ public enum TokenKind: Sendable, Hashable {
     case number(Double, NumberSuffix?)
     case string(String)
     case lbrace, rbrace, lparen, rparen, comma, arrow, dotdot, slash, plus, minus, star
+    /// `±`: a spread around a value (`sensitivity ... over meet.contacts ±20%`).
+    case plusMinus
     case equals, greater, greaterEqual, less, lessEqual, equalEqual, notEqual
     /// A statement end: a line break (outside a continuation) or `;`.
     case newline
@@ -137,6 +139,7 @@ final class Lexer {
             case ",", "，": i += 1; emit(.comma, start, i)
             case "/": i += 1; emit(.slash, start, i)
             case "+": i += 1; emit(.plus, start, i)
+            case "±": i += 1; emit(.plusMinus, start, i)
             case "*": i += 1; emit(.star, start, i)
             case "-":
                 if peek(1) == ">" { i += 2; emit(.arrow, start, i) } else { i += 1; emit(.minus, start, i) }

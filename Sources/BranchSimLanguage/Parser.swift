@@ -202,7 +202,8 @@ final class Parser {
                         "unexpected \(describe(current)) after the value of '\(stmtKind.rawValue) \(s.name ?? "")'", current.range)
                 recover()
             }
-        case .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop, .branches, .customers, .rank:
+        case .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop, .branches, .customers, .rank,
+             .sensitivity, .optimize:
             s.args = parseTerms(kind: nil, key: nil)
             if let last = s.args.last { s.range = s.range.union(last.range) }
             lastEnd = s.range.end
@@ -404,6 +405,7 @@ final class Parser {
         case .slash: return .slash
         case .equals: return .equals
         case .plus: return .plus
+        case .plusMinus: return .plusMinus
         case .minus: return .minus
         case .star: return .star
         case .greater: return .greater

@@ -116,7 +116,7 @@ struct ProgramChecker {
         for s in statements {
             switch s.kind {
             case .variant: variants.append(s)
-            case .run, .report, .compare, .sweep, .expect, .export, .rank: actions.append(s)
+            case .run, .report, .compare, .sweep, .expect, .export, .rank, .sensitivity, .optimize: actions.append(s)
             case .drop:
                 Self.dropOutsideVariant(s, sink: &sink)
             case .include: break
@@ -175,7 +175,7 @@ struct ProgramChecker {
 
     // MARK: actions
 
-    private func keys(_ scenarios: [Scenario]) -> [String] {
+    func keys(_ scenarios: [Scenario]) -> [String] {
         var seen = Set<String>()
         var out: [String] = []
         for s in scenarios {
@@ -185,7 +185,7 @@ struct ProgramChecker {
     }
 
     /// Keys and their group prefixes (`funnel`, `staffing.wealth_manager`), for suggestions.
-    private func selectors(_ keys: [String]) -> [String] {
+    func selectors(_ keys: [String]) -> [String] {
         var out = Set(keys)
         for k in keys {
             let parts = k.split(separator: ".")
@@ -295,7 +295,12 @@ struct ProgramChecker {
                 compared = true
                 action = .compare(variants: names, metrics: metrics, independent: independent)
             case .sweep:
-                action = sweep(&v, s, base: base, decls: decls)
+                action = Self.isDesign(s.args) ? design(&v, s, base: base, decls: decls) : sweep(&v, s, base: base, decls: decls)
+            // MARK: decisions
+            case .sensitivity:
+                action = sensitivity(&v, s, base: base, decls: decls)
+            case .optimize:
+                action = optimize(&v, s, base: base, decls: decls)
             case .expect:
                 action = expect(&v, s, keys: keys(current), compared: compared, lets: lets)
             case .rank:
@@ -351,7 +356,8 @@ struct ProgramChecker {
         }
         if keys.isEmpty { return nil }  // the scenario has errors; they are reported already
         let keySet = Set(keys)
-        guard let mp = MetricCatalog.resolve(path, keys: keySet) else {
+        let decided = DecisionResult.expectPrefixes.contains { path.hasPrefix($0) }
+        guard let mp = decided ? MetricPath(scope: .decision, metric: path) : MetricCatalog.resolve(path, keys: keySet) else {
             var cands = selectors(keys)
             cands += keys.flatMap { k in Statistic.allCases.map { "\(k).\($0.rawValue)" } }
             if path.hasPrefix("compare.") { cands = keys.map { "compare.\($0).diff.mean" } + keys.map { "compare.\($0).prob_better" } }
@@ -359,7 +365,7 @@ struct ProgramChecker {
                        + [.note("a metric path is METRIC[.STAT], 'compare.METRIC.diff[.STAT]' or 'compare.METRIC.prob_better'")])
             return nil
         }
-        if mp.scope != .run && !compared {
+        if mp.scope != .run && mp.scope != .decision && !compared {
             sink.error(.expectNeedsCompare, "'\(path)' needs a 'compare' before this 'expect'", t.range, [.help("write 'compare A, B on \(mp.metric)' first")])
         }
         let condition: Expectation.Condition

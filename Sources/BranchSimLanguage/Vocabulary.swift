@@ -66,6 +66,9 @@ public enum LanguageVocabulary {
         "include": "include \"file.bsim\"",
         "branches": "branches from \"outlets.csv\"   (columns: name, customers, network, role, staff_ROLE, share_TIER ...)",
         "customers": "customers from \"customers.csv\" | \"crm.sqlite\" table NAME   (columns: outlet, balance_PRODUCT ...)",
+        // MARK: decisions
+        "sensitivity": "sensitivity of METRIC [over PATH ±P%, ...] [runs N]",
+        "optimize": "optimize maximize|minimize METRIC over PATH in A..B [step S], ... [subject to METRIC-PATH OP VALUE, ...]",
     ]
 }
 

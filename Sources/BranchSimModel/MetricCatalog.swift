@@ -86,6 +86,9 @@ public enum MetricCatalog {
                 for (key, unit) in roleMetrics { add("staffing.\(b.name).\(s.roles[r].name).\(key)", unit) }
             }
         }
+        // The value each uncertain input drew in the replication (none without such inputs),
+        // before the named metrics so that those can use them.
+        for input in s.uncertainInputs { add(Scenario.inputMetricKey(input.path), .ratio) }
         // Named metrics last, computed from the values before them in each replication.
         for d in s.derivedMetrics { add(d.name, d.unit) }
         return m

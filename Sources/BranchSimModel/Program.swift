@@ -27,6 +27,9 @@ public struct MetricPath: Sendable, Hashable, CustomStringConvertible {
         case compareDiff
         /// The probability the later variant beats the first (`compare.uplift.prob_better`).
         case compareProbBetter
+        /// A value of the last decision statement (`sensitivity.meet.convert.effect`); `metric`
+        /// holds the whole path.
+        case decision
     }
 
     public var scope: Scope
@@ -45,6 +48,7 @@ public struct MetricPath: Sendable, Hashable, CustomStringConvertible {
         case .run: return statistic.map { "\(metric).\($0.rawValue)" } ?? metric
         case .compareDiff: return "compare.\(metric).diff" + (statistic.map { ".\($0.rawValue)" } ?? "")
         case .compareProbBetter: return "compare.\(metric).prob_better"
+        case .decision: return metric
         }
     }
 }
@@ -130,6 +134,8 @@ public enum Action: Sendable, Equatable {
     case export(path: String)
     /// `rank outlets by METRIC [echelons E]`: on the last run, or on each variant of the last comparison.
     case rank(RankRequest)
+    /// `sensitivity`, `optimize`, `calibrate`.
+    case decision(DecisionRequest)
 }
 
 public struct LocatedAction: Sendable, Equatable {

@@ -430,12 +430,16 @@ public struct FunnelStage: Sendable, Equatable {
     public var name: String
     /// Probability of passing, given the previous stage was passed.
     public var probability: Double
+    /// When the rate is uncertain (`uncertain(35%..45%)`), its distribution: the rate is then
+    /// drawn once per replication, and `probability` is the distribution's mean.
+    public var uncertainty: InputDistribution?
     /// A stage named `reach` passes only reachable customers, then applies `probability`.
     public var isReach: Bool { name == "reach" }
 
-    public init(name: String, probability: Double) {
+    public init(name: String, probability: Double, uncertainty: InputDistribution? = nil) {
         self.name = name
         self.probability = probability
+        self.uncertainty = uncertainty
     }
 }
 

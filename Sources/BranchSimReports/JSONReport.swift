@@ -25,6 +25,8 @@ public enum JSONReport {
         root["sweep"] = doc.sweep.map(sweep) ?? .null
         // Only when there are rankings, so documents without them keep their bytes.
         if !doc.rankings.isEmpty { root["rankings"] = .array(doc.rankings.map(ranking)) }
+        // Only when there is one, so documents without a decision stay as they were.
+        if let d = doc.decision { root["decision"] = decision(d) }
         return .object(root)
     }
 

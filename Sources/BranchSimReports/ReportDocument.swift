@@ -36,14 +36,17 @@ public struct ReportDocument: Sendable, Equatable {
     public var expectations: [ExpectationOutcome]
     /// `rank outlets by ...` of these results, in the order asked.
     public var rankings: [OutletRanking]
+    /// The last `sensitivity` or `optimize`.
+    public var decision: DecisionResult?
 
     public init(runs: [RunResult] = [], comparison: ComparisonResult? = nil, sweep: SweepResult? = nil,
-                expectations: [ExpectationOutcome] = [], rankings: [OutletRanking] = []) {
+                expectations: [ExpectationOutcome] = [], rankings: [OutletRanking] = [], decision: DecisionResult? = nil) {
         self.runs = runs
         self.comparison = comparison
         self.sweep = sweep
         self.expectations = expectations
         self.rankings = rankings
+        self.decision = decision
     }
 
     /// The scenario title: of the first run, else of the comparison, else of the sweep.

@@ -449,7 +449,8 @@ public enum TextReports {
         let out = "sweep \(path): \(points.count) value\(points.count == 1 ? "" : "s"), "
             + "\(NumberFormat.count(Double(first.count))) runs each\n\n"
         let (keys, zero) = splitZero(ReportSelection.expand(metrics, in: first), in: points.map(\.result))
-        let valueHeader = path.split(separator: ".").last.map(String.init) ?? path
+        // A design over several paths (`a.contacts × a.frequency`) labels each point itself.
+        let valueHeader = path.contains(" × ") ? "point" : path.split(separator: ".").last.map(String.init) ?? path
         var t = TextTable(columns: [
             .init("metric", .left), .init(valueHeader, .left), .init("mean"), .init("95% CI"), .init("p5"), .init("p95"),
         ])
@@ -536,7 +537,7 @@ public enum TextReports {
                                        options: ReportOptions = ReportOptions()) -> String {
         func f(_ v: Double) -> String {
             switch e.path.scope {
-            case .compareProbBetter: return NumberFormat.general(v)
+            case .compareProbBetter, .decision: return NumberFormat.general(v)
             case .run, .compareDiff: return NumberFormat.value(v, unit: MetricUnits.guess(e.path.metric), units: options.units)
             }
         }

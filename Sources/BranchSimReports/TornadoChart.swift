@@ -3,25 +3,7 @@ import BranchSimModel
 extension Charts {
     /// One input of a sensitivity analysis: the metric with the input at its low and at its
     /// high setting, the others at their base.
-    public struct TornadoRow: Sendable, Equatable {
-        public var input: String
-        /// How the low and high settings are written (`30%`, `-20%`).
-        public var lowLabel: String
-        public var highLabel: String
-        public var low: Double
-        public var high: Double
-
-        public init(input: String, lowLabel: String, highLabel: String, low: Double, high: Double) {
-            self.input = input
-            self.lowLabel = lowLabel
-            self.highLabel = highLabel
-            self.low = low
-            self.high = high
-        }
-
-        /// The swing: how far apart the two settings put the metric.
-        public var swing: Double { abs(high - low) }
-    }
+    public typealias TornadoRow = DecisionResult.Bar
 
     /// A tornado chart: one horizontal bar per input from the base value to the metric at
     /// the input's low setting (first colour) and at its high setting (second colour), the
@@ -62,4 +44,9 @@ extension Charts {
         svg.line(x1: xb, y1: top - 6, x2: xb, y2: bottom, stroke: ink, width: 2)
         return svg
     }
+}
+
+extension DecisionResult.Bar {
+    /// The swing: how far apart the two settings put the metric.
+    public var swing: Double { abs(high - low) }
 }

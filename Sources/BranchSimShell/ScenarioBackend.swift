@@ -207,7 +207,7 @@ public final class ScenarioBackend: ShellBackend {
             let shows = actions.contains { a in
                 switch a.action {
                 case .run, .compare, .sweep, .report, .rank: return true
-                case .expect, .export: return false
+                case .expect, .export, .decision: return false
                 }
             }
             if shows, runner.lastRun != nil || runner.lastComparison != nil, let text = formattedResults() {
@@ -290,6 +290,22 @@ public final class ScenarioBackend: ShellBackend {
             return nil
         }
         return document.source()
+    }
+
+    public func chosenPlanText(out: ShellOutput) -> String? {
+        guard let d = runner.lastDecision, !d.settings.isEmpty else {
+            out.error("no plan chosen yet: run 'optimize' first")
+            return nil
+        }
+        var chosen = document
+        for (path, value) in d.settings {
+            let problems = chosen.set(path: path, value: value).filter(\.isError)
+            if !problems.isEmpty {
+                render(problems, sources: chosen.check().sources, out: out)
+                return nil
+            }
+        }
+        return chosen.source()
     }
 
     public func show(name: String?, out: ShellOutput) {

@@ -240,6 +240,8 @@ public final class Shell {
             let expanded = expandTilde(path)
             return .done(underControl { control in backend.load(path: expanded, control: control, out: out) })
         case .save(let path, let force): return .done(save(to: expandTilde(path), shown: path, force: force))
+        case .saveChosen(let path, let force):
+            return .done(save(to: expandTilde(path), shown: path, force: force, chosen: true))
         case .show(let name):
             backend.show(name: name, out: out)
             return .done(.ok)
@@ -275,12 +277,12 @@ public final class Shell {
         }
     }
 
-    private func save(to path: String, shown: String, force: Bool) -> ExecutionOutcome {
+    private func save(to path: String, shown: String, force: Bool, chosen: Bool = false) -> ExecutionOutcome {
         if !force, FileManager.default.fileExists(atPath: path) {
             out.error(AtomicFile.WriteError.exists(shown).description)
             return .error
         }
-        guard let text = backend.textToSave(out: out) else { return .error }
+        guard let text = chosen ? backend.chosenPlanText(out: out) : backend.textToSave(out: out) else { return .error }
         do {
             try AtomicFile.write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n", to: path, overwrite: force)
         } catch {

@@ -68,6 +68,10 @@ public protocol ShellBackend: AnyObject {
     /// there is nothing to save.
     func textToSave(out: ShellOutput) -> String?
 
+    /// `:save --chosen FILE`: the session as scenario text with the plan the last `optimize`
+    /// chose applied (the session itself stays as it is). Nil after printing why there is none.
+    func chosenPlanText(out: ShellOutput) -> String?
+
     /// `:show [NAME]`: prints the session (nil) or one declaration.
     func show(name: String?, out: ShellOutput)
 
@@ -124,5 +128,12 @@ extension ShellBackend {
     public func drop(kind: String, name: String, out: ShellOutput) -> ExecutionOutcome {
         out.error("this shell cannot drop declarations")
         return .error
+    }
+}
+
+extension ShellBackend {
+    public func chosenPlanText(out: ShellOutput) -> String? {
+        out.error("no plan chosen yet: run 'optimize' first")
+        return nil
     }
 }

@@ -3,6 +3,8 @@ import BranchSimModel
 public enum ShellCommand: Equatable, Sendable {
     case load(path: String)
     case save(path: String, force: Bool)
+    /// `:save --chosen FILE`: the session with the last `optimize`'s chosen plan applied.
+    case saveChosen(path: String, force: Bool)
     case show(name: String?)
     case set(path: String, value: String)
     case unset(path: String)
@@ -33,7 +35,7 @@ public enum ShellCommand: Equatable, Sendable {
     /// One line of usage per command, for `:help commands` and usage errors.
     public static let usage: [(name: String, usage: String, summary: String)] = [
         ("load", ":load FILE", "read a scenario file into the session"),
-        ("save", ":save FILE [--force]", "write the session as a scenario file (--force overwrites)"),
+        ("save", ":save FILE [--force] [--chosen]", "write the session as a scenario file (--force overwrites; --chosen: with the plan the last optimize chose)"),
         ("show", ":show [NAME]", "print the session, or one declaration"),
         ("set", ":set PATH VALUE", "change one property, e.g. :set upgrade_meeting.funnel.convert 50%"),
         ("unset", ":unset PATH", "remove a property: back to its default (NAME.PROPERTY)"),
@@ -90,14 +92,15 @@ public enum ShellCommand: Equatable, Sendable {
             return .success(.load(path: args[0]))
         case "save":
             let force = args.contains("--force") || args.contains("-f")
-            let files = args.filter { $0 != "--force" && $0 != "-f" }
+            let chosen = args.contains("--chosen")
+            let files = args.filter { $0 != "--force" && $0 != "-f" && $0 != "--chosen" }
             if let bad = files.first(where: { $0.hasPrefix("--") }) {
                 return .failure(.usage(command: name, problem: "unknown option '\(bad)'"))
             }
             guard files.count == 1 else {
                 return .failure(.usage(command: name, problem: files.isEmpty ? "say which file to save to" : "give one file name (quote names with spaces)"))
             }
-            return .success(.save(path: files[0], force: force))
+            return .success(chosen ? .saveChosen(path: files[0], force: force) : .save(path: files[0], force: force))
         case "show":
             guard args.count <= 1 else { return .failure(.usage(command: name, problem: "give at most one name")) }
             return .success(.show(name: args.first))

@@ -167,7 +167,7 @@ struct BenchCommand: ParsableCommand {
                 let all = names.compactMap { program.scenario(named: $0) }
                 scenarios += all.map { ($0, all) }
             case .sweep(_, let points, _): scenarios += points.map { ($0.scenario, points.map(\.scenario)) }
-            case .report, .expect, .export, .rank: break
+            case .report, .expect, .export, .rank, .decision: break
             }
         }
         return scenarios.map { s, companions in

@@ -147,7 +147,7 @@ struct MergeCommand: ParsableCommand {
         if pointSlices {
             guard let checked = checkedProgram(file, settings: parts[0].saved.settings) else { throw ExitCode(2) }
             let simulating = checked.actions.filter {
-                switch $0.action { case .run, .compare, .sweep: true; case .report, .expect, .export, .rank: false }
+                switch $0.action { case .run, .compare, .sweep, .decision: true; case .report, .expect, .export, .rank: false }
             }
             guard simulating.count == 1, case .sweep(_, let points, _) = simulating[0].action else {
                 fail("'\(file)' runs more than its sweep (\(simulating.count) runs, comparisons and sweeps): the slices of its "

@@ -219,6 +219,24 @@ let triggers: [Trigger] = [
         let o = FrontEnd.check(path: "t.bsim", settings: [("meet.contacts", "")], loader: InMemoryLoader(["t.bsim": minimal]))
         return (o.diagnostics, o.sources)
     }),
+    // MARK: decisions
+    .file(.inputArgumentsExpected, replacing(11, with: "  funnel reach 100% -> attend uncertain(60%, 80%) -> convert 40%")),
+    .file(.inputOrder, replacing(11, with: "  funnel reach 100% -> attend uncertain(80%..60%) -> convert 40%")),
+    .file(.inputBetaTooWide, replacing(11, with: "  funnel reach 100% -> attend beta(mean 50%, sd 60%) -> convert 40%")),
+    .file(.decisionMetricExpected, minimal + "sensitivity uplift\n"),
+    .file(.decisionNoInputs, minimal + "sensitivity of uplift\n"),
+    .file(.decisionFactorExpected, minimal + "sensitivity of uplift over meet.contacts 20%\n"),
+    .file(.decisionPathNotANumber, minimal + "sensitivity of uplift over meet.target ±20%\n"),
+    .file(.decisionRunsExpected, minimal + "sensitivity of uplift over meet.contacts ±20% runs 1\n"),
+    .file(.decisionUnexpected, minimal + "sensitivity of uplift over meet.contacts ±20% runs 20 x\n"),
+    .file(.designLatinCountExpected, minimal + "sweep meet.contacts in 20..60 and meet.frequency in 1..3 latin 1\n"),
+    .file(.designLevelsExpected, minimal + "sweep meet.contacts in 20..60 and meet.frequency over 1, 2\n"),
+    .file(.designRangeExpected, minimal + "sweep meet.contacts over 20, 40 and meet.frequency over 1, 2 latin 5\n"),
+    .file(.optimizeGoalExpected, minimal + "optimize uplift over meet.contacts in 20..60\n"),
+    .file(.optimizeOverExpected, minimal + "optimize maximize uplift meet.contacts in 20..60\n"),
+    .file(.optimizeConstraintExpected, minimal + "optimize maximize uplift over meet.contacts in 20..60 subject to cost\n"),
+    .file(.optimizeWithinExpected, minimal + "optimize maximize uplift over meet.contacts in 20..60 within 5%\n"),
+    .file(.decisionValueInvalid, minimal + "sensitivity of uplift over downtown.customers ±200%\n"),
 ]
 
 /// IDs no test triggers yet. Each should get a trigger; none may be listed and triggered.
@@ -294,6 +312,8 @@ enum Catalogue {
         ("Campaigns", ["campaign", "filter"]), ("Policy, enforce, scenario", ["policy", "settings"]), ("Variants and drop", ["variant"]),
         ("Actions", ["action"]), ("Sweep", ["sweep"]), ("Shell edits (`:set`, `:unset`, `:drop`)", ["edit"]),
         ("Data files (`branches from`, `customers from`; docs/data.md)", ["data"]),
+        // MARK: decisions
+        ("Uncertain inputs and decisions", ["input", "decision"]),
     ]
 
     static func markdown(_ outcomes: [(trigger: Trigger, diagnostics: [Diagnostic], sources: [String: SourceFile])]) -> String {

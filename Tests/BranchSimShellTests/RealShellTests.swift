@@ -239,6 +239,27 @@ struct RealShellTests {
         #expect(try s.exitStatus() == nil)
     }
 
+    /// Issue 17: a decision statement at the prompt shows its runs' progress, and Ctrl-C stops
+    /// it and returns to the prompt; then a short one completes with its table.
+    @Test func sensitivityAtThePromptShowsProgressAndStopsOnCtrlC() throws {
+        let s = try start()
+        defer { s.close() }
+        try typePlan(s)
+        try entering(s, ":set upgrade_meeting.convert uncertain(30%..50%)", shows: "branchsim> :set upgrade_meeting.convert")
+        try entering(s, "campaign blast { target longtail  frequency 1 per workday  contacts all  funnel convert 10%  amount fixed 1万 }",
+                     shows: "branchsim> campaign blast")
+        try enter(s, "sensitivity of uplift runs 50000")
+        try s.waitFor("/50000 reps", timeout: 30)
+        try s.press("C-c")
+        try s.waitForOutput("stopped by Ctrl-C after", timeout: 30)
+        try s.waitForLastLine(prompt, timeout: 30)
+        #expect(!(try s.transcript()).contains("Sensitivity of uplift"), "no table of a stopped analysis")
+        try entering(s, ":drop campaign blast", shows: "branchsim> :drop campaign blast")
+        let t = try entering(s, "sensitivity of uplift runs 10", shows: "Sensitivity of uplift")
+        #expect(t.contains("upgrade_meeting.convert"))
+        #expect(try s.exitStatus() == nil)
+    }
+
     @Test func saveRefusesToClobberSetChangesAndReportsSayStale() throws {
         let s = try start()
         defer { s.close() }

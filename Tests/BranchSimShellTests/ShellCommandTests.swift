@@ -41,9 +41,9 @@ import Testing
     }
 
     @Test(arguments: [
-        (":save", "say which file to save to; usage: :save FILE [--force]"),
-        (":save a b", "give one file name (quote names with spaces); usage: :save FILE [--force]"),
-        (":save a --forse", "unknown option '--forse'; usage: :save FILE [--force]"),
+        (":save", "say which file to save to; usage: :save FILE [--force] [--chosen]"),
+        (":save a b", "give one file name (quote names with spaces); usage: :save FILE [--force] [--chosen]"),
+        (":save a --forse", "unknown option '--forse'; usage: :save FILE [--force] [--chosen]"),
         (":load", "say which file to load; usage: :load FILE"),
         (":load \"open", "a quote is not closed; usage: :load FILE"),
         (":set upgrade_meeting.contacts", "say the new value of 'upgrade_meeting.contacts'; usage: :set PATH VALUE"),

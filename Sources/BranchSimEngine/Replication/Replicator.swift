@@ -4,7 +4,8 @@ import Foundation
 /// A worker's campaign plan behind a reference: an occurrence takes one retain of it
 /// instead of copying the plan's two dozen arrays (a retain each) into a local.
 final class CampaignRef {
-    let plan: SimulationPlan.CampaignPlan
+    /// Variable only for the rates of uncertain inputs, set at the start of each replication.
+    var plan: SimulationPlan.CampaignPlan
     init(_ plan: SimulationPlan.CampaignPlan) { self.plan = plan }
 }
 
@@ -56,6 +57,8 @@ struct Replicator: ~Copyable {
     /// Per campaign, where its counts sit in the metric row.
     let slots: [CampaignSlots]
     let rootKey: UInt64
+    /// Mixed into each replication's key for every draw but the uncertain inputs (0: none).
+    let noiseSalt: UInt64
     let tiers: Int
     let products: Int
     let roles: Int
@@ -111,8 +114,9 @@ struct Replicator: ~Copyable {
     ///   - plan: the compiled scenario; its `staticSets` (companions taken into account)
     ///     decide which tiers are aggregated.
     ///   - reference: the reference paths to take instead of the fast ones (tests only).
-    init(plan: SimulationPlan, seed: UInt64, salt: UInt64, reference: ReferencePaths = []) {
+    init(plan: SimulationPlan, seed: UInt64, salt: UInt64, noiseSalt: UInt64 = 0, reference: ReferencePaths = []) {
         self.plan = plan
+        self.noiseSalt = noiseSalt
         self.reference = reference
         campaigns = plan.campaigns.map { CampaignRef($0.unshared()) }
         eligibility = plan.campaigns.map { Eligibility($0.filter) }
@@ -152,6 +156,8 @@ struct Replicator: ~Copyable {
     mutating func run(replication index: Int) -> ReplicationRecord {
         reset()
         repKey = RandomKey.mix(rootKey, UInt64(index))
+        if !plan.inputs.isEmpty { drawInputs() }
+        if noiseSalt != 0 { repKey = RandomKey.mix(repKey, noiseSalt) }
         addStartingCustomers()
         referralRoom = Self.referralCap(startingCustomers: plan.scenario.totalCustomers)
         referralCapReached = false
@@ -208,6 +214,23 @@ struct Replicator: ~Copyable {
         now = 0
         draws = 0
         maturingVisits = 0
+    }
+
+    // MARK: - Uncertain inputs
+
+    /// Draws each uncertain input once for this replication, from the key of its path under
+    /// the replication's key (not under the noise salt), and sets the campaign's rate to it.
+    mutating func drawInputs() {
+        for (k, input) in plan.inputs.enumerated() {
+            let value: Double
+            if let fixed = input.fixed {
+                value = fixed
+            } else {
+                value = input.distribution.quantile(keyedUnit(RandomKey.mix(repKey, input.key)))
+            }
+            campaigns[input.campaign].plan.stageProbability[input.stage] = value
+            metrics.values[plan.layout.inputs[k]] = value
+        }
     }
 
     // MARK: - Keyed draws

@@ -1,0 +1,122 @@
+import Foundation
+
+/// How unsure the analyst is of an input (a funnel rate): the distribution it is drawn from,
+/// once per replication (docs/model.md, "Uncertain inputs").
+///
+/// Draws go through `quantile`, the inverse of the distribution function, from one uniform:
+/// so the same uniform gives the same point of the distribution, the 5% and 95% points are
+/// exact (for the tornado's low and high), and the draw is a single keyed number.
+public enum InputDistribution: Sendable, Hashable, CustomStringConvertible {
+    /// `uncertain(A..B)`: uniform over `[low, high]`.
+    case uniform(low: Double, high: Double)
+    /// `triangular(A, M, B)`: the triangle from `low` to `high` peaking at `mode`.
+    case triangular(low: Double, mode: Double, high: Double)
+    /// `beta(mean M, sd S)`: the beta distribution on [0, 1] with that mean and standard deviation.
+    case beta(mean: Double, sd: Double)
+
+    public var mean: Double {
+        switch self {
+        case .uniform(let a, let b): return (a + b) / 2
+        case .triangular(let a, let m, let b): return (a + m + b) / 3
+        case .beta(let m, _): return m
+        }
+    }
+
+    /// The shape parameters `(alpha, beta)` of `.beta`, or `nil` when the sd is too wide for
+    /// the mean (a beta needs `sd^2 < mean * (1 - mean)`).
+    public static func betaShape(mean m: Double, sd s: Double) -> (alpha: Double, beta: Double)? {
+        guard m > 0, m < 1, s > 0, s * s < m * (1 - m) else { return nil }
+        let nu = m * (1 - m) / (s * s) - 1
+        return (m * nu, (1 - m) * nu)
+    }
+
+    /// What is wrong with the parameters, or `nil`.
+    public var problem: String? {
+        switch self {
+        case .uniform(let a, let b):
+            return a <= b ? nil : "the range is reversed: \(a) is above \(b)"
+        case .triangular(let a, let m, let b):
+            return a <= m && m <= b && a < b ? nil : "triangular(LOW, MODE, HIGH) needs LOW <= MODE <= HIGH and LOW < HIGH"
+        case .beta(let m, let s):
+            return Self.betaShape(mean: m, sd: s) == nil
+                ? "beta(mean M, sd S) needs M strictly between 0% and 100% and S above 0 and below sqrt(M * (1 - M))" : nil
+        }
+    }
+
+    /// The value below which a share `u` (in [0, 1]) of the distribution lies.
+    public func quantile(_ u: Double) -> Double {
+        let u = min(1, max(0, u))
+        switch self {
+        case .uniform(let a, let b):
+            return a + (b - a) * u
+        case .triangular(let a, let m, let b):
+            guard b > a else { return a }
+            let f = (m - a) / (b - a)
+            return u < f ? a + ((b - a) * (m - a) * u).squareRoot() : b - ((b - a) * (b - m) * (1 - u)).squareRoot()
+        case .beta(let m, let s):
+            guard let (p, q) = Self.betaShape(mean: m, sd: s) else { return m }
+            if u <= 0 { return 0 }
+            if u >= 1 { return 1 }
+            // Bisection on the regularised incomplete beta: 60 halvings reach below 1e-17.
+            var lo = 0.0, hi = 1.0
+            for _ in 0..<60 {
+                let mid = (lo + hi) / 2
+                if Self.regularizedBeta(mid, p, q) < u { lo = mid } else { hi = mid }
+            }
+            return (lo + hi) / 2
+        }
+    }
+
+    /// `I_x(a, b)`, the beta distribution function (the continued fraction `StudentT` uses).
+    public static func regularizedBeta(_ x: Double, _ a: Double, _ b: Double) -> Double {
+        StudentT.regularizedIncompleteBeta(x: x, oneMinusX: 1 - x, a: a, b: b)
+    }
+
+    /// As written in a scenario file (percentages).
+    public var description: String {
+        func p(_ x: Double) -> String {
+            let v = (x * 100 * 1e6).rounded() / 1e6
+            return (v == v.rounded() ? String(Int(v)) : String(v)) + "%"
+        }
+        switch self {
+        case .uniform(let a, let b): return "uncertain(\(p(a))..\(p(b)))"
+        case .triangular(let a, let m, let b): return "triangular(\(p(a)), \(p(m)), \(p(b)))"
+        case .beta(let m, let s): return "beta(mean \(p(m)), sd \(p(s)))"
+        }
+    }
+}
+
+/// An uncertain input of a scenario: where it was declared and how it is drawn.
+public struct UncertainInput: Sendable, Hashable {
+    /// The declaration path, `CAMPAIGN.STAGE` (`meet.convert`): the input's name in reports
+    /// (`input.meet.convert`) and the source of its random key.
+    public var path: String
+    public var distribution: InputDistribution
+    public var campaign: Int
+    public var stage: Int
+
+    public init(path: String, distribution: InputDistribution, campaign: Int, stage: Int) {
+        self.path = path
+        self.distribution = distribution
+        self.campaign = campaign
+        self.stage = stage
+    }
+}
+
+extension Scenario {
+    /// The uncertain inputs, in declaration order (campaigns, then their funnel stages).
+    public var uncertainInputs: [UncertainInput] {
+        var out: [UncertainInput] = []
+        for (ci, c) in campaigns.enumerated() {
+            for (si, st) in c.funnel.enumerated() {
+                if let d = st.uncertainty {
+                    out.append(UncertainInput(path: "\(c.name).\(st.name)", distribution: d, campaign: ci, stage: si))
+                }
+            }
+        }
+        return out
+    }
+
+    /// The metric key an input's drawn value is reported under.
+    public static func inputMetricKey(_ path: String) -> String { "input." + path }
+}

@@ -1,0 +1,75 @@
+import BranchSimModel
+
+// MARK: decisions — how a `sensitivity` or `optimize` result is shown.
+
+extension DecisionResult.Cell {
+    /// The cell as text, in the report's money units.
+    func text(_ options: ReportOptions, signed: Bool = false) -> String {
+        switch self {
+        case .text(let s): return s
+        case .value(let v, let u):
+            let s = NumberFormat.value(v, unit: u, units: options.units)
+            return signed && v > 0 ? "+" + s : s
+        case .interval(let a, let b, let u): return NumberFormat.interval(a, b, unit: u, units: options.units)
+        case .share(let p): return NumberFormat.percent(p)
+        }
+    }
+
+    var isText: Bool { if case .text = self { return true } else { return false } }
+
+    var json: JSONValue {
+        switch self {
+        case .text(let s): return .string(s)
+        case .value(let v, _), .share(let v): return .finite(v)
+        case .interval(let a, let b, _): return .array([.finite(a), .finite(b)])
+        }
+    }
+}
+
+extension TextReports {
+    /// The table of a decision statement, then its notes.
+    public static func decisionReport(_ d: DecisionResult, options: ReportOptions = ReportOptions()) -> String {
+        var t = TextTable(title: d.title, columns: d.columns.enumerated().map { i, h in
+            TextTable.Column(h, d.rows.first.map { $0.indices.contains(i) && $0[i].isText } == true ? .left : .right)
+        })
+        for row in d.rows { t.add(row.map { $0.text(options, signed: false) }) }
+        return ([t.render()] + d.notes).joined(separator: "\n")
+    }
+}
+
+extension JSONReport {
+    /// `decision`: its kind, metric, table and named values (docs/json-schema.md).
+    static func decision(_ d: DecisionResult) -> JSONValue {
+        var values: [String: JSONValue] = [:]
+        for (k, v) in d.values { values[k] = .finite(v) }
+        return .object([
+            "kind": .string(d.kind.rawValue),
+            "title": .string(d.title),
+            "metric": .string(d.metric),
+            "unit": .string(d.unit.rawValue),
+            "columns": .array(d.columns.map { .string($0) }),
+            "rows": .array(d.rows.map { .array($0.map(\.json)) }),
+            "notes": .array(d.notes.map { .string($0) }),
+            "values": .object(values),
+        ])
+    }
+}
+
+extension HTMLReport {
+    /// The decision's table, its tornado (sensitivity) and its notes.
+    static func decision(_ d: DecisionResult, options: ReportOptions) -> String {
+        var out = "<section id=\"decision\">\n<h2>\(esc(d.title))</h2>\n"
+        if !d.bars.isEmpty {
+            out += figure("What moves \(d.metric)", note: "mean of \(d.metric) with each input at its low and high setting; line: the base",
+                          Charts.tornado(d.bars, base: d.base, unit: d.unit, metric: d.metric)) + "\n"
+        }
+        let header = d.columns.enumerated().map { i, h in (h, !(d.rows.first.map { $0.indices.contains(i) && $0[i].isText } ?? true)) }
+        out += table(header, d.rows.map { $0.map { ($0.text(options).htmlEscaped, $0.isText ? "" : "num") } }) + "\n"
+        for n in d.notes { out += "<p class=\"note\">\(esc(n))</p>\n" }
+        return out + "</section>"
+    }
+}
+
+extension String {
+    fileprivate var htmlEscaped: String { XML.escape(self) }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+
+/// Uncertain inputs and the decision statements, through the real binary (issue 17).
+@Suite(.serialized) struct DecisionTests {
+    static let scenario = """
+        scenario "decisions" { horizon 3 months  step week  runs 60  seed 11 }
+        role wealth_manager hours 40 per week
+        branch a { customers 4000  staff wealth_manager 2 }
+        campaign meet {
+          target potential
+          frequency 2 per week
+          contacts 30
+          funnel reach 100% -> attend uncertain(40%..80%) -> convert triangular(20%, 35%, 60%)
+          amount fixed 5万
+          effort contact wealth_manager 10 min
+        }
+
+        """
+
+    func run(_ text: String, _ args: [String] = []) throws -> Binary.Result {
+        let dir = try Paths.temporaryDirectory()
+        try Data(text.utf8).write(to: dir.appendingPathComponent("d.bsim"))
+        return try Binary.run(["run", "d.bsim"] + args, in: dir)
+    }
+
+    @Test func uncertainInputsRunAndReportTheirDraws() throws {
+        let r = try run(Self.scenario + "run\nreport input\nexpect input.meet.attend.mean within 0.55..0.65\nexpect input.meet.attend.min >= 0.4\n"
+                        + "expect input.meet.convert.max <= 0.6\n")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("input.meet.attend"))
+        #expect(r.stdout.contains("PASS  expect input.meet.attend.mean within 0.55..0.65"))
+    }
+
+    @Test func sensitivityRanksTheInputsWithIntervalsAndSplitsTheSpread() throws {
+        let r = try run(Self.scenario + """
+            sensitivity of uplift
+            expect sensitivity.meet.attend.effect > 0
+            expect sensitivity.meet.convert.effect.ci_low > 0
+            expect sensitivity.spread.input_share > 50%
+            expect sensitivity.meet.convert.rank == 1
+            export last to "s.html"
+
+            """)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("Sensitivity of uplift"))
+        #expect(r.stdout.contains("from the uncertain inputs"))
+        // `convert` spans 2.6x (p5 to p95 of triangular(20%, 35%, 60%)); `attend` 1.8x.
+        let lines = r.stdout.split(separator: "\n")
+        let first = lines.firstIndex { $0.contains("meet.convert") }, second = lines.firstIndex { $0.contains("meet.attend") }
+        #expect(first != nil && second != nil && first! < second!)
+    }
+
+    @Test func sensitivityOverPropertiesAndJSON() throws {
+        let r = try run(Self.scenario + "sensitivity of uplift over meet.contacts ±20%, meet.frequency ±50% runs 30\n"
+                        + "expect sensitivity.meet.contacts.effect > 0\n", ["--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let d = try #require(json?["decision"] as? [String: Any])
+        #expect(d["kind"] as? String == "sensitivity")
+        let values = try #require(d["values"] as? [String: Double])
+        #expect(values["sensitivity.meet.contacts.effect"].map { $0 > 0 } == true)
+        #expect((d["rows"] as? [[Any]])?.count == 2)
+    }
+
+    @Test func designsSweepSeveralParametersAtOnce() throws {
+        let r = try run(Self.scenario + "sweep meet.contacts over 20, 40 and meet.frequency over 1, 2 on uplift, staffing.wealth_manager.fte\n")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.split(separator: "\n").contains { $0.hasPrefix("metric ") && $0.contains(" point ") })
+        for label in ["contacts 20, frequency 1", "contacts 20, frequency 2", "contacts 40, frequency 1", "contacts 40, frequency 2"] {
+            #expect(r.stdout.contains(label), "\(label)")
+        }
+        let json = try run(Self.scenario + "sweep meet.contacts in 10..50 and meet.funnel.convert in 20%..60% latin 8 on uplift\n",
+                           ["--format", "json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let doc = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let runs = try #require(doc?["runs"] as? [[String: Any]])
+        #expect(runs.count == 8)
+        // One point in each eighth of each range (Latin hypercube): contacts 10..50 in strata of 5.
+        let contacts = runs.compactMap { ($0["point"] as? String)?.split(separator: ",").first?.split(separator: " ").last.flatMap { Double($0) } }
+        #expect(Set(contacts.map { min(7, Int(($0 - 10) / 5)) }).count >= 7)
+    }
+
+    @Test func badDecisionsAreErrorsAtTheirPlace() throws {
+        let r = try run(Self.scenario + "sensitivity of uplift over meet.target ±20%\n")
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("d.bsim:12:28: error: 'meet.target' is not set to a number"))
+    }
+
+    static let optimizeScenario = """
+        scenario "optimize" { horizon 3 months  step week  runs 40  seed 3 }
+        role wealth_manager hours 40 per week
+        branch a { customers 4000  staff wealth_manager 1 }
+        campaign meet {
+          target potential
+          frequency 1 per week
+          contacts 10
+          funnel reach 100% -> attend 60% -> convert 40%
+          amount fixed 5万
+          effort contact wealth_manager 10 min
+        }
+
+        """
+
+    /// FTE needed = contacts x frequency x 10 min / 40 h: under 0.3 only (10|30, 1|2) and
+    /// (50, 1); of those, 30 contacts twice a week makes the most contacts (60 a week).
+    @Test func optimizeChoosesTheBestPlanThatMeetsTheConstraints() throws {
+        let r = try run(Self.optimizeScenario + """
+            optimize maximize uplift.mean over meet.contacts in 10..50 step 20, meet.frequency in 1..2 per week subject to staffing.wealth_manager.fte.p95 <= 0.3
+            expect optimize.meet.contacts == 30
+            expect optimize.meet.frequency == 2
+            expect optimize.constraints_hold == 1
+            expect optimize.p_best > 0.9
+            expect optimize.feasible == 5
+
+            """)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("Optimize: maximize uplift"))
+        #expect(r.stdout.contains("Constraint staffing.wealth_manager.fte.p95 <= 0.3: measured"))
+        let json = try run(Self.optimizeScenario + "optimize minimize cost over meet.contacts in 10..30 step 10\n", ["--format", "json"])
+        let doc = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let values = (doc?["decision"] as? [String: Any])?["values"] as? [String: Double]
+        #expect(values?["optimize.meet.contacts"] == 10)
+    }
+
+    @Test func theShellSavesTheChosenPlan() throws {
+        let dir = try Paths.temporaryDirectory()
+        try Data(Self.optimizeScenario.utf8).write(to: dir.appendingPathComponent("o.bsim"))
+        let r = try Binary.run([], in: dir, stdin: ":load o.bsim\noptimize maximize uplift over meet.contacts in 10..30 step 20 runs 10\n:save --chosen best.bsim\n")
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        let saved = try String(contentsOf: dir.appendingPathComponent("best.bsim"), encoding: .utf8)
+        #expect(saved.contains("contacts 30"))
+        // The session itself is unchanged.
+        let again = try Binary.run([], in: dir, stdin: ":load o.bsim\n:save --chosen x.bsim\n")
+        #expect(again.stderr.contains("no plan chosen yet"))
+    }
+}
