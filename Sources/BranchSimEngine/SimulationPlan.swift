@@ -404,7 +404,7 @@ struct SimulationPlan: Sendable {
         var onHand: [Double] = []
         for b in s.branches {
             for r in 0..<s.roles.count {
-                let staff = r < b.staff.count ? b.staff[r] : 0
+                let staff = b.staff(of: r)
                 avail.append(staff * roleStepHours[r])
                 fte[r] += staff
                 onHand.append(staff)
@@ -561,7 +561,7 @@ struct SimulationPlan: Sendable {
             guard r >= 0 && r < roles else { throw .invalidScenario("campaign '\(c.name)': contacts per an unknown role") }
             // FTE such as 0.35 are not exact in binary: 20 x 0.35 must give 7, not 6.
             hostContacts = c.hosts.map { h in
-                let fte = r < s.branches[h].staff.count ? s.branches[h].staff[r] : 0
+                let fte = s.branches[h].staff(of: r)
                 return max(0, Int((Double(max(0, n)) * fte + 1e-9).rounded(.down)))
             }
         }

@@ -172,7 +172,7 @@ extension ScenarioChecker {
         }
         if let (role, r) = quotaRole, case .perRole(let n, _) = c.contacts {
             let roleName = sc.roles[role].name
-            for h in c.hosts where (role < sc.branches[h].staff.count ? sc.branches[h].staff[role] : 0) <= 0 {
+            for h in c.hosts where sc.branches[h].staff(of: role) <= 0 {
                 let b = sc.branches[h].name
                 error(.quotaRoleAbsent, "campaign '\(name)' makes \(n) contacts per '\(roleName)', but branch '\(b)' has no '\(roleName)' on hand", r,
                       [.help("give branch '\(b)' 'staff \(roleName) N', host the campaign where there is one, or write a fixed count: 'contacts \(n)'")])

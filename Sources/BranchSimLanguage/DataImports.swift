@@ -217,9 +217,9 @@ extension ScenarioChecker {
     func importedBranches(_ data: DataImports, tiers: [Tier], roleNames: [String], schema roles: [String]) -> [Branch] {
         data.outlets.map { o in
             let r = o.record
-            var b = Branch(name: r.name, customers: r.customers, staff: Array(repeating: 0, count: roleNames.count), tiers: tiers)
+            var b = Branch(name: r.name, customers: r.customers, staff: [], tiers: tiers)
             for (i, role) in roles.enumerated() where i < r.staff.count {
-                if let x = r.staff[i], let j = roleNames.firstIndex(of: role) { b.staff[j] = x }
+                if let x = r.staff[i], let j = roleNames.firstIndex(of: role) { b.setStaff(x, role: j) }
             }
             for t in b.tiers.indices {
                 if let x = r.offbank { b.tiers[t].offbank = x }

@@ -114,7 +114,7 @@ extension ScenarioChecker {
         }
         if branches.isEmpty {
             branches = [Branch(name: LanguageDefaults.branchName, customers: LanguageDefaults.branchCustomers,
-                               staff: Array(repeating: 0, count: roles.count), tiers: tiers)]
+                               staff: [], tiers: tiers)]
         }
         let branchNames = branches.map(\.name)
         var networks = networksOf(all(.network), branchNames: branchNames)
@@ -254,7 +254,7 @@ extension ScenarioChecker {
             }
             guard s.enforceStaff else { continue }
             for role in Set(c.effort.map(\.role)).sorted() {
-                for h in c.hosts where s.branches[h].staff[role] == 0 {
+                for h in c.hosts where s.branches[h].staff(of: role) == 0 {
                     warning(.campaignNeverStaffed, "with 'enforce staff', campaign '\(c.name)' never runs at branch '\(s.branches[h].name)': it has no '\(s.roles[role].name)' staff",
                             st?.nameRange ?? st?.keywordRange,
                             [.help("add 'staff \(s.roles[role].name) 1' to branch '\(s.branches[h].name)'")])
@@ -581,7 +581,7 @@ extension ScenarioChecker {
 
     private func branch(_ s: Statement, tiers: [Tier], roleNames: [String], productNames: [String]) -> Branch {
         var b = Branch(name: s.name ?? "", customers: LanguageDefaults.branchCustomers,
-                       staff: Array(repeating: 0, count: roleNames.count), tiers: tiers)
+                       staff: [], tiers: tiers)
         var overridden = false
         var shareRange: SourceRange?
         for (key, p) in properties(s, as: BranchKey.self) where !p.malformed {
@@ -595,7 +595,7 @@ extension ScenarioChecker {
                 for item in v.commaList() {
                     var iv = Values(item, what: v.what, anchor: p.keyRange)
                     guard let (r, _) = reference(&iv, kind: "role", in: names("role", roleNames)) else { continue }
-                    if let n = amount(&iv, "staff of role '\(roleNames[r])'") { b.staff[r] = n }
+                    if let n = amount(&iv, "staff of role '\(roleNames[r])'") { b.setStaff(n, role: r) }
                     finish(iv)
                 }
             case .tier:

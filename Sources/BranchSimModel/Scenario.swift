@@ -217,7 +217,9 @@ public struct Role: Sendable, Equatable {
 public struct Branch: Sendable, Equatable {
     public var name: String
     public var customers: Int
-    /// Staff on hand, FTE per role (count = number of roles; 0 where none).
+    /// Staff on hand, FTE per role index. It may be shorter than the scenario's roles: the
+    /// roles past its end have none (a file with 20,000 roles and 20,000 outlets would
+    /// otherwise hold 400 million zeros). Read it through `staff(of:)`; write `setStaff`.
     public var staff: [Double]
     /// The tiers as this branch sees them: same count and ranges as `Scenario.tiers`,
     /// with `share`, `reachable`, `offbank`, `aum`, `holds`, attrition and growth
@@ -229,6 +231,15 @@ public struct Branch: Sendable, Equatable {
         self.customers = customers
         self.staff = staff
         self.tiers = tiers
+    }
+
+    /// FTE of role `role` on hand (0 past the end of `staff`).
+    public func staff(of role: Int) -> Double { role < staff.count ? staff[role] : 0 }
+
+    /// Sets the FTE of role `role`, growing `staff` with zeros as needed.
+    public mutating func setStaff(_ fte: Double, role: Int) {
+        if role >= staff.count { staff.append(contentsOf: repeatElement(0, count: role + 1 - staff.count)) }
+        staff[role] = fte
     }
 }
 
