@@ -213,6 +213,8 @@ struct SimulationPlan: Sendable {
         /// (`per month` is pro rata per step).
         var costBase = 0.0
         var costFactor = 1.0
+        /// For a margin: from the rate as written to the margin per step.
+        var marginFactor = 1.0
         /// Held at this value instead of drawn (`RunOptions.fixedInputs`).
         var fixed: Double?
     }
@@ -624,6 +626,9 @@ struct SimulationPlan: Sendable {
                 p.costBase = cp.costPerStep
             }
             p.costBase -= line.amount * p.costFactor
+        }
+        if case .margin(_, let perYear) = input.target {
+            p.marginFactor = perYear * Double(s.settings.step.duration.ticks) / Double(CalendarDuration.year.ticks)
         }
         return p
     }

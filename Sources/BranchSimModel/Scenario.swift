@@ -177,6 +177,12 @@ public struct Product: Sendable, Equatable {
     public var marginPerYear: Double = 0
     /// `fee F on purchase`: income per yuan bought, at purchase.
     public var feeOnPurchase: Double = 0
+    /// The fee written as an uncertain input; `feeOnPurchase` is then its mean.
+    public var feeUncertainty: InputDistribution?
+    /// The margin written as an uncertain input, in the period written (`per month` when
+    /// `marginUncertaintyPerMonth`); `marginPerYear` is then its mean per year.
+    public var marginUncertainty: InputDistribution?
+    public var marginUncertaintyPerMonth = false
 
     public init(name: String, points: Double, flat: Bool = false, term: CalendarDuration? = nil, retain: Double = 1) {
         self.name = name

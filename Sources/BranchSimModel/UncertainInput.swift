@@ -100,6 +100,11 @@ public enum InputTarget: Sendable, Hashable {
     case referrals(campaign: Int)
     /// One cost line of a campaign (its index in `Campaign.cost`): `CAMPAIGN.cost.UNIT`.
     case cost(campaign: Int, index: Int)
+    /// A product's fee on purchase: `PRODUCT.fee`.
+    case fee(product: Int)
+    /// A product's margin as written (`perYear`: 1 for `per year`, 12 for `per month`):
+    /// `PRODUCT.margin`.
+    case margin(product: Int, perYear: Double)
 }
 
 /// An uncertain input of a scenario: where it was declared and how it is drawn.
@@ -128,7 +133,7 @@ public struct UncertainInput: Sendable, Hashable {
 
 extension Scenario {
     /// The uncertain inputs, in declaration order: campaign by campaign, its funnel stages,
-    /// then its amount, referrals and cost lines.
+    /// then its amount, referrals and cost lines; then product by product, its fee and margin.
     public var uncertainInputs: [UncertainInput] {
         var out: [UncertainInput] = []
         for (ci, c) in campaigns.enumerated() {
@@ -150,6 +155,15 @@ extension Scenario {
                     out.append(UncertainInput(path: Self.costInputPath(c.name, cost.unit), distribution: d,
                                               target: .cost(campaign: ci, index: k), unit: .money))
                 }
+            }
+        }
+        for (pi, p) in products.enumerated() {
+            if let d = p.feeUncertainty {
+                out.append(UncertainInput(path: "\(p.name).fee", distribution: d, target: .fee(product: pi)))
+            }
+            if let d = p.marginUncertainty {
+                out.append(UncertainInput(path: "\(p.name).margin", distribution: d,
+                                          target: .margin(product: pi, perYear: p.marginUncertaintyPerMonth ? 12 : 1)))
             }
         }
         return out

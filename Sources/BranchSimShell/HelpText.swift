@@ -89,7 +89,8 @@ public enum HelpText {
         Amounts: fixed X, uniform(A, B), lognormal(median M, p90 Q), share P of offbank, pareto(min M, alpha A).
         Unsure of a number? Draw it once per run: convert uncertain(35%..45%), attend triangular(60%, 70%, 80%),
           accept beta(mean 40%, sd 5%), amount fixed uncertain(3万..5万), amount lognormal(median uncertain(4万..8万), p90 20万),
-          referrals uncertain(2%..8%) new TIER, cost triangular(8, 10, 15) per contact (reported as input.PATH).
+          referrals uncertain(2%..8%) new TIER, cost triangular(8, 10, 15) per contact (reported as input.PATH);
+          a product's fee uncertain(0.5%..1.5%) on purchase and margin uncertain(0.6%..1%) per year too.
         Change one property later with :set, e.g. :set upgrade_meeting.funnel.convert 50%
         """
 
@@ -102,7 +103,7 @@ public enum HelpText {
           subscribed.CAMPAIGN  upgraded.CAMPAIGN  funnel.CAMPAIGN.STAGE.TIER (by start tier)
           report attribution.CAMPAIGN: the funnel, conversions and money by start tier
           per outlet: outlet.BRANCH.uplift .upgrades .conversions .cost  staffing.BRANCH.ROLE.fte ...
-          input.CAMPAIGN.STAGE  input.CAMPAIGN.amount  input.CAMPAIGN.referrals  input.CAMPAIGN.cost.UNIT (uncertain inputs' draws)
+          input.CAMPAIGN.STAGE .amount .referrals .cost.UNIT  input.PRODUCT.fee .margin (uncertain inputs' draws)
           after sensitivity: sensitivity.PATH.effect .rank, sensitivity.spread.input_share; after optimize: optimize.best, optimize.PATH
         Add a statistic: .mean .sd .p5 .p50 .p95 .ci_low .ci_high (expect uses .mean if none).
         After compare: compare.METRIC.diff.STAT (later minus first) and compare.METRIC.prob_better.

@@ -23,7 +23,8 @@ struct BenchCommand: ParsableCommand {
         abstract: "Measure replications per second, speedup over threads, peak memory and the random-number floor.",
         discussion: """
             Default files: ../shared/scenarios/*.bsim when that folder exists, else scenarios/*.bsim, with the journey \
-            scenario scenarios/journey-631-chain.bsim either way. \
+            scenario scenarios/journey-631-chain.bsim and the decision statements of \
+            Benchmarks/decisions/potential-decisions.bsim either way. \
             Figures are medians of --repeat runs; docs/performance.md explains them.
             """)
 

@@ -95,4 +95,30 @@ import Testing
         #expect(paired.mean > 0)
         #expect(paired.sd < independent.sd / 3, "paired sd \(paired.sd), independent \(independent.sd)")
     }
+
+    /// A product's uncertain fee sets the revenue of every purchase in its replication; an
+    /// uncertain margin held at a value earns exactly what the same certain margin earns.
+    @Test func uncertainFeesAndMarginsSetTheProductsMoney() throws {
+        var s = Self.scenario(runs: 40)
+        s.products[0].feeUncertainty = .uniform(low: 0.005, high: 0.015)
+        s.products[0].feeOnPurchase = 0.01
+        let r = try run(s)
+        let fee = r.all("input.deposit.fee"), revenue = r.all("revenue"), subscribed = r.all("subscribed")
+        for k in fee.indices { #expect(abs(revenue[k] - fee[k] * subscribed[k]) <= 1e-9 * max(1, revenue[k])) }
+        #expect(MetricCatalog.metrics(for: s).first { $0.key == "input.deposit.fee" }?.unit == .share)
+
+        var certain = Self.scenario(runs: 40)
+        certain.products[0].marginPerYear = 0.012
+        var uncertain = certain
+        uncertain.products[0].marginUncertainty = .triangular(low: 0.0005, mode: 0.001, high: 0.002)
+        uncertain.products[0].marginUncertaintyPerMonth = true
+        var options = RunOptions(threads: 2)
+        options.fixedInputs = ["deposit.margin": 0.001]
+        let held = try Engine.run(uncertain, label: "base", options: options).all("revenue")
+        let plain = try run(certain).all("revenue")
+        #expect(held.count == plain.count && plain.contains { $0 > 0 })
+        for (a, b) in zip(held, plain) { #expect(abs(a - b) <= 1e-9 * max(1, b)) }
+        let drawn = try run(uncertain)
+        #expect(Set(drawn.all("input.deposit.margin")).count == 40)
+    }
 }

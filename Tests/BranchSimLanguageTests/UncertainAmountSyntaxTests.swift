@@ -48,6 +48,22 @@ import BranchSimModel
         #expect(f.amount == .lognormal(median: 50_000, p90: 200_000) && f.amountUncertainty == nil && s2.uncertainInputs.isEmpty)
     }
 
+    @Test func productFeesAndMarginsMayBeDistributions() throws {
+        let source = minimal.replacingOccurrences(of: "role wealth_manager", with: """
+            product deposit points 1.0 fee uncertain(0.5%..1.5%) on purchase margin triangular(0.05%, 0.1%, 0.15%) per month
+            role wealth_manager
+            """)
+        let o = check(source)
+        #expect(!o.hasErrors, "\(brief(o))")
+        let s = try #require(o.program).base
+        let p = try #require(s.products.first { $0.name == "deposit" })
+        #expect(p.feeUncertainty == .uniform(low: 0.005, high: 0.015) && abs(p.feeOnPurchase - 0.01) < 1e-12)
+        #expect(p.marginUncertainty == .triangular(low: 0.0005, mode: 0.001, high: 0.0015) && p.marginUncertaintyPerMonth)
+        #expect(abs(p.marginPerYear - 0.012) < 1e-12)
+        #expect(s.uncertainInputs.map(\.path) == ["deposit.fee", "deposit.margin"])
+        #expect(s.uncertainInputs.allSatisfy { $0.unit == .share })
+    }
+
     @Test func nestedInputsFormatAsWritten() {
         let source = inCampaign("referrals uncertain(2%..8%) new potential").replacingOccurrences(
             of: "amount fixed 1万", with: "amount lognormal(median triangular(3万, 4万, 6万), p90 20万)")

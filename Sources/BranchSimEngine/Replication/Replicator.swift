@@ -242,6 +242,8 @@ struct Replicator: ~Copyable {
                 case .once: campaigns[ci].plan.costOnce = figure
                 case .month: campaigns[ci].plan.costPerStep = figure
                 }
+            case .fee(let p): money.productFee[p] = value
+            case .margin(let p, _): money.productMarginPerStep[p] = value * input.marginFactor
             }
             metrics.values[plan.layout.inputs[k]] = value
         }
