@@ -207,8 +207,14 @@ struct SimulationPlan: Sendable {
         var path: String
         var key: UInt64
         var distribution: InputDistribution
-        var campaign: Int
-        var stage: Int
+        var target: InputTarget
+        /// For a cost line: the campaign's planned figure for that unit without this line
+        /// (the other lines of the unit), and the factor from the line's amount to the figure
+        /// (`per month` is pro rata per step).
+        var costBase = 0.0
+        var costFactor = 1.0
+        /// For a margin: from the rate as written to the margin per step.
+        var marginFactor = 1.0
         /// Held at this value instead of drawn (`RunOptions.fixedInputs`).
         var fixed: Double?
     }
@@ -424,10 +430,7 @@ struct SimulationPlan: Sendable {
         metrics = MetricCatalog.metrics(for: s)
         series = MetricCatalog.series(for: s)
         layout = MetricLayout(s)
-        inputs = s.uncertainInputs.map {
-            PlannedInput(path: $0.path, key: RandomKey.hash("input:" + $0.path), distribution: $0.distribution,
-                         campaign: $0.campaign, stage: $0.stage)
-        }
+        inputs = s.uncertainInputs.map { Self.plannedInput($0, s, campaigns) }
         guard layout.keys == metrics.map(\.key) else {
             throw .invalidScenario("engine metric layout differs from MetricCatalog (an engine bug; please report it)")
         }
@@ -604,6 +607,30 @@ struct SimulationPlan: Sendable {
             costPerConversion: cost.2,
             costOnce: once,
             costPerStep: monthly * Double(s.settings.step.duration.ticks) / Double(CalendarDuration.month.ticks))
+    }
+
+    /// How a replication sets `input` (docs/model.md, "Uncertain inputs").
+    static func plannedInput(_ input: UncertainInput, _ s: Scenario, _ campaigns: [CampaignPlan]) -> PlannedInput {
+        var p = PlannedInput(path: input.path, key: RandomKey.hash("input:" + input.path), distribution: input.distribution,
+                             target: input.target)
+        if case .cost(let ci, let k) = input.target {
+            let line = s.campaigns[ci].cost[k]
+            let cp = campaigns[ci]
+            switch line.unit {
+            case .occurrence: p.costBase = cp.costPerOccurrence
+            case .contact: p.costBase = cp.costPerContact
+            case .conversion: p.costBase = cp.costPerConversion
+            case .once: p.costBase = cp.costOnce
+            case .month:
+                p.costFactor = Double(s.settings.step.duration.ticks) / Double(CalendarDuration.month.ticks)
+                p.costBase = cp.costPerStep
+            }
+            p.costBase -= line.amount * p.costFactor
+        }
+        if case .margin(_, let perYear) = input.target {
+            p.marginFactor = perYear * Double(s.settings.step.duration.ticks) / Double(CalendarDuration.year.ticks)
+        }
+        return p
     }
 
     /// What is wrong with a distribution's parameters, or `nil`.

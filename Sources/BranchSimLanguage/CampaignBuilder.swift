@@ -10,6 +10,8 @@ extension ScenarioChecker {
         var given: [CampaignKey: Property] = [:]
         var pendingCapacity: (Int, String, SourceRange)?
         var pendingEffortStages: [(Int, String, SourceRange)] = []
+        /// Uncertain cost lines (index in `c.cost`, where written): one per unit.
+        var uncertainCosts: [(Int, SourceRange)] = []
         var quotaRole: (RoleID, SourceRange)?
         var audienceRange: SourceRange?
         var hostsRange: SourceRange?
@@ -74,7 +76,10 @@ extension ScenarioChecker {
                     error(.capacityStageNameExpected, "expected a funnel stage after 'at'", v.here)
                 }
             case .amount:
-                c.amount = distribution(&v)
+                if let (d, u) = uncertainAmount(&v, v.what) {
+                    c.amount = d
+                    c.amountUncertainty = u
+                }
                 if v.take("max") {
                     if v.take("offbank") { c.capByOffbank = true } else {
                         error(.offbankExpected, "expected 'offbank' after 'max'", v.here, [.help("write 'max offbank'")])
@@ -86,14 +91,16 @@ extension ScenarioChecker {
             case .cooldown:
                 c.cooldown = calendar(&v)
             case .referrals:
-                guard let prob = probability(&v) else { v.i = v.terms.count; break }
-                if prob == 0 && v.atEnd { c.referrals = nil; break }
+                guard let (prob, uncertainty) = uncertainValue(&v, v.what, money: false) else { v.i = v.terms.count; break }
+                if prob == 0 && uncertainty == nil && v.atEnd { c.referrals = nil; break }
                 guard v.take("new") else {
                     error(.referralTierExpected, "expected 'new TIER' after the referral probability", v.here, [.help("write 'referrals 10% new potential'")])
                     v.i = v.terms.count
                     break
                 }
-                if let (t, _) = reference(&v, kind: "tier", in: tierNames) { c.referrals = Referrals(probability: prob, tier: t) }
+                if let (t, _) = reference(&v, kind: "tier", in: tierNames) {
+                    c.referrals = Referrals(probability: prob, tier: t, uncertainty: uncertainty)
+                }
             case .effort:
                 let u = v.next()
                 var unit: Effort.Unit?
@@ -127,15 +134,18 @@ extension ScenarioChecker {
                     c.effort.append(Effort(unit: unit, role: role, people: people, minutes: m))
                 }
             case .cost:
-                guard let x = amount(&v) else { v.i = v.terms.count; break }
-                if v.take("once") { c.cost.append(Cost(amount: x, unit: .once)); break }
+                guard let (x, uncertainty) = uncertainValue(&v, v.what, money: true) else { v.i = v.terms.count; break }
+                if uncertainty != nil { uncertainCosts.append((c.cost.count, v.terms[v.i - 1].range)) }
+                if v.take("once") { c.cost.append(Cost(amount: x, unit: .once, uncertainty: uncertainty)); break }
                 guard v.take("per") else {
                     error(.costUnitExpected, "expected 'per occurrence', 'per contact', 'per conversion', 'per month' or 'once' after the cost", v.here)
                     v.i = v.terms.count
                     break
                 }
                 let u = v.next()
-                if let w = u?.word, let unit = Cost.Unit(rawValue: w), unit != .once { c.cost.append(Cost(amount: x, unit: unit)) } else {
+                if let w = u?.word, let unit = Cost.Unit(rawValue: w), unit != .once {
+                    c.cost.append(Cost(amount: x, unit: unit, uncertainty: uncertainty))
+                } else {
                     error(.costUnitUnknown, "expected 'occurrence', 'contact', 'conversion' or 'month' after 'per', found \(describe(u))", u?.range ?? v.here,
                           (u?.word).map { Suggest.notes(for: $0, in: LanguageVocabulary.costUnits) } ?? [])
                 }
@@ -187,6 +197,14 @@ extension ScenarioChecker {
         for (index, stage, r) in pendingEffortStages {
             if let i = stages.firstIndex(of: stage) { c.effort[index].unit = .stage(i) } else {
                 error(.funnelStageUnknown, "campaign '\(name)' has no funnel stage '\(stage)'", r, stageNotes(stage, stages))
+            }
+        }
+        var uncertainCostUnits: Set<String> = []
+        for (k, r) in uncertainCosts where k < c.cost.count {
+            let unit = c.cost[k].unit.rawValue
+            if !uncertainCostUnits.insert(unit).inserted {
+                error(.inputPathTwice, "campaign '\(name)' has two uncertain costs \(unit == "once" ? "'once'" : "'per \(unit)'"): the input '\(Scenario.costInputPath(name, c.cost[k].unit))' would be drawn twice", r,
+                      [.help("add the two into one cost line, or make one of them a number")])
             }
         }
         if c.amount == nil && given[.amount] == nil {

@@ -30,8 +30,10 @@ extension ProgramChecker {
             }
             for input in inputs {
                 let lo = input.distribution.quantile(0.05), hi = input.distribution.quantile(0.95)
-                // Labels to 0.1% (the held values are the exact quantiles).
-                func label(_ x: Double) -> String { formatPercent((x * 1000).rounded() / 1000) }
+                // Labels to 0.1% or to the yuan (the held values are the exact quantiles).
+                func label(_ x: Double) -> String {
+                    input.unit == .share ? formatPercent((x * 1000).rounded() / 1000) : formatAmount(x.rounded())
+                }
                 factors.append(SensitivityFactor(path: input.path, lowLabel: label(lo), highLabel: label(hi),
                                                  setting: .input(low: lo, high: hi)))
             }
@@ -71,7 +73,8 @@ extension ProgramChecker {
         var current: (value: Double, suffix: NumberSuffix?)?
         if case .number(let x, let suffix, _, _)? = Edits.currentNumber(path: path, in: decls) {
             current = (x, suffix)
-        } else if let input = base.uncertainInputs.first(where: { $0.path == path || "\($0.path)" == path.replacingOccurrences(of: ".funnel.", with: ".") }) {
+        } else if let input = base.uncertainInputs.first(where: { $0.path == path || "\($0.path)" == path.replacingOccurrences(of: ".funnel.", with: ".") }),
+                  case .stage = input.target {
             current = (input.distribution.mean, .percent)
         }
         guard let (x, suffix) = current else {

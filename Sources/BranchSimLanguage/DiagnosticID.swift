@@ -327,6 +327,9 @@ public enum DiagnosticID: String, CaseIterable, Sendable, Hashable, Codable {
     case optimizeGoalExpected = "decision.goal-expected"
     case optimizeOverExpected = "decision.over-expected"
     case optimizeWithinExpected = "decision.within-expected"
+    // MARK: uncertain
+    case inputBetaNotAmount = "input.beta-not-amount"
+    case inputPathTwice = "input.path-twice"
 }
 
 extension DiagnosticID {
@@ -610,6 +613,9 @@ extension DiagnosticID {
         case .optimizeOverExpected: return DiagnosticEntry(.error, "expected 'over PATH in A..B' after the metric")
         case .optimizeWithinExpected: return DiagnosticEntry(.error, "expected the indifference zone, an amount above 0, after 'within'", help: "write 'within 1万': plans closer than that to the best count as equally good")
         case .designRangeExpected: return DiagnosticEntry(.error, "expected 'in A..B' after '{X}'", help: "write '{X} in 20..60'")
+        // MARK: uncertain
+        case .inputBetaNotAmount: return DiagnosticEntry(.error, "'beta' is for rates, not for {WHERE}, an amount", help: "write 'uncertain(3万..5万)' or 'triangular(3万, 4万, 6万)'")
+        case .inputPathTwice: return DiagnosticEntry(.error, "campaign '{X}' has two uncertain costs {X}: the input '{X}' would be drawn twice", help: "add the two into one cost line, or make one of them a number")
         }
     }
 }

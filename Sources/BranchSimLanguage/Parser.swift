@@ -418,6 +418,9 @@ final class Parser {
         }
     }
 
+    /// The calls that may stand inside another call's arguments (docs/language.md, "Uncertain inputs").
+    static let nestedCalls: Set<String> = ["uncertain", "triangular", "beta"]
+
     private func parseCall(_ name: String, _ nameRange: SourceRange) -> Term {
         advance()  // (
         var args: [[Term]] = []
@@ -439,7 +442,12 @@ final class Parser {
                 break loop
             case .identifier(let w):
                 advance()
-                arg.append(.word(w, t.range))
+                // An uncertain input inside an amount: `lognormal(median uncertain(3万..5万), p90 20万)`.
+                if kind == .lparen && Self.nestedCalls.contains(w) {
+                    arg.append(parseCall(w, t.range))
+                } else {
+                    arg.append(.word(w, t.range))
+                }
             case .number(let v, let s):
                 advance()
                 arg.append(.number(v, s, text: t.text, t.range))

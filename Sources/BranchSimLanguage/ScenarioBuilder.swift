@@ -316,10 +316,12 @@ extension ScenarioChecker {
                 if let x = probability(&v) { out.retain = x }
             case .margin:
                 // `margin 0.8% per year` (or `per month`): income on the balance bought.
-                guard let x = probability(&v) else { break }
+                guard let (x, uncertainty) = uncertainValue(&v, v.what, money: false) else { break }
                 if v.take("per"), let w = v.peekWord, w == "year" || w == "month" {
                     v.i += 1
                     out.marginPerYear = w == "year" ? x : x * 12
+                    out.marginUncertainty = uncertainty
+                    out.marginUncertaintyPerMonth = w == "month"
                 } else {
                     error(.productMarginPeriodExpected, "expected 'per year' after the margin of product '\(out.name)'", v.here,
                           [.help("write 'margin \(formatPercent(x)) per year'")])
@@ -327,7 +329,10 @@ extension ScenarioChecker {
                 }
             case .fee:
                 // `fee 1% on purchase`: income on the amount bought, once.
-                if let x = probability(&v) { out.feeOnPurchase = x }
+                if let (x, uncertainty) = uncertainValue(&v, v.what, money: false) {
+                    out.feeOnPurchase = x
+                    out.feeUncertainty = uncertainty
+                }
                 if v.take("on") && !v.take("purchase") {
                     error(.productFeeOnPurchaseExpected, "expected 'on purchase' after the fee of product '\(out.name)'", v.here)
                     v.i = v.terms.count

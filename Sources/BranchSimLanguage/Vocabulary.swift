@@ -26,6 +26,10 @@ public enum LanguageVocabulary {
 
     public static let channels: [String] = Channel.allCases.map(\.rawValue)
     public static let distributions = ["fixed", "uniform", "lognormal", "share", "pareto"]
+    /// The distributions of an uncertain input (docs/language.md, "Uncertain inputs").
+    public static let inputDistributions = ["uncertain", "triangular", "beta"]
+    /// The words of the decision statements and designed sweeps after their keyword.
+    public static let decisionWords = ["of", "over", "runs", "maximize", "minimize", "in", "step", "subject", "within", "and", "latin"]
     public static let calendarUnits = ["day", "days", "workday", "workdays", "week", "weeks", "month", "months", "year", "years"]
     public static let staffTimeUnits = ["min", "mins", "minute", "minutes", "h", "hour", "hours"]
     public static let rateWords = ["per", "daily", "weekly", "monthly"]

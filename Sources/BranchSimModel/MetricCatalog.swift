@@ -88,7 +88,7 @@ public enum MetricCatalog {
         }
         // The value each uncertain input drew in the replication (none without such inputs),
         // before the named metrics so that those can use them.
-        for input in s.uncertainInputs { add(Scenario.inputMetricKey(input.path), .ratio) }
+        for input in s.uncertainInputs { add(Scenario.inputMetricKey(input.path), input.unit) }
         // Named metrics last, computed from the values before them in each replication.
         for d in s.derivedMetrics { add(d.name, d.unit) }
         return m

@@ -9,6 +9,8 @@ public enum MetricUnit: String, Sendable, Codable, Hashable {
     case fte
     /// A plain ratio (uplift per unit cost).
     case ratio
+    /// A rate or share in 0...1, printed as a percentage (an uncertain rate's draws).
+    case share
 }
 
 public struct MetricDescriptor: Sendable, Codable, Hashable {

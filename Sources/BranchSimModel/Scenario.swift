@@ -177,6 +177,12 @@ public struct Product: Sendable, Equatable {
     public var marginPerYear: Double = 0
     /// `fee F on purchase`: income per yuan bought, at purchase.
     public var feeOnPurchase: Double = 0
+    /// The fee written as an uncertain input; `feeOnPurchase` is then its mean.
+    public var feeUncertainty: InputDistribution?
+    /// The margin written as an uncertain input, in the period written (`per month` when
+    /// `marginUncertaintyPerMonth`); `marginPerYear` is then its mean per year.
+    public var marginUncertainty: InputDistribution?
+    public var marginUncertaintyPerMonth = false
 
     public init(name: String, points: Double, flat: Bool = false, term: CalendarDuration? = nil, retain: Double = 1) {
         self.name = name
@@ -295,6 +301,10 @@ public struct Campaign: Sendable, Equatable {
     public var funnel: [FunnelStage]
     public var capacity: StageCapacity?
     public var amount: Distribution?
+    /// The amount's scale written as an uncertain input (`fixed uncertain(3万..5万)`,
+    /// `lognormal(median triangular(3万, 4万, 6万), p90 20万)`, `share uncertain(20%..40%) of
+    /// offbank`, `pareto(min uncertain(...), alpha A)`): `amount` then holds its mean.
+    public var amountUncertainty: InputDistribution?
     /// `max offbank`: amounts are capped by what the customer still holds off-bank.
     public var capByOffbank: Bool
     public var buys: [ProductShare]
@@ -474,16 +484,33 @@ public enum Distribution: Sendable, Equatable {
     /// A share of what the customer holds off-bank now.
     case shareOfOffbank(Double)
     case pareto(min: Double, alpha: Double)
+
+    /// The same distribution with its scale (the value an uncertain amount draws) set to `x`:
+    /// `fixed X`, the share of `share P of offbank`, the median of `lognormal` (its p90 is
+    /// kept; the engine keeps the written shape, `sigma`), the min of `pareto`. `uniform` has
+    /// no single scale and is returned as it is.
+    public func withScale(_ x: Double) -> Distribution {
+        switch self {
+        case .fixed: return .fixed(x)
+        case .shareOfOffbank: return .shareOfOffbank(x)
+        case .lognormal(_, let q): return .lognormal(median: x, p90: q)
+        case .pareto(_, let a): return .pareto(min: x, alpha: a)
+        case .uniform: return self
+        }
+    }
 }
 
 /// `referrals P new TIER`: each conversion brings a new customer with probability P.
 public struct Referrals: Sendable, Equatable {
     public var probability: Double
     public var tier: TierID
+    /// The probability written as an uncertain input; `probability` is then its mean.
+    public var uncertainty: InputDistribution?
 
-    public init(probability: Double, tier: TierID) {
+    public init(probability: Double, tier: TierID, uncertainty: InputDistribution? = nil) {
         self.probability = probability
         self.tier = tier
+        self.uncertainty = uncertainty
     }
 }
 
@@ -525,10 +552,13 @@ public struct Cost: Sendable, Equatable {
 
     public var amount: Double
     public var unit: Unit
+    /// The amount written as an uncertain input; `amount` is then its mean.
+    public var uncertainty: InputDistribution?
 
-    public init(amount: Double, unit: Unit) {
+    public init(amount: Double, unit: Unit, uncertainty: InputDistribution? = nil) {
         self.amount = amount
         self.unit = unit
+        self.uncertainty = uncertainty
     }
 }
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// How unsure the analyst is of an input (a funnel rate): the distribution it is drawn from,
+/// How unsure the analyst is of an input (a rate or an amount): the distribution it is drawn from,
 /// once per replication (docs/model.md, "Uncertain inputs").
 ///
 /// Draws go through `quantile`, the inverse of the distribution function, from one uniform:
@@ -73,10 +73,13 @@ public enum InputDistribution: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// As written in a scenario file (percentages).
-    public var description: String {
+    public var description: String { written(asPercent: true) }
+
+    /// As written in a scenario file: percentages for a rate, plain yuan for an amount.
+    public func written(asPercent: Bool) -> String {
         func p(_ x: Double) -> String {
-            let v = (x * 100 * 1e6).rounded() / 1e6
-            return (v == v.rounded() ? String(Int(v)) : String(v)) + "%"
+            let v = ((asPercent ? x * 100 : x) * 1e6).rounded() / 1e6
+            return (v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)) + (asPercent ? "%" : "")
         }
         switch self {
         case .uniform(let a, let b): return "uncertain(\(p(a))..\(p(b)))"
@@ -86,25 +89,51 @@ public enum InputDistribution: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// What an uncertain input sets in a replication (docs/language.md, "Uncertain inputs").
+public enum InputTarget: Sendable, Hashable {
+    /// A funnel stage's rate: `CAMPAIGN.STAGE`.
+    case stage(campaign: Int, stage: Int)
+    /// The scale of a campaign's amount (`fixed X`, a lognormal's median, the share of
+    /// offbank, a pareto's min): `CAMPAIGN.amount`.
+    case amount(campaign: Int)
+    /// A campaign's referral probability: `CAMPAIGN.referrals`.
+    case referrals(campaign: Int)
+    /// One cost line of a campaign (its index in `Campaign.cost`): `CAMPAIGN.cost.UNIT`.
+    case cost(campaign: Int, index: Int)
+    /// A product's fee on purchase: `PRODUCT.fee`.
+    case fee(product: Int)
+    /// A product's margin as written (`perYear`: 1 for `per year`, 12 for `per month`):
+    /// `PRODUCT.margin`.
+    case margin(product: Int, perYear: Double)
+}
+
 /// An uncertain input of a scenario: where it was declared and how it is drawn.
 public struct UncertainInput: Sendable, Hashable {
-    /// The declaration path, `CAMPAIGN.STAGE` (`meet.convert`): the input's name in reports
+    /// The declaration path, `CAMPAIGN.STAGE` (`meet.convert`), `CAMPAIGN.amount`,
+    /// `CAMPAIGN.referrals` or `CAMPAIGN.cost.UNIT`: the input's name in reports
     /// (`input.meet.convert`) and the source of its random key.
     public var path: String
     public var distribution: InputDistribution
-    public var campaign: Int
-    public var stage: Int
+    public var target: InputTarget
+    /// `.share` for a rate (printed as a percentage), `.money` for an amount.
+    public var unit: MetricUnit
 
-    public init(path: String, distribution: InputDistribution, campaign: Int, stage: Int) {
+    public init(path: String, distribution: InputDistribution, target: InputTarget, unit: MetricUnit = .share) {
         self.path = path
         self.distribution = distribution
-        self.campaign = campaign
-        self.stage = stage
+        self.target = target
+        self.unit = unit
+    }
+
+    /// A funnel stage's rate.
+    public init(path: String, distribution: InputDistribution, campaign: Int, stage: Int) {
+        self.init(path: path, distribution: distribution, target: .stage(campaign: campaign, stage: stage))
     }
 }
 
 extension Scenario {
-    /// The uncertain inputs, in declaration order (campaigns, then their funnel stages).
+    /// The uncertain inputs, in declaration order: campaign by campaign, its funnel stages,
+    /// then its amount, referrals and cost lines; then product by product, its fee and margin.
     public var uncertainInputs: [UncertainInput] {
         var out: [UncertainInput] = []
         for (ci, c) in campaigns.enumerated() {
@@ -113,9 +142,36 @@ extension Scenario {
                     out.append(UncertainInput(path: "\(c.name).\(st.name)", distribution: d, campaign: ci, stage: si))
                 }
             }
+            if let d = c.amountUncertainty {
+                var unit = MetricUnit.money
+                if case .shareOfOffbank? = c.amount { unit = .share }
+                out.append(UncertainInput(path: "\(c.name).amount", distribution: d, target: .amount(campaign: ci), unit: unit))
+            }
+            if let d = c.referrals?.uncertainty {
+                out.append(UncertainInput(path: "\(c.name).referrals", distribution: d, target: .referrals(campaign: ci)))
+            }
+            for (k, cost) in c.cost.enumerated() {
+                if let d = cost.uncertainty {
+                    out.append(UncertainInput(path: Self.costInputPath(c.name, cost.unit), distribution: d,
+                                              target: .cost(campaign: ci, index: k), unit: .money))
+                }
+            }
+        }
+        for (pi, p) in products.enumerated() {
+            if let d = p.feeUncertainty {
+                out.append(UncertainInput(path: "\(p.name).fee", distribution: d, target: .fee(product: pi)))
+            }
+            if let d = p.marginUncertainty {
+                out.append(UncertainInput(path: "\(p.name).margin", distribution: d,
+                                          target: .margin(product: pi, perYear: p.marginUncertaintyPerMonth ? 12 : 1)))
+            }
         }
         return out
     }
+
+    /// The path of an uncertain cost line: `CAMPAIGN.cost.UNIT` (`meet.cost.contact`,
+    /// `meet.cost.once`).
+    public static func costInputPath(_ campaign: String, _ unit: Cost.Unit) -> String { "\(campaign).cost.\(unit.rawValue)" }
 
     /// The metric key an input's drawn value is reported under.
     public static func inputMetricKey(_ path: String) -> String { "input." + path }

@@ -148,6 +148,7 @@ public enum HTMLReport {
             out += "<h3>Headline metrics (mean and 95% CI)</h3>\n"
             out += table([("metric", false)] + doc.variants.flatMap { [($0.label, true), ("95% CI", true)] }, rows)
         }
+        if let inputs = InputReports.html(doc.variants, options: options) { out += inputs }
         return out + "\n</section>"
     }
 

@@ -76,6 +76,7 @@ public enum NumberFormat {
         case .hours: return hours(value)
         case .fte: return fte(value)
         case .ratio: return ratio(value)
+        case .share: return percent(value)
         }
     }
 
@@ -108,6 +109,7 @@ public enum MetricUnits {
         switch head {
         case "aum", "uplift", "cost": return .money
         case "uplift_per_cost": return .ratio
+        case "input": return .ratio
         case "staffing":
             return parts.last == "hours" ? .hours : .fte
         default: return .count
@@ -139,7 +141,7 @@ public struct ColumnFormat: Sendable {
             switch unit {
             case .count: if v != v.rounded() { countDecimals = 1 }
             case .hours: if abs(v) < 1000 { hoursDecimals = 1 }
-            case .money, .fte, .ratio: break
+            case .money, .fte, .ratio, .share: break
             }
         }
     }
@@ -148,7 +150,7 @@ public struct ColumnFormat: Sendable {
         switch unit {
         case .count: return NumberFormat.grouped(v, decimals: countDecimals)
         case .hours: return NumberFormat.grouped(v, decimals: hoursDecimals)
-        case .money, .fte, .ratio: return NumberFormat.value(v, unit: unit, units: units)
+        case .money, .fte, .ratio, .share: return NumberFormat.value(v, unit: unit, units: units)
         }
     }
 

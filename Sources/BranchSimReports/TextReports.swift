@@ -64,6 +64,7 @@ public enum TextReports {
         let headline = ["uplift", "aum.start", "aum.end", "upgrades", "conversions", "new_customers", "cost",
                         "uplift_per_cost"].filter { r.metricIndex($0) != nil }
         out += "\n" + metricTable(r, keys: headline, title: nil, options: options).render()
+        if let inputs = InputReports.text(r, options: options) { out += "\n" + inputs }
         // Money, when the plan earns or pays its staff (docs/model.md, "Money").
         if outletMeasures(r).count > MetricCatalog.outletMetrics.count - MetricCatalog.moneyMetrics.count {
             out += "\n" + metricTable(r, keys: ["revenue", "staff_cost", "cost", "profit", "roi", "payback"], title: "money", options: options).render()

@@ -50,6 +50,11 @@ public enum HelpText {
           report METRIC, ...                      tables for the last run
           compare A, B on METRIC, ...             paired runs of variants (base = no variant)
           sweep PATH over V1, V2, ... | from A to B step S
+          sweep P1 over V, ... and P2 over V, ...  every combination (full factorial)
+          sweep P1 in A..B and P2 in A..B latin N  a Latin hypercube of N points
+          sensitivity of METRIC [over PATH ±P%, ...] [runs N]   rank the uncertain inputs (tornado), inputs vs noise
+          optimize maximize|minimize METRIC over PATH in A..B [step S], ... [subject to METRIC-PATH OP VALUE, ...]
+                                                  the best plan, chosen with a 95% guarantee (:save --chosen FILE)
           expect METRIC-PATH OP VALUE             e.g. expect uplift.mean > 0
           expect METRIC-PATH OP EXPR              e.g. expect staffing.hub.wealth_manager.fte.p95 <= staffing.hub.wealth_manager.available
           rank outlets by METRIC [echelons 5]     each outlet's rank over runs and its chance of each echelon
@@ -82,6 +87,10 @@ public enum HelpText {
         Written weights split the contacts (target potential 1/2, midhigh 1/2); a plain list draws from the tiers together.
         Under 'enforce staff' an occurrence the hours only partly cover makes the contacts they cover (served_in_part).
         Amounts: fixed X, uniform(A, B), lognormal(median M, p90 Q), share P of offbank, pareto(min M, alpha A).
+        Unsure of a number? Draw it once per run: convert uncertain(35%..45%), attend triangular(60%, 70%, 80%),
+          accept beta(mean 40%, sd 5%), amount fixed uncertain(3万..5万), amount lognormal(median uncertain(4万..8万), p90 20万),
+          referrals uncertain(2%..8%) new TIER, cost triangular(8, 10, 15) per contact (reported as input.PATH);
+          a product's fee uncertain(0.5%..1.5%) on purchase and margin uncertain(0.6%..1%) per year too.
         Change one property later with :set, e.g. :set upgrade_meeting.funnel.convert 50%
         """
 
@@ -94,6 +103,8 @@ public enum HelpText {
           subscribed.CAMPAIGN  upgraded.CAMPAIGN  funnel.CAMPAIGN.STAGE.TIER (by start tier)
           report attribution.CAMPAIGN: the funnel, conversions and money by start tier
           per outlet: outlet.BRANCH.uplift .upgrades .conversions .cost  staffing.BRANCH.ROLE.fte ...
+          input.CAMPAIGN.STAGE .amount .referrals .cost.UNIT  input.PRODUCT.fee .margin (uncertain inputs' draws)
+          after sensitivity: sensitivity.PATH.effect .rank, sensitivity.spread.input_share; after optimize: optimize.best, optimize.PATH
         Add a statistic: .mean .sd .p5 .p50 .p95 .ci_low .ci_high (expect uses .mean if none).
         After compare: compare.METRIC.diff.STAT (later minus first) and compare.METRIC.prob_better.
           report uplift, funnel, staffing

@@ -44,13 +44,14 @@ public final class ScenarioBackend: ShellBackend {
         case .afterKeyword("run"):
             pool = ["runs", "variant"]
         case .afterKeyword("sweep"):
-            pool = ["over", "from", "to", "step", "on"]
+            pool = ["over", "from", "to", "step", "on", "in", "and", "latin"]
         case .afterKeyword(let keyword) where keyword.hasPrefix(":"):
             // The words after a command's argument (`:show NAME `, `:set PATH VALUE`): nothing to offer.
             pool = []
         case .afterKeyword(let keyword):
             pool = declaredNames() + (LanguageVocabulary.properties[keyword] ?? [])
-                + LanguageVocabulary.channels + LanguageVocabulary.distributions + LanguageVocabulary.rateWords
+                + LanguageVocabulary.channels + LanguageVocabulary.distributions + LanguageVocabulary.inputDistributions
+                + LanguageVocabulary.decisionWords + LanguageVocabulary.rateWords
                 + LanguageVocabulary.calendarUnits + LanguageVocabulary.staffTimeUnits
                 + LanguageVocabulary.effortUnits + ["all", "hub", "satellites", "own", "network", "where", "balance",
                                                      "max", "offbank", "at", "x", "variant", "runs", "on", "independent", "over", "from", "to", "step", "within", "last"]

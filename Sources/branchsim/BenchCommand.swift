@@ -23,7 +23,8 @@ struct BenchCommand: ParsableCommand {
         abstract: "Measure replications per second, speedup over threads, peak memory and the random-number floor.",
         discussion: """
             Default files: ../shared/scenarios/*.bsim when that folder exists, else scenarios/*.bsim, with the journey \
-            scenario scenarios/journey-631-chain.bsim either way. \
+            scenario scenarios/journey-631-chain.bsim and the decision statements of \
+            Benchmarks/decisions/potential-decisions.bsim either way. \
             Figures are medians of --repeat runs; docs/performance.md explains them.
             """)
 
@@ -159,19 +160,21 @@ struct BenchCommand: ParsableCommand {
     func simulations(in program: CheckedProgram) -> [Work] {
         // Each simulated scenario with the others it is compared with (they decide which
         // tiers are aggregated, hence the draws).
-        var scenarios: [(Scenario, [Scenario])] = []
+        var scenarios: [(Scenario, [Scenario], Int?)] = []
         for a in program.actions {
             switch a.action {
-            case .run(_, let v): program.scenario(named: v).map { scenarios.append(($0, [])) }
+            case .run(_, let v): program.scenario(named: v).map { scenarios.append(($0, [], nil)) }
             case .compare(let names, _, _):
                 let all = names.compactMap { program.scenario(named: $0) }
-                scenarios += all.map { ($0, all) }
-            case .sweep(_, let points, _): scenarios += points.map { ($0.scenario, points.map(\.scenario)) }
-            case .report, .expect, .export, .rank, .decision: break
+                scenarios += all.map { ($0, all, nil) }
+            case .sweep(_, let points, _): scenarios += points.map { ($0.scenario, points.map(\.scenario), nil) }
+            case .decision(let d):
+                if let base = program.scenario(named: nil) { scenarios += Self.decisionRuns(d, base: base) }
+            case .report, .expect, .export, .rank: break
             }
         }
-        return scenarios.map { s, companions in
-            let n = runs ?? s.settings.runs.maximum
+        return scenarios.map { s, companions, own in
+            let n = runs ?? own ?? s.settings.runs.maximum
             // The draws the model needs per replication, from the outcomes of a short run (the
             // counts do not depend on threads); the engine's own count beside it.
             let sample = min(n, 20)
@@ -183,6 +186,29 @@ struct BenchCommand: ParsableCommand {
             }
             return Work(scenario: s, replications: n, drawsPerReplication: Int(Self.modelDraws(s, result, heldCustomers: held).rounded()),
                         engineDrawsPerReplication: d.draws.reduce(0, +) / max(1, d.draws.count))
+        }
+    }
+
+    /// The runs a decision statement makes (docs/model.md, "Sensitivity", "Optimize"): for
+    /// `sensitivity`, the base (and its twin with uncertain inputs) and a low and a high run
+    /// per factor; for `optimize`, the screening of every plan (`n0` replications each: the
+    /// selection's later rounds depend on the outcomes, so they are timed but not counted).
+    static func decisionRuns(_ d: DecisionRequest, base: Scenario) -> [(Scenario, [Scenario], Int?)] {
+        switch d {
+        case .sensitivity(_, let factors, let runs):
+            var companions = [base]
+            for f in factors { if case .scenarios(let lo, let hi) = f.setting { companions += [lo, hi] } }
+            var out = Array(repeating: (base, companions, runs), count: base.uncertainInputs.isEmpty ? 1 : 2)
+            for f in factors {
+                switch f.setting {
+                case .input: out += [(base, companions, runs), (base, companions, runs)]
+                case .scenarios(let lo, let hi): out += [(lo, companions, runs), (hi, companions, runs)]
+                }
+            }
+            return out
+        case .optimize(let o):
+            let all = o.candidates.map(\.scenario)
+            return all.map { ($0, all, Optional(o.firstStage)) }
         }
     }
 
@@ -254,6 +280,7 @@ struct BenchCommand: ParsableCommand {
     /// A journey scenario (the "631" chain: a hand-off between campaigns, ranked by gap),
     /// benchmarked with the default files.
     static let journeyScenario = "scenarios/journey-631-chain.bsim"
+    static let decisionsScenario = "Benchmarks/decisions/potential-decisions.bsim"
 
     /// `--data ROWS`: a scenario with ten outlets reading `ROWS` generated customers
     /// (`SampleCustomers`, as `branchsim-data-bench` writes them) and doing nothing else, run
@@ -293,6 +320,8 @@ struct BenchCommand: ParsableCommand {
             var paths = found.map { "\(dir)/\($0)" }
             // The journey paths (hand-offs from event logs, conditions, ranking) measured too.
             if !paths.contains(Self.journeyScenario) && fm.fileExists(atPath: Self.journeyScenario) { paths.append(Self.journeyScenario) }
+            // The decision statements (sensitivity, optimize, a Latin hypercube; docs/performance.md, "Decisions").
+            if fm.fileExists(atPath: Self.decisionsScenario) { paths.append(Self.decisionsScenario) }
             return paths
         }
         throw ValidationError("no scenario files given and none found in ../shared/scenarios or scenarios")

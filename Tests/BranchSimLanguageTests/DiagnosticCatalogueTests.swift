@@ -237,6 +237,9 @@ let triggers: [Trigger] = [
     .file(.optimizeConstraintExpected, minimal + "optimize maximize uplift over meet.contacts in 20..60 subject to cost\n"),
     .file(.optimizeWithinExpected, minimal + "optimize maximize uplift over meet.contacts in 20..60 within 5%\n"),
     .file(.decisionValueInvalid, minimal + "sensitivity of uplift over downtown.customers ±200%\n"),
+    // MARK: uncertain
+    .file(.inputBetaNotAmount, inCampaign("cost beta(mean 40%, sd 5%) per contact")),
+    .file(.inputPathTwice, inCampaign("cost uncertain(10..20) per contact\n  cost triangular(1, 2, 4) per contact")),
 ]
 
 /// IDs no test triggers yet. Each should get a trigger; none may be listed and triggered.

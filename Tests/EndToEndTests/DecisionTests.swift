@@ -134,4 +134,62 @@ import Testing
         let again = try Binary.run([], in: dir, stdin: ":load o.bsim\n:save --chosen x.bsim\n")
         #expect(again.stderr.contains("no plan chosen yet"))
     }
+
+    // MARK: uncertain amounts, referrals and costs
+
+    static let amounts = scenario.replacingOccurrences(of: "  amount fixed 5万\n", with: """
+          amount fixed uncertain(2万..8万)
+          cost uncertain(10..30) per contact
+          cost 200 per occurrence
+
+        """)
+
+    /// An uncertain amount and cost beside uncertain rates: `run` prints the draws in their
+    /// units (rates as percentages, money as money) with the note on inputs and noise, in text,
+    /// JSON and HTML; `sensitivity` ranks each by its effect on the metric it moves.
+    @Test func uncertainAmountsAndCostsReportInTheirUnitsAndRankBesideRates() throws {
+        let r = try run(Self.amounts + """
+            run
+            export last to "r.html"
+            sensitivity of subscribed
+            expect sensitivity.meet.amount.rank == 1
+            expect sensitivity.meet.amount.effect.ci_low > 0
+            expect sensitivity.meet.cost.contact.effect == 0
+            sensitivity of cost runs 20
+            expect sensitivity.meet.cost.contact.rank == 1
+            expect sensitivity.meet.attend.effect == 0
+
+            """)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        let attend = try #require(lines.first { $0.hasPrefix("input.meet.attend ") })
+        #expect(attend.contains("%"), "\(attend)")
+        let amount = try #require(lines.first { $0.hasPrefix("input.meet.amount ") })
+        #expect(!amount.contains("%") && amount.contains(","), "\(amount)")
+        #expect(r.stdout.contains("4 uncertain inputs are drawn once per replication"))
+        let json = try run(Self.amounts + "run\n", ["--format", "json"])
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let metrics = try #require(((doc["runs"] as? [[String: Any]])?.first?["metrics"]) as? [String: [String: Any]])
+        #expect(metrics["input.meet.attend"]?["unit"] as? String == "share")
+        #expect(metrics["input.meet.amount"]?["unit"] as? String == "money")
+        #expect(metrics["input.meet.cost.contact"]?["unit"] as? String == "money")
+        let html = try Binary.run(["run", "d.bsim", "--format", "html"], in: try {
+            let dir = try Paths.temporaryDirectory()
+            try Data((Self.amounts + "run\n").utf8).write(to: dir.appendingPathComponent("d.bsim"))
+            return dir
+        }())
+        #expect(html.stdout.contains("Uncertain inputs (mean and p5 .. p95 of the values drawn)"))
+        #expect(html.stdout.range(of: #"input\.meet\.attend</td><td class="num">\d+\.\d%"#, options: .regularExpression) != nil)
+    }
+
+    /// `optimize` over an amount's path: the values replace the number of `fixed X`.
+    @Test func optimizeOverAnAmount() throws {
+        let r = try run(Self.optimizeScenario + """
+            optimize maximize subscribed over meet.amount in 3万..5万 step 1万 runs 10
+            expect optimize.meet.amount == 5万
+            expect optimize.constraints_hold == 1
+
+            """)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+    }
 }

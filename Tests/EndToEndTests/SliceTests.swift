@@ -128,6 +128,44 @@ import Testing
         #expect(refused.stderr.contains("runs more than its sweep"), "\(refused.stderr)")
     }
 
+    /// `--point K` addresses one point of a design too (issue 18 item 3 with issue 17's
+    /// designs): a full factorial's K-th combination and a Latin hypercube's K-th point, each
+    /// alone the numbers it has in the whole design, and their slices merge back into the whole
+    /// design byte for byte.
+    @Test(arguments: ["sweep meet.contacts over 10, 20 and meet.frequency over 1, 2 on uplift",
+                      "sweep meet.contacts in 10..30 and meet.frequency in 1..3 latin 3 on uplift"])
+    func designPointsSliceAndMergeIntoTheWholeDesign(design: String) throws {
+        let g = try fixture(CommandLineTests.small.components(separatedBy: "run\n")[0] + design + "\nexpect uplift.mean > 0\n")
+        let count = design.contains("latin") ? 3 : 4
+        func points(_ args: [String]) throws -> [[String: Any]] {
+            let r = try Binary.run(["run", g.file.path, "--format", "json"] + args, in: g.dir)
+            #expect(r.status == 0, "\(r.stderr)")
+            let json = try #require(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            let sweep = try #require(json["sweep"] as? [String: Any])
+            return try #require(sweep["points"] as? [[String: Any]])
+        }
+        let all = try points([])
+        #expect(all.count == count)
+        for k in 1...count {
+            let one = try points(["--point", "\(k)"])
+            #expect(one.count == 1)
+            #expect(NSDictionary(dictionary: one[0]).isEqual(to: all[k - 1]), "point \(k)")
+        }
+        for format in ["json", "table"] {
+            let whole = try Binary.run(["run", g.file.path, "--format", format], in: g.dir)
+            var parts: [String] = []
+            for k in (1...count).reversed() {
+                parts += try slices(g, k == 2 ? ["0..<15", "15..<40"] : ["0..<40"], extra: ["--point", "\(k)"], prefix: "\(format)\(k)-")
+            }
+            let merged = try Binary.run(["merge", g.file.path, "--format", format] + parts, in: g.dir)
+            #expect(merged.status == 0, "\(merged.stderr)")
+            #expect(merged.stdout == whole.stdout)
+        }
+        let beyond = try Binary.run(["run", g.file.path, "--point", "\(count + 1)"], in: g.dir)
+        #expect(beyond.status == 2)
+        #expect(beyond.stderr.contains("has \(count) points; give --point 1 to \(count)"), "\(beyond.stderr)")
+    }
+
     @Test func unitErrorsNameTheFlag() throws {
         let f = try fixture()
         let cases: [([String], String)] = [

@@ -7,8 +7,16 @@ struct MoneyAccounts {
     var marginRate = Column<Double>()
     /// The network's cost so far (`cost` is summed over campaigns only at the end).
     var costSoFar = 0.0
+    /// Each product's fee per yuan bought and margin per yuan per step: the plan's, but for
+    /// an uncertain fee or margin the replication's draw (`drawInputs`).
+    var productFee: [Double]
+    var productMarginPerStep: [Double]
 
-    init(_ plan: SimulationPlan) { marginRate.append(repeating: 0, count: plan.layout.revenue.count) }
+    init(_ plan: SimulationPlan) {
+        marginRate.append(repeating: 0, count: plan.layout.revenue.count)
+        productFee = plan.productFee
+        productMarginPerStep = plan.productMarginPerStep
+    }
 
     mutating func removeAll() {
         for i in marginRate.indices { marginRate[i] = 0 }
@@ -24,8 +32,8 @@ extension Replicator {
     mutating func earn(_ amount: Double, _ cp: CampaignRef, campaign ci: Int, host: Int) {
         var fee = 0.0, rate = 0.0
         for m in cp.plan.buyMoney {
-            fee += amount * m.share * plan.productFee[m.product]
-            rate += amount * m.share * plan.productMarginPerStep[m.product]
+            fee += amount * m.share * money.productFee[m.product]
+            rate += amount * m.share * money.productMarginPerStep[m.product]
         }
         let L = plan.layout, values = metrics.values
         let campaign = 1 + ci, outlet = 1 + plan.campaigns.count + host

@@ -4,7 +4,8 @@ import Foundation
 /// A worker's campaign plan behind a reference: an occurrence takes one retain of it
 /// instead of copying the plan's two dozen arrays (a retain each) into a local.
 final class CampaignRef {
-    /// Variable only for the rates of uncertain inputs, set at the start of each replication.
+    /// Variable only for the uncertain inputs (rates, amounts, referrals, costs), set at the
+    /// start of each replication.
     var plan: SimulationPlan.CampaignPlan
     init(_ plan: SimulationPlan.CampaignPlan) { self.plan = plan }
 }
@@ -228,7 +229,22 @@ struct Replicator: ~Copyable {
             } else {
                 value = input.distribution.quantile(keyedUnit(RandomKey.mix(repKey, input.key)))
             }
-            campaigns[input.campaign].plan.stageProbability[input.stage] = value
+            switch input.target {
+            case .stage(let ci, let si): campaigns[ci].plan.stageProbability[si] = value
+            case .referrals(let ci): campaigns[ci].plan.referralProbability = value
+            case .amount(let ci): campaigns[ci].plan.amount = campaigns[ci].plan.amount?.withScale(value)
+            case .cost(let ci, let line):
+                let figure = input.costBase + value * input.costFactor
+                switch plan.scenario.campaigns[ci].cost[line].unit {
+                case .occurrence: campaigns[ci].plan.costPerOccurrence = figure
+                case .contact: campaigns[ci].plan.costPerContact = figure
+                case .conversion: campaigns[ci].plan.costPerConversion = figure
+                case .once: campaigns[ci].plan.costOnce = figure
+                case .month: campaigns[ci].plan.costPerStep = figure
+                }
+            case .fee(let p): money.productFee[p] = value
+            case .margin(let p, _): money.productMarginPerStep[p] = value * input.marginFactor
+            }
             metrics.values[plan.layout.inputs[k]] = value
         }
     }
