@@ -237,6 +237,16 @@ let triggers: [Trigger] = [
     .file(.optimizeConstraintExpected, minimal + "optimize maximize uplift over meet.contacts in 20..60 subject to cost\n"),
     .file(.optimizeWithinExpected, minimal + "optimize maximize uplift over meet.contacts in 20..60 within 5%\n"),
     .file(.decisionValueInvalid, minimal + "sensitivity of uplift over downtown.customers ±200%\n"),
+    // MARK: calibrate
+    .file(.observedBraceExpected, minimal + "observed seen funnel.meet.attend 300 ± 30\n"),
+    .file(.observedFigureExpected, minimal + "observed seen { funnel.meet.attend 300 }\n"),
+    .file(.observedToleranceNotPositive, minimal + "observed seen { funnel.meet.attend 300 ± 0 }\n"),
+    .file(.observedEmpty, minimal + "observed seen {}\n"),
+    .file(.observedMetricTwice, minimal + "observed seen {\n  uplift >= 1万\n  uplift <= 9万\n}\n"),
+    .file(.calibrateToExpected, minimal + "observed seen { uplift >= 1万 }\ncalibrate meet.contacts in 20..60 step 20 runs 5\n"),
+    .file(.calibrateObservedUnknown, minimal + "observed seen { uplift >= 1万 }\ncalibrate meet.contacts in 20..60 step 20 to sen\n"),
+    .file(.calibrateRangeEmpty, minimal + "observed seen { uplift >= 1万 }\ncalibrate meet.contacts in 60..20 to seen\n"),
+    .file(.calibratePathTwice, minimal + "observed seen { uplift >= 1万 }\ncalibrate meet.contacts in 20..60 step 20, meet.contacts in 1..2 to seen\n"),
 ]
 
 /// IDs no test triggers yet. Each should get a trigger; none may be listed and triggered.
@@ -314,6 +324,8 @@ enum Catalogue {
         ("Data files (`branches from`, `customers from`; docs/data.md)", ["data"]),
         // MARK: decisions
         ("Uncertain inputs and decisions", ["input", "decision"]),
+        // MARK: calibrate
+        ("Calibration (`observed`, `calibrate`)", ["observed", "calibrate"]),
     ]
 
     static func markdown(_ outcomes: [(trigger: Trigger, diagnostics: [Diagnostic], sources: [String: SourceFile])]) -> String {
