@@ -35,7 +35,7 @@ let package = Package(
         // Random streams, samplers, population, steps, Monte Carlo.
         .target(name: "BranchSimEngine", dependencies: ["BranchSimModel", "CBranchSimKernels"], swiftSettings: strict),
         // Decisions under uncertainty: designs, choosing the best plan with a guarantee.
-        .target(name: "BranchSimDecisions", swiftSettings: strict),
+        .target(name: "BranchSimDecisions", dependencies: ["BranchSimModel"], swiftSettings: strict),
         // Tables, CSV, JSON, SVG/HTML.
         .target(name: "BranchSimReports", dependencies: ["BranchSimModel"], swiftSettings: strict),
         // Executes a checked program: run, report, compare, sweep, expect, export.

@@ -17,6 +17,8 @@ extension ProgramRunner {
                                    control: control, at: loc)
         case .optimize(let q):
             return try optimize(q, control: control, at: loc)
+        case .calibrate(let q):
+            return try calibrate(q, control: control, at: loc)
         }
     }
 

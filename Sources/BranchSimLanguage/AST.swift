@@ -12,22 +12,25 @@ public enum StatementKind: String, Sendable, Hashable, CaseIterable {
     case metric, rank
     // MARK: decisions
     case sensitivity, optimize
+    // MARK: calibrate
+    /// `observed NAME { METRIC VALUE ± TOL ... }`: results a bank has seen; `calibrate ... to NAME`.
+    case observed, calibrate
 
     /// Declarations that carry a name and properties (and may be replaced by one of the same name).
     public var isNamedDeclaration: Bool {
         switch self {
-        case .tier, .segment, .product, .role, .branch, .network, .campaign, .variant, .let, .metric: return true
+        case .tier, .segment, .product, .role, .branch, .network, .campaign, .variant, .let, .metric, .observed: return true
         case .scenario, .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop, .rank,
-             .branches, .customers, .sensitivity, .optimize: return false
+             .branches, .customers, .sensitivity, .optimize, .calibrate: return false
         }
     }
 
     /// Statements that do something with a scenario rather than describe it.
     public var isAction: Bool {
         switch self {
-        case .run, .report, .compare, .sweep, .expect, .export, .rank, .sensitivity, .optimize: return true
+        case .run, .report, .compare, .sweep, .expect, .export, .rank, .sensitivity, .optimize, .calibrate: return true
         case .scenario, .tier, .segment, .product, .role, .branch, .network, .campaign, .policy, .enforce,
-             .let, .variant, .include, .drop, .branches, .customers, .metric: return false
+             .let, .variant, .include, .drop, .branches, .customers, .metric, .observed: return false
         }
     }
 
@@ -36,7 +39,7 @@ public enum StatementKind: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .scenario, .tier, .segment, .product, .role, .branch, .network, .campaign: return true
         case .policy, .enforce, .let, .variant, .run, .report, .compare, .sweep, .expect, .export, .include, .drop,
-             .branches, .customers, .metric, .rank, .sensitivity, .optimize: return false
+             .branches, .customers, .metric, .rank, .sensitivity, .optimize, .observed, .calibrate: return false
         }
     }
 }

@@ -334,23 +334,40 @@ extension ProgramChecker {
         if !v.atEnd { sink.error(.decisionUnexpected, "unexpected \(describe(v.peek)) in 'optimize'", v.here); return nil }
         // The plans: the whole grid when small, else a Latin hypercube of it.
         let gridSize = levels.reduce(1.0) { $0 * Double($1.count) }
-        var rows: [[Int]]
-        if gridSize <= Double(Self.exhaustiveLimit) {
-            rows = Design.fullFactorial(levels.map { $0.indices.map(Double.init) }).map { $0.map { Int($0) } }
-        } else {
-            var seen: Set<[Int]> = []
-            rows = Design.latinHypercube(Self.sampledPlans, levels.map { 0...Double($0.count) }, seed: 23).compactMap { point in
-                let row = zip(levels, point).map { min($0.count - 1, Int($1)) }
-                return seen.insert(row).inserted ? row : nil
-            }
+        let rows = Self.searchRows(levels, limit: Self.exhaustiveLimit, sampled: Self.sampledPlans, seed: 23)
+        guard let candidates = planCandidates(paths: paths, levels: levels, rows: rows, decls: decls,
+                                              anchor: spaceTerms.first?.range ?? s.keywordRange) else { return nil }
+        return .decision(.optimize(OptimizeRequest(
+            maximize: maximize, metric: metric, paths: paths, candidates: candidates,
+            exhaustive: gridSize <= Double(Self.exhaustiveLimit), gridSize: Int(min(gridSize, 1e15)),
+            constraints: constraints, delta: delta, firstStage: runs)))
+    }
+
+    /// The points of a search over `levels`: every combination (first parameter slowest) when
+    /// there are at most `limit`, else a Latin hypercube of `sampled` points snapped to the
+    /// grid (duplicates dropped).
+    static func searchRows(_ levels: [[Term]], limit: Int, sampled: Int, seed: UInt64) -> [[Int]] {
+        let gridSize = levels.reduce(1.0) { $0 * Double($1.count) }
+        if gridSize <= Double(limit) {
+            return Design.fullFactorial(levels.map { $0.indices.map(Double.init) }).map { $0.map { Int($0) } }
         }
+        var seen: Set<[Int]> = []
+        return Design.latinHypercube(sampled, levels.map { 0...Double($0.count) }, seed: seed).compactMap { point in
+            let row = zip(levels, point).map { min($0.count - 1, Int($1)) }
+            return seen.insert(row).inserted ? row : nil
+        }
+    }
+
+    /// Each row's plan: the scenario with `paths` set to the row's levels (nil after an error).
+    mutating func planCandidates(paths: [String], levels: [[Term]], rows: [[Int]], decls: [Statement],
+                                 anchor: SourceRange) -> [OptimizeRequest.Candidate]? {
         var candidates: [OptimizeRequest.Candidate] = []
         for row in rows {
             var edited = decls
             let terms = zip(levels, row).map { $0[$1] }
             for (path, term) in zip(paths, terms) {
                 do { try Edits.set(path: path, value: [term], in: &edited) } catch {
-                    sink.error(error.id, error.message, spaceTerms.first?.range ?? s.keywordRange, error.notes)
+                    sink.error(error.id, error.message, anchor, error.notes)
                     return nil
                 }
             }
@@ -358,17 +375,13 @@ extension ProgramChecker {
             let scratch = ScenarioChecker(sink: DiagnosticSink(sources: sink.sources))
             guard let sc = scratch.build(edited) else {
                 sink.error(.decisionValueInvalid, "'\(paths.joined(separator: ", "))' at \(labels.joined(separator: ", ")) makes the scenario invalid",
-                           spaceTerms.first?.range ?? s.keywordRange,
-                           scratch.sink.diagnostics.filter(\.isError).prefix(3).map { .note("\($0.description)") })
+                           anchor, scratch.sink.diagnostics.filter(\.isError).prefix(3).map { .note("\($0.description)") })
                 return nil
             }
             let numbers = terms.map { t -> Double in if case .number(let x, _, _, _) = t { return x } else { return .nan } }
             candidates.append(.init(values: labels, numbers: numbers, scenario: sc))
         }
-        return .decision(.optimize(OptimizeRequest(
-            maximize: maximize, metric: metric, paths: paths, candidates: candidates,
-            exhaustive: gridSize <= Double(Self.exhaustiveLimit), gridSize: Int(min(gridSize, 1e15)),
-            constraints: constraints, delta: delta, firstStage: runs)))
+        return candidates
     }
 
     /// `PATH in A..B [unit words] [step S]`: the path and its levels (whole numbers A..B, or

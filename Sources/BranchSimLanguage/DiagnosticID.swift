@@ -330,6 +330,16 @@ public enum DiagnosticID: String, CaseIterable, Sendable, Hashable, Codable {
     // MARK: uncertain
     case inputBetaNotAmount = "input.beta-not-amount"
     case inputPathTwice = "input.path-twice"
+    // MARK: calibrate
+    case observedBraceExpected = "observed.brace-expected"
+    case observedFigureExpected = "observed.figure-expected"
+    case observedToleranceNotPositive = "observed.tolerance-not-positive"
+    case observedEmpty = "observed.empty"
+    case observedMetricTwice = "observed.metric-twice"
+    case calibrateToExpected = "calibrate.to-expected"
+    case calibrateObservedUnknown = "calibrate.observed-unknown"
+    case calibrateRangeEmpty = "calibrate.range-empty"
+    case calibratePathTwice = "calibrate.path-twice"
 }
 
 extension DiagnosticID {
@@ -616,6 +626,16 @@ extension DiagnosticID {
         // MARK: uncertain
         case .inputBetaNotAmount: return DiagnosticEntry(.error, "'beta' is for rates, not for {WHERE}, an amount", help: "write 'uncertain(3万..5万)' or 'triangular(3万, 4万, 6万)'")
         case .inputPathTwice: return DiagnosticEntry(.error, "campaign '{X}' has two uncertain costs {X}: the input '{X}' would be drawn twice", help: "add the two into one cost line, or make one of them a number")
+        // MARK: calibrate
+        case .observedBraceExpected: return DiagnosticEntry(.error, "expected '{' after 'observed {X}'", help: "write 'observed {X} { funnel.meet.attend 300 ± 30 }'")
+        case .observedFigureExpected: return DiagnosticEntry(.error, "expected 'METRIC VALUE ± TOL' or 'METRIC >= VALUE' in observed '{X}', found {T}", help: "write 'attendance 300 ± 30' or 'subscribed.meet >= 1900万'")
+        case .observedToleranceNotPositive: return DiagnosticEntry(.error, "the tolerance of '{X}' in observed '{X}' must be more than zero", help: "write how far off the figure may be, e.g. '± 10' (a bound needs none: 'METRIC >= VALUE')")
+        case .observedEmpty: return DiagnosticEntry(.error, "observed '{X}' has no figures", help: "write one figure a line: 'funnel.meet.attend 300 ± 30'")
+        case .observedMetricTwice: return DiagnosticEntry(.error, "'{X}' is observed twice in observed '{X}'", help: "keep one figure per metric")
+        case .calibrateToExpected: return DiagnosticEntry(.error, "expected 'to NAME' after the ranges of 'calibrate', found {T}", help: "write 'calibrate meet.attend in 40%..80% to NAME', NAME an 'observed' set")
+        case .calibrateObservedUnknown: return DiagnosticEntry(.error, "unknown observed set '{X}'", help: "declare it first: 'observed {X} { METRIC VALUE ± TOL, ... }'")
+        case .calibrateRangeEmpty: return DiagnosticEntry(.error, "the range of '{X}' is empty: {X} is above {X}", help: "write the low end first: '{X} in A..B' with A <= B")
+        case .calibratePathTwice: return DiagnosticEntry(.error, "'{X}' is calibrated twice", help: "give each parameter one range")
         }
     }
 }

@@ -49,7 +49,7 @@ enum Edits {
                 }
                 if !v.atEnd { sink.error(.dropUnexpected, "unexpected \(describe(v.peek)) in 'drop'", v.here) }
             case .variant, .include, .run, .report, .compare, .sweep, .expect, .export, .branches, .customers, .rank,
-                 .sensitivity, .optimize:
+                 .sensitivity, .optimize, .observed, .calibrate:
                 sink.error(.notAllowedInVariant, "'\(s.kind.rawValue)' is not allowed inside a variant", s.keywordRange,
                            [.help("write it after the variant, at the top level")])
             case .scenario:

@@ -122,9 +122,9 @@ public enum Formatter {
         case .let, .metric:
             head += " = " + (s.expr.map(expr) ?? "")
         case .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop, .branches, .customers, .rank,
-             .sensitivity, .optimize:
+             .sensitivity, .optimize, .calibrate:
             if !s.args.isEmpty { head += " " + terms(s.args) }
-        case .scenario, .tier, .segment, .product, .role, .branch, .network, .campaign, .variant:
+        case .scenario, .tier, .segment, .product, .role, .branch, .network, .campaign, .variant, .observed:
             if !s.inline.isEmpty { head += " " + s.inline.map(propertyText).joined(separator: " ") }
         }
         let trailing = s.trailingComment.map { "  " + comment($0) } ?? ""
@@ -185,6 +185,7 @@ public enum Formatter {
     static func terms(_ ts: [Term]) -> String {
         var s = ""
         var glue = true
+        var previous: Term?
         for t in ts {
             var piece: String
             var glueBefore = false, glueAfter = false
@@ -197,7 +198,9 @@ public enum Formatter {
                 switch sym {
                 case .comma: glueBefore = true
                 case .range, .slash: glueBefore = true; glueAfter = true
-                case .minus, .openParen, .plusMinus: glueAfter = true
+                case .minus, .openParen: glueAfter = true
+                // `meet.contacts ±20%` (a spread), but `300 ± 30` (a figure and its tolerance, `observed`).
+                case .plusMinus: if case .number? = previous {} else { glueAfter = true }
                 case .closeParen: glueBefore = true
                 default: break
                 }
@@ -208,6 +211,7 @@ public enum Formatter {
             if !(s.isEmpty || glue || glueBefore) { s += " " }
             s += piece
             glue = glueAfter
+            previous = t
         }
         return s
     }

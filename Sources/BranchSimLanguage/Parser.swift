@@ -202,8 +202,20 @@ final class Parser {
                         "unexpected \(describe(current)) after the value of '\(stmtKind.rawValue) \(s.name ?? "")'", current.range)
                 recover()
             }
+        case .observed:
+            // `observed NAME { METRIC VALUE ± TOL ... }`: one figure a line (or comma-separated),
+            // kept as property lines whose key is the metric (checked in CalibrationChecker).
+            parseName(&s, optional: false, allowString: false)
+            if kind == .lbrace {
+                parseBlock(&s)
+            } else if s.name != nil {
+                problem(.observedBraceExpected, "expected '{' after 'observed \(s.name ?? "")'", current.range,
+                        [.help("write 'observed \(s.name ?? "") { funnel.meet.attend 300 ± 30 }'")])
+                recover()
+                return nil
+            }
         case .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop, .branches, .customers, .rank,
-             .sensitivity, .optimize:
+             .sensitivity, .optimize, .calibrate:
             s.args = parseTerms(kind: nil, key: nil)
             if let last = s.args.last { s.range = s.range.union(last.range) }
             lastEnd = s.range.end

@@ -28,6 +28,9 @@ struct ProgramChecker {
     var loader: any SourceLoader = FileSystemLoader()
     /// What the data statements read (`nil`: none in the file).
     var data: DataImports?
+    /// The `observed` sets, as written, and the figures of those without errors (CalibrationChecker.swift).
+    var observedSets: [Statement] = []
+    var observed: [String: [Observation]] = [:]
 
     /// Parses `file`, expanding `include`s through `loader`.
     static func parseExpanding(_ file: SourceFile, loader: any SourceLoader, sink: inout DiagnosticSink,
@@ -116,7 +119,8 @@ struct ProgramChecker {
         for s in statements {
             switch s.kind {
             case .variant: variants.append(s)
-            case .run, .report, .compare, .sweep, .expect, .export, .rank, .sensitivity, .optimize: actions.append(s)
+            case .run, .report, .compare, .sweep, .expect, .export, .rank, .sensitivity, .optimize, .calibrate: actions.append(s)
+            case .observed: observedSets.append(s)
             case .drop:
                 Self.dropOutsideVariant(s, sink: &sink)
             case .include: break
@@ -127,6 +131,7 @@ struct ProgramChecker {
         }
         Self.checkDuplicates(decls, sink: &sink)
         Self.checkDuplicates(variants, sink: &sink)
+        Self.checkDuplicates(observedSets, sink: &sink)
         // The bank's data, read once for the base, its variants and its sweep points.
         if !dataStatements.isEmpty {
             let read = DataImports.read(dataStatements, decls: decls, loader: loader, sink: &sink)
@@ -168,6 +173,7 @@ struct ProgramChecker {
             sink = vs
             if let scenario { built.append((name, scenario)) }
         }
+        if let base { observed = checkObserved(base: base) }
         let located = checkActions(actions, base: base, variants: built, decls: decls, variantNames: variants.compactMap(\.name))
         guard let base, !sink.hasErrors else { return nil }
         return CheckedProgram(base: base, variants: built, actions: located)
@@ -301,6 +307,8 @@ struct ProgramChecker {
                 action = sensitivity(&v, s, base: base, decls: decls)
             case .optimize:
                 action = optimize(&v, s, base: base, decls: decls)
+            case .calibrate:
+                action = calibrate(&v, s, base: base, decls: decls)
             case .expect:
                 action = expect(&v, s, keys: keys(current), compared: compared, lets: lets)
             case .rank:

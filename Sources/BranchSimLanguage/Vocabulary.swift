@@ -73,6 +73,9 @@ public enum LanguageVocabulary {
         // MARK: decisions
         "sensitivity": "sensitivity of METRIC [over PATH ±P%, ...] [runs N]",
         "optimize": "optimize maximize|minimize METRIC over PATH in A..B [step S], ... [subject to METRIC-PATH OP VALUE, ...]",
+        // MARK: calibrate
+        "observed": "observed NAME { METRIC VALUE ± TOL | METRIC >=|<= VALUE [± TOL], ... }   (figures the bank has seen)",
+        "calibrate": "calibrate PATH in A..B [step S], ... to OBSERVED [runs N]   (fit to an observed set; PATH may be 'let NAME')",
     ]
 }
 

@@ -74,12 +74,15 @@ public enum DecisionRequest: Sendable, Equatable {
     /// `sensitivity of METRIC [over PATH ±P%, ...]`.
     case sensitivity(metric: String, factors: [SensitivityFactor], runs: Int?)
     case optimize(OptimizeRequest)
+    /// `calibrate PATH in A..B, ... to NAME` (Calibration.swift).
+    case calibrate(CalibrateRequest)
 
     /// The replications each of its runs takes, when the statement says (`runs N`).
     public var runs: Int? {
         switch self {
         case .sensitivity(_, _, let runs): return runs
         case .optimize: return nil
+        case .calibrate(let q): return q.runs
         }
     }
 }
@@ -88,7 +91,7 @@ public enum DecisionRequest: Sendable, Equatable {
 /// and what to chart. Numbers stay numbers here; reports format them.
 public struct DecisionResult: Sendable, Equatable {
     public enum Kind: String, Sendable, Equatable {
-        case sensitivity, optimize
+        case sensitivity, optimize, calibrate
     }
 
     public enum Cell: Sendable, Equatable {
@@ -127,7 +130,21 @@ public struct DecisionResult: Sendable, Equatable {
     /// Tornado bars (sensitivity) around `base`.
     public var bars: [Bar]
     public var base: Double
-    /// The chosen plan's settings (`optimize`): what `:save --chosen` writes in the shell.
+    /// Tables after the main one (`calibrate`: the figures at the fitted plan, the best points).
+    public struct Table: Sendable, Equatable {
+        public var title: String
+        public var columns: [String]
+        public var rows: [[Cell]]
+
+        public init(title: String, columns: [String], rows: [[Cell]]) {
+            self.title = title
+            self.columns = columns
+            self.rows = rows
+        }
+    }
+
+    public var tables: [Table] = []
+    /// The chosen plan's settings (`optimize`; `calibrate`: the fitted values): what `:save --chosen` writes in the shell.
     public var settings: [(path: String, value: String)] = []
 
     public init(kind: Kind, title: String, metric: String, unit: MetricUnit, columns: [String], rows: [[Cell]] = [],
@@ -152,8 +169,9 @@ public struct DecisionResult: Sendable, Equatable {
             && a.values.map(\.value) == b.values.map(\.value) && a.bars == b.bars
             && (a.base == b.base || (a.base.isNaN && b.base.isNaN))
             && a.settings.map(\.path) == b.settings.map(\.path) && a.settings.map(\.value) == b.settings.map(\.value)
+            && a.tables == b.tables
     }
 
     /// The prefixes of the paths `expect` reads from a decision's values.
-    public static let expectPrefixes = ["sensitivity.", "optimize."]
+    public static let expectPrefixes = ["sensitivity.", "optimize.", "calibrate."]
 }

@@ -29,11 +29,17 @@ extension DecisionResult.Cell {
 extension TextReports {
     /// The table of a decision statement, then its notes.
     public static func decisionReport(_ d: DecisionResult, options: ReportOptions = ReportOptions()) -> String {
+        let main = DecisionResult.Table(title: d.title, columns: d.columns, rows: d.rows)
+        return ([main] + d.tables).map { table($0, options: options) }.joined(separator: "\n")
+            + (d.notes.isEmpty ? "" : "\n" + d.notes.joined(separator: "\n"))
+    }
+
+    static func table(_ d: DecisionResult.Table, options: ReportOptions) -> String {
         var t = TextTable(title: d.title, columns: d.columns.enumerated().map { i, h in
             TextTable.Column(h, d.rows.first.map { $0.indices.contains(i) && $0[i].isText } == true ? .left : .right)
         })
         for row in d.rows { t.add(row.map { $0.text(options, signed: false) }) }
-        return ([t.render()] + d.notes).joined(separator: "\n")
+        return t.render()
     }
 }
 
@@ -42,7 +48,7 @@ extension JSONReport {
     static func decision(_ d: DecisionResult) -> JSONValue {
         var values: [String: JSONValue] = [:]
         for (k, v) in d.values { values[k] = .finite(v) }
-        return .object([
+        var object: [String: JSONValue] = [
             "kind": .string(d.kind.rawValue),
             "title": .string(d.title),
             "metric": .string(d.metric),
@@ -51,8 +57,17 @@ extension JSONReport {
             "rows": .array(d.rows.map { .array($0.map(\.json)) }),
             "notes": .array(d.notes.map { .string($0) }),
             "values": .object(values),
-        ])
+        ]
+        // Only when there are some, so the other decisions' documents stay as they were.
+        if !d.tables.isEmpty {
+            object["tables"] = .array(d.tables.map { t in
+                .object(["title": .string(t.title), "columns": .array(t.columns.map { .string($0) }),
+                         "rows": .array(t.rows.map { .array($0.map(\.json)) })])
+            })
+        }
+        return .object(object)
     }
+
 }
 
 extension HTMLReport {
@@ -65,6 +80,11 @@ extension HTMLReport {
         }
         let header = d.columns.enumerated().map { i, h in (h, !(d.rows.first.map { $0.indices.contains(i) && $0[i].isText } ?? true)) }
         out += table(header, d.rows.map { $0.map { ($0.text(options).htmlEscaped, $0.isText ? "" : "num") } }) + "\n"
+        for t in d.tables {
+            let head = t.columns.enumerated().map { i, h in (h, !(t.rows.first.map { $0.indices.contains(i) && $0[i].isText } ?? true)) }
+            out += "<h3>\(esc(t.title))</h3>\n"
+            out += table(head, t.rows.map { $0.map { ($0.text(options).htmlEscaped, $0.isText ? "" : "num") } }) + "\n"
+        }
         for n in d.notes { out += "<p class=\"note\">\(esc(n))</p>\n" }
         return out + "</section>"
     }

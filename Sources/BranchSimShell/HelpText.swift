@@ -58,6 +58,8 @@ public enum HelpText {
           expect METRIC-PATH OP VALUE             e.g. expect uplift.mean > 0
           expect METRIC-PATH OP EXPR              e.g. expect staffing.hub.wealth_manager.fte.p95 <= staffing.hub.wealth_manager.available
           rank outlets by METRIC [echelons 5]     each outlet's rank over runs and its chance of each echelon
+          observed NAME { METRIC VALUE ± TOL, METRIC >= X, ... }   figures the bank has seen
+          calibrate PATH in A..B [step S], ... to NAME [runs N]   fit the paths to them (:save --chosen writes the fit)
           export last to "file.csv|json|html"
           include "file.bsim"
           branches from "outlets.csv"             the bank's outlets (docs/data.md)

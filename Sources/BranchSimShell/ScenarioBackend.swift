@@ -295,7 +295,7 @@ public final class ScenarioBackend: ShellBackend {
 
     public func chosenPlanText(out: ShellOutput) -> String? {
         guard let d = runner.lastDecision, !d.settings.isEmpty else {
-            out.error("no plan chosen yet: run 'optimize' first")
+            out.error("no plan chosen yet: run 'optimize' or 'calibrate' first")
             return nil
         }
         var chosen = document

@@ -133,7 +133,7 @@ extension ShellBackend {
 
 extension ShellBackend {
     public func chosenPlanText(out: ShellOutput) -> String? {
-        out.error("no plan chosen yet: run 'optimize' first")
+        out.error("no plan chosen yet: run 'optimize' or 'calibrate' first")
         return nil
     }
 }

@@ -35,7 +35,7 @@ public enum ShellCommand: Equatable, Sendable {
     /// One line of usage per command, for `:help commands` and usage errors.
     public static let usage: [(name: String, usage: String, summary: String)] = [
         ("load", ":load FILE", "read a scenario file into the session"),
-        ("save", ":save FILE [--force] [--chosen]", "write the session as a scenario file (--force overwrites; --chosen: with the plan the last optimize chose)"),
+        ("save", ":save FILE [--force] [--chosen]", "write the session as a scenario file (--force overwrites; --chosen: with the plan the last optimize chose or calibrate fitted)"),
         ("show", ":show [NAME]", "print the session, or one declaration"),
         ("set", ":set PATH VALUE", "change one property, e.g. :set upgrade_meeting.funnel.convert 50%"),
         ("unset", ":unset PATH", "remove a property: back to its default (NAME.PROPERTY)"),

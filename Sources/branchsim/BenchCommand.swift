@@ -192,7 +192,8 @@ struct BenchCommand: ParsableCommand {
     /// The runs a decision statement makes (docs/model.md, "Sensitivity", "Optimize"): for
     /// `sensitivity`, the base (and its twin with uncertain inputs) and a low and a high run
     /// per factor; for `optimize`, the screening of every plan (`n0` replications each: the
-    /// selection's later rounds depend on the outcomes, so they are timed but not counted).
+    /// selection's later rounds depend on the outcomes, so they are timed but not counted);
+    /// for `calibrate`, every point searched.
     static func decisionRuns(_ d: DecisionRequest, base: Scenario) -> [(Scenario, [Scenario], Int?)] {
         switch d {
         case .sensitivity(_, let factors, let runs):
@@ -209,6 +210,10 @@ struct BenchCommand: ParsableCommand {
         case .optimize(let o):
             let all = o.candidates.map(\.scenario)
             return all.map { ($0, all, Optional(o.firstStage)) }
+        case .calibrate(let c):
+            // Every point of the search, `runs` replications each on common random numbers.
+            let all = c.candidates.map(\.scenario)
+            return all.map { ($0, all, Optional(c.runs)) }
         }
     }
 

@@ -240,6 +240,16 @@ let triggers: [Trigger] = [
     // MARK: uncertain
     .file(.inputBetaNotAmount, inCampaign("cost beta(mean 40%, sd 5%) per contact")),
     .file(.inputPathTwice, inCampaign("cost uncertain(10..20) per contact\n  cost triangular(1, 2, 4) per contact")),
+    // MARK: calibrate
+    .file(.observedBraceExpected, minimal + "observed seen funnel.meet.attend 300 ± 30\n"),
+    .file(.observedFigureExpected, minimal + "observed seen { funnel.meet.attend 300 }\n"),
+    .file(.observedToleranceNotPositive, minimal + "observed seen { funnel.meet.attend 300 ± 0 }\n"),
+    .file(.observedEmpty, minimal + "observed seen {}\n"),
+    .file(.observedMetricTwice, minimal + "observed seen {\n  uplift >= 1万\n  uplift <= 9万\n}\n"),
+    .file(.calibrateToExpected, minimal + "observed seen { uplift >= 1万 }\ncalibrate meet.contacts in 20..60 step 20 runs 5\n"),
+    .file(.calibrateObservedUnknown, minimal + "observed seen { uplift >= 1万 }\ncalibrate meet.contacts in 20..60 step 20 to sen\n"),
+    .file(.calibrateRangeEmpty, minimal + "observed seen { uplift >= 1万 }\ncalibrate meet.contacts in 60..20 to seen\n"),
+    .file(.calibratePathTwice, minimal + "observed seen { uplift >= 1万 }\ncalibrate meet.contacts in 20..60 step 20, meet.contacts in 1..2 to seen\n"),
 ]
 
 /// IDs no test triggers yet. Each should get a trigger; none may be listed and triggered.
@@ -317,6 +327,8 @@ enum Catalogue {
         ("Data files (`branches from`, `customers from`; docs/data.md)", ["data"]),
         // MARK: decisions
         ("Uncertain inputs and decisions", ["input", "decision"]),
+        // MARK: calibrate
+        ("Calibration (`observed`, `calibrate`)", ["observed", "calibrate"]),
     ]
 
     static func markdown(_ outcomes: [(trigger: Trigger, diagnostics: [Diagnostic], sources: [String: SourceFile])]) -> String {

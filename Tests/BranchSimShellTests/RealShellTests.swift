@@ -260,6 +260,32 @@ struct RealShellTests {
         #expect(try s.exitStatus() == nil)
     }
 
+    /// Issue 17, item 5: `observed` typed over several lines, then `calibrate` shows its
+    /// progress and stops on Ctrl-C; a short one completes, and `:save --chosen` writes the
+    /// fitted plan.
+    @Test func calibrateAtThePromptShowsProgressStopsOnCtrlCAndSavesTheFit() throws {
+        let s = try start()
+        defer { s.close() }
+        try typePlan(s)
+        try enter(s, "observed seen {")
+        try enter(s, "  funnel.upgrade_meeting.attend 30 ± 5")
+        try entering(s, "}", shows: "      ...> }", count: 3)
+        try enter(s, "calibrate upgrade_meeting.contacts in 10..60 step 1 to seen runs 5000")
+        try s.waitFor(" reps", timeout: 30)
+        try s.press("C-c")
+        try s.waitForOutput("stopped by Ctrl-C after", timeout: 30)
+        try s.waitForLastLine(prompt, timeout: 30)
+        #expect(!(try s.transcript()).contains("Calibrate to 'seen'"), "no table of a stopped calibration")
+        let t = try entering(s, "calibrate upgrade_meeting.contacts in 10..40 step 10 to seen runs 5", shows: "Calibrate to 'seen'")
+        #expect(t.contains("consistent range"))
+        let path = s.folder + "/fitted.bsim"
+        try entering(s, ":save \(path) --chosen", shows: "lines to \(path)")
+        let saved = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(saved.contains("observed seen {"))
+        #expect(!saved.contains("contacts 20"), "the fitted contacts replace the typed ones")
+        #expect(try s.exitStatus() == nil)
+    }
+
     @Test func saveRefusesToClobberSetChangesAndReportsSayStale() throws {
         let s = try start()
         defer { s.close() }

@@ -192,4 +192,89 @@ import Testing
             """)
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
     }
+
+    // MARK: calibrate
+
+    static let calibrationScenario = """
+        scenario "calibration" { horizon 4 weeks  step week  runs 40  seed 11 }
+        role wealth_manager hours 40 per week
+        branch a { customers 8000  staff wealth_manager 2 }
+        campaign meet {
+          target potential
+          frequency 3 per week
+          contacts 30
+          funnel reach 100% -> attend ATTEND -> convert 40%
+          amount fixed 5万
+        }
+
+        """
+
+    /// The guarantee of docs/model.md, "Calibration", through the real binary: figures taken
+    /// from one outcome of the model at attend 60% (its own seed) are consistent with 60% in
+    /// at least 95% of repetitions; 20 here, so at least 18 (a 97% rate gives fewer than 18
+    /// with probability 2%).
+    @Test func calibrationFindsTheParameterThatMadeTheFigures() throws {
+        let truth = Self.calibrationScenario.replacingOccurrences(of: "ATTEND", with: "60%")
+        let model = Self.calibrationScenario.replacingOccurrences(of: "ATTEND", with: "50%")
+        var covered = 0, narrowed = 0
+        for seed in 1...20 {
+            let one = try run(truth + "run\n", ["--runs", "1", "--seed", String(1000 + seed), "--format", "json"])
+            let doc = try JSONSerialization.jsonObject(with: Data(one.stdout.utf8)) as? [String: Any]
+            let metrics = try #require((doc?["runs"] as? [[String: Any]])?.first?["metrics"] as? [String: [String: Any]])
+            let attend = try #require(metrics["funnel.meet.attend"]?["mean"] as? Double)
+            let convert = try #require(metrics["funnel.meet.convert"]?["mean"] as? Double)
+            let r = try run(model + """
+                observed seen {
+                  funnel.meet.attend \(attend) ± 1
+                  funnel.meet.convert \(convert) ± 1
+                }
+                calibrate meet.attend in 30%..90% step 10% to seen
+
+                """, ["--format", "json"])
+            #expect(r.status == 0, "\(r.stderr)")
+            let d = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+            let values = try #require((d?["decision"] as? [String: Any])?["values"] as? [String: Double])
+            let low = values["calibrate.meet.attend.low"] ?? .nan, high = values["calibrate.meet.attend.high"] ?? .nan
+            if low <= 0.6 + 1e-9 && 0.6 - 1e-9 <= high { covered += 1 }
+            if high - low < 0.6 - 1e-9 { narrowed += 1 }
+        }
+        #expect(covered >= 18, "60% consistent in \(covered) of 20")
+        #expect(narrowed == 20, "the range excludes most of 30%..90%")
+    }
+
+    @Test func calibrateReportsTablesJSONAndExpectPaths() throws {
+        let text = Self.calibrationScenario.replacingOccurrences(of: "ATTEND", with: "uncertain(30%..90%)") + """
+            observed seen {
+              funnel.meet.attend 130 ± 10, subscribed.meet >= 100万
+            }
+            calibrate meet.attend in 30%..90% step 10%, meet.contacts in 20..40 step 10 to seen runs 30
+            expect calibrate.fits == 1
+            expect calibrate.points == 21
+            expect calibrate.observed.funnel.meet.attend within 120..140
+            export last to "c.html"
+
+            """
+        let r = try run(text)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        for heading in ["Calibrate to 'seen'", "Observed 'seen' at the fitted plan", "Best points", "consistent range"] {
+            #expect(r.stdout.contains(heading), "\(heading)")
+        }
+        let json = try run(text, ["--format", "json"])
+        let doc = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let d = try #require(doc?["decision"] as? [String: Any])
+        #expect(d["kind"] as? String == "calibrate")
+        #expect((d["tables"] as? [[String: Any]])?.count == 2)
+        let values = try #require(d["values"] as? [String: Double])
+        for key in ["calibrate.meet.attend", "calibrate.meet.attend.low", "calibrate.meet.contacts.high", "calibrate.fit",
+                    "calibrate.observed.subscribed.meet.z", "calibrate.replications"] {
+            #expect(values[key] != nil, "\(key)")
+        }
+        #expect(values["calibrate.replications"].map { Int($0) } == 21 * 30)
+        // A figure no point reproduces: the fit is reported, and said not to be consistent.
+        let off = try run(Self.calibrationScenario.replacingOccurrences(of: "ATTEND", with: "50%")
+            + "observed seen { funnel.meet.attend 5000 ± 10 }\ncalibrate meet.attend in 30%..90% step 30% to seen runs 10\nexpect calibrate.fits == 1\n")
+        #expect(off.status == 1)
+        #expect(off.stdout.contains("NOT consistent"))
+        #expect(off.stdout.contains("FAIL  expect calibrate.fits == 1"))
+    }
 }
