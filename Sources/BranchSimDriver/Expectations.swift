@@ -62,7 +62,7 @@ public enum ExpectationEvaluator {
             return .success((s.value(of: stat), stat == .mean ? (s.ciLow, s.ciHigh) : nil))
         case .decision:
             guard let decision else {
-                return .failure(Unmeasured(reason: "no sensitivity or optimize before this expectation; add one above it"))
+                return .failure(Unmeasured(reason: "no sensitivity, optimize or calibrate before this expectation; add one above it"))
             }
             guard let v = decision.value(path.metric) else {
                 let known = decision.values.map(\.key)

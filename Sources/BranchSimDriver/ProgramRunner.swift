@@ -109,7 +109,7 @@ public final class ProgramRunner {
     public private(set) var lastRun: RunResult?
     public private(set) var lastComparison: BranchSimModel.ComparisonResult?
     public private(set) var lastSweep: SweepResult?
-    /// The last `sensitivity` or `optimize` (what `expect sensitivity.…` reads).
+    /// The last `sensitivity`, `optimize` or `calibrate` (what `expect sensitivity.…` reads).
     public internal(set) var lastDecision: DecisionResult?
     public private(set) var outcomes: [ExpectationOutcome] = []
     /// Rankings of the last results (`rank outlets by ...`), in the order asked.

@@ -36,7 +36,7 @@ public struct ReportDocument: Sendable, Equatable {
     public var expectations: [ExpectationOutcome]
     /// `rank outlets by ...` of these results, in the order asked.
     public var rankings: [OutletRanking]
-    /// The last `sensitivity` or `optimize`.
+    /// The last `sensitivity`, `optimize` or `calibrate`.
     public var decision: DecisionResult?
 
     public init(runs: [RunResult] = [], comparison: ComparisonResult? = nil, sweep: SweepResult? = nil,

@@ -276,5 +276,9 @@ import Testing
         #expect(off.status == 1)
         #expect(off.stdout.contains("NOT consistent"))
         #expect(off.stdout.contains("FAIL  expect calibrate.fits == 1"))
+        // One run per point cannot tell the spread of one outcome: an error, not a guess.
+        let one = try run(text, ["--runs", "1"])
+        #expect(one.status == 2)
+        #expect(one.stderr.contains("calibrate needs at least 2 runs per point"), "\(one.stderr)")
     }
 }
