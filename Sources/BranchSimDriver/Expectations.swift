@@ -35,10 +35,23 @@ public enum ExpectationEvaluator {
         var outcome = ExpectationOutcome(expectation: expectation, measured: value, interval: interval,
                                          passed: expectation.holds(for: value, against: rhs), location: location)
         outcome.against = rhs
+        outcome.unit = unit(of: expectation.path, run: run, comparison: comparison)
         return outcome
     }
 
     struct Unmeasured: Error { var reason: String }
+
+    /// The unit the results give the path's metric (a probability has none).
+    static func unit(of path: MetricPath, run: RunResult?, comparison: ComparisonResult?) -> MetricUnit? {
+        let source: RunResult?
+        switch path.scope {
+        case .run: source = run
+        case .compareDiff: source = comparison?.runs.first
+        case .compareProbBetter, .decision: return nil
+        }
+        guard let source, let i = source.metricIndex(path.metric) else { return nil }
+        return source.metrics[i].unit
+    }
 
     /// A path's value on the last run or comparison, with the 95% interval of a mean.
     static func measure(_ path: MetricPath, run: RunResult?, comparison: ComparisonResult?, decision: DecisionResult?)

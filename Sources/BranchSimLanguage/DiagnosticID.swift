@@ -244,6 +244,7 @@ public enum DiagnosticID: String, CaseIterable, Sendable, Hashable, Codable {
     case metricCycle = "name.metric-cycle"
     case metricNameTaken = "name.metric-taken"
     case metricStatisticInDefinition = "name.metric-statistic"
+    case metricUnitUnknown = "name.metric-unit-unknown"
     case rankOutletsExpected = "action.rank-outlets-expected"
     case rankMetricExpected = "action.rank-metric-expected"
     case rankMetricNotPerOutlet = "action.rank-metric-not-per-outlet"
@@ -597,6 +598,7 @@ extension DiagnosticID {
         case .metricNameUnknown: return DiagnosticEntry(.error, "unknown metric '{X}' in 'metric {X}'")
         case .metricCycle: return DiagnosticEntry(.error, "named metrics refer to each other in a cycle: {X}", help: "define each named metric from metrics that do not depend on it")
         case .metricNameTaken: return DiagnosticEntry(.error, "'metric {X}' would hide the metric of the same name", help: "choose another name")
+        case .metricUnitUnknown: return DiagnosticEntry(.error, "expected a unit after the value of 'metric {X}': {LIST}", help: "write 'metric {X} = ... as share' (a share prints as a percentage)")
         case .metricStatisticInDefinition: return DiagnosticEntry(.error, "'{X}' is a statistic over runs; a named metric is computed in each run", help: "write the metric without '.{X}' and take the statistic where it is used: 'expect NAME.p95 > 0'")
         case .rankOutletsExpected: return DiagnosticEntry(.error, "expected 'outlets by METRIC' after 'rank'", help: "write 'rank outlets by uplift echelons 5'")
         case .rankMetricExpected: return DiagnosticEntry(.error, "expected a metric after 'rank outlets by'", help: "write 'rank outlets by uplift'")

@@ -121,6 +121,7 @@ public enum Formatter {
         switch s.kind {
         case .let, .metric:
             head += " = " + (s.expr.map(expr) ?? "")
+            if !s.args.isEmpty { head += " " + terms(s.args) }
         case .policy, .enforce, .run, .report, .compare, .sweep, .expect, .export, .include, .drop, .branches, .customers, .rank,
              .sensitivity, .optimize, .calibrate:
             if !s.args.isEmpty { head += " " + terms(s.args) }

@@ -58,11 +58,30 @@ extension ScenarioChecker {
         var out: [DerivedMetric] = []
         for n in order {
             guard let e = expressions[n], (dependencies[n] ?? []).allSatisfy({ units[$0] != nil }) else { continue }
-            let unit = e.unit { units[$0.metric] } ?? .ratio
+            let unit = declaredUnit(byName[n]) ?? e.unit { units[$0.metric] } ?? .ratio
             units[n] = unit
             out.append(DerivedMetric(name: n, expression: e, unit: unit))
         }
         return out
+    }
+
+    /// The words a named metric may give its unit with (`as share`).
+    static let unitWords: [String: MetricUnit] = [
+        "share": .share, "money": .money, "count": .count, "hours": .hours, "fte": .fte, "ratio": .ratio,
+    ]
+
+    /// `as UNIT` after a named metric's expression, if written (and valid: else reported).
+    private func declaredUnit(_ s: Statement?) -> MetricUnit? {
+        guard let s, let first = s.args.first else { return nil }
+        let words = Self.unitWords.keys.sorted()
+        guard s.args.count == 2, first.word == "as", let w = s.args[1].word, let unit = Self.unitWords[w] else {
+            let at = s.args.count >= 2 ? s.args[1] : first
+            error(.metricUnitUnknown, "expected a unit after the value of 'metric \(s.name ?? "")': \(words.joined(separator: ", "))",
+                  at.range, [.help("write 'metric \(s.name ?? "NAME") = ... as share' (a share prints as a percentage)")]
+                  + Suggest.notes(for: s.args.count >= 2 ? (s.args[1].word ?? "") : "", in: words))
+            return nil
+        }
+        return unit
     }
 
     private func expression(_ e: Expr, in name: String, units: [String: MetricUnit], named: Set<String>,

@@ -182,6 +182,12 @@ final class Parser {
             if kind == .equals {
                 advance()
                 if let e = parseExpr() { s.expr = e; s.range = s.range.union(e.range); lastEnd = e.range.end } else { failed = true }
+                // `metric NAME = EXPR as UNIT`: the unit words are kept as the statement's
+                // arguments (checked in NamedMetrics).
+                if !failed, stmtKind == .metric, case .identifier("as") = kind {
+                    s.args = parseTerms(kind: nil, key: nil)
+                    if let last = s.args.last { s.range = s.range.union(last.range); lastEnd = last.range.end }
+                }
             } else {
                 if stmtKind == .metric {
                     problem(.metricEqualsExpected, "expected '=' after 'metric \(s.name ?? "")'", current.range,

@@ -15,6 +15,9 @@ public struct ExpectationOutcome: Sendable, Equatable {
     public var note: String?
     /// The right side's value when it has metrics in it (`fte.p95 <= available`).
     public var against: Double?
+    /// The unit of the measured metric when the results say it (a run's or a comparison's
+    /// metric), so that the line prints it as the reports do; else a guess from its name.
+    public var unit: MetricUnit?
 
     public init(expectation: Expectation, measured: Double, interval: (Double, Double)?, passed: Bool,
                 location: SourceLocation, note: String? = nil) {

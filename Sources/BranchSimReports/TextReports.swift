@@ -534,12 +534,12 @@ public enum TextReports {
     /// `PASS  uplift.mean > 0  measured 1,234,567 (95% CI 1,100,000 .. 1,350,000)`;
     /// a failure also names where the expectation was written.
     public static func expectationLine(_ e: Expectation, measured: Double, interval: (Double, Double)?, passed: Bool,
-                                       location: SourceLocation, against: Double? = nil,
+                                       location: SourceLocation, against: Double? = nil, unit: MetricUnit? = nil,
                                        options: ReportOptions = ReportOptions()) -> String {
         func f(_ v: Double) -> String {
             switch e.path.scope {
             case .compareProbBetter, .decision: return NumberFormat.general(v)
-            case .run, .compareDiff: return NumberFormat.value(v, unit: MetricUnits.guess(e.path.metric), units: options.units)
+            case .run, .compareDiff: return NumberFormat.value(v, unit: unit ?? MetricUnits.guess(e.path.metric), units: options.units)
             }
         }
         var line = passed ? paint("PASS", .green, options) : paint("FAIL", .red, options)
@@ -556,7 +556,7 @@ public enum TextReports {
             return paint("FAIL", .red, options) + "  \(o.expectation.text)  (\(note))  at \(o.location)"
         }
         return expectationLine(o.expectation, measured: o.measured, interval: o.interval, passed: o.passed,
-                               location: o.location, against: o.against, options: options)
+                               location: o.location, against: o.against, unit: o.unit, options: options)
     }
 
     // MARK: Colour

@@ -187,6 +187,7 @@ let triggers: [Trigger] = [
     .file(.metricCycle, minimal + "metric a = b + 1\nmetric b = a * 2\n"),
     .file(.metricNameTaken, minimal + "metric uplift = cost * 2\n"),
     .file(.metricStatisticInDefinition, minimal + "metric score = uplift.p95\n"),
+    .file(.metricUnitUnknown, minimal + "metric score = uplift / cost as percent\n"),
     .file(.rankOutletsExpected, minimal + "run\nrank branches by uplift\n"),
     .file(.rankMetricExpected, minimal + "run\nrank outlets by\n"),
     .file(.rankMetricNotPerOutlet, minimal + "run\nrank outlets by new_customers\n"),
