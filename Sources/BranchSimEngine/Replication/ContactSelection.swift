@@ -32,7 +32,8 @@ extension Replicator {
                 }
             } else {
                 // `contacts all` with a capacity: seats go to a random order of the whole list.
-                selectByPriority(k: ref.plan.hostContacts[h], sets: list, ref, campaign: ci, occTag: occTag)
+                selectByPriority(k: ref.plan.hostContacts[h], sets: list, ref, campaign: ci, occTag: occTag,
+                                 acrossOutlets: ref.plan.poolBranches[h].count > 1)
             }
         } else {
             selectWeighted(ref, campaign: ci, host: h, occTag: occTag)
@@ -52,7 +53,8 @@ extension Replicator {
         let found = occurrence.tierFound
         for j in 0..<n {
             let before = occurrence.contacts.count
-            selectByPriority(k: total, sets: ref.plan.tierSets[h][j], ref, campaign: ci, occTag: occTag)
+            selectByPriority(k: total, sets: ref.plan.tierSets[h][j], ref, campaign: ci, occTag: occTag,
+                             acrossOutlets: ref.plan.poolBranches[h].count > 1)
             found[j] = occurrence.contacts.count - before
         }
         // The weights' split fits unless some pool is short of its share.
@@ -178,13 +180,21 @@ extension Replicator {
     /// is eligible, not on the order of the sets, so variants whose populations differ
     /// elsewhere still pick the same customers where they can (common random numbers).
     ///
-    /// Campaigns with ready lists take `selectFromReady`. The others (`where maturing`, whose
-    /// eligibility moves with the clock) scan their sets, checking each member.
-    /// - Complexity: O(n + k log k) expected, n the pool's members.
-    mutating func selectByPriority(k: Int, sets list: [Int], _ cp: CampaignRef, campaign ci: Int, occTag: UInt64) {
+    /// Campaigns with ready lists take `selectFromReady`, or `selectAcrossOutlets` when the pool
+    /// spans several outlets (`acrossOutlets`: the same law, other customers). The others
+    /// (`where maturing`, whose eligibility moves with the clock) scan their sets, checking
+    /// each member.
+    /// - Complexity: O(n + k log k) expected, n the pool's members; across outlets, the
+    ///   members of the sets that receive picks.
+    mutating func selectByPriority(k: Int, sets list: [Int], _ cp: CampaignRef, campaign ci: Int, occTag: UInt64,
+                                   acrossOutlets: Bool = false) {
         guard k > 0 else { return }
         if ready.slot[ci] >= 0 {
-            selectFromReady(k: k, sets: list, slot: ready.slot[ci], occTag: occTag)
+            if acrossOutlets && !reference.contains(.wholeNetworkPool) {
+                selectAcrossOutlets(k: k, sets: list, slot: ready.slot[ci], occTag: occTag)
+            } else {
+                selectFromReady(k: k, sets: list, slot: ready.slot[ci], occTag: occTag)
+            }
             return
         }
         let add = Self.selectionAdd(occTag)
@@ -220,7 +230,7 @@ extension Replicator {
 
     /// `selectByPriority` from ready lists: every listed customer is eligible, so the
     /// threshold is sized for the exact count and the scan only hashes keys.
-    mutating func selectFromReady(k: Int, sets list: [Int], slot: Int, occTag: UInt64) {
+    mutating func selectFromReady(k: Int, sets list: some Sequence<Int>, slot: Int, occTag: UInt64) {
         var eligibleCount = 0
         for set in list { eligibleCount += ready.ids[slot * setCount + set].count }
         guard eligibleCount > 0 else { return }
