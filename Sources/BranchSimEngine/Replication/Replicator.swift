@@ -107,6 +107,9 @@ struct Replicator: ~Copyable {
     /// Entries of the maturity lists by step that `where maturing` pools read in the current
     /// replication (a work count for tests: it grows with the pools, not the outlets).
     var maturingVisits = 0
+    /// Entries of the hand-off logs that hand-off selections read in the current replication
+    /// (a work count for tests: it grows with the pools' events, not the outlets).
+    var handOffVisits = 0
     /// New customers referrals may still add in this replication (`referralCap`).
     var referralRoom = 0
     /// Set when referrals wanted to add more than `referralCap` customers in a replication:
@@ -224,6 +227,7 @@ struct Replicator: ~Copyable {
         now = 0
         draws = 0
         maturingVisits = 0
+        handOffVisits = 0
     }
 
     // MARK: - Uncertain inputs
