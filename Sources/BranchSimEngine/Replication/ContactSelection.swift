@@ -139,13 +139,7 @@ extension Replicator {
         let last = min(terms.dueSteps - 1, (now + within.ticks - 1) / plan.stepTicks)
         // Only the lists of the pool's own branches (each once): the cost follows the pool,
         // not the number of outlets.
-        occurrence.poolBranches.removeAll()
-        for k in list {
-            let branchOf = k / perBranch
-            if occurrence.branchMark[branchOf] { continue }
-            occurrence.branchMark[branchOf] = true
-            occurrence.poolBranches.append(Int32(truncatingIfNeeded: branchOf))
-        }
+        gatherPoolBranches(list)
         if first <= last {
             for b in first...last {
                 for pb in occurrence.poolBranches {
@@ -161,7 +155,6 @@ extension Replicator {
                 }
             }
         }
-        for pb in occurrence.poolBranches { occurrence.branchMark[Int(pb)] = false }
         swap(&found, &occurrence.maturingKeys)
         var order = UnsafeMutableBufferPointer(start: occurrence.maturingKeys.base, count: occurrence.maturingKeys.count)
         order.sort()
@@ -172,6 +165,19 @@ extension Replicator {
             occurrence.maturingIds.append(sets.members[set][Int(UInt32(truncatingIfNeeded: v))])
         }
         for k in list { occurrence.setRank[k] = -1 }
+    }
+
+    /// The distinct outlets of the (branch, tier) sets of `list`, each once, in
+    /// `occurrence.poolBranches`.
+    mutating func gatherPoolBranches(_ list: [Int]) {
+        occurrence.poolBranches.removeAll()
+        for k in list {
+            let b = k / tiers
+            if occurrence.branchMark[b] { continue }
+            occurrence.branchMark[b] = true
+            occurrence.poolBranches.append(Int32(truncatingIfNeeded: b))
+        }
+        for pb in occurrence.poolBranches { occurrence.branchMark[Int(pb)] = false }
     }
 
     /// Contacts the `k` eligible customers of the given sets with the smallest keyed priorities

@@ -46,15 +46,8 @@ extension Replicator {
             // Only the logs of the pool's own outlets (each once): the cost follows the pool's
             // events, not every outlet's. The order the candidates are found in does not
             // matter: they are sorted by priority (or rank) below.
-            occurrence.poolBranches.removeAll()
-            for set in list {
-                let b = set / tiers
-                if occurrence.branchMark[b] { continue }
-                occurrence.branchMark[b] = true
-                occurrence.poolBranches.append(Int32(truncatingIfNeeded: b))
-            }
+            gatherPoolBranches(list)
             for pb in occurrence.poolBranches {
-                occurrence.branchMark[Int(pb)] = false
                 let (log, range) = history.recent(slot: slot, branch: Int(pb), from: from, now: now)
                 let ids = history.logIds[log].base, seen = history.seen.base
                 let alive = customers.alive.base, rank = occurrence.setRank.base
