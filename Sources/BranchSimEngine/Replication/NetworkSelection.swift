@@ -9,7 +9,7 @@ import BranchSimModel
 /// numbers). Cost O(k log k + sets), whatever the sets hold.
 struct PoolSplit {
     /// Floyd's positions (sorted after the draw), and an open-addressing table of them while
-    /// they are drawn (`value + 1`, 0 empty). Kept across occurrences.
+    /// they are drawn (`value + 1`, 0 empty; then the sort's scratch). Kept across occurrences.
     var positions = Column<UInt64>()
     var table = Column<UInt64>()
 
@@ -18,7 +18,7 @@ struct PoolSplit {
     mutating func draw(k: Int, total: Int, key: UInt64) -> Int {
         precondition(k > 0 && k < total)
         var size = 16
-        while size < 2 * k { size <<= 1 }
+        while size < 2 * k + 1 { size <<= 1 }
         table.removeAll()
         table.append(repeating: 0, count: size)
         positions.removeAll()
@@ -39,10 +39,13 @@ struct PoolSplit {
             let t = UInt64(Sampler.index(below: j + 1, using: &g))
             let v = insert(t) ? t : UInt64(j)
             if v != t { _ = insert(v) }
-            positions.append(v)
+            // In the high half while sorted: the counting sort buckets by the top 32 bits.
+            positions.append(v << 32)
         }
-        var sorted = UnsafeMutableBufferPointer(start: positions.base, count: positions.count)
-        sorted.sort()
+        // Spread evenly over `0..<total`: the counting sort's case (distinct values, so the
+        // order is the one any sort gives).
+        PartialSort.sortSmallest(positions.base, count: k, k: k, bound: UInt64(total - 1) << 32, scratch: table.base)
+        for i in 0..<k { positions[i] >>= 32 }
         return g.draws
     }
 }
@@ -88,8 +91,9 @@ extension Replicator {
             occurrence.priorities.append(Self.selectionPriority(keys, add, occurrence.contacts[i]))
         }
         draws &+= n
-        var order = UnsafeMutableBufferPointer(start: occurrence.priorities.base, count: n)
-        order.sort()
+        occurrence.sortScratch.reserveCapacity(2 * n + 1)
+        let order = occurrence.priorities.base
+        PartialSort.sortSmallest(order, count: n, k: n, bound: .max, scratch: occurrence.sortScratch.base)
         for i in 0..<n { occurrence.contacts[before + i] = Int32(bitPattern: UInt32(truncatingIfNeeded: order[i])) }
     }
 }
