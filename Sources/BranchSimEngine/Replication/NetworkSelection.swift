@@ -70,8 +70,12 @@ extension Replicator {
             return
         }
         // The occurrence's tag is the same in every replication (customers' keys carry the
-        // replication into the priorities): the split's key takes the replication's key too.
-        draws &+= split.draw(k: k, total: total, key: RandomKey.mix(RandomKey.mix(repKey, Purpose.split), occTag))
+        // replication into the priorities): the split's key takes the replication's key too,
+        // and the tier of the pool's first set, so that the tiers of a weighted target (one
+        // selection each, at the same occurrence) split independently, as their pools'
+        // priorities are independent in the whole-pool selection.
+        let key = RandomKey.mix(RandomKey.mix(RandomKey.mix(repKey, Purpose.split), occTag), UInt64(list[0] % tiers))
+        draws &+= split.draw(k: k, total: total, key: key)
         let before = occurrence.contacts.count
         let positions = split.positions.base
         var next = 0, end = 0
