@@ -35,6 +35,36 @@ import Testing
         return Double(visits) / Double(2 * outlets)
     }
 
+    /// Entries of the hand-off logs read per outlet and replication: at every outlet a weekly
+    /// call of 20 whose half pass `pass`, and a hand-off of 5 of the outlet's passers of the
+    /// last two weeks.
+    static func handOffVisitsPerOutlet(outlets: Int) throws -> Double {
+        var s = Fixtures.small(customers: 600, shares: [0.7, 0.3], horizon: .months(3), step: .week, runs: 1)
+        s.branches = (0..<outlets).map { Branch(name: "o\($0)", customers: 600, staff: [1], tiers: s.tiers) }
+        var source = Fixtures.campaign("src", target: [0], contacts: .count(20), funnel: [("pass", 0.5)])
+        source.hosts = Array(0..<outlets)
+        var handOff = Fixtures.campaign("dst", target: [0], contacts: .count(5), funnel: [("convert", 0)])
+        handOff.condition = .event(.passed(campaign: "src", stage: "pass"), within: .weeks(2))
+        handOff.hosts = Array(0..<outlets)
+        s.campaigns = [source, handOff]
+        var worker = Replicator(plan: try SimulationPlan(s), seed: 5, salt: 0)
+        var visits = 0
+        for r in 0..<2 {
+            _ = worker.run(replication: r)
+            visits += worker.handOffVisits
+        }
+        return Double(visits) / Double(2 * outlets)
+    }
+
+    /// Each outlet's hand-off reads its own outlet's log of the source event: before, the log
+    /// was one for every outlet (40 outlets cost each outlet 40 times what one does).
+    @Test func handOffsReadOnlyTheirOwnOutletsEvents() throws {
+        let few = try Self.handOffVisitsPerOutlet(outlets: 2)
+        let many = try Self.handOffVisitsPerOutlet(outlets: 40)
+        #expect(few > 50, "the hand-offs read their logs at all")
+        #expect(many < 1.3 * few, "per outlet: \(few) entries read at 2 outlets, \(many) at 40")
+    }
+
     /// Each outlet's `where maturing` pool reads its own outlet's maturity lists: before, each
     /// read every outlet's (40 outlets cost each outlet 40 times what one does).
     @Test func maturingPoolsReadOnlyTheirOwnOutlets() throws {

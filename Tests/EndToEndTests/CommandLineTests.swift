@@ -262,6 +262,11 @@ import Testing
         #expect(printed.status == 0)
         #expect(printed.stdout.contains("branch o6 { customers 100"), "\(printed.stdout)")
         #expect(printed.stdout.contains("network n1 { hub o5  satellites o6 }"), "\(printed.stdout)")
+        // One network of every outlet: its events draw from the whole province (issue 18).
+        let one7 = try Binary.run(["bench", "--outlets", "7", "--print-province", "--network-outlets", "7"])
+        #expect(one7.status == 0)
+        #expect(one7.stdout.contains("network n0 { hub o0  satellites o1, o2, o3, o4, o5, o6 }"), "\(one7.stdout)")
+        #expect(!one7.stdout.contains("network n1"), "\(one7.stdout)")
         let refused = try Binary.run(["bench", "--outlets", "10,x"])
         #expect(refused.status != 0 && refused.stderr.contains("--outlets wants outlet counts"), "\(refused.stderr)")
     }

@@ -32,7 +32,8 @@ extension Replicator {
                 }
             } else {
                 // `contacts all` with a capacity: seats go to a random order of the whole list.
-                selectByPriority(k: ref.plan.hostContacts[h], sets: list, ref, campaign: ci, occTag: occTag)
+                selectByPriority(k: ref.plan.hostContacts[h], sets: list, ref, campaign: ci, occTag: occTag,
+                                 acrossOutlets: ref.plan.poolBranches[h].count > 1)
             }
         } else {
             selectWeighted(ref, campaign: ci, host: h, occTag: occTag)
@@ -52,7 +53,8 @@ extension Replicator {
         let found = occurrence.tierFound
         for j in 0..<n {
             let before = occurrence.contacts.count
-            selectByPriority(k: total, sets: ref.plan.tierSets[h][j], ref, campaign: ci, occTag: occTag)
+            selectByPriority(k: total, sets: ref.plan.tierSets[h][j], ref, campaign: ci, occTag: occTag,
+                             acrossOutlets: ref.plan.poolBranches[h].count > 1)
             found[j] = occurrence.contacts.count - before
         }
         // The weights' split fits unless some pool is short of its share.
@@ -137,13 +139,7 @@ extension Replicator {
         let last = min(terms.dueSteps - 1, (now + within.ticks - 1) / plan.stepTicks)
         // Only the lists of the pool's own branches (each once): the cost follows the pool,
         // not the number of outlets.
-        occurrence.poolBranches.removeAll()
-        for k in list {
-            let branchOf = k / perBranch
-            if occurrence.branchMark[branchOf] { continue }
-            occurrence.branchMark[branchOf] = true
-            occurrence.poolBranches.append(Int32(truncatingIfNeeded: branchOf))
-        }
+        gatherPoolBranches(list)
         if first <= last {
             for b in first...last {
                 for pb in occurrence.poolBranches {
@@ -159,7 +155,6 @@ extension Replicator {
                 }
             }
         }
-        for pb in occurrence.poolBranches { occurrence.branchMark[Int(pb)] = false }
         swap(&found, &occurrence.maturingKeys)
         var order = UnsafeMutableBufferPointer(start: occurrence.maturingKeys.base, count: occurrence.maturingKeys.count)
         order.sort()
@@ -172,19 +167,40 @@ extension Replicator {
         for k in list { occurrence.setRank[k] = -1 }
     }
 
+    /// The distinct outlets of the (branch, tier) sets of `list`, each once, in
+    /// `occurrence.poolBranches`.
+    mutating func gatherPoolBranches(_ list: [Int]) {
+        occurrence.poolBranches.removeAll()
+        for k in list {
+            let b = k / tiers
+            if occurrence.branchMark[b] { continue }
+            occurrence.branchMark[b] = true
+            occurrence.poolBranches.append(Int32(truncatingIfNeeded: b))
+        }
+        for pb in occurrence.poolBranches { occurrence.branchMark[Int(pb)] = false }
+    }
+
     /// Contacts the `k` eligible customers of the given sets with the smallest keyed priorities
     /// `mix(customerKey, occurrenceTag + 20)`, in priority order (all of them, in that order,
     /// when fewer are eligible): a uniform sample without replacement that depends only on who
     /// is eligible, not on the order of the sets, so variants whose populations differ
     /// elsewhere still pick the same customers where they can (common random numbers).
     ///
-    /// Campaigns with ready lists take `selectFromReady`. The others (`where maturing`, whose
-    /// eligibility moves with the clock) scan their sets, checking each member.
-    /// - Complexity: O(n + k log k) expected, n the pool's members.
-    mutating func selectByPriority(k: Int, sets list: [Int], _ cp: CampaignRef, campaign ci: Int, occTag: UInt64) {
+    /// Campaigns with ready lists take `selectFromReady`, or `selectAcrossOutlets` when the pool
+    /// spans several outlets (`acrossOutlets`: the same law, other customers). The others
+    /// (`where maturing`, whose eligibility moves with the clock) scan their sets, checking
+    /// each member.
+    /// - Complexity: O(n + k log k) expected, n the pool's members; across outlets, the
+    ///   members of the sets that receive picks.
+    mutating func selectByPriority(k: Int, sets list: [Int], _ cp: CampaignRef, campaign ci: Int, occTag: UInt64,
+                                   acrossOutlets: Bool = false) {
         guard k > 0 else { return }
         if ready.slot[ci] >= 0 {
-            selectFromReady(k: k, sets: list, slot: ready.slot[ci], occTag: occTag)
+            if acrossOutlets && !reference.contains(.wholeNetworkPool) {
+                selectAcrossOutlets(k: k, sets: list, slot: ready.slot[ci], occTag: occTag)
+            } else {
+                selectFromReady(k: k, sets: list, slot: ready.slot[ci], occTag: occTag)
+            }
             return
         }
         let add = Self.selectionAdd(occTag)
@@ -220,7 +236,7 @@ extension Replicator {
 
     /// `selectByPriority` from ready lists: every listed customer is eligible, so the
     /// threshold is sized for the exact count and the scan only hashes keys.
-    mutating func selectFromReady(k: Int, sets list: [Int], slot: Int, occTag: UInt64) {
+    mutating func selectFromReady(k: Int, sets list: some Sequence<Int>, slot: Int, occTag: UInt64) {
         var eligibleCount = 0
         for set in list { eligibleCount += ready.ids[slot * setCount + set].count }
         guard eligibleCount > 0 else { return }

@@ -1,14 +1,18 @@
 /// Customers' history for campaign conditions and rankings (`HistoryPlan`): per customer and
-/// history slot, the tick of its last such event; per logged slot, the recent events in time
-/// order, from which a hand-off takes its candidates (so a selection costs the events in its
-/// window, not a pass over the pool).
+/// history slot, the tick of its last such event; per logged slot and outlet, the recent
+/// events of the outlet's customers in time order, from which a hand-off takes its candidates
+/// (so a selection costs the events of its pool's outlets in its window, not a pass over the
+/// pool, nor over every outlet's events).
 struct History {
     let slots: Int
     let logged: [Bool]
     let keep: [Int]
+    /// Outlets: the logs are `slot * branches + branch`.
+    let branches: Int
     /// `last[c * slots + slot]`: tick of customer `c`'s last event of the slot, or `never`.
     var last = Column<Int>()
-    /// Per slot, the log's customers and ticks (nondecreasing), and the first entry kept.
+    /// Per (slot, outlet), the log's customers and ticks (nondecreasing), and the first entry
+    /// kept.
     var logIds: Column<Column<Int32>>
     var logTicks: Column<Column<Int>>
     var head = Column<Int>()
@@ -22,14 +26,18 @@ struct History {
         slots = plan.history.slots
         logged = plan.history.logged
         keep = plan.history.keep
+        branches = plan.scenario.branches.count
         journeys = plan.campaigns.contains { $0.journey }
         logIds = Column()
         logTicks = Column()
-        for _ in 0..<slots {
-            logIds.append(Column())
-            logTicks.append(Column())
+        // Only logged slots get a log per outlet (the others stay empty, never grown).
+        for slot in 0..<slots {
+            for _ in 0..<branches {
+                logIds.append(Column(capacity: logged[slot] ? 16 : 1))
+                logTicks.append(Column(capacity: logged[slot] ? 16 : 1))
+            }
         }
-        head.append(repeating: 0, count: slots)
+        head.append(repeating: 0, count: slots * branches)
     }
 
     /// Adds `n` customers, with no events.
@@ -38,13 +46,14 @@ struct History {
         if journeys { seen.append(repeating: 0, count: n) }
     }
 
-    /// Records an event of `slot` for customer `c` at tick `now`.
+    /// Records an event of `slot` for customer `c` of outlet `branch` at tick `now`.
     @inline(__always)
-    mutating func record(_ c: Int32, slot: Int, now: Int) {
+    mutating func record(_ c: Int32, branch: Int, slot: Int, now: Int) {
         last[Int(c) &* slots &+ slot] = now
         if logged[slot] {
-            logIds.base[slot].append(c)
-            logTicks.base[slot].append(now)
+            let l = slot &* branches &+ branch
+            logIds.base[l].append(c)
+            logTicks.base[l].append(now)
         }
     }
 
@@ -56,31 +65,37 @@ struct History {
         return t != Replicator.never && now &- t <= window
     }
 
-    /// The log of `slot` from the first event at or after tick `from`, after dropping the
-    /// events older than the slot's longest window.
-    mutating func recent(slot: Int, from: Int, now: Int) -> Range<Int> {
-        let ticks = logTicks.base[slot], n = ticks.count
-        var h = head[slot]
+    /// The log of `slot` at outlet `branch` (`log`: its index in `logIds`) from the first
+    /// event at or after tick `from`, after dropping the events older than the slot's longest
+    /// window.
+    mutating func recent(slot: Int, branch: Int, from: Int, now: Int) -> (log: Int, range: Range<Int>) {
+        let l = slot &* branches &+ branch
+        return (l, recent(log: l, slot: slot, from: from, now: now))
+    }
+
+    private mutating func recent(log l: Int, slot: Int, from: Int, now: Int) -> Range<Int> {
+        let ticks = logTicks.base[l], n = ticks.count
+        var h = head[l]
         if keep[slot] != Int.max {
             while h < n && now &- ticks[h] > keep[slot] { h += 1 }
         }
         if h == n && n > 0 {
-            logIds.base[slot].removeAll()
-            logTicks.base[slot].removeAll()
-            head[slot] = 0
+            logIds.base[l].removeAll()
+            logTicks.base[l].removeAll()
+            head[l] = 0
             return 0..<0
         }
         // Events before the head are kept no longer: move the rest down once they are
         // the larger part (amortised O(1) per event).
         if h > 4096 && 2 * h > n {
-            let ids = logIds.base[slot].base
+            let ids = logIds.base[l].base
             for i in h..<n { ids[i - h] = ids[i]; ticks.base[i - h] = ticks.base[i] }
-            logIds.base[slot].setCount(n - h)
-            logTicks.base[slot].setCount(n - h)
-            head[slot] = 0
-            return recent(slot: slot, from: from, now: now)
+            logIds.base[l].setCount(n - h)
+            logTicks.base[l].setCount(n - h)
+            head[l] = 0
+            return recent(log: l, slot: slot, from: from, now: now)
         }
-        head[slot] = h
+        head[l] = h
         // Binary search: the first entry at or after `from`.
         var lo = h, hi = n
         let t = ticks.base
@@ -95,7 +110,7 @@ struct History {
         last.removeAll()
         seen.removeAll()
         stamp = 0
-        for i in 0..<slots {
+        for i in 0..<(slots * branches) {
             logIds[i].removeAll()
             logTicks[i].removeAll()
             head[i] = 0

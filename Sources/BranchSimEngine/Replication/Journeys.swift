@@ -43,16 +43,23 @@ extension Replicator {
             let stamp = history.stamp
             let window = cp.plan.driverWindow
             let from = window == Int.max ? Int.min : now &- window
-            let range = history.recent(slot: slot, from: from, now: now)
-            let ids = history.logIds[slot].base, seen = history.seen.base
-            let alive = customers.alive.base, rank = occurrence.setRank.base
-            for i in range {
-                let c32 = ids[i], c = Int(c32)
-                // Logged twice in the window: taken once.
-                if seen[c] == stamp { continue }
-                seen[c] = stamp
-                guard alive[c], rank[setOf(c)] >= 0, eligible(c, cp, filter: filter), admits(c, cp) else { continue }
-                found.append(priority(c32))
+            // Only the logs of the pool's own outlets (each once): the cost follows the pool's
+            // events, not every outlet's. The order the candidates are found in does not
+            // matter: they are sorted by priority (or rank) below.
+            gatherPoolBranches(list)
+            for pb in occurrence.poolBranches {
+                let (log, range) = history.recent(slot: slot, branch: Int(pb), from: from, now: now)
+                let ids = history.logIds[log].base, seen = history.seen.base
+                let alive = customers.alive.base, rank = occurrence.setRank.base
+                handOffVisits &+= range.count
+                for i in range {
+                    let c32 = ids[i], c = Int(c32)
+                    // Logged twice in the window: taken once.
+                    if seen[c] == stamp { continue }
+                    seen[c] = stamp
+                    guard alive[c], rank[setOf(c)] >= 0, eligible(c, cp, filter: filter), admits(c, cp) else { continue }
+                    found.append(priority(c32))
+                }
             }
             for set in list { occurrence.setRank[set] = -1 }
         } else {
@@ -177,15 +184,21 @@ extension Replicator {
     /// conversions.
     mutating func recordEvents(_ ref: CampaignRef) {
         for slot in ref.plan.contactSlots {
-            for i in 0..<occurrence.contacts.count { history.record(occurrence.contacts[i], slot: slot, now: now) }
+            for i in 0..<occurrence.contacts.count { recordEvent(occurrence.contacts[i], slot: slot) }
         }
         for i in 0..<occurrence.pendingIds.count {
-            history.record(occurrence.pendingIds[i], slot: Int(occurrence.pendingSlots[i]), now: now)
+            recordEvent(occurrence.pendingIds[i], slot: Int(occurrence.pendingSlots[i]))
         }
         let slot = ref.plan.convertSlot
         if slot >= 0 {
-            for i in 0..<occurrence.passing.count { history.record(occurrence.passing[i], slot: slot, now: now) }
+            for i in 0..<occurrence.passing.count { recordEvent(occurrence.passing[i], slot: slot) }
         }
+    }
+
+    /// Records an event of `slot` for customer `c32` now, in its outlet's log.
+    @inline(__always)
+    mutating func recordEvent(_ c32: Int32, slot: Int) {
+        history.record(c32, branch: Int(customers.branch[Int(c32)]), slot: slot, now: now)
     }
 
     /// Notes who passed funnel stage `s` (the first `kept` of `occurrence.passing`) when a

@@ -23,7 +23,7 @@ extension Replicator {
             customers.tier[c] = Int32(nt)
             if plan.history.recordsTierChanges && !fresh {
                 let slot = nt > ot ? plan.history.upgradeSlot : plan.history.downgradeSlot
-                if slot >= 0 { history.record(Int32(truncatingIfNeeded: c), slot: slot, now: now) }
+                if slot >= 0 { history.record(Int32(truncatingIfNeeded: c), branch: b, slot: slot, now: now) }
             }
         }
         let k = b * tiers + Int(customers.tier[c])

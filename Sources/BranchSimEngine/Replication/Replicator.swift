@@ -22,6 +22,10 @@ enum Purpose {
     static let buyFlat: UInt64 = 11
     static let referral: UInt64 = 12
     static let select: UInt64 = 20
+    /// A network's split of its picks over the pool's sets, and the order of the picks
+    /// (`selectAcrossOutlets`).
+    static let split: UInt64 = 21
+    static let order: UInt64 = 22
     static let attrition: UInt64 = 30
     static let mature: UInt64 = 31
     static let replication: UInt64 = 40
@@ -38,6 +42,9 @@ struct ReferencePaths: OptionSet {
     static let maturityPasses = ReferencePaths(rawValue: 2)
     /// Growth applied to every customer every step, not lazily.
     static let eagerGrowth = ReferencePaths(rawValue: 4)
+    /// A network's selection by the keyed priorities of its whole pool (as before issue 18),
+    /// not split over its sets (`selectAcrossOutlets`): the same law, other customers.
+    static let wholeNetworkPool = ReferencePaths(rawValue: 8)
 }
 
 /// One worker's simulation state, reused from one replication to the next: the population,
@@ -87,6 +94,8 @@ struct Replicator: ~Copyable {
     var money: MoneyAccounts
     /// Customer numbers read from the lists by step (maturities, growth), sorted.
     var dueScratch = Column<Int32>()
+    /// A network selection's split of its picks over the pool's sets.
+    var split = PoolSplit()
     /// Attrition's sample of leavers and its table.
     var leavers: [Int32] = []
     var leaverTable: [Int64] = []
@@ -98,6 +107,9 @@ struct Replicator: ~Copyable {
     /// Entries of the maturity lists by step that `where maturing` pools read in the current
     /// replication (a work count for tests: it grows with the pools, not the outlets).
     var maturingVisits = 0
+    /// Entries of the hand-off logs that hand-off selections read in the current replication
+    /// (a work count for tests: it grows with the pools' events, not the outlets).
+    var handOffVisits = 0
     /// New customers referrals may still add in this replication (`referralCap`).
     var referralRoom = 0
     /// Set when referrals wanted to add more than `referralCap` customers in a replication:
@@ -148,7 +160,7 @@ struct Replicator: ~Copyable {
     deinit {
         customers.free(); sets.free(); bands.free(); ready.free(); cooldowns.free(); policy.free()
         terms.free(); growth.free(); starts.free(); occurrence.free(); staffing.free(); metrics.free(); money.free()
-        dueScratch.free(); history.free()
+        dueScratch.free(); history.free(); split.positions.free(); split.table.free()
     }
 
     // MARK: - Replication
@@ -215,6 +227,7 @@ struct Replicator: ~Copyable {
         now = 0
         draws = 0
         maturingVisits = 0
+        handOffVisits = 0
     }
 
     // MARK: - Uncertain inputs

@@ -445,7 +445,7 @@ extension Replicator {
         }
         let c = growCustomers(by: 1)
         fillCustomer(c, branch: b, tier: t, isNew: isNew, key: ck, balance: x)
-        if isNew && plan.history.joinSlot >= 0 { history.record(Int32(truncatingIfNeeded: c), slot: plan.history.joinSlot, now: now) }
+        if isNew && plan.history.joinSlot >= 0 { history.record(Int32(truncatingIfNeeded: c), branch: b, slot: plan.history.joinSlot, now: now) }
         return c
     }
 
