@@ -117,19 +117,20 @@ public struct RunResult: Sendable, Codable, Equatable {
     public static let formatVersion = 1
     /// Replications whose per-step series are kept: those with an index below this. The
     /// series' bands (fan charts, `series` in JSON) summarise them; every metric summarises
-    /// all replications. A run's memory then grows with `runs` by its metric row only (a few
-    /// hundred bytes), not by its series (several kilobytes). Up to this many replications
+    /// all replications. A run's memory then does not grow with `runs` past this (the metric
+    /// rows spill to a file past their budget, `RowStore`). Up to this many replications
     /// nothing changes: the bands are those of every replication.
     public static let seriesReplications = 2_000
     /// The most steps a run has: 100 years of weeks, the longest horizon a scenario may give.
     public static let maximumSteps = 5_200
 
-    /// Bytes the rows of `scenario` run `runs` times keep: a metric row per replication, and
-    /// every series' steps for the first `seriesReplications`.
+    /// Bytes the rows of `scenario` run `runs` times keep in memory: the metric rows up to
+    /// `RowStore.defaultBudget` (the rest is in a temporary file), and every series' steps
+    /// for the first `seriesReplications`.
     public static func rowBytes(_ scenario: Scenario, runs: Int) -> Int {
         let metrics = MetricCatalog.metrics(for: scenario).count
         let seriesSteps = MetricCatalog.series(for: scenario).count * scenario.steps
-        return runs * (8 * metrics + 64) + min(runs, seriesReplications) * 8 * seriesSteps
+        return min(runs * 8 * metrics, RowStore.defaultBudget) + min(runs, seriesReplications) * 8 * seriesSteps
     }
 
     /// The replications whose series are kept (see `seriesReplications`), in order.
