@@ -351,8 +351,8 @@ public struct RunResult: Sendable, Codable, Equatable {
     /// (for fan charts); nil when none did.
     public func seriesBands(_ name: String) -> [MetricSummary]? {
         guard let s = seriesIndex(name) else { return nil }
-        let rows = withSeries
-        let n = rows.count
+        // The series straight from the store (`withSeries` would read every metric row too).
+        let n = seriesCount
         // A slice of replications past `seriesReplications` has rows but no series: no bands.
         if n == 0 && count > 0 { return nil }
         // Each replication's row of steps, one after another: the steps are the columns.
@@ -361,9 +361,10 @@ public struct RunResult: Sendable, Codable, Equatable {
         var matrix = [Double](repeating: 0, count: steps * n)
         if steps > 0 {
             matrix.withUnsafeMutableBufferPointer { m in
-                for (r, rec) in rows.enumerated() {
-                    precondition(rec.series.count >= (s + 1) * steps, "a replication's series row is short")
-                    rec.series.withUnsafeBufferPointer { row in
+                for r in 0..<n {
+                    let series = rows.series(ofRow: r)
+                    precondition(series.count >= (s + 1) * steps, "a replication's series row is short")
+                    series.withUnsafeBufferPointer { row in
                         (m.baseAddress! + r * steps).update(from: row.baseAddress! + s * steps, count: steps)
                     }
                 }
