@@ -22,12 +22,12 @@ extension ProgramRunner {
                 samples.append(y)
                 if k == 0 { units[i] = r.metrics.first { $0.key == o.metric }?.unit ?? .count }
             }
-            guard r.replications.count >= 2 else {
+            guard r.count >= 2 else {
                 throw RunnerError("calibrate needs at least 2 runs per point to know the spread of one outcome; "
-                    + "it has \(r.replications.count) (drop '--runs \(r.replications.count)' or raise it)", at: loc)
+                    + "it has \(r.count) (drop '--runs \(r.count)' or raise it)", at: loc)
             }
-            replications += r.replications.count
-            perPoint = r.replications.count  // `--runs` on the command line overrides `runs N`
+            replications += r.count
+            perPoint = r.count  // `--runs` on the command line overrides `runs N`
             points.append(CalibrationPoint(samples: samples, observations: q.observations))
         }
         let cal = Calibration(points: points)

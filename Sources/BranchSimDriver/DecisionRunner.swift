@@ -80,7 +80,7 @@ extension ProgramRunner {
                          .value(e.low, unit), .value(e.high, unit), .value(e.diff.mean, unit),
                          .interval(e.diff.ciLow, e.diff.ciHigh, unit)])
         }
-        let n = center.replications.count
+        let n = center.count
         notes.insert("Each input at its low and its high setting, the others as in the base (uncertain ones still drawn), "
             + "\(n) replications each on common random numbers; effect = mean of (high - low) per replication, with its 95% CI.", at: 0)
         return DecisionResult(

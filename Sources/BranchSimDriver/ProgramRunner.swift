@@ -347,7 +347,7 @@ public final class ProgramRunner {
         defer { timings.simulate += (clock.now - start).seconds }
         do {
             let result = try Engine.run(scenario, label: label, options: options)
-            timings.replications += result.replications.count
+            timings.replications += result.count
             if recordsResults { recorded.append((result, planned)) }
             return result
         } catch {

@@ -168,13 +168,13 @@ public struct SavedResults: Codable, Sendable, Equatable {
         sha.update(r.series.count)
         for s in r.series { sha.update(s) }
         for (k, v) in r.availableFTE.sorted(by: { $0.key < $1.key }) { sha.update(k); sha.update(v) }
-        sha.update(r.replications.count)
-        for rec in r.replications {
-            sha.update(rec.index)
-            sha.update(rec.values.count)
-            for v in rec.values { sha.update(v) }
-            sha.update(rec.series.count)
-            for v in rec.series { sha.update(v) }
+        sha.update(r.count)
+        r.forEachReplication { index, values, series in
+            sha.update(index)
+            sha.update(values.count)
+            for v in values { sha.update(v) }
+            sha.update(series.count)
+            for v in series { sha.update(v) }
         }
         return sha.hex()
     }
@@ -227,7 +227,7 @@ public struct SavedResults: Codable, Sendable, Equatable {
                 throw ReadError(description: "'\(path)' is damaged: in run '\(run.label)', \(problem). \(again)")
             }
             let want = saved.range(ofRun: i)
-            let have = run.replications.map(\.index)
+            let have = run.rows.indices
             if have != Array(want) {
                 let missing = want.first { !have.contains($0) }
                 let detail = missing.map { "replication \($0) is missing" }

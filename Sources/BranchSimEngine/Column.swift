@@ -1,3 +1,4 @@
+import Foundation
 /// A growable column of plain values for the per-worker population (structure of arrays).
 ///
 /// Unlike `Array`, reading, writing and appending never check uniqueness or retain storage:
@@ -12,6 +13,9 @@ struct Column<Element: BitwiseCopyable>: Sequence {
     init(capacity: Int = 16) {
         self.capacity = Swift.max(1, capacity)
         base = .allocate(capacity: self.capacity)
+        #if DEBUG
+        LiveColumns.add(1)
+        #endif
     }
 
     /// A column holding `values`.
@@ -21,7 +25,12 @@ struct Column<Element: BitwiseCopyable>: Sequence {
     }
 
     /// Releases the storage; the column must not be used afterwards.
-    func free() { base.deallocate() }
+    func free() {
+        base.deallocate()
+        #if DEBUG
+        LiveColumns.add(-1)
+        #endif
+    }
 
     var isEmpty: Bool { count == 0 }
     var indices: Range<Int> { 0..<count }
@@ -110,3 +119,22 @@ struct Column<Element: BitwiseCopyable>: Sequence {
         UnsafeBufferPointer(start: base, count: count).makeIterator()
     }
 }
+
+#if DEBUG
+/// Columns allocated and not freed, on the calling thread (debug builds only): a column is
+/// freed by hand (`free`), so tests count that a worker gives back every column it took
+/// (a column made for a swap and dropped leaked 128 bytes an occurrence, 300 KB a
+/// replication of a 20-outlet province, before 2026-12-03). Per thread, so that tests
+/// running beside each other do not see each other's columns.
+enum LiveColumns {
+    private static let key: pthread_key_t = {
+        var k = pthread_key_t()
+        pthread_key_create(&k, nil)
+        return k
+    }()
+
+    static var onThisThread: Int { Int(bitPattern: pthread_getspecific(key)) }
+
+    static func add(_ d: Int) { pthread_setspecific(key, UnsafeRawPointer(bitPattern: onThisThread &+ d)) }
+}
+#endif

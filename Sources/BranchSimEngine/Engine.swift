@@ -41,6 +41,9 @@ public struct RunOptions: Sendable {
     /// streams: the same inputs with new Monte Carlo noise (the within-input spread of
     /// `InputSpread`).
     public var noiseSalt: UInt64 = 0
+    /// Bytes of metric rows the run keeps in memory before it writes them to a temporary
+    /// file (`RowStore`): results are the same whatever it is.
+    public var rowBudget: Int = RowStore.defaultBudget
 
     public init(replications: Range<Int>? = nil, runs: RunCount? = nil, seed: UInt64? = nil, threads: Int? = nil,
                 streamSalt: UInt64 = 0, cancellation: CancellationFlag? = nil,
@@ -114,19 +117,19 @@ public enum Engine {
         let threads = try threadsThatFit(plan, runs: options.replications?.count ?? count.maximum,
                                          requested: options.threads ?? scenario.settings.threads
                                             ?? ProcessInfo.processInfo.activeProcessorCount)
-        var records: [ReplicationRecord] = []
+        let rows = RowStore(width: plan.metrics.count, budget: options.rowBudget)
         var draws: [Int] = []
         var stopping = Stopping.fixed
 
         if let range = options.replications {
             guard range.lowerBound >= 0 else { throw .invalidScenario("replication indices start at 0") }
-            (records, draws) = try runRange(plan, range, seed: seed, threads: threads, options: options,
-                                            done: 0, total: range.count)
+            try runRange(plan, range, seed: seed, threads: threads, options: options,
+                         done: 0, total: range.count, into: rows, draws: &draws)
         } else {
             switch count {
             case .fixed(let n):
-                (records, draws) = try runRange(plan, 0..<max(0, n), seed: seed, threads: threads, options: options,
-                                                done: 0, total: max(0, n))
+                try runRange(plan, 0..<max(0, n), seed: seed, threads: threads, options: options,
+                             done: 0, total: max(0, n), into: rows, draws: &draws)
             case .until(let metric, let relative, let cap):
                 guard let mi = plan.metrics.firstIndex(where: { $0.key == metric.metric }) else {
                     throw .invalidScenario("'runs until' names the metric '\(metric.metric)', which this scenario does not produce")
@@ -135,15 +138,13 @@ public enum Engine {
                 var next = 0
                 while next < cap {
                     let end = min(cap, next + precisionBatch)
-                    let (r, d) = try runRange(plan, next..<end, seed: seed, threads: threads, options: options,
-                                              done: next, total: cap)
-                    records += r
-                    draws += d
+                    try runRange(plan, next..<end, seed: seed, threads: threads, options: options,
+                                 done: next, total: cap, into: rows, draws: &draws)
                     next = end
-                    let summary = MetricSummary(values: records.map { $0.values[mi] })
-                    if records.count > 1 && summary.halfWidth < relative * abs(summary.mean) {
+                    let summary = MetricSummary(values: rows.column(mi))
+                    if rows.count > 1 && summary.halfWidth < relative * abs(summary.mean) {
                         stopping = .precision(metric: "\(metric)", relativeHalfWidth: relative, cap: cap,
-                                              reachedAfter: records.count)
+                                              reachedAfter: rows.count)
                         break
                     }
                 }
@@ -154,7 +155,7 @@ public enum Engine {
         let result = RunResult(
             label: label, title: scenario.title, seed: seed, steps: plan.steps,
             stepUnit: scenario.settings.step.rawValue, metrics: plan.metrics, series: plan.series,
-            replications: records, availableFTE: available, stopping: stopping)
+            rows: rows, availableFTE: available, stopping: stopping)
         return (result, RunDiagnostics(draws: draws, threads: threads))
     }
 
@@ -184,17 +185,22 @@ public enum Engine {
         return threads
     }
 
-    /// Runs the replications in `range`, chunked over `threads` workers; rows come back in
-    /// replication order whatever the thread count.
+    /// Runs the replications in `range`, chunked over `threads` workers, and appends their
+    /// rows to `rows` (and their draw counts to `draws`) in replication order whatever the
+    /// thread count: a row that finishes before those ahead of it waits in a reorder buffer,
+    /// and no worker starts a replication more than `reorderWindow` past the first unfinished
+    /// one, so the buffer stays bounded however many replications the range holds.
     static func runRange(
         _ plan: SimulationPlan, _ range: Range<Int>, seed: UInt64, threads: Int, options: RunOptions,
-        done: Int, total: Int
-    ) throws(EngineError) -> ([ReplicationRecord], [Int]) {
+        done: Int, total: Int, into rows: RowStore, draws: inout [Int]
+    ) throws(EngineError) {
         let n = range.count
-        guard n > 0 else { return ([], []) }
-        let slots = ResultSlots(count: n)
+        guard n > 0 else { return }
         let workers = min(threads, n)
-        let queue = WorkQueue(count: n, workers: workers, maxChunk: 16)
+        let maxChunk = 16
+        let collector = OrderedRows(rows: rows, first: range.lowerBound)
+        let queue = WorkQueue(count: n, workers: workers, maxChunk: maxChunk,
+                              window: reorderWindow(workers: workers, maxChunk: maxChunk), collector: collector)
         let salt = options.streamSalt
         let noiseSalt = options.noiseSalt
         let cancel = options.cancellation
@@ -212,12 +218,15 @@ public enum Engine {
                         capReached.withLock { $0 = true }
                         break
                     }
-                    slots.store(i, record: record, draws: worker.draws)
+                    collector.store(i, record: record, draws: worker.draws)
                     finished += 1
                 }
                 let d = queue.finish(finished)
                 if let progress { progress(done + d, total) }
-                if finished < part.count { break }
+                if finished < part.count {
+                    queue.stop()
+                    break
+                }
             }
         }
         if capReached.withLock({ $0 }) {
@@ -226,89 +235,121 @@ public enum Engine {
                 + "in one replication (the branches start with \(n)): each new customer can be converted and refer again, "
                 + "so the population grows without bound; lower the campaigns' 'referrals' rates or their 'contacts'")
         }
-        let (records, draws, completed) = slots.collect()
+        let (completed, d) = collector.finish()
+        draws += d
         if completed < n {
             throw .cancelled(completed: done + completed)
         }
-        return (records, draws)
     }
+
+    /// How far past the first unfinished replication a worker may start one: room for every
+    /// worker's chunk several times over, so that workers never wait on each other unless one
+    /// replication takes many times as long as the others.
+    static func reorderWindow(workers: Int, maxChunk: Int) -> Int { max(64, 8 * maxChunk * workers) }
 }
 
 /// Hands out chunks of replication indices to workers and counts finished ones. Chunks
 /// shrink as the work runs out (a share of what is left, at most `maxChunk`, at least 1), so
 /// the workers finish together instead of one waiting on another's last large chunk. Which
-/// worker runs which replication never changes the results (rows are stored by index).
-final class WorkQueue: Sendable {
-    private struct State {
-        var nextIndex = 0
-        var finished = 0
-    }
-
-    private let state = LockedValue(State())
+/// worker runs which replication never changes the results (rows are stored by index). A
+/// chunk is handed out only within `window` replications of the collector's first missing
+/// row (the caller waits until it is), which bounds the rows waiting to be put in order.
+final class WorkQueue: @unchecked Sendable {
+    private var nextIndex = 0
+    private var finished = 0
+    private var stopped = false
+    private let condition = NSCondition()
     private let count: Int
     private let workers: Int
     private let maxChunk: Int
+    private let window: Int
+    private let collector: OrderedRows?
 
-    init(count: Int, workers: Int, maxChunk: Int) {
+    init(count: Int, workers: Int, maxChunk: Int, window: Int = .max, collector: OrderedRows? = nil) {
         self.count = count
         self.workers = max(1, workers)
         self.maxChunk = max(1, maxChunk)
+        self.window = max(1, window)
+        self.collector = collector
     }
 
     func next() -> Range<Int>? {
-        state.withLock { s in
-            guard s.nextIndex < count else { return nil }
-            let chunk = max(1, min(maxChunk, (count - s.nextIndex) / (4 * workers)))
-            let r = s.nextIndex..<min(count, s.nextIndex + chunk)
-            s.nextIndex = r.upperBound
-            return r
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            guard !stopped, nextIndex < count else { return nil }
+            let chunk = max(1, min(maxChunk, (count - nextIndex) / (4 * workers)))
+            let frontier = collector?.frontier ?? 0
+            if nextIndex + chunk <= frontier + window || nextIndex <= frontier {
+                let r = nextIndex..<min(count, nextIndex + chunk)
+                nextIndex = r.upperBound
+                return r
+            }
+            condition.wait()
         }
     }
 
     func finish(_ n: Int) -> Int {
-        state.withLock { s in
-            s.finished += n
-            return s.finished
-        }
+        condition.lock()
+        defer { condition.unlock() }
+        finished += n
+        condition.broadcast()
+        return finished
+    }
+
+    /// Hands out nothing more (a worker stopped early: the rows after it will never be in
+    /// order, so waiting for them would never end).
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
     }
 }
 
-/// Preallocated rows, written by replication index from worker threads (each slot by
-/// exactly one worker), read after all workers have joined.
-final class ResultSlots: @unchecked Sendable {
-    private let records: UnsafeMutablePointer<ReplicationRecord?>
-    private let draws: UnsafeMutablePointer<Int>
-    private let count: Int
+/// Puts rows finished by worker threads back in replication order: each row is appended to
+/// the store as soon as every row before it is, the others wait here (at most the work
+/// queue's window of them).
+final class OrderedRows: @unchecked Sendable {
+    private let lock = NSLock()
+    private let rows: RowStore
+    private let first: Int
+    private var waiting: [Int: (record: ReplicationRecord, draws: Int)] = [:]
+    private var next = 0
+    private var draws: [Int] = []
+    /// Most rows ever waiting at once (for tests: the reorder buffer is bounded).
+    private(set) var mostWaiting = 0
 
-    init(count: Int) {
-        self.count = count
-        records = .allocate(capacity: count)
-        records.initialize(repeating: nil, count: count)
-        draws = .allocate(capacity: count)
-        draws.initialize(repeating: 0, count: count)
+    init(rows: RowStore, first: Int) {
+        self.rows = rows
+        self.first = first
     }
 
-    deinit {
-        records.deinitialize(count: count)
-        records.deallocate()
-        draws.deallocate()
+    /// Rows (relative to the range) appended so far: the first one not yet in order.
+    var frontier: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return next
     }
 
     func store(_ i: Int, record: ReplicationRecord, draws d: Int) {
-        records[i] = record
-        draws[i] = d
+        lock.lock()
+        defer { lock.unlock() }
+        waiting[i] = (record, d)
+        mostWaiting = max(mostWaiting, waiting.count)
+        while let w = waiting.removeValue(forKey: next) {
+            rows.append(index: w.record.index, values: w.record.values, series: w.record.series)
+            draws.append(w.draws)
+            next += 1
+        }
     }
 
-    /// The rows in order, their draw counts, and how many leading slots are filled.
-    func collect() -> ([ReplicationRecord], [Int], Int) {
-        var out: [ReplicationRecord] = []
-        var d: [Int] = []
-        out.reserveCapacity(count)
-        for i in 0..<count {
-            guard let r = records[i] else { break }
-            out.append(r)
-            d.append(draws[i])
-        }
-        return (out, d, out.count)
+    /// Rows appended in order, and their draw counts; the rows left waiting (after a
+    /// replication that did not finish) are dropped.
+    func finish() -> (Int, [Int]) {
+        lock.lock()
+        defer { lock.unlock() }
+        waiting.removeAll()
+        return (next, draws)
     }
 }

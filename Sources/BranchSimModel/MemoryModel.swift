@@ -2,9 +2,9 @@
 /// and by the engine before it runs.
 ///
 /// A run keeps, on each of its threads, one replication's customers as columns of values
-/// (bytes per customer: `bytesPerCustomer`), and for the whole run one row of metrics per
-/// replication and the per-step series of the first `RunResult.seriesReplications`
-/// (`RunResult.rowBytes`). The checker cannot know the machine the file will run on, so it
+/// (bytes per customer: `bytesPerCustomer`), and for the whole run the rows of metrics up
+/// to `RowStore.defaultBudget` (the rest spill to a temporary file) and the per-step series
+/// of the first `RunResult.seriesReplications` (`RunResult.rowBytes`). The checker cannot know the machine the file will run on, so it
 /// assumes the file's `threads`, else `checkThreads`; the engine checks again with the run's
 /// own replication count (`--runs` included) and thread count, and runs on fewer threads
 /// when more would not fit (results do not depend on threads). Measured against the peak

@@ -102,8 +102,10 @@ extension OutletRanking {
         var index: [String: Int] = [:]
         for (i, m) in r.metrics.enumerated() { index[m.key] = i }
         for o in request.outlets { for p in o.expression.metrics where index[p.metric] == nil { return nil } }
-        let values = r.replications.map { rec in
-            request.outlets.map { o in o.expression.evaluate { rec.values[index[$0.metric]!] } ?? .nan }
+        var values: [[Double]] = []
+        values.reserveCapacity(r.count)
+        r.forEachReplication { _, row, _ in
+            values.append(request.outlets.map { o in o.expression.evaluate { row[index[$0.metric]!] } ?? .nan })
         }
         self.init(metric: request.metric, label: r.label, echelons: request.echelons,
                   outlets: request.outlets.map(\.outlet), values: values)

@@ -111,29 +111,44 @@ public struct ReplicationRecord: Sendable, Codable, Equatable {
 ///
 /// Summaries are computed from the rows on demand, in replication order, so results
 /// are the same whatever the number of threads and however replications were sliced.
+/// The rows live in a `RowStore`: in memory up to a budget, beyond it in a temporary file,
+/// so a run's memory does not grow with `runs` (docs/performance.md, "Memory").
 public struct RunResult: Sendable, Codable, Equatable {
     public static let formatVersion = 1
     /// Replications whose per-step series are kept: those with an index below this. The
     /// series' bands (fan charts, `series` in JSON) summarise them; every metric summarises
-    /// all replications. A run's memory then grows with `runs` by its metric row only (a few
-    /// hundred bytes), not by its series (several kilobytes). Up to this many replications
+    /// all replications. A run's memory then does not grow with `runs` past this (the metric
+    /// rows spill to a file past their budget, `RowStore`). Up to this many replications
     /// nothing changes: the bands are those of every replication.
     public static let seriesReplications = 2_000
     /// The most steps a run has: 100 years of weeks, the longest horizon a scenario may give.
     public static let maximumSteps = 5_200
 
-    /// Bytes the rows of `scenario` run `runs` times keep: a metric row per replication, and
-    /// every series' steps for the first `seriesReplications`.
+    /// Bytes the rows of `scenario` run `runs` times keep in memory: the metric rows up to
+    /// `RowStore.defaultBudget` (the rest is in a temporary file), and every series' steps
+    /// for the first `seriesReplications`.
     public static func rowBytes(_ scenario: Scenario, runs: Int) -> Int {
         let metrics = MetricCatalog.metrics(for: scenario).count
         let seriesSteps = MetricCatalog.series(for: scenario).count * scenario.steps
-        return runs * (8 * metrics + 64) + min(runs, seriesReplications) * 8 * seriesSteps
+        return min(runs * 8 * metrics, RowStore.defaultBudget) + min(runs, seriesReplications) * 8 * seriesSteps
     }
 
     /// The replications whose series are kept (see `seriesReplications`), in order.
-    public var withSeries: ArraySlice<ReplicationRecord> {
-        let n = replications.prefix { !$0.series.isEmpty }.count
-        return replications[..<n]
+    public var withSeries: [ReplicationRecord] {
+        var out: [ReplicationRecord] = []
+        var ended = false
+        rows.forEachRow(limit: rows.seriesCount) { index, values, series in
+            if series.isEmpty { ended = true }
+            if !ended { out.append(ReplicationRecord(index: index, values: values, series: series)) }
+        }
+        return out
+    }
+
+    /// How many replications kept their series (`withSeries.count`).
+    public var seriesCount: Int {
+        var n = 0
+        while n < rows.seriesCount && !rows.series(ofRow: n).isEmpty { n += 1 }
+        return n
     }
 
     /// `base` or the variant's name.
@@ -145,8 +160,14 @@ public struct RunResult: Sendable, Codable, Equatable {
     public var metrics: [MetricDescriptor]
     /// Per-step series: `aum`, `aum.TIER`, `hours.ROLE`, `fte.ROLE`, ...
     public var series: [String]
-    /// Sorted by `index`.
-    public var replications: [ReplicationRecord]
+    /// The rows, sorted by `index` (in memory up to a budget, beyond it in a temporary file).
+    public private(set) var rows: RowStore
+    /// Every row as a record, sorted by `index`. Reading it holds every row in memory (tests,
+    /// merging small files); the reports read `rows` a column at a time instead.
+    public var replications: [ReplicationRecord] {
+        get { rows.records }
+        set { rows = RowStore(width: metrics.count, records: newValue) }
+    }
     /// FTE on hand per role across all branches (role name -> FTE).
     public var availableFTE: [String: Double]
     /// How the replication count was decided (the reports render it).
@@ -162,12 +183,86 @@ public struct RunResult: Sendable, Codable, Equatable {
         self.stepUnit = stepUnit
         self.metrics = metrics
         self.series = series
-        self.replications = replications
+        self.rows = RowStore(width: metrics.count, records: replications)
         self.availableFTE = availableFTE
         self.stopping = stopping
     }
 
-    public var count: Int { replications.count }
+    /// A result over rows already stored (the engine's).
+    public init(label: String, title: String, seed: UInt64, steps: Int, stepUnit: String,
+                metrics: [MetricDescriptor], series: [String], rows: RowStore,
+                availableFTE: [String: Double], stopping: Stopping = .fixed) {
+        self.init(label: label, title: title, seed: seed, steps: steps, stepUnit: stepUnit, metrics: metrics,
+                  series: series, replications: [], availableFTE: availableFTE, stopping: stopping)
+        self.rows = rows
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case label, title, seed, steps, stepUnit, metrics, series, replications, availableFTE, stopping
+    }
+
+    /// The rows as an array of records, encoded one at a time from the store.
+    private struct EncodedRows: Encodable {
+        let rows: RowStore
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.unkeyedContainer()
+            try rows.forEachRow { try c.encode(ReplicationRecord(index: $0, values: $1, series: $2)) }
+        }
+    }
+
+    /// The rows decoded one at a time into a store.
+    private struct DecodedRows: Decodable {
+        let records: [ReplicationRecord]
+        init(from decoder: any Decoder) throws {
+            var c = try decoder.unkeyedContainer()
+            var out: [ReplicationRecord] = []
+            while !c.isAtEnd { out.append(try c.decode(ReplicationRecord.self)) }
+            records = out
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        label = try c.decode(String.self, forKey: .label)
+        title = try c.decode(String.self, forKey: .title)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        steps = try c.decode(Int.self, forKey: .steps)
+        stepUnit = try c.decode(String.self, forKey: .stepUnit)
+        metrics = try c.decode([MetricDescriptor].self, forKey: .metrics)
+        series = try c.decode([String].self, forKey: .series)
+        rows = RowStore(width: metrics.count, records: try c.decode(DecodedRows.self, forKey: .replications).records)
+        availableFTE = try c.decode([String: Double].self, forKey: .availableFTE)
+        stopping = try c.decode(Stopping.self, forKey: .stopping)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(label, forKey: .label)
+        try c.encode(title, forKey: .title)
+        try c.encode(seed, forKey: .seed)
+        try c.encode(steps, forKey: .steps)
+        try c.encode(stepUnit, forKey: .stepUnit)
+        try c.encode(metrics, forKey: .metrics)
+        try c.encode(series, forKey: .series)
+        try c.encode(EncodedRows(rows: rows), forKey: .replications)
+        try c.encode(availableFTE, forKey: .availableFTE)
+        try c.encode(stopping, forKey: .stopping)
+    }
+
+    public static func == (a: RunResult, b: RunResult) -> Bool {
+        guard a.label == b.label, a.title == b.title, a.seed == b.seed, a.steps == b.steps, a.stepUnit == b.stepUnit,
+              a.metrics == b.metrics, a.series == b.series, a.availableFTE == b.availableFTE,
+              a.stopping == b.stopping, a.count == b.count else { return false }
+        return a.replications == b.replications
+    }
+
+    public var count: Int { rows.count }
+
+    /// Calls `body` with each replication's index, metric values and series (empty when it
+    /// kept none), in order, without holding every row in memory.
+    public func forEachReplication(_ body: (_ index: Int, _ values: [Double], _ series: [Double]) throws -> Void) rethrows {
+        try rows.forEachRow(body)
+    }
 
     /// Why these rows cannot be a run's (rows read back from a file that was changed or cut
     /// short): nil when every replication has one value per metric and either no series or
@@ -177,17 +272,19 @@ public struct RunResult: Sendable, Codable, Equatable {
             return "it has \(steps) steps (a run has 1 to \(Self.maximumSteps))"
         }
         let width = series.count * steps
-        for rec in replications {
-            if rec.index < 0 { return "a replication has the index \(rec.index)" }
-            if rec.values.count != metrics.count {
-                return "replication \(rec.index) has \(rec.values.count) metric values, not \(metrics.count)"
-            }
-            if !rec.series.isEmpty && rec.series.count != width {
-                return "replication \(rec.index) has \(rec.series.count) series values, not \(width) "
+        var problem: String?
+        forEachReplication { index, values, rowSeries in
+            guard problem == nil else { return }
+            if index < 0 {
+                problem = "a replication has the index \(index)"
+            } else if values.count != metrics.count {
+                problem = "replication \(index) has \(values.count) metric values, not \(metrics.count)"
+            } else if !rowSeries.isEmpty && rowSeries.count != width {
+                problem = "replication \(index) has \(rowSeries.count) series values, not \(width) "
                     + "(\(series.count) series of \(steps) steps)"
             }
         }
-        return nil
+        return problem
     }
 
     public func metricIndex(_ key: String) -> Int? { metrics.firstIndex { $0.key == key } }
@@ -196,7 +293,7 @@ public struct RunResult: Sendable, Codable, Equatable {
     /// The metric's value in each replication, in replication order.
     public func values(of key: String) -> [Double]? {
         guard let i = metricIndex(key) else { return nil }
-        return replications.map { $0.values[i] }
+        return rows.column(i)
     }
 
     public func summary(of key: String) -> MetricSummary? {
@@ -205,8 +302,10 @@ public struct RunResult: Sendable, Codable, Equatable {
 
     /// Per-step values of a series in one replication.
     public func series(_ name: String, replication r: Int) -> ArraySlice<Double>? {
-        guard let s = seriesIndex(name), r < replications.count, !replications[r].series.isEmpty else { return nil }
-        return replications[r].series[(s * steps)..<((s + 1) * steps)]
+        guard let s = seriesIndex(name), r < count else { return nil }
+        let row = rows.series(ofRow: r)
+        guard !row.isEmpty else { return nil }
+        return row[(s * steps)..<((s + 1) * steps)]
     }
 
     /// `seriesBands` of every series, in `series` order, and the summary of every metric, in
@@ -228,33 +327,44 @@ public struct RunResult: Sendable, Codable, Equatable {
         return (all[0], Array(all[1...]))
     }
 
-    /// The summary of every metric, in `metrics` order (each as `summary(of:)` gives it).
+    /// Bytes of metric values `metricSummaries` gathers at once: it summarises the metrics a
+    /// block of columns at a time, each block's values of every replication (at least one
+    /// column), so its memory does not grow with `runs` times the metrics.
+    public static let summaryBlockBytes = 16 * 1_048_576
+
+    /// The summary of every metric, in `metrics` order (each as `summary(of:)` gives it:
+    /// `MetricSummary.columns` summarises each column on its own, so blocks change nothing).
     public func metricSummaries() -> [MetricSummary] {
-        let k = metrics.count
-        var rows = [Double](repeating: 0, count: replications.count * k)
-        for (r, rec) in replications.enumerated() {
-            for j in 0..<k { rows[r * k + j] = rec.values[j] }
+        let k = metrics.count, n = count
+        let block = max(1, Self.summaryBlockBytes / max(1, 8 * n))
+        var out: [MetricSummary] = []
+        out.reserveCapacity(k)
+        for j in stride(from: 0, to: k, by: block) {
+            let js = j..<min(k, j + block)
+            let m = rows.matrix(js)
+            out += m.withUnsafeBufferPointer { MetricSummary.columns($0.baseAddress, rows: n, columns: js.count) }
         }
-        return rows.withUnsafeBufferPointer { MetricSummary.columns($0.baseAddress, rows: replications.count, columns: k) }
+        return out
     }
 
     /// Per-step quantile bands of a series across the replications that kept their series
     /// (for fan charts); nil when none did.
     public func seriesBands(_ name: String) -> [MetricSummary]? {
         guard let s = seriesIndex(name) else { return nil }
-        let rows = withSeries
-        let n = rows.count
+        // The series straight from the store (`withSeries` would read every metric row too).
+        let n = seriesCount
         // A slice of replications past `seriesReplications` has rows but no series: no bands.
-        if n == 0 && !replications.isEmpty { return nil }
+        if n == 0 && count > 0 { return nil }
         // Each replication's row of steps, one after another: the steps are the columns.
         // (Copied a row at a time: element by element, this copy was a third of the time a
         // long run's report took.)
         var matrix = [Double](repeating: 0, count: steps * n)
         if steps > 0 {
             matrix.withUnsafeMutableBufferPointer { m in
-                for (r, rec) in rows.enumerated() {
-                    precondition(rec.series.count >= (s + 1) * steps, "a replication's series row is short")
-                    rec.series.withUnsafeBufferPointer { row in
+                for r in 0..<n {
+                    let series = rows.series(ofRow: r)
+                    precondition(series.count >= (s + 1) * steps, "a replication's series row is short")
+                    series.withUnsafeBufferPointer { row in
                         (m.baseAddress! + r * steps).update(from: row.baseAddress! + s * steps, count: steps)
                     }
                 }
@@ -266,16 +376,18 @@ public struct RunResult: Sendable, Codable, Equatable {
     /// Joins slices of one run (`--replications 0..<500` and `500..<1000`) into the whole run.
     public static func merged(_ parts: [RunResult]) throws(MergeError) -> RunResult {
         guard var whole = parts.first else { throw .empty }
+        var all = whole.replications
         for p in parts.dropFirst() {
             guard p.metrics == whole.metrics, p.series == whole.series, p.seed == whole.seed,
                   p.steps == whole.steps, p.label == whole.label, p.title == whole.title
             else { throw .incompatible(p.label) }
-            whole.replications += p.replications
+            all += p.replications
         }
-        whole.replications.sort { $0.index < $1.index }
-        for (a, b) in zip(whole.replications, whole.replications.dropFirst()) where a.index == b.index {
+        all.sort { $0.index < $1.index }
+        for (a, b) in zip(all, all.dropFirst()) where a.index == b.index {
             throw .overlap(a.index)
         }
+        whole.replications = all
         return whole
     }
 }

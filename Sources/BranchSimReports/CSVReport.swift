@@ -34,10 +34,10 @@ public enum CSVReport {
         for (cells, r) in runs {
             let seed = String(r.seed)
             let keys = r.metrics.map { field($0.key) }
-            for rep in r.replications {
-                let prefix = cells + String(rep.index) + "," + seed + ","
+            r.forEachReplication { index, values, _ in
+                let prefix = cells + String(index) + "," + seed + ","
                 for (i, key) in keys.enumerated() {
-                    out += prefix + key + "," + number(rep.values[i]) + "\n"
+                    out += prefix + key + "," + number(values[i]) + "\n"
                 }
             }
         }

@@ -345,8 +345,8 @@ public enum HTMLReport {
         }
         let fans = variants.compactMap { r in r.seriesBands("aum").map { (label: r.label, bands: $0) } }
         // Past `RunResult.seriesReplications` runs, the bands summarise the first ones only.
-        let pathRuns = variants.map { $0.withSeries.count }.min() ?? 0
-        let ofRuns = variants.contains { $0.withSeries.count < $0.count } ? "of the first \(pathRuns) runs" : "of runs"
+        let pathRuns = variants.map(\.seriesCount).min() ?? 0
+        let ofRuns = variants.contains { $0.seriesCount < $0.count } ? "of the first \(pathRuns) runs" : "of runs"
         if !fans.isEmpty {
             out.append(figure("AUM over time", note: "in-bank balances; line: median, band: p5-p95 \(ofRuns)",
                               Charts.fan(fans, unit: .money, stepUnit: variants[0].stepUnit, title: "AUM over time")))

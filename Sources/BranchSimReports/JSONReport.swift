@@ -78,7 +78,7 @@ public enum JSONReport {
             "seed": .unsigned(r.seed),
             "replications": .integer(Int64(r.count)),
             // The series' bands summarise the first replications only (RunResult.seriesReplications).
-            "series_replications": .integer(Int64(r.withSeries.count)),
+            "series_replications": .integer(Int64(r.seriesCount)),
             "stopping": .string(TextReports.stoppingText(r.stopping)),
             "steps": .integer(Int64(r.steps)),
             "step_unit": .string(r.stepUnit),

@@ -241,8 +241,8 @@ struct BenchCommand: ParsableCommand {
     static func modelDraws(_ s: Scenario, _ result: RunResult, heldCustomers: Int) -> Double {
         let index = Dictionary(result.metrics.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
         func mean(_ key: String) -> Double {
-            guard let i = index[key], !result.replications.isEmpty else { return 0 }
-            return result.replications.reduce(0) { $0 + $1.values[i] } / Double(result.replications.count)
+            guard let i = index[key], result.count > 0 else { return 0 }
+            return result.rows.column(i).reduce(0) { $0 + $1 } / Double(result.count)
         }
         let uncertain = { (p: Double) in p > 0 && p < 1 }
         let perCustomer = 1 + Double(s.tiers.contains { uncertain($0.reachable) } ? 1 : 0) + Double(s.segments.count)

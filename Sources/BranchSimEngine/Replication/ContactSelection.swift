@@ -156,6 +156,7 @@ extension Replicator {
             }
         }
         swap(&found, &occurrence.maturingKeys)
+        found.free()  // the placeholder swapped in above (a column always owns storage)
         var order = UnsafeMutableBufferPointer(start: occurrence.maturingKeys.base, count: occurrence.maturingKeys.count)
         order.sort()
         var previous = UInt64.max
@@ -221,6 +222,7 @@ extension Replicator {
         PartialSort.smallestFirst(found.base, count: found.count, k: taken)
         for i in 0..<taken { occurrence.contacts.append(Int32(bitPattern: UInt32(truncatingIfNeeded: found[i]))) }
         swap(&found, &occurrence.priorities)
+        found.free()  // the placeholder swapped in above
     }
 
     /// The occurrence's term of the selection priorities.

@@ -85,8 +85,10 @@ extension Replicator {
             Self.smallestRanked(ranked.base, count: n, k: taken)
             for i in 0..<taken { occurrence.contacts.append(Int32(bitPattern: UInt32(truncatingIfNeeded: ranked[i].priority))) }
             swap(&ranked, &occurrence.ranked)
+            ranked.free()  // the placeholder swapped in above
         }
         swap(&found, &occurrence.priorities)
+        found.free()  // the placeholder swapped in above
     }
 
     /// Puts the `k` smallest of `entries` (by value, then priority: a total order, as the
