@@ -32,7 +32,10 @@ extension ProgramChecker {
                 let lo = input.distribution.quantile(0.05), hi = input.distribution.quantile(0.95)
                 // Labels to 0.1% or to the yuan (the held values are the exact quantiles).
                 func label(_ x: Double) -> String {
-                    input.unit == .share ? formatPercent((x * 1000).rounded() / 1000) : formatAmount(x.rounded())
+                    if input.unit == .share { return formatPercent((x * 1000).rounded() / 1000) }
+                    // Money to 3 significant figures, in 万 from 1万 (4.9万, not 49000).
+                    let rounded = Double(String(format: "%.3g", x)) ?? x
+                    return rounded >= 1e4 ? formatPlain((rounded / 1e4 * 1000).rounded() / 1000) + "万" : formatAmount(rounded)
                 }
                 factors.append(SensitivityFactor(path: input.path, lowLabel: label(lo), highLabel: label(hi),
                                                  setting: .input(low: lo, high: hi)))

@@ -64,6 +64,17 @@ import BranchSimModel
         #expect(s.uncertainInputs.allSatisfy { $0.unit == .share })
     }
 
+    @Test func sensitivityLabelsAnAmountInItsUnit() throws {
+        let o = check(inCampaign("cost uncertain(10..30) per contact").replacingOccurrences(of: "amount fixed 1万", with: "amount fixed uncertain(3万..5万)")
+                      + "sensitivity of uplift\n")
+        #expect(!o.hasErrors, "\(brief(o))")
+        guard case .decision(.sensitivity(_, let factors, _))? = try #require(o.program).actions.last?.action else {
+            Issue.record("no sensitivity"); return
+        }
+        #expect(factors.map(\.lowLabel) == ["3.1万", "11"])
+        #expect(factors.map(\.highLabel) == ["4.9万", "29"])
+    }
+
     @Test func nestedInputsFormatAsWritten() {
         let source = inCampaign("referrals uncertain(2%..8%) new potential").replacingOccurrences(
             of: "amount fixed 1万", with: "amount lognormal(median triangular(3万, 4万, 6万), p90 20万)")
