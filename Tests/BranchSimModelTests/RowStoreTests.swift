@@ -93,3 +93,27 @@ import Testing
         #expect(r.shapeProblem == "replication 1 has 2 metric values, not 3")
     }
 }
+
+/// `RunResult.metricIndex` reads a table of keys kept with `metrics` (reports of a province
+/// look up thousands of keys); it answers what a scan from the front would.
+@Suite struct MetricIndexTests {
+    static func result(_ keys: [String]) -> RunResult {
+        RunResult(label: "base", title: "t", seed: 1, steps: 1, stepUnit: "week",
+                  metrics: keys.map { MetricDescriptor(key: $0, unit: .count) }, series: [],
+                  replications: [ReplicationRecord(index: 0, values: keys.indices.map(Double.init), series: [])],
+                  availableFTE: [:])
+    }
+
+    @Test func indexIsTheFirstPlaceOfTheKeyAndFollowsChanges() throws {
+        var r = Self.result(["uplift", "cost", "uplift", "outlet.a.uplift"])
+        for k in ["uplift", "cost", "outlet.a.uplift", "missing"] {
+            #expect(r.metricIndex(k) == r.metrics.firstIndex { $0.key == k }, "\(k)")
+        }
+        r.metrics.append(MetricDescriptor(key: "profit", unit: .money))
+        #expect(r.metricIndex("profit") == 4)
+        r.metrics[0].key = "aum.start"
+        #expect(r.metricIndex("aum.start") == 0 && r.metricIndex("uplift") == 2)
+        let back = try JSONDecoder().decode(RunResult.self, from: try JSONEncoder().encode(Self.result(["a", "b"])))
+        #expect(back.metricIndex("b") == 1 && back.metricIndex("c") == nil)
+    }
+}
