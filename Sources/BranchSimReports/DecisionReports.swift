@@ -32,6 +32,7 @@ extension TextReports {
         let main = DecisionResult.Table(title: d.title, columns: d.columns, rows: d.rows)
         return ([main] + d.tables).map { table($0, options: options) }.joined(separator: "\n")
             + (d.notes.isEmpty ? "" : "\n" + d.notes.joined(separator: "\n"))
+            + "\n"  // ends with a line break, as the other reports do: a blank line follows it
     }
 
     static func table(_ d: DecisionResult.Table, options: ReportOptions) -> String {

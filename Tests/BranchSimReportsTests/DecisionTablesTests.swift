@@ -25,7 +25,7 @@ import BranchSimModel
         #expect(main.lowerBound < extra.lowerBound && extra.lowerBound < note.lowerBound)
         #expect(text.contains("300 .. 320"))
         let plain = TextReports.decisionReport(Self.result(tables: false))
-        #expect(!plain.contains("Observed") && plain.hasSuffix("\na note"))
+        #expect(!plain.contains("Observed") && plain.hasSuffix("\na note\n"))
 
         let doc = ReportDocument(decision: Self.result(tables: true))
         let json = try JSONSerialization.jsonObject(with: Data(JSONReport.render(doc).utf8)) as? [String: Any]
