@@ -64,7 +64,7 @@ public enum LanguageVocabulary {
         "compare": "compare A, B [, C] on METRIC, ... [independent]",
         "sweep": "sweep PATH over V1, V2, ... | from A to B step S [on METRIC, ...]",
         "expect": "expect METRIC-PATH >|>=|<|<=|==|!= VALUE | EXPR OF METRIC-PATHS | within A..B",
-        "metric": "metric NAME = EXPR   (+ - * /, parentheses, numbers, lets, metrics; computed in each run)",
+        "metric": "metric NAME = EXPR [as share|money|count|hours|fte|ratio]   (+ - * /, parentheses, numbers, lets, metrics; computed in each run)",
         "rank": "rank outlets by METRIC [echelons E]",
         "export": "export last to \"FILE.csv|json|html\"",
         "include": "include \"file.bsim\"",

@@ -44,7 +44,8 @@ public enum HelpText {
           policy max 2 contacts per month [per customer]
           enforce staff
           let NAME = EXPR
-          metric NAME = EXPR                      a metric computed in each run, e.g. metric score = 40% * uplift / 1万 + 60% * conversions
+          metric NAME = EXPR [as UNIT]            a metric computed in each run, e.g. metric score = 40% * uplift / 1万 + 60% * conversions
+                                                  (as share prints a percentage; also money, count, hours, fte, ratio)
           variant NAME { statements, drop KIND NAME, campaign X { overrides } }
           run [runs N] [variant V]                simulate and print the default report (N at most 50000)
           report METRIC, ...                      tables for the last run

@@ -30,7 +30,9 @@ import BranchSimModel
         let o = check(minimal + "metric s = funnel.meet.attend / funnel.meet.contacts as shares\n")
         let d = o.diagnostics.first { $0.id == .metricUnitUnknown }
         #expect(d != nil, "\(brief(o))")
-        #expect(d?.message.contains("count, fte, hours, money, ratio, share") == true, "\(d?.message ?? "")")
+        #expect(d?.message == "expected a unit after the value of 'metric s': count, fte, hours, money, ratio, share", "\(d?.message ?? "")")
+        // At the unit written: line 14 (after the 13 lines of `minimal`), after "as ".
+        #expect(d?.location.line == 14 && d?.location.column == 57, "\(d.map { "\($0.location)" } ?? "")")
         #expect(brief(o).joined(separator: "\n").contains("share"))
         let missing = check(minimal + "metric s = uplift as\n")
         #expect(missing.diagnostics.contains { $0.id == .metricUnitUnknown }, "\(brief(missing))")
