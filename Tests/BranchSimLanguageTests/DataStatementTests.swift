@@ -98,14 +98,23 @@ let dataTriggers: [Trigger] = [
         #expect(im.segments == [1, 0, 0])
     }
 
+    /// Each diagnostic as `customers.csv:LINE:COL [ID] ROW MESSAGE` (the folder's customers.csv
+    /// by its name; other files by their path).
+    static func customersDiagnostics(_ o: CheckOutcome, in dir: String, ids: Bool) -> [String] {
+        let file = FileAccess.resolved(dir) + "/customers.csv"
+        return o.diagnostics.map {
+            "\($0.location.file == file ? "customers.csv" : $0.location.file):\($0.location.line):\($0.location.column) "
+                + (ids ? "\($0.id.rawValue) " : "") + "\($0.dataRow.map(String.init) ?? "-") \($0.message)"
+        }
+    }
+
     @Test func damagedFilesGiveEachProblemAtItsRowAndColumn() {
         let (o, dir) = checkInFolder([
             "t.bsim": dataScenario + "branches from \"outlets.csv\"\ncustomers from \"customers.csv\"\n",
             "outlets.csv": outletsCSV,
             "customers.csv": "id,outlet,balance_deposit,balance_gold\nC1,hub_a,-5,1\nC2,nowhere,5,1\nC1,sat_b,x,1\n",
         ])
-        let file = FileAccess.resolved(dir) + "/customers.csv"
-        let got = o.diagnostics.map { "\($0.location.file == file ? "customers.csv" : $0.location.file):\($0.location.line):\($0.location.column) \($0.id.rawValue) \($0.dataRow.map(String.init) ?? "-") \($0.message)" }
+        let got = Self.customersDiagnostics(o, in: dir, ids: true)
         #expect(got == [
             "customers.csv:1:4 data.invalid 0 header, column 4 'balance_gold': no product 'gold' is declared",
         ], "\(got)")
@@ -114,8 +123,7 @@ let dataTriggers: [Trigger] = [
             "outlets.csv": outletsCSV,
             "customers.csv": "id,outlet,balance_deposit\nC1,hub_a,-5\nC2,nowhere,5\nC1,sat_b,x\n",
         ])
-        let file2 = FileAccess.resolved(dir2) + "/customers.csv"
-        let got2 = o2.diagnostics.map { "\($0.location.file == file2 ? "customers.csv" : $0.location.file):\($0.location.line):\($0.location.column) \($0.dataRow.map(String.init) ?? "-") \($0.message)" }
+        let got2 = Self.customersDiagnostics(o2, in: dir2, ids: false)
         #expect(got2 == [
             "customers.csv:2:3 1 row 1, column 3 'balance_deposit': negative balance '-5'",
             "customers.csv:3:2 2 row 2, column 2 'outlet': outlet 'nowhere' is not declared",
