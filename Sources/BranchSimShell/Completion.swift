@@ -69,6 +69,10 @@ public enum Completion {
             if allTokens.count == 1 { return Request(word: word, context: .sweepPath) }
             if allTokens == ["sweep", "let"] { return Request(word: word, context: .letName) }
             if allTokens.contains("on") { return Request(word: word, context: .metricPath) }
+        case "calibrate":
+            // `calibrate PATH in A..B, ... to NAME`: a path first, an observed set after `to`.
+            if allTokens.count == 1 { return Request(word: word, context: .sweepPath) }
+            if allTokens.last == "to" { return Request(word: word, context: .observedName) }
         default:
             break
         }

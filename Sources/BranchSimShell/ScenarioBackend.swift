@@ -41,6 +41,8 @@ public final class ScenarioBackend: ShellBackend {
             pool = propertyPaths() + (document.names(of: "let").isEmpty ? [] : ["let"])
         case .letName:
             pool = document.names(of: "let")
+        case .observedName:
+            pool = document.names(of: "observed")
         case .afterKeyword("run"):
             pool = ["runs", "variant"]
         case .afterKeyword("sweep"):

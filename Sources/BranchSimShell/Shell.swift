@@ -387,7 +387,7 @@ public final class Shell {
             return Completion.resolve(word: word, candidates: ShellCommand.formats)
         case .commandArgument("units"):
             return Completion.resolve(word: word, candidates: ShellCommand.unitNames)
-        case .statementStart, .metricPath, .afterKeyword, .commandArgument, .variantName, .sweepPath, .letName:
+        case .statementStart, .metricPath, .afterKeyword, .commandArgument, .variantName, .sweepPath, .letName, .observedName:
             let line = (pending + [beforeCursor]).joined(separator: "\n")
             return Completion.resolve(word: word, candidates: backend.completions(for: word, line: line, context: request.context))
         }

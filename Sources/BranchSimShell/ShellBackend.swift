@@ -23,6 +23,8 @@ public enum CompletionContext: Sendable, Equatable {
     case sweepPath
     /// After `sweep let`: a `let` name.
     case letName
+    /// After `calibrate ... to`: the name of an `observed` set.
+    case observedName
 }
 
 /// How a statement, a `:load` or a `:set` ended. A script's exit status follows from these

@@ -37,6 +37,20 @@ extension TestShell where Backend == ScenarioBackend {
         #expect(s.shell.complete(beforeCursor: ":units w") == .init(insert: "an ", listing: []))
     }
 
+    @Test func tabOffersObservedSetsAfterCalibrateTo() throws {
+        let s = try Session()
+        s.run(RealShellTests.plan + [
+            "observed bank_case { funnel.upgrade_meeting.attend 40 ± 10 }",
+            "observed branch_b { uplift >= 1万 }",
+        ])
+        #expect(s.captured.stderr == "")
+        #expect(s.backend.completions(for: "", line: "calibrate upgrade_meeting.contacts in 10..30 to ", context: .observedName)
+                == ["bank_case", "branch_b"])
+        #expect(s.shell.complete(beforeCursor: "calibrate upgrade_meeting.contacts in 10..30 to ban")
+                == .init(insert: "k_case ", listing: []))
+        #expect(s.shell.complete(beforeCursor: "calibrate upgrade_meeting.cont") == .init(insert: "acts ", listing: []))
+    }
+
     @Test func reportAfterASweepShowsEveryPointOfTheSweep() throws {
         let s = try Session()
         s.run(RealShellTests.plan + ["sweep upgrade_meeting.contacts over 10, 30 on uplift", "report uplift"])

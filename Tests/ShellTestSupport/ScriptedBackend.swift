@@ -64,7 +64,7 @@ public final class ScriptedBackend: ShellBackend {
         case .statementStart: return Self.keywords + names
         case .metricPath: return Self.metrics
         case .commandArgument: return names
-        case .afterKeyword, .fileName, .command, .variantName, .sweepPath, .letName: return names + ["downtown", "potential", "midhigh"]
+        case .afterKeyword, .fileName, .command, .variantName, .sweepPath, .letName, .observedName: return names + ["downtown", "potential", "midhigh"]
         }
     }
 
