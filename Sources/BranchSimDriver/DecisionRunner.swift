@@ -83,12 +83,17 @@ extension ProgramRunner {
         let n = center.count
         notes.insert("Each input at its low and its high setting, the others as in the base (uncertain ones still drawn), "
             + "\(n) replications each on common random numbers; effect = mean of (high - low) per replication, with its 95% CI.", at: 0)
-        return DecisionResult(
+        var result = DecisionResult(
             kind: .sensitivity, title: "Sensitivity of \(metric)", metric: metric, unit: unit,
             columns: ["rank", "input", "low", "high", "\(metric) at low", "at high", "effect (high - low)", "95% CI"],
             rows: rows, notes: notes, values: out,
             bars: ranked.map { .init(input: $0.factor.path, lowLabel: $0.factor.lowLabel, highLabel: $0.factor.highLabel, low: $0.low, high: $0.high) },
             base: baseMean)
+        // Every value is a figure of the metric but the ranks and the inputs' share of the variance.
+        for (key, _) in out where !key.hasSuffix(".rank") {
+            result.units[key] = key.hasSuffix(".input_share") ? .share : unit
+        }
+        return result
     }
 }
 
@@ -192,7 +197,7 @@ extension ProgramRunner {
                 + "over the \(common) replications all of them share.",
         ]
         for c in checks {
-            notes.append("Constraint \(c.expectation.text): measured \(NumberFormat.general(c.measured)) over \(outputs[chosen].count) "
+            notes.append("Constraint \(c.expectation.text): measured \(c.unit.map { NumberFormat.value(c.measured, unit: $0, units: self.configuration.report.units) } ?? NumberFormat.general(c.measured)) over \(outputs[chosen].count) "
                 + "replications of the chosen plan: \(c.passed ? "holds" : "does NOT hold")")
         }
         var result = DecisionResult(
@@ -200,6 +205,11 @@ extension ProgramRunner {
             columns: ["plan"] + q.paths + ["\(q.metric) mean", "runs", "vs chosen (95% CI)", "P(best)"],
             rows: rows, notes: notes, values: values)
         result.settings = zip(q.paths, q.candidates[chosen].values).map { ($0, $1) }
+        for (p, label) in zip(q.paths, q.candidates[chosen].values) {
+            result.units["optimize.\(p)"] = DecisionResult.parameterUnit(label: label)
+        }
+        for key in ["optimize.best", "optimize.best.ci_low", "optimize.best.ci_high"] { result.units[key] = unit }
+        result.units["optimize.p_best"] = .share
         return result
     }
 }

@@ -35,19 +35,21 @@ public enum ExpectationEvaluator {
         var outcome = ExpectationOutcome(expectation: expectation, measured: value, interval: interval,
                                          passed: expectation.holds(for: value, against: rhs), location: location)
         outcome.against = rhs
-        outcome.unit = unit(of: expectation.path, run: run, comparison: comparison)
+        outcome.unit = unit(of: expectation.path, run: run, comparison: comparison, decision: decision)
         return outcome
     }
 
     struct Unmeasured: Error { var reason: String }
 
-    /// The unit the results give the path's metric (a probability has none).
-    static func unit(of path: MetricPath, run: RunResult?, comparison: ComparisonResult?) -> MetricUnit? {
+    /// The unit the results give the path's metric (a probability, a rank or a count of plans has none).
+    static func unit(of path: MetricPath, run: RunResult?, comparison: ComparisonResult?,
+                     decision: DecisionResult? = nil) -> MetricUnit? {
         let source: RunResult?
         switch path.scope {
         case .run: source = run
         case .compareDiff: source = comparison?.runs.first
-        case .compareProbBetter, .decision: return nil
+        case .decision: return decision?.unit(of: path.metric)
+        case .compareProbBetter: return nil
         }
         guard let source, let i = source.metricIndex(path.metric) else { return nil }
         return source.metrics[i].unit

@@ -69,7 +69,14 @@ extension ProgramChecker {
             bound = sym
             rest.removeFirst()
         }
-        guard case .number(let value, _, _, _)? = rest.first else { return bad(rest.first) }
+        // A figure may be negative (a net change: `uplift -50万 ± 20万`): a minus sign and a number.
+        var sign = 1.0
+        if rest.count >= 2, rest[0].isSymbol(.minus), case .number = rest[1] {
+            sign = -1
+            rest.removeFirst()
+        }
+        guard case .number(let magnitude, _, _, _)? = rest.first else { return bad(rest.first) }
+        let value = sign * magnitude
         var tolerance = 0.0
         var tolTerm: Term?
         if rest.count >= 2 {
@@ -146,8 +153,17 @@ extension ProgramChecker {
         let rows = Self.searchRows(levels, limit: Self.calibrateExhaustiveLimit, sampled: Self.calibrateSampled, seed: 29)
         guard let candidates = planCandidates(paths: paths, levels: levels, rows: rows, decls: decls,
                                               anchor: spaceTerms.first?.range ?? s.keywordRange) else { return nil }
-        return .decision(.calibrate(CalibrateRequest(
+        var request = CalibrateRequest(
             paths: paths, candidates: candidates, exhaustive: gridSize <= Double(Self.calibrateExhaustiveLimit),
-            gridSize: Int(min(gridSize, 1e15)), observedName: name, observations: observations, runs: runs)))
+            gridSize: Int(min(gridSize, 1e15)), observedName: name, observations: observations, runs: runs)
+        if !request.exhaustive {
+            // A sampled search is refined around what it finds (CalibrationRunner): the plans
+            // at the grid's other points are built when asked for.
+            let sources = sink.sources, paths = paths, levels = levels
+            request.grid = GridPlans(levelCounts: levels.map(\.count), rows: rows) { row in
+                Self.plan(at: row, paths: paths, levels: levels, decls: decls, sources: sources)
+            }
+        }
+        return .decision(.calibrate(request))
     }
 }

@@ -361,6 +361,21 @@ extension ProgramChecker {
         }
     }
 
+    /// The plan at one point of a grid, built after checking (no diagnostics: nil when the
+    /// values make the scenario invalid). `planCandidates` builds the points it checks.
+    static func plan(at row: [Int], paths: [String], levels: [[Term]], decls: [Statement],
+                     sources: [String: SourceFile]) -> OptimizeRequest.Candidate? {
+        var edited = decls
+        let terms = zip(levels, row).map { $0[$1] }
+        for (path, term) in zip(paths, terms) {
+            do { try Edits.set(path: path, value: [term], in: &edited) } catch { return nil }
+        }
+        let scratch = ScenarioChecker(sink: DiagnosticSink(sources: sources))
+        guard let sc = scratch.build(edited) else { return nil }
+        let numbers = terms.map { t -> Double in if case .number(let x, _, _, _) = t { return x } else { return .nan } }
+        return .init(values: terms.map { Formatter.terms([$0]) }, numbers: numbers, scenario: sc)
+    }
+
     /// Each row's plan: the scenario with `paths` set to the row's levels (nil after an error).
     mutating func planCandidates(paths: [String], levels: [[Term]], rows: [[Int]], decls: [Statement],
                                  anchor: SourceRange) -> [OptimizeRequest.Candidate]? {

@@ -378,8 +378,10 @@ struct ProgramChecker {
         }
         let condition: Expectation.Condition
         if v.take("within") {
-            guard let a = lets.amount(&v, "the lower bound", allowNegative: true), v.takeSymbol(.range),
-                  let b = lets.amount(&v, "the upper bound", allowNegative: true) else {
+            // The bounds are numbers as on the right of a comparison: amounts, counts, or
+            // percentages for a share (`within 40%..60%`).
+            guard let a = lets.number(&v, "the lower bound")?.value, v.takeSymbol(.range),
+                  let b = lets.number(&v, "the upper bound")?.value else {
                 sink.diagnostics += lets.sink.diagnostics; lets.sink.diagnostics = []
                 sink.error(.expectRangeExpected, "expected 'A..B' after 'within'", v.here)
                 return nil

@@ -35,6 +35,26 @@ public struct Observation: Sendable, Equatable {
 
 /// `calibrate PATH in A..B [step S], ... to NAME [runs N]`, checked: every point of the
 /// search built as a scenario.
+/// The whole grid of a search, as plans to build on demand: its levels per path, the level
+/// indices of the points already built, and how to build the plan at any other point (a
+/// `calibrate` over a sampled grid refines around what its first stage found).
+public struct GridPlans: Sendable {
+    /// Levels per path.
+    public var levelCounts: [Int]
+    /// The level indices of each candidate built at check time, in order.
+    public var rows: [[Int]]
+    private let build: @Sendable ([Int]) -> OptimizeRequest.Candidate?
+
+    public init(levelCounts: [Int], rows: [[Int]], build: @escaping @Sendable ([Int]) -> OptimizeRequest.Candidate?) {
+        self.levelCounts = levelCounts
+        self.rows = rows
+        self.build = build
+    }
+
+    /// The plan at `row` (one level index per path); nil when those values make the scenario invalid.
+    public func plan(at row: [Int]) -> OptimizeRequest.Candidate? { build(row) }
+}
+
 public struct CalibrateRequest: Sendable, Equatable {
     public var paths: [String]
     /// The points tried (the grid, or a Latin hypercube sample of it), each a whole scenario.
@@ -47,6 +67,8 @@ public struct CalibrateRequest: Sendable, Equatable {
     public var observations: [Observation]
     /// Replications per point (`runs N`; default 100), on common random numbers.
     public var runs: Int
+    /// The grid behind `candidates`, to refine a sampled search (nil: no refinement).
+    public var grid: GridPlans?
 
     public init(paths: [String], candidates: [OptimizeRequest.Candidate], exhaustive: Bool, gridSize: Int,
                 observedName: String, observations: [Observation], runs: Int) {
@@ -57,5 +79,12 @@ public struct CalibrateRequest: Sendable, Equatable {
         self.observedName = observedName
         self.observations = observations
         self.runs = runs
+    }
+
+    /// Equal when they ask the same (the grid's builder is not compared: it follows from the rest).
+    public static func == (a: CalibrateRequest, b: CalibrateRequest) -> Bool {
+        a.paths == b.paths && a.candidates == b.candidates && a.exhaustive == b.exhaustive && a.gridSize == b.gridSize
+            && a.observedName == b.observedName && a.observations == b.observations && a.runs == b.runs
+            && a.grid?.levelCounts == b.grid?.levelCounts && a.grid?.rows == b.grid?.rows
     }
 }

@@ -144,6 +144,38 @@ public struct DecisionResult: Sendable, Equatable {
     }
 
     public var tables: [Table] = []
+    /// `calibrate`: each observed figure against the fitted plan, for the chart.
+    public struct Figure: Sendable, Equatable {
+        public var metric: String
+        public var unit: MetricUnit
+        /// What the bank saw as a band: `value ± tolerance`, or a bound (the open side infinite).
+        public var observedLow: Double, observedHigh: Double
+        public var observedLabel: String
+        /// The fitted plan's mean, its 95% interval, and its interval for one outcome.
+        public var mean: Double, ciLow: Double, ciHigh: Double, low: Double, high: Double
+        public var consistent: Bool
+
+        public init(metric: String, unit: MetricUnit, observedLow: Double, observedHigh: Double, observedLabel: String,
+                    mean: Double, ciLow: Double, ciHigh: Double, low: Double, high: Double, consistent: Bool) {
+            self.metric = metric
+            self.unit = unit
+            self.observedLow = observedLow
+            self.observedHigh = observedHigh
+            self.observedLabel = observedLabel
+            self.mean = mean
+            self.ciLow = ciLow
+            self.ciHigh = ciHigh
+            self.low = low
+            self.high = high
+            self.consistent = consistent
+        }
+    }
+
+    public var figures: [Figure] = []
+    /// The unit of each named value that has one (a metric's figures in the metric's unit, a
+    /// percentage parameter as a share): `expect` prints the value in it. Counters such as
+    /// `rank` or `calibrate.points`, and scores such as `calibrate.fit`, have none.
+    public var units: [String: MetricUnit] = [:]
     /// The chosen plan's settings (`optimize`; `calibrate`: the fitted values): what `:save --chosen` writes in the shell.
     public var settings: [(path: String, value: String)] = []
 
@@ -163,13 +195,24 @@ public struct DecisionResult: Sendable, Equatable {
 
     public func value(_ key: String) -> Double? { values.first { $0.key == key }?.value }
 
+    /// The unit `expect` prints the value `key` in (nil: a plain number).
+    public func unit(of key: String) -> MetricUnit? { units[key] }
+
+    /// The unit of a decision parameter's value as written (`40%` a share, `5万` money),
+    /// nil for a plain number.
+    public static func parameterUnit(label: String) -> MetricUnit? {
+        if label.hasSuffix("%") { return .share }
+        if label.hasSuffix("万") || label.hasSuffix("亿") { return .money }
+        return nil
+    }
+
     public static func == (a: DecisionResult, b: DecisionResult) -> Bool {
         a.kind == b.kind && a.title == b.title && a.metric == b.metric && a.unit == b.unit && a.columns == b.columns
             && a.rows == b.rows && a.notes == b.notes && a.values.map(\.key) == b.values.map(\.key)
             && a.values.map(\.value) == b.values.map(\.value) && a.bars == b.bars
             && (a.base == b.base || (a.base.isNaN && b.base.isNaN))
             && a.settings.map(\.path) == b.settings.map(\.path) && a.settings.map(\.value) == b.settings.map(\.value)
-            && a.tables == b.tables
+            && a.tables == b.tables && a.units == b.units && a.figures == b.figures
     }
 
     /// The prefixes of the paths `expect` reads from a decision's values.

@@ -57,11 +57,14 @@ public struct Axis: Sendable, Equatable {
         ticks.map { Axis.label($0, unit: unit, step: step, largest: Swift.max(abs(low), abs(high))) }
     }
 
-    /// One tick label. Money is shown in 万 from 10万 up and in 亿 from 10亿 up.
+    /// One tick label. Money is shown in 万 from 10万 up and in 亿 from 10亿 up; a share as a
+    /// percentage.
     public static func label(_ v: Double, unit: MetricUnit, step: Double, largest: Double) -> String {
         var scale = 1.0, suffix = ""
         if unit == .money {
             if largest >= 1e9 { scale = 1e8; suffix = "亿" } else if largest >= 1e5 { scale = 1e4; suffix = "万" }
+        } else if unit == .share {
+            scale = 0.01; suffix = "%"
         }
         let s = step / scale
         // As many decimals as the step needs (0.25 -> 2, 2.5 -> 1, 50 -> 0).

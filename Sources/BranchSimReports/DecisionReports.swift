@@ -59,6 +59,9 @@ extension JSONReport {
             "notes": .array(d.notes.map { .string($0) }),
             "values": .object(values),
         ]
+        if !d.units.isEmpty {
+            object["value_units"] = .object(d.units.mapValues { .string($0.rawValue) })
+        }
         // Only when there are some, so the other decisions' documents stay as they were.
         if !d.tables.isEmpty {
             object["tables"] = .array(d.tables.map { t in
@@ -72,12 +75,19 @@ extension JSONReport {
 }
 
 extension HTMLReport {
-    /// The decision's table, its tornado (sensitivity) and its notes.
+    /// The decision's table, its chart (sensitivity: the tornado; calibrate: the observed
+    /// figures against the fitted plan), its further tables and its notes.
     static func decision(_ d: DecisionResult, options: ReportOptions) -> String {
         var out = "<section id=\"decision\">\n<h2>\(esc(d.title))</h2>\n"
         if !d.bars.isEmpty {
             out += figure("What moves \(d.metric)", note: "mean of \(d.metric) with each input at its low and high setting; line: the base",
                           Charts.tornado(d.bars, base: d.base, unit: d.unit, metric: d.metric)) + "\n"
+        }
+        if !d.figures.isEmpty {
+            out += figure("Observed figures against the fitted plan",
+                          note: "band: what the bank saw; thin line: the fitted plan's interval for one outcome; "
+                              + "thick: the 95% CI of its mean; dot: the mean. Each figure on its own scale.",
+                          Charts.calibration(d.figures, title: "Observed figures against the fitted plan")) + "\n"
         }
         let header = d.columns.enumerated().map { i, h in (h, !(d.rows.first.map { $0.indices.contains(i) && $0[i].isText } ?? true)) }
         out += table(header, d.rows.map { $0.map { ($0.text(options).htmlEscaped, $0.isText ? "" : "num") } }) + "\n"

@@ -538,7 +538,8 @@ public enum TextReports {
                                        options: ReportOptions = ReportOptions()) -> String {
         func f(_ v: Double) -> String {
             switch e.path.scope {
-            case .compareProbBetter, .decision: return NumberFormat.general(v)
+            case .compareProbBetter: return NumberFormat.general(v)
+            case .decision: return unit.map { NumberFormat.value(v, unit: $0, units: options.units) } ?? NumberFormat.general(v)
             case .run, .compareDiff: return NumberFormat.value(v, unit: unit ?? MetricUnits.guess(e.path.metric), units: options.units)
             }
         }

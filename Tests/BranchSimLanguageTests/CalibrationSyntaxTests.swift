@@ -28,11 +28,27 @@ import BranchSimModel
         #expect(q.observations[1].condition == .atLeast(19_000_000, tolerance: 0))
         #expect(q.observations[2].condition == .atMost(0.6, tolerance: 0.05))
         #expect(q.paths == ["meet.attend", "meet.contacts"])
-        #expect(q.candidates.count == 15 && q.exhaustive && q.gridSize == 15)
+        #expect(q.candidates.count == 15 && q.exhaustive && q.gridSize == 15 && q.grid == nil)
         #expect(q.candidates[0].values == ["40%", "20"] && q.candidates[14].values == ["80%", "60"])
         #expect(abs(q.candidates[14].scenario.campaigns[0].funnel[1].probability - 0.8) < 1e-12)
         #expect(q.runs == ProgramChecker.calibrateDefaultRuns)
         #expect(q.observedName == "bank")
+    }
+
+    @Test func aFigureMayBeNegative() throws {
+        // A net change can be below zero; `-` before the value makes it so.
+        let q = try request("""
+            observed bank {
+              uplift -50万 ± 20万
+              downgrades >= -3
+            }
+            calibrate meet.attend in 40%..60% step 10% to bank
+
+            """)
+        #expect(q.observations[0].condition == .near(-500_000, tolerance: 200_000))
+        #expect(q.observations[1].condition == .atLeast(-3, tolerance: 0))
+        // The tolerance cannot be negative.
+        #expect(check(minimal + "observed bank { uplift 5万 ± -1万 }\n").hasErrors)
     }
 
     @Test func aLetIsAParameterAndALargeGridIsSampled() throws {
@@ -51,6 +67,13 @@ import BranchSimModel
         #expect(!q.exhaustive && q.gridSize == 9 * 17 * 5)
         #expect(q.candidates.count <= ProgramChecker.calibrateSampled && q.candidates.count > 50)
         #expect(q.runs == 30)
+        // The whole grid stays reachable for the refinement: any point's plan on demand.
+        let grid = try #require(q.grid)
+        #expect(grid.levelCounts == [9, 17, 5] && grid.rows.count == q.candidates.count)
+        let plan = try #require(grid.plan(at: [8, 0, 4]))
+        #expect(plan.values == ["9万", "10%", "60"])
+        #expect(abs(plan.scenario.campaigns[0].funnel[1].probability - 0.1) < 1e-12)
+        #expect(grid.plan(at: grid.rows[3])?.scenario == q.candidates[3].scenario)
     }
 
     @Test func badFiguresAndCalibrationsSayWhatToWrite() {

@@ -217,6 +217,17 @@ import BranchSimModel
         #expect(p.actions[0].location == SourceLocation(file: "t.bsim", line: 14, column: 1))
     }
 
+    @Test func withinTakesPercentagesAndNegativeBounds() throws {
+        // A share's range is written as percentages, as on the right of a comparison.
+        let p = try program(minimal + "run\nexpect funnel.meet.convert.mean within 40%..60%\nexpect uplift.mean within -5万..5万\n")
+        let conditions = p.actions.compactMap { a -> BranchSimModel.Expectation.Condition? in
+            if case .expect(let e) = a.action { return e.condition } else { return nil }
+        }
+        #expect(conditions.count == 2)
+        if case .within(let a, let b)? = conditions.first { #expect(abs(a - 0.4) < 1e-12 && abs(b - 0.6) < 1e-12) } else { Issue.record("\(conditions)") }
+        #expect(conditions.last == .within(-50_000, 50_000))
+    }
+
     @Test func sweepsApplyValuesAndRecheck() throws {
         let p = try program(minimal + """
             let n = 30

@@ -45,6 +45,13 @@ import Testing
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         #expect(r.stdout.contains("Sensitivity of uplift"))
         #expect(r.stdout.contains("from the uncertain inputs"))
+        // Decision values print in their units: the share of the variance as a percentage,
+        // a rank as a number, an effect on the uplift as money.
+        #expect(r.stdout.range(of: #"PASS  expect sensitivity\.spread\.input_share > 50%  measured \d+\.\d%"#,
+                               options: .regularExpression) != nil, "\(r.stdout)")
+        #expect(r.stdout.contains("PASS  expect sensitivity.meet.convert.rank == 1  measured 1\n"))
+        #expect(r.stdout.range(of: #"PASS  expect sensitivity\.meet\.attend\.effect > 0  measured \d{1,3}(,\d{3})+\n"#,
+                               options: .regularExpression) != nil, "\(r.stdout)")
         // `convert` spans 2.6x (p5 to p95 of triangular(20%, 35%, 60%)); `attend` 1.8x.
         let lines = r.stdout.split(separator: "\n")
         let first = lines.firstIndex { $0.contains("meet.convert") }, second = lines.firstIndex { $0.contains("meet.attend") }
@@ -191,6 +198,8 @@ import Testing
 
             """)
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        // The amount prints as money, not as a bare 50000.
+        #expect(r.stdout.contains("PASS  expect optimize.meet.amount == 5万  measured 50,000\n"), "\(r.stdout)")
     }
 
     // MARK: calibrate
@@ -242,6 +251,32 @@ import Testing
         #expect(narrowed == 20, "the range excludes most of 30%..90%")
     }
 
+    /// A grid over 125 points is sampled, then refined in rounds around the consistent points:
+    /// the range ends where the points one level past it were run and found inconsistent.
+    @Test func aSampledSearchIsRefinedAroundTheConsistentPoints() throws {
+        let text = Self.calibrationScenario.replacingOccurrences(of: "ATTEND", with: "60%") + """
+            observed seen { funnel.meet.attend 216 ± 10 }
+            calibrate meet.attend in 10%..95% step 1%, meet.convert in 10%..90% step 10% to seen runs 10
+            expect calibrate.refined > 0
+            expect calibrate.meet.attend.low within 40%..60%
+            expect calibrate.meet.attend.high within 60%..80%
+
+            """
+        let r = try run(text, ["--format", "json"])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let d = try #require(doc?["decision"] as? [String: Any])
+        let values = try #require(d["values"] as? [String: Double])
+        let refined = try #require(values["calibrate.refined"]), points = try #require(values["calibrate.points"])
+        #expect(points - refined <= 64 && points - refined > 50)
+        let note = try #require((d["notes"] as? [String])?.first)
+        #expect(note.contains("more in") && note.contains("round"), "\(note)")
+        let tables = try #require(d["tables"] as? [[String: Any]])
+        #expect(tables.count == 2)
+        let lo = try #require(values["calibrate.meet.attend.low"]), hi = try #require(values["calibrate.meet.attend.high"])
+        #expect(hi - lo >= 0.05, "a range of several levels, not one point: \(lo)..\(hi)")
+    }
+
     @Test func calibrateReportsTablesJSONAndExpectPaths() throws {
         let text = Self.calibrationScenario.replacingOccurrences(of: "ATTEND", with: "uncertain(30%..90%)") + """
             observed seen {
@@ -270,6 +305,16 @@ import Testing
             #expect(values[key] != nil, "\(key)")
         }
         #expect(values["calibrate.replications"].map { Int($0) } == 21 * 30)
+        let units = try #require(d["value_units"] as? [String: String])
+        #expect(units["calibrate.meet.attend"] == "share" && units["calibrate.observed.funnel.meet.attend"] == "count"
+                && units["calibrate.observed.subscribed.meet.low"] == "money" && units["calibrate.fit"] == nil)
+        // The workshop report charts each figure against the fitted plan.
+        let html = try run(text, ["--format", "html"])
+        #expect(html.stdout.contains("<figcaption>Observed figures against the fitted plan <span"), "\(html.stdout.prefix(300))")
+        #expect(html.stdout.contains(">consistent</text>"))
+        // An observed count prints as a count (not a bare 303.46...).
+        #expect(r.stdout.range(of: #"PASS  expect calibrate\.observed\.funnel\.meet\.attend within 120\.\.140  measured \d+\.\d\n"#,
+                               options: .regularExpression) != nil, "\(r.stdout)")
         // A figure no point reproduces: the fit is reported, and said not to be consistent.
         let off = try run(Self.calibrationScenario.replacingOccurrences(of: "ATTEND", with: "50%")
             + "observed seen { funnel.meet.attend 5000 ± 10 }\ncalibrate meet.attend in 30%..90% step 30% to seen runs 10\nexpect calibrate.fits == 1\n")
