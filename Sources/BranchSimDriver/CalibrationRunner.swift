@@ -37,29 +37,17 @@ extension ProgramRunner {
         // so far, until a round finds no point not yet run (or `refineRounds` rounds).
         var refinement: Refinement?
         if let grid = q.grid {
-            var rows = grid.rows
-            var tried = Set(rows)
-            var f = Refinement()
+            var refiner = GridRefiner(grid)
             for _ in 0..<Self.refineRounds {
                 let now = Calibration(points: points)
-                let plan = Self.refinementRows(levelCounts: grid.levelCounts, rows: rows, tried: tried, consistent: now.consistent,
-                                               byFit: points.indices.sorted { (points[$0].fit, $0) < (points[$1].fit, $1) })
-                guard !plan.rows.isEmpty else { break }
-                f.rounds += 1
-                f.anchors = plan.anchors
-                f.fromConsistent = !now.consistent.isEmpty
-                f.sampled = f.sampled || plan.sampled
-                tried.formUnion(plan.rows)
+                let anchors = now.consistent.isEmpty
+                    ? Array(points.indices.sorted { (points[$0].fit, $0) < (points[$1].fit, $1) }.prefix(5)) : now.consistent
+                guard let added = refiner.round(around: anchors, fromConsistent: !now.consistent.isEmpty) else { break }
                 let start = candidates.count
-                for row in plan.rows {
-                    guard let c = grid.plan(at: row) else { f.invalid += 1; continue }
-                    candidates.append(c)
-                    rows.append(row)
-                }
-                f.added += candidates.count - start
+                candidates += added
                 try runPoints(start..<candidates.count, companions: candidates.map(\.scenario))
             }
-            refinement = f
+            refinement = refiner.result
         }
         let cal = Calibration(points: points)
         let best = cal.best
@@ -183,6 +171,46 @@ extension ProgramRunner {
     /// A sampled search's second stage (docs/model.md, "Calibration"): the sub-grid spanning
     /// the points the sample found consistent (or, when none is, its five best fits), one
     /// level wider on each side.
+    /// The bookkeeping of a refinement's rounds: the level indices of every point run (in
+    /// run order, as the anchors' indices count them), those tried, and the tally.
+    struct GridRefiner {
+        let grid: GridPlans
+        let limit: Int, sampled: Int
+        var rows: [[Int]]
+        var tried: Set<[Int]>
+        var result = Refinement()
+
+        init(_ grid: GridPlans, limit: Int = refineExhaustiveLimit, sampled: Int = refineSampled) {
+            self.grid = grid
+            self.limit = limit
+            self.sampled = sampled
+            rows = grid.rows
+            tried = Set(grid.rows)
+        }
+
+        /// The plans of the next round around `anchors` (indices of points run), in order;
+        /// nil when the round has no point not yet tried (the refinement is done).
+        mutating func round(around anchors: [Int], fromConsistent: Bool = false) -> [OptimizeRequest.Candidate]? {
+            guard !anchors.isEmpty else { return nil }
+            let plan = refinementRows(levelCounts: grid.levelCounts, rows: rows, tried: tried, anchors: anchors,
+                                      limit: limit, sampled: sampled)
+            guard !plan.rows.isEmpty else { return nil }
+            result.rounds += 1
+            result.anchors = anchors.count
+            result.fromConsistent = fromConsistent
+            result.sampled = result.sampled || plan.sampled
+            tried.formUnion(plan.rows)
+            var added: [OptimizeRequest.Candidate] = []
+            for row in plan.rows {
+                guard let c = grid.plan(at: row) else { result.invalid += 1; continue }
+                added.append(c)
+                rows.append(row)
+            }
+            result.added += added.count
+            return added
+        }
+    }
+
     struct Refinement {
         var rounds = 0
         /// The points the last round was around, and whether they were the consistent ones
@@ -199,14 +227,14 @@ extension ProgramRunner {
     static let refineRounds = 4
     static let refineSeed: UInt64 = 31
 
-    /// One round of a sampled search's refinement (docs/model.md, "Calibration"): the sub-grid
-    /// spanning the points found consistent so far (none: the five best fits), one level past
-    /// them on each side; its points not yet tried when there are at most
-    /// `refineExhaustiveLimit`, else those of a Latin hypercube of `refineSampled` of them.
+    /// One round of a sampled search's refinement (docs/model.md, "Calibration" and
+    /// "Choosing the best plan"): the sub-grid spanning the `anchors` (indices into `rows`:
+    /// `calibrate`'s consistent points, `optimize`'s best feasible plans), one level past them
+    /// on each side; its points not yet `tried` when there are at most `limit`, else those of
+    /// a Latin hypercube of `count` of them.
     /// `rows`: the level indices of every point run, in run order.
-    static func refinementRows(levelCounts: [Int], rows: [[Int]], tried: Set<[Int]>, consistent: [Int], byFit: [Int])
-        -> (rows: [[Int]], anchors: Int, sampled: Bool) {
-        let anchors = consistent.isEmpty ? Array(byFit.prefix(5)) : consistent
+    static func refinementRows(levelCounts: [Int], rows: [[Int]], tried: Set<[Int]>, anchors: [Int],
+                               limit: Int = refineExhaustiveLimit, sampled count: Int = refineSampled) -> (rows: [[Int]], sampled: Bool) {
         var box: [ClosedRange<Int>] = []
         for j in levelCounts.indices {
             let used = anchors.map { rows[$0][j] }
@@ -214,16 +242,16 @@ extension ProgramRunner {
         }
         let boxSize = box.reduce(1.0) { $0 * Double($1.count) }
         var out: [[Int]]
-        let sampled = boxSize > Double(refineExhaustiveLimit)
+        let sampled = boxSize > Double(limit)
         if !sampled {
             out = Design.fullFactorial(box.map { $0.map(Double.init) }).map { $0.map { Int($0) } }
         } else {
-            out = Design.latinHypercube(refineSampled, box.map { Double($0.lowerBound)...Double($0.upperBound + 1) },
+            out = Design.latinHypercube(count, box.map { Double($0.lowerBound)...Double($0.upperBound + 1) },
                                         seed: refineSeed &+ UInt64(tried.count))
                 .map { point in zip(box, point).map { min($0.upperBound, Int($1)) } }
         }
         var kept = Set<[Int]>()
         out = out.filter { !tried.contains($0) && kept.insert($0).inserted }
-        return (out, anchors.count, sampled)
+        return (out, sampled)
     }
 }

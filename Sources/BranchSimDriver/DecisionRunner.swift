@@ -105,34 +105,60 @@ extension ProgramRunner {
     static let selectionCap = 1000
     /// Replications added per round to the plans still in contention.
     static let selectionBatch = 10
+    /// A sampled grid's refinement: the best feasible plans a round is around, and the size of
+    /// the sub-grid it screens whole (else a Latin hypercube of `optimizeRefineSampled` of it).
+    static let optimizeRefineAnchors = 3
+    static let optimizeRefineLimit = 64
+    static let optimizeRefineSampled = 40
 
     /// Screens every candidate on the first `firstStage` replications (common random
     /// numbers), keeps those whose constraints hold, then runs Kim and Nelson's procedure on
     /// them, batch by batch, until one is left.
     func optimize(_ q: OptimizeRequest, control: RunHooks?, at loc: SourceLocation) throws(RunnerError) -> DecisionResult {
-        let companions = q.candidates.map(\.scenario)
+        var candidates = q.candidates
+        var companions = q.candidates.map(\.scenario)
         let sign = q.maximize ? 1.0 : -1.0
-        func label(_ k: Int) -> String { zip(q.paths, q.candidates[k].values).map { "\($0)=\($1)" }.joined(separator: ", ") }
+        func label(_ k: Int) -> String { zip(q.paths, candidates[k].values).map { "\($0)=\($1)" }.joined(separator: ", ") }
         func run(_ k: Int, _ range: Range<Int>) throws(RunnerError) -> RunResult {
-            try simulate(q.candidates[k].scenario, label: "optimize \(label(k))", runs: .fixed(range.upperBound), salt: 0,
+            try simulate(candidates[k].scenario, label: "optimize \(label(k))", runs: .fixed(range.upperBound), salt: 0,
                          companions: companions, replications: range, control: control, at: loc)
         }
         // Every candidate's outputs so far, replication by replication.
         var outputs: [[Double]] = []
         var screened: [RunResult] = []
-        for k in q.candidates.indices {
-            let r = try run(k, 0..<q.firstStage)
-            guard let y = r.values(of: q.metric) else { throw RunnerError("the runs have no metric '\(q.metric)'", at: loc) }
-            outputs.append(y)
-            screened.append(r)
+        func screen(_ ks: Range<Int>) throws(RunnerError) {
+            for k in ks {
+                let r = try run(k, 0..<q.firstStage)
+                guard let y = r.values(of: q.metric) else { throw RunnerError("the runs have no metric '\(q.metric)'", at: loc) }
+                outputs.append(y)
+                screened.append(r)
+            }
         }
+        try screen(candidates.indices)
         func holds(_ r: RunResult) -> [ExpectationOutcome] {
             q.constraints.map { ExpectationEvaluator.evaluate($0, at: loc, run: r, comparison: nil) }
         }
-        let feasible = q.candidates.indices.filter { holds(screened[$0]).allSatisfy(\.passed) }
+        func screenedMean(_ k: Int) -> Double { sign * outputs[k].reduce(0, +) / Double(max(1, outputs[k].count)) }
+        // A sampled grid is refined: rounds over the grid around the best feasible plans screened
+        // so far, until a round has no plan not yet screened.
+        var refinement = Refinement()
+        if let grid = q.grid {
+            var refiner = GridRefiner(grid, limit: Self.optimizeRefineLimit, sampled: Self.optimizeRefineSampled)
+            for _ in 0..<Self.refineRounds {
+                let best = candidates.indices.filter { holds(screened[$0]).allSatisfy(\.passed) }
+                    .sorted { (screenedMean($0), -$0) > (screenedMean($1), -$1) }.prefix(Self.optimizeRefineAnchors)
+                guard let added = refiner.round(around: Array(best)) else { break }
+                let start = candidates.count
+                candidates += added
+                companions = candidates.map(\.scenario)
+                try screen(start..<candidates.count)
+            }
+            refinement = refiner.result
+        }
+        let feasible = candidates.indices.filter { holds(screened[$0]).allSatisfy(\.passed) }
         let unit = screened.first?.metrics.first { $0.key == q.metric }?.unit ?? .count
         guard !feasible.isEmpty else {
-            throw RunnerError("no plan of the \(q.candidates.count) tried meets the constraints (\(q.constraints.map(\.text).joined(separator: ", "))) "
+            throw RunnerError("no plan of the \(candidates.count) tried meets the constraints (\(q.constraints.map(\.text).joined(separator: ", "))) "
                 + "on its first \(q.firstStage) replications; widen the ranges or relax the constraints", at: loc)
         }
         let means = outputs.map { $0.reduce(0, +) / Double(max(1, $0.count)) }
@@ -174,20 +200,27 @@ extension ProgramRunner {
             let diff = MetricSummary(values: (0..<n).map { outputs[k][$0] - outputs[chosen][$0] })
             let s = MetricSummary(values: outputs[k])
             var row: [DecisionResult.Cell] = [.text(j == 0 ? "chosen" : "\(j + 1)")]
-            row += q.candidates[k].values.map { .text($0) }
+            row += candidates[k].values.map { .text($0) }
             row += [.value(s.mean, unit), .text(String(outputs[k].count)),
                     j == 0 ? .text("") : .interval(diff.ciLow, diff.ciHigh, unit), .share(pBest[j])]
             rows.append(row)
         }
-        for (p, x) in zip(q.paths, q.candidates[chosen].numbers) { values.append(("optimize.\(p)", x)) }
+        for (p, x) in zip(q.paths, candidates[chosen].numbers) { values.append(("optimize.\(p)", x)) }
         values += [("optimize.best", chosenSummary.mean), ("optimize.best.ci_low", chosenSummary.ciLow),
                    ("optimize.best.ci_high", chosenSummary.ciHigh), ("optimize.p_best", pBest[0]),
-                   ("optimize.plans", Double(q.candidates.count)), ("optimize.feasible", Double(feasible.count)),
+                   ("optimize.plans", Double(candidates.count)), ("optimize.feasible", Double(feasible.count)),
+                   ("optimize.refined", Double(refinement.added)),
                    ("optimize.replications", Double(outputs.reduce(0) { $0 + $1.count })),
                    ("optimize.constraints_hold", checks.allSatisfy(\.passed) ? 1 : 0)]
         let f = { (v: Double) in NumberFormat.value(v, unit: unit, units: self.configuration.report.units) }
         var notes = [
-            "\(q.exhaustive ? "Every plan of the grid" : "A Latin hypercube of \(q.candidates.count) plans of the grid's \(q.gridSize)") "
+            "\(q.exhaustive ? "Every plan of the grid" : "A Latin hypercube of \(q.candidates.count) plans of the grid's \(q.gridSize)")"
+                + (q.grid == nil ? " " : refinement.added == 0
+                    ? ", then no more (the grid around the best feasible plans had no plan not yet screened), "
+                    : ", then \(refinement.added) more in \(refinement.rounds) round\(refinement.rounds == 1 ? "" : "s") over the grid around "
+                        + "the \(refinement.anchors) best feasible plans screened so far, one level past them"
+                        + (refinement.sampled ? " (a Latin hypercube of \(Self.optimizeRefineSampled) where that grid had over \(Self.optimizeRefineLimit) plans)" : "")
+                        + (refinement.invalid > 0 ? " (\(refinement.invalid) made the scenario invalid and were skipped)" : "") + ", ")
                 + "screened on \(q.firstStage) replications; \(feasible.count) met the constraints. Then Kim and Nelson's "
                 + "procedure on common random numbers (indifference zone \(f(delta)), alpha 5%): "
                 + (capped ? "it reached \(Self.selectionCap) replications with \(kn.contenders.count) plans left, within the zone of "
@@ -204,8 +237,8 @@ extension ProgramRunner {
             kind: .optimize, title: "Optimize: \(q.maximize ? "maximize" : "minimize") \(q.metric)", metric: q.metric, unit: unit,
             columns: ["plan"] + q.paths + ["\(q.metric) mean", "runs", "vs chosen (95% CI)", "P(best)"],
             rows: rows, notes: notes, values: values)
-        result.settings = zip(q.paths, q.candidates[chosen].values).map { ($0, $1) }
-        for (p, label) in zip(q.paths, q.candidates[chosen].values) {
+        result.settings = zip(q.paths, candidates[chosen].values).map { ($0, $1) }
+        for (p, label) in zip(q.paths, candidates[chosen].values) {
             result.units["optimize.\(p)"] = DecisionResult.parameterUnit(label: label)
         }
         for key in ["optimize.best", "optimize.best.ci_low", "optimize.best.ci_high"] { result.units[key] = unit }

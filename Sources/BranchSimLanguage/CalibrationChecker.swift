@@ -156,14 +156,8 @@ extension ProgramChecker {
         var request = CalibrateRequest(
             paths: paths, candidates: candidates, exhaustive: gridSize <= Double(Self.calibrateExhaustiveLimit),
             gridSize: Int(min(gridSize, 1e15)), observedName: name, observations: observations, runs: runs)
-        if !request.exhaustive {
-            // A sampled search is refined around what it finds (CalibrationRunner): the plans
-            // at the grid's other points are built when asked for.
-            let sources = sink.sources, paths = paths, levels = levels
-            request.grid = GridPlans(levelCounts: levels.map(\.count), rows: rows) { row in
-                Self.plan(at: row, paths: paths, levels: levels, decls: decls, sources: sources)
-            }
-        }
+        // A sampled search is refined around what it finds (CalibrationRunner).
+        if !request.exhaustive { request.grid = gridPlans(paths: paths, levels: levels, rows: rows, decls: decls) }
         return .decision(.calibrate(request))
     }
 }

@@ -340,10 +340,12 @@ extension ProgramChecker {
         let rows = Self.searchRows(levels, limit: Self.exhaustiveLimit, sampled: Self.sampledPlans, seed: 23)
         guard let candidates = planCandidates(paths: paths, levels: levels, rows: rows, decls: decls,
                                               anchor: spaceTerms.first?.range ?? s.keywordRange) else { return nil }
-        return .decision(.optimize(OptimizeRequest(
+        var request = OptimizeRequest(
             maximize: maximize, metric: metric, paths: paths, candidates: candidates,
             exhaustive: gridSize <= Double(Self.exhaustiveLimit), gridSize: Int(min(gridSize, 1e15)),
-            constraints: constraints, delta: delta, firstStage: runs)))
+            constraints: constraints, delta: delta, firstStage: runs)
+        if !request.exhaustive { request.grid = gridPlans(paths: paths, levels: levels, rows: rows, decls: decls) }
+        return .decision(.optimize(request))
     }
 
     /// The points of a search over `levels`: every combination (first parameter slowest) when
@@ -358,6 +360,14 @@ extension ProgramChecker {
         return Design.latinHypercube(sampled, levels.map { 0...Double($0.count) }, seed: seed).compactMap { point in
             let row = zip(levels, point).map { min($0.count - 1, Int($1)) }
             return seen.insert(row).inserted ? row : nil
+        }
+    }
+
+    /// A sampled grid's plans on demand, for the refinement of its search.
+    func gridPlans(paths: [String], levels: [[Term]], rows: [[Int]], decls: [Statement]) -> GridPlans {
+        let sources = sink.sources
+        return GridPlans(levelCounts: levels.map(\.count), rows: rows) { row in
+            Self.plan(at: row, paths: paths, levels: levels, decls: decls, sources: sources)
         }
     }
 

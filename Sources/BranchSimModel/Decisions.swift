@@ -54,6 +54,8 @@ public struct OptimizeRequest: Sendable, Equatable {
     public var delta: Double?
     /// Replications of the screening stage (`runs N`; default 20).
     public var firstStage: Int
+    /// The grid behind `candidates`, to refine a sampled search (nil: the whole grid is tried).
+    public var grid: GridPlans?
 
     public init(maximize: Bool, metric: String, paths: [String], candidates: [Candidate], exhaustive: Bool, gridSize: Int,
                 constraints: [Expectation], delta: Double?, firstStage: Int) {
@@ -66,6 +68,14 @@ public struct OptimizeRequest: Sendable, Equatable {
         self.constraints = constraints
         self.delta = delta
         self.firstStage = firstStage
+    }
+
+    /// Equal when they ask the same (the grid's builder is not compared: it follows from the rest).
+    public static func == (a: OptimizeRequest, b: OptimizeRequest) -> Bool {
+        a.maximize == b.maximize && a.metric == b.metric && a.paths == b.paths && a.candidates == b.candidates
+            && a.exhaustive == b.exhaustive && a.gridSize == b.gridSize && a.constraints == b.constraints
+            && a.delta == b.delta && a.firstStage == b.firstStage
+            && a.grid?.levelCounts == b.grid?.levelCounts && a.grid?.rows == b.grid?.rows
     }
 }
 

@@ -130,6 +130,26 @@ import Testing
         #expect(values?["optimize.meet.contacts"] == 10)
     }
 
+    /// A grid of 200 plans is sampled (40, one in each fifth of five levels), then refined
+    /// around the best feasible ones: the boundary of the constraint (72 contacts a week:
+    /// 12 h of a 40-hour week is 0.3 FTE) is found although the sample may step over it.
+    @Test func optimizeRefinesASampledGridTowardsTheBestFeasiblePlan() throws {
+        let r = try run(Self.optimizeScenario + """
+            optimize maximize uplift.mean over meet.contacts in 1..200 step 1 subject to staffing.wealth_manager.fte.p95 <= 0.3 runs 10
+            expect optimize.refined > 0
+            expect optimize.meet.contacts within 69..72
+            expect optimize.constraints_hold == 1
+
+            """, ["--format", "json"])
+        #expect(r.status == 0, "\(r.stdout.suffix(2000))\(r.stderr)")
+        let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let d = try #require(doc?["decision"] as? [String: Any])
+        let note = try #require((d["notes"] as? [String])?.first)
+        #expect(note.hasPrefix("A Latin hypercube of 40 plans of the grid's 200, then "), "\(note)")
+        let values = try #require(d["values"] as? [String: Double])
+        #expect(values["optimize.plans"].map { $0 > 40 } == true)
+    }
+
     @Test func theShellSavesTheChosenPlan() throws {
         let dir = try Paths.temporaryDirectory()
         try Data(Self.optimizeScenario.utf8).write(to: dir.appendingPathComponent("o.bsim"))
