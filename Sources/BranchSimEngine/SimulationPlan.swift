@@ -220,6 +220,10 @@ struct SimulationPlan: Sendable {
     }
     /// The scenario's uncertain inputs, in `Scenario.uncertainInputs` order.
     var inputs: [PlannedInput] = []
+    /// Whether a tier share is uncertain, and per branch the tier that takes up what its drawn
+    /// shares leave (`Scenario.remainderTiers`).
+    var hasShareInputs = false
+    var remainderTiers: [Int] = []
 
     /// Per (branch, tier) set, `[branch * tiers + tier]`: whether nothing in this scenario or
     /// its companions can change its customers (no campaign pool, no attrition, no growth, no
@@ -425,12 +429,16 @@ struct SimulationPlan: Sendable {
         roleCostPerHour = s.roles.map(\.costPerHour)
         earns = s.products.contains { $0.feeOnPurchase > 0 || $0.marginPerYear > 0 }
         hasStaffCost = s.roles.contains { $0.costPerHour > 0 }
-        hasGrowth = s.branches.contains { $0.tiers.contains { $0.growthPerMonth != 0 } }
-        hasAttrition = s.branches.contains { $0.tiers.contains { $0.attritionPerMonth > 0 } }
+        // From the supports of uncertain rates too, not only their means.
+        let mayChange = Self.uncertainTierRates(s)
+        hasGrowth = s.branches.contains { $0.tiers.contains { $0.growthPerMonth != 0 } } || mayChange.growth.contains(true)
+        hasAttrition = s.branches.contains { $0.tiers.contains { $0.attritionPerMonth > 0 } } || mayChange.attrition.contains(true)
         metrics = MetricCatalog.metrics(for: s)
         series = MetricCatalog.series(for: s)
         layout = MetricLayout(s)
         inputs = s.uncertainInputs.map { Self.plannedInput($0, s, campaigns) }
+        hasShareInputs = Self.hasShareInputs(inputs)
+        remainderTiers = s.remainderTiers
         guard layout.keys == metrics.map(\.key) else {
             throw .invalidScenario("engine metric layout differs from MetricCatalog (an engine bug; please report it)")
         }
@@ -445,6 +453,7 @@ struct SimulationPlan: Sendable {
         staticSets = (0..<setCount).map { [bt, holdMoneyProduct, termSlot] k in
             let holdsTerm = (bt[k].moneyStart..<bt[k].moneyEnd).contains { termSlot[holdMoneyProduct[$0]] >= 0 }
             return !touched[k] && !holdsTerm && bt[k].attrition == 0 && bt[k].growth == 0
+                && !mayChange.attrition[k] && !mayChange.growth[k]
                 && importedRows[k / tierCount].isEmpty  // imported customers are all materialised
         }
     }

@@ -223,8 +223,8 @@ extension ScenarioChecker {
             }
             for t in b.tiers.indices {
                 if let x = r.offbank { b.tiers[t].offbank = x }
-                if let shares = r.tierShares, t < shares.count { b.tiers[t].share = shares[t] }
-                if t < r.reachable.count, let x = r.reachable[t] { b.tiers[t].reachable = x }
+                if let shares = r.tierShares, t < shares.count { b.tiers[t].share = shares[t]; b.tiers[t].uncertain[.share] = nil }
+                if t < r.reachable.count, let x = r.reachable[t] { b.tiers[t].reachable = x; b.tiers[t].uncertain[.reachable] = nil }
                 if t < r.offbankByTier.count, let x = r.offbankByTier[t] { b.tiers[t].offbank = x }
             }
             return b

@@ -341,6 +341,9 @@ public enum DiagnosticID: String, CaseIterable, Sendable, Hashable, Codable {
     case calibrateObservedUnknown = "calibrate.observed-unknown"
     case calibrateRangeEmpty = "calibrate.range-empty"
     case calibratePathTwice = "calibrate.path-twice"
+    // MARK: uncertain2
+    case inputSharesNoRemainder = "input.shares-no-remainder"
+    case inputSharesExceed = "input.shares-exceed"
 }
 
 extension DiagnosticID {
@@ -638,6 +641,9 @@ extension DiagnosticID {
         case .calibrateObservedUnknown: return DiagnosticEntry(.error, "unknown observed set '{X}'", help: "declare it first: 'observed {X} { METRIC VALUE ± TOL, ... }'")
         case .calibrateRangeEmpty: return DiagnosticEntry(.error, "the range of '{X}' is empty: {X} is above {X}", help: "write the low end first: '{X} in A..B' with A <= B")
         case .calibratePathTwice: return DiagnosticEntry(.error, "'{X}' is calibrated twice", help: "give each parameter one range")
+        // MARK: uncertain2
+        case .inputSharesNoRemainder: return DiagnosticEntry(.error, "every tier's share[ at branch '{X}'] is uncertain: no tier takes up what the drawn shares leave", help: "give one tier a number for its share (the long tail, say): in each run it takes 100% minus the others")
+        case .inputSharesExceed: return DiagnosticEntry(.error, "the tier shares[ at branch '{X}'] other than tier '{X}' can add up to {P}, more than 100%", help: "narrow the uncertain shares, or lower the others, so that at their highest they add up to 100% or less")
         }
     }
 }

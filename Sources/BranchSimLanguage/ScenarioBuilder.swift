@@ -313,7 +313,10 @@ extension ScenarioChecker {
                 }
             case .retain:
                 sawRetain = p.keyRange
-                if let x = probability(&v) { out.retain = x }
+                if let (x, d) = uncertainValue(&v, v.what, money: false) {
+                    out.retain = x
+                    out.retainUncertainty = d
+                }
             case .margin:
                 // `margin 0.8% per year` (or `per month`): income on the balance bought.
                 guard let (x, uncertainty) = uncertainValue(&v, v.what, money: false) else { break }
@@ -414,10 +417,17 @@ extension ScenarioChecker {
         return out
     }
 
-    private func tierProperty(_ key: TierKey, _ p: Property, _ v: inout Values, _ t: inout Tier, productNames: [String], roleNames: [String]) {
+    /// - Parameter atBranch: the property is a branch's override (`branch B { tier T ... }`):
+    ///   an uncertain rate is then the input `B.T.KIND`, not the tier's.
+    private func tierProperty(_ key: TierKey, _ p: Property, _ v: inout Values, _ t: inout Tier, productNames: [String], roleNames: [String],
+                              atBranch: Bool = false) {
         switch key {
-        case .share: if let x = probability(&v) { t.share = x }
-        case .reachable: if let x = probability(&v) { t.reachable = x }
+        case .share, .reachable:
+            // Either may be uncertain (docs/language.md, "Uncertain inputs").
+            let kind: TierInputKind = key == .share ? .share : .reachable
+            guard let (x, d) = uncertainValue(&v, v.what, money: false) else { return }
+            if key == .share { t.share = x } else { t.reachable = x }
+            t.uncertain[kind] = d.map { TierInput(distribution: $0, atBranch: atBranch) }
         case .offbank: if let x = multiplier(&v) { t.offbank = x }
         case .aum: if let d = distribution(&v) { t.aum = d }
         case .holds:
@@ -435,24 +445,17 @@ extension ScenarioChecker {
             if let (r, _) = reference(&v, kind: "role", in: names("role", roleNames)) { t.managedBy = r }
         case .attrition, .growth:
             let neg = key == .growth
+            if atInputDistribution(v) {
+                uncertainTierRate(key == .growth ? .growth : .attrition, &v, &t, atBranch: atBranch)
+                return
+            }
             guard let n = number(&v) else { return }
             if !n.computed && n.suffix != .percent {
                 error(.percentageExpected, "\(v.what) must be a percentage, found '\(n.text)'", n.range, [.help("write '\(n.text)% per month'")])
                 return
             }
             // The period first, so that a value out of range is the only error the line gives.
-            var perYear = false
-            if v.take("per") {
-                switch v.next()?.word {
-                case "month": break
-                case "year": perYear = true
-                default:
-                    v.i -= 1
-                    error(.ratePeriodUnknown, "expected 'month' or 'year' after 'per' in \(v.what)", v.here)
-                    v.i = v.terms.count
-                    return
-                }
-            }
+            guard let perYear = ratePeriod(&v) else { return }
             if !neg && (n.value < 0 || n.value > 1) { error(.percentageOutOfRange, "\(v.what) is \(formatPercent(n.value)), outside 0..100%", n.range); return }
             if neg && n.value < -1 {
                 // (1 + g) would be negative: no balance can shrink by more than all of itself.
@@ -465,6 +468,7 @@ extension ScenarioChecker {
                 perMonth = neg ? pow(1 + n.value, 1.0 / 12) - 1 : 1 - pow(1 - n.value, 1.0 / 12)
             }
             if key == .growth { t.growthPerMonth = perMonth } else { t.attritionPerMonth = perMonth }
+            t.uncertain[key == .growth ? .growth : .attrition] = nil
         case .below, .from:
             break  // the range: read by `tier(_:)`, not overridable at a branch
         }
@@ -554,6 +558,9 @@ extension ScenarioChecker {
             (sum < 1 ? unfinished : error)(.tierSharesNotWhole, "tier shares add up to \(formatPercent(sum)), not 100%", at,
                   [.note(tiers.map { "\($0.name) \(formatPercent($0.share))" }.joined(separator: ", "))])
         }
+        if let last = tiers.lastIndex(where: { $0.uncertain[.share] != nil }) {
+            checkUncertainShares(tiers, stmts[last].property(TierKey.share)?.range ?? stmts[last].range, branch: nil)
+        }
     }
 
     // MARK: segments, branches, networks
@@ -626,7 +633,7 @@ extension ScenarioChecker {
                     }
                     let sub = Property(key: word, keyRange: v.terms[i].range, values: Array(v.terms[(i + 1)..<j]))
                     var sv = Values(sub.values, what: "'\(word)' of tier '\(tiers[t].name)' at branch '\(b.name)'", anchor: sub.keyRange)
-                    tierProperty(key, sub, &sv, &b.tiers[t], productNames: productNames, roleNames: roleNames)
+                    tierProperty(key, sub, &sv, &b.tiers[t], productNames: productNames, roleNames: roleNames, atBranch: true)
                     finish(sv)
                     if key == .share { overridden = true; shareRange = sub.range }
                     i = j
@@ -642,6 +649,7 @@ extension ScenarioChecker {
                       [.note(b.tiers.map { "\($0.name) \(formatPercent($0.share))" }.joined(separator: ", ")),
                        .help("override the other tiers' shares at this branch too")])
             }
+            checkUncertainShares(b.tiers, shareRange, branch: b.name)
         }
         return b
     }

@@ -14,9 +14,10 @@ extension ScenarioChecker {
     /// A rate (`money: false`) or an amount (`money: true`) that may be uncertain: a number,
     /// or one of the input distributions over numbers of that kind (`uncertain(3万..5万)`,
     /// `triangular(3万, 4万, 6万)`; `beta` is for rates only).
-    func uncertainValue(_ v: inout Values, _ what: String, money: Bool) -> (Double, InputDistribution?)? {
+    /// - Parameter signed: a rate that may be negative down to -100% (growth), not a probability.
+    func uncertainValue(_ v: inout Values, _ what: String, money: Bool, signed: Bool = false) -> (Double, InputDistribution?)? {
         guard case .call(let name, let args, let r)? = v.peek, Self.inputDistributions.contains(name) else {
-            return (money ? amount(&v, what) : probability(&v, what)).map { ($0, nil) }
+            return (money ? amount(&v, what) : signed ? signedRate(&v, what) : probability(&v, what)).map { ($0, nil) }
         }
         v.i += 1
         let label = "'\(name)' of \(what)"
@@ -35,7 +36,7 @@ extension ScenarioChecker {
         func percent(_ terms: [Term], after word: String? = nil) -> Double? {
             var av = Values(terms, what: word.map { "'\($0)' of '\(name)' in \(what)" } ?? "'\(name)' in \(what)", anchor: r)
             if let word, !av.take(word) { return nil }
-            guard let p = money ? amount(&av, av.what) : probability(&av, av.what) else { return nil }
+            guard let p = money ? amount(&av, av.what) : signed ? signedRate(&av, av.what) : probability(&av, av.what) else { return nil }
             if !av.atEnd { unexpectedRest(av); return nil }
             return p
         }
@@ -70,6 +71,28 @@ extension ScenarioChecker {
 }
 
 extension ScenarioChecker {
+    /// Whether the next value is an input distribution (`uncertain(...)`, `triangular(...)`,
+    /// `beta(...)`).
+    func atInputDistribution(_ v: Values) -> Bool {
+        if case .call(let name, _, _)? = v.peek { return Self.inputDistributions.contains(name) }
+        return false
+    }
+
+    /// A percentage that may be negative, down to -100% (a growth rate).
+    func signedRate(_ v: inout Values, _ what: String) -> Double? {
+        guard let n = number(&v, what) else { return nil }
+        if !n.computed && n.suffix != .percent {
+            error(.percentageExpected, "\(what) must be a percentage, found '\(n.text)'", n.range, [.help("write '\(n.text)%'")])
+            return nil
+        }
+        if n.value < -1 {
+            error(.percentageBelowMinus100, "\(what) is \(formatPercent(n.value)), below -100%", n.range,
+                  [.help("a balance can shrink by at most all of itself: use -100% or more")])
+            return nil
+        }
+        return n.value
+    }
+
     /// A campaign's `amount`, whose scale may be uncertain: `fixed uncertain(3万..5万)`,
     /// `share uncertain(20%..40%) of offbank`, `lognormal(median triangular(3万, 4万, 6万), p90
     /// 20万)`, `pareto(min uncertain(1万..2万), alpha 1.5)` (docs/language.md, "Uncertain
@@ -115,6 +138,61 @@ extension ScenarioChecker {
             return (dist, d)
         default:
             return distribution(&v, what).map { ($0, nil) }
+        }
+    }
+}
+
+extension ScenarioChecker {
+    /// A tier's `attrition` or `growth` written as an uncertain input, with its period:
+    /// `attrition uncertain(0%..2%) per month`, `growth triangular(-1%, 1%, 4%) per year`
+    /// (docs/language.md, "Uncertain inputs"). The tier's rate per month is then the mean's.
+    func uncertainTierRate(_ kind: TierInputKind, _ v: inout Values, _ t: inout Tier, atBranch: Bool) {
+        guard let (x, d) = uncertainValue(&v, v.what, money: false, signed: kind == .growth), let d else { return }
+        guard let perYear = ratePeriod(&v) else { return }
+        let perMonth = TierInput.perMonth(x, kind: kind, perYear: perYear)
+        if kind == .growth { t.growthPerMonth = perMonth } else { t.attritionPerMonth = perMonth }
+        t.uncertain[kind] = TierInput(distribution: d, atBranch: atBranch, perYear: perYear)
+    }
+
+    /// The period of a tier's attrition or growth: `per month` (also when none is written)
+    /// gives false, `per year` true; anything else is an error (nil, the line consumed).
+    func ratePeriod(_ v: inout Values) -> Bool? {
+        guard v.take("per") else { return false }
+        switch v.next()?.word {
+        case "month": return false
+        case "year": return true
+        default:
+            v.i -= 1
+            error(.ratePeriodUnknown, "expected 'month' or 'year' after 'per' in \(v.what)", v.here)
+            v.i = v.terms.count
+            return nil
+        }
+    }
+
+    /// Uncertain tier shares must leave a tier to take up the rest, and cannot add up to more
+    /// than 100% without it (docs/language.md, "Uncertain inputs"): in each replication the
+    /// lowest tier whose share is a number takes 100% minus the others' (drawn) shares.
+    /// - Parameters:
+    ///   - tiers: the tiers of the scenario, or as a branch sees them.
+    ///   - range: where to point (an uncertain share, or the branch's share override).
+    ///   - branch: the branch whose overrides these are, or `nil` for the tier statements.
+    func checkUncertainShares(_ tiers: [Tier], _ range: SourceRange?, branch: String?) {
+        guard tiers.contains(where: { $0.uncertain[.share] != nil }) else { return }
+        let at = branch.map { " at branch '\($0)'" } ?? ""
+        guard let rest = tiers.firstIndex(where: { $0.uncertain[.share] == nil }) else {
+            error(.inputSharesNoRemainder, "every tier's share\(at) is uncertain: no tier takes up what the drawn shares leave", range,
+                  [.help("give one tier a number for its share (the long tail, say): in each run it takes 100% minus the others")])
+            return
+        }
+        var most = 0.0
+        for (i, tier) in tiers.enumerated() where i != rest {
+            most += tier.uncertain[.share]?.distribution.quantile(1) ?? tier.share
+        }
+        if most > 1 + 1e-9 {
+            error(.inputSharesExceed,
+                  "the tier shares\(at) other than tier '\(tiers[rest].name)' can add up to \(formatPercent(most)), more than 100%", range,
+                  [.note("tier '\(tiers[rest].name)' takes 100% minus the other tiers' shares in each run, so it would be left \(formatPercent(1 - most))"),
+                   .help("narrow the uncertain shares, or lower the others, so that at their highest they add up to 100% or less")])
         }
     }
 }

@@ -126,6 +126,10 @@ public struct Tier: Sendable, Equatable {
     public var attritionPerMonth: Double
     /// Relative balance drift per month (0.01 = +1% a month).
     public var growthPerMonth: Double
+    /// The tier's rates written as uncertain inputs (`share`, `reachable`, `attrition`,
+    /// `growth`); the plain fields above then hold the input's mean (per month for attrition
+    /// and growth). Empty when every rate is a number.
+    public var uncertain: [TierInputKind: TierInput] = [:]
 
     public init(name: String, low: Double, high: Double?, share: Double, reachable: Double = 1, offbank: Double = 1,
                 aum: Distribution? = nil, holds: [ProductShare] = [], managedBy: RoleID? = nil,
@@ -146,6 +150,28 @@ public struct Tier: Sendable, Equatable {
     public func contains(points: Double) -> Bool {
         points >= low && (high.map { points < $0 } ?? true)
     }
+}
+
+/// A tier rate that may be an uncertain input (docs/language.md, "Uncertain inputs").
+public enum TierInputKind: String, Sendable, Hashable, CaseIterable {
+    case share, reachable, attrition, growth
+}
+
+/// A tier rate written as an uncertain input: its distribution as written, whether a branch
+/// wrote it (`branch B { tier T attrition uncertain(...) }`: the input `B.T.attrition`, else
+/// the tier's `T.attrition`, shared by every branch that does not override it), and for
+/// attrition and growth whether it was written `per year`.
+public struct TierInput: Sendable, Hashable {
+    public var distribution: InputDistribution
+    public var atBranch: Bool
+    public var perYear: Bool
+
+    public init(distribution: InputDistribution, atBranch: Bool = false, perYear: Bool = false) {
+        self.distribution = distribution
+        self.atBranch = atBranch
+        self.perYear = perYear
+    }
+
 }
 
 /// `segment NAME share P [in TIER, ...]`: an independent tag.
@@ -183,6 +209,8 @@ public struct Product: Sendable, Equatable {
     /// `marginUncertaintyPerMonth`); `marginPerYear` is then its mean per year.
     public var marginUncertainty: InputDistribution?
     public var marginUncertaintyPerMonth = false
+    /// The retention at maturity written as an uncertain input; `retain` is then its mean.
+    public var retainUncertainty: InputDistribution?
 
     public init(name: String, points: Double, flat: Bool = false, term: CalendarDuration? = nil, retain: Double = 1) {
         self.name = name

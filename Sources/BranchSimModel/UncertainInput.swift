@@ -89,6 +89,18 @@ public enum InputDistribution: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+extension TierInput {
+    /// The rate per month of a rate drawn as written (`perYear`: compounded down to a month).
+    public static func perMonth(_ x: Double, kind: TierInputKind, perYear: Bool) -> Double {
+        guard perYear else { return x }
+        switch kind {
+        case .attrition: return 1 - pow(1 - x, 1.0 / 12)
+        case .growth: return pow(1 + x, 1.0 / 12) - 1
+        case .share, .reachable: return x
+        }
+    }
+}
+
 /// What an uncertain input sets in a replication (docs/language.md, "Uncertain inputs").
 public enum InputTarget: Sendable, Hashable {
     /// A funnel stage's rate: `CAMPAIGN.STAGE`.
@@ -105,6 +117,13 @@ public enum InputTarget: Sendable, Hashable {
     /// A product's margin as written (`perYear`: 1 for `per year`, 12 for `per month`):
     /// `PRODUCT.margin`.
     case margin(product: Int, perYear: Double)
+    /// A product's retention at maturity: `PRODUCT.retain`.
+    case retain(product: Int)
+    /// A tier's share, reachable share, attrition or growth at the branches that take it
+    /// (`TIER.KIND` from the tier statement, at every branch that does not override it;
+    /// `BRANCH.TIER.KIND` from a branch's override). `perYear`: the draw is a rate per year,
+    /// compounded down to a month (`TierInput.perMonth`).
+    case tier(kind: TierInputKind, tier: Int, branches: [Int], perYear: Bool)
 }
 
 /// An uncertain input of a scenario: where it was declared and how it is drawn.
@@ -165,8 +184,50 @@ extension Scenario {
                 out.append(UncertainInput(path: "\(p.name).margin", distribution: d,
                                           target: .margin(product: pi, perYear: p.marginUncertaintyPerMonth ? 12 : 1)))
             }
+            if let d = p.retainUncertainty {
+                out.append(UncertainInput(path: "\(p.name).retain", distribution: d, target: .retain(product: pi)))
+            }
+        }
+        out += tierInputs
+        return out
+    }
+
+    /// The tiers' uncertain rates: tier by tier those of the tier statements (each at the
+    /// branches that do not override it), then branch by branch its overrides; each in the
+    /// order share, reachable, attrition, growth.
+    var tierInputs: [UncertainInput] {
+        var out: [UncertainInput] = []
+        for (t, tier) in tiers.enumerated() {
+            for kind in TierInputKind.allCases {
+                guard let input = tier.uncertain[kind] else { continue }
+                let at = branches.indices.filter { b in
+                    t < branches[b].tiers.count && branches[b].tiers[t].uncertain[kind].map { !$0.atBranch } == true
+                }
+                guard !at.isEmpty else { continue }
+                out.append(UncertainInput(path: "\(tier.name).\(kind.rawValue)", distribution: input.distribution,
+                                          target: .tier(kind: kind, tier: t, branches: at, perYear: input.perYear)))
+            }
+        }
+        for (b, branch) in branches.enumerated() {
+            for (t, tier) in branch.tiers.enumerated() {
+                for kind in TierInputKind.allCases {
+                    guard let input = tier.uncertain[kind], input.atBranch else { continue }
+                    out.append(UncertainInput(path: "\(branch.name).\(tier.name).\(kind.rawValue)", distribution: input.distribution,
+                                              target: .tier(kind: kind, tier: t, branches: [b], perYear: input.perYear)))
+                }
+            }
         }
         return out
+    }
+
+    /// Per branch, the tier that takes up what its drawn tier shares leave (docs/language.md,
+    /// "Uncertain inputs"): the lowest tier whose share at the branch is a number; -1 when no
+    /// share at the branch is uncertain (or every one is, which the checker rejects).
+    public var remainderTiers: [Int] {
+        branches.map { b in
+            guard b.tiers.contains(where: { $0.uncertain[.share] != nil }) else { return -1 }
+            return b.tiers.firstIndex { $0.uncertain[.share] == nil } ?? -1
+        }
     }
 
     /// The path of an uncertain cost line: `CAMPAIGN.cost.UNIT` (`meet.cost.contact`,

@@ -93,7 +93,9 @@ public enum HelpText {
         Unsure of a number? Draw it once per run: convert uncertain(35%..45%), attend triangular(60%, 70%, 80%),
           accept beta(mean 40%, sd 5%), amount fixed uncertain(3万..5万), amount lognormal(median uncertain(4万..8万), p90 20万),
           referrals uncertain(2%..8%) new TIER, cost triangular(8, 10, 15) per contact (reported as input.PATH);
-          a product's fee uncertain(0.5%..1.5%) on purchase and margin uncertain(0.6%..1%) per year too.
+          a product's fee uncertain(0.5%..1.5%) on purchase, margin uncertain(0.6%..1%) per year and retain uncertain(60%..90%);
+          a tier's share uncertain(4%..8%) (the lowest tier with a number takes the rest), reachable beta(mean 60%, sd 10%),
+          attrition uncertain(0%..2%) per month and growth triangular(-1%, 1%, 4%) per year (input.TIER.KIND, input.BRANCH.TIER.KIND).
         Change one property later with :set, e.g. :set upgrade_meeting.funnel.convert 50%
         """
 
@@ -106,7 +108,8 @@ public enum HelpText {
           subscribed.CAMPAIGN  upgraded.CAMPAIGN  funnel.CAMPAIGN.STAGE.TIER (by start tier)
           report attribution.CAMPAIGN: the funnel, conversions and money by start tier
           per outlet: outlet.BRANCH.uplift .upgrades .conversions .cost  staffing.BRANCH.ROLE.fte ...
-          input.CAMPAIGN.STAGE .amount .referrals .cost.UNIT  input.PRODUCT.fee .margin (uncertain inputs' draws)
+          input.CAMPAIGN.STAGE .amount .referrals .cost.UNIT  input.PRODUCT.fee .margin .retain
+          input.TIER.share .reachable .attrition .growth (and input.BRANCH.TIER....: a branch's own) (uncertain inputs' draws)
           after sensitivity: sensitivity.PATH.effect .rank, sensitivity.spread.input_share; after optimize: optimize.best, optimize.PATH
         Add a statistic: .mean .sd .p5 .p50 .p95 .ci_low .ci_high (expect uses .mean if none).
         After compare: compare.METRIC.diff.STAT (later minus first) and compare.METRIC.prob_better.

@@ -251,6 +251,11 @@ let triggers: [Trigger] = [
     .file(.calibrateObservedUnknown, minimal + "observed seen { uplift >= 1万 }\ncalibrate meet.contacts in 20..60 step 20 to sen\n"),
     .file(.calibrateRangeEmpty, minimal + "observed seen { uplift >= 1万 }\ncalibrate meet.contacts in 60..20 to seen\n"),
     .file(.calibratePathTwice, minimal + "observed seen { uplift >= 1万 }\ncalibrate meet.contacts in 20..60 step 20, meet.contacts in 1..2 to seen\n"),
+    // MARK: uncertain2
+    .file(.inputSharesExceed, replacing(1, with: "tier longtail  below 5万          share uncertain(83%..99%)")),
+    .file(.inputSharesNoRemainder, minimal.replacingOccurrences(of: "share 91%", with: "share uncertain(90%..92%)")
+        .replacingOccurrences(of: "share 6%", with: "share uncertain(5%..7%)").replacingOccurrences(of: "share 2.5%", with: "share uncertain(2%..3%)")
+        .replacingOccurrences(of: "share 0.5%", with: "share uncertain(0%..1%)")),
 ]
 
 /// IDs no test triggers yet. Each should get a trigger; none may be listed and triggered.

@@ -58,6 +58,48 @@ import Testing
         #expect(first != nil && second != nil && first! < second!)
     }
 
+    /// Tier rates as uncertain inputs: drawn, reported in their unit, and ranked by
+    /// `sensitivity` (a wide attrition of the long tail moves uplift most).
+    @Test func tierRatesAreInputsSensitivityRanks() throws {
+        let text = """
+            scenario "tiers" { horizon 6 months  step month  runs 40  seed 5 }
+            tier longtail  below 5万          share 91% attrition uncertain(0%..4%) per month
+            tier potential from 5万 to 20万   share uncertain(5%..7%) reachable uncertain(50%..70%) growth uncertain(-1%..1%) per month
+            tier midhigh   from 20万 to 600万 share 2.5%
+            tier private   from 600万         share 0.5%
+            product deposit points 1.0
+            product td points 1.0 term 3 months retain uncertain(60%..90%)
+            role wealth_manager hours 40 per week
+            branch a { customers 4000  staff wealth_manager 2 }
+            campaign meet {
+              target potential
+              frequency 1 per week
+              contacts 30
+              funnel reach 100% -> convert 30%
+              amount fixed 5万
+              buys td 100%
+            }
+            sensitivity of uplift
+            expect sensitivity.longtail.attrition.rank == 1
+            expect sensitivity.longtail.attrition.effect.ci_high < 0
+
+            """
+        let r = try run(text)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        for path in ["longtail.attrition", "potential.share", "potential.reachable", "potential.growth", "td.retain"] {
+            #expect(r.stdout.contains(path), "\(path)")
+        }
+        let plain = text.split(separator: "\n").filter { !$0.hasPrefix("expect") && !$0.hasPrefix("sensitivity") }.joined(separator: "\n")
+        let json = try run(plain + "\nrun\n", ["--format", "json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let metrics = try #require(((doc["runs"] as? [[String: Any]])?.first?["metrics"]) as? [String: Any])
+        let attrition = try #require(metrics["input.longtail.attrition"] as? [String: Any])
+        #expect(attrition["unit"] as? String == "share")
+        let mean = try #require(attrition["mean"] as? Double)
+        #expect(mean > 0.01 && mean < 0.03)
+    }
+
     @Test func sensitivityOverPropertiesAndJSON() throws {
         let r = try run(Self.scenario + "sensitivity of uplift over meet.contacts ±20%, meet.frequency ±50% runs 30\n"
                         + "expect sensitivity.meet.contacts.effect > 0\n", ["--format", "json"])

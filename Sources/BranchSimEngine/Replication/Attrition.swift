@@ -8,7 +8,7 @@ extension Replicator {
         for b in 0..<plan.scenario.branches.count {
             for t in 0..<tiers {
                 let k = b * tiers + t
-                let p = plan.bt[k].attrition
+                let p = drawn.attrition[k]  // the plan's rate, or an uncertain one's draw
                 guard p > 0, !sets.members[k].isEmpty else { continue }
                 let pStep = 1 - Foundation.pow(1 - min(1, p), plan.stepMonths)
                 let sk = RandomKey.mix(RandomKey.mix(RandomKey.mix(RandomKey.mix(repKey, Purpose.attrition), plan.branchKey[b]),

@@ -17,7 +17,8 @@ struct GrowthSchedule {
     var check = Column<Int32>()
     /// The step factor `(1 + g)^(step months)` of each (branch, tier) set, and the finite
     /// balance bounds any band or ready filter tests (ascending, without repeats).
-    let factor: [Double]
+    /// Variable for an uncertain growth, set at the start of each replication (`drawInputs`).
+    var factor: [Double]
     let balanceBounds: [Double]
 
     init(_ plan: SimulationPlan, eager: Bool) {
@@ -148,13 +149,8 @@ extension Replicator {
     /// Growth applied to every live customer every step: the reference `growLazily` is
     /// compared with (`ReferencePaths.eagerGrowth`).
     mutating func growEveryone() {
-        let s = plan.scenario
-        var factors = Array(repeating: 1.0, count: s.branches.count * tiers)
-        for b in 0..<s.branches.count {
-            for t in 0..<tiers {
-                factors[b * tiers + t] = Foundation.pow(1 + plan.bt[b * tiers + t].growth, plan.stepMonths)
-            }
-        }
+        // The replication's factors (an uncertain growth's draw, else the plan's rate).
+        let factors = growth.factor
         for c in 0..<customers.count where customers.alive[c] {
             let f = factors[setOf(c)]
             guard f != 1 else { continue }

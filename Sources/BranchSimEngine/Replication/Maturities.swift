@@ -117,7 +117,7 @@ extension Replicator {
             while customers.balance[i] > 0 && terms.maturity[mi] < end {
                 let k = RandomKey.mix(RandomKey.mix(RandomKey.mix(customers.key[c], Purpose.mature), plan.productKey[p]),
                                       UInt64(bitPattern: Int64(terms.maturity[mi])))
-                if keyedUnit(k) < plan.retain[p] {
+                if keyedUnit(k) < drawn.retain[p] {
                     terms.maturity[mi] += plan.termTicks[p]
                     if terms.maturity[mi] >= end {
                         terms.note(c, branch: Int(customers.branch[c]), slot: slot, at: terms.maturity[mi], now: now)

@@ -84,6 +84,8 @@ struct Replicator: ~Copyable {
     var terms: Maturities
     var growth: GrowthSchedule
     var starts: StartingCustomers
+    /// The rates uncertain inputs may set outside campaigns, as this replication draws them.
+    var drawn: DrawnRates
     /// Events conditions and rankings read (`History`).
     var history: History
 
@@ -149,6 +151,7 @@ struct Replicator: ~Copyable {
         terms = Maturities(plan)
         growth = GrowthSchedule(plan, eager: reference.contains(.eagerGrowth))
         starts = StartingCustomers(plan)
+        drawn = DrawnRates(plan)
         history = History(plan)
         occurrence = OccurrenceScratch(plan)
         staffing = Staffing(plan)
@@ -257,9 +260,12 @@ struct Replicator: ~Copyable {
                 }
             case .fee(let p): money.productFee[p] = value
             case .margin(let p, _): money.productMarginPerStep[p] = value * input.marginFactor
+            case .retain(let p): drawn.retain[p] = value
+            case .tier(let kind, let t, let branches, let perYear): setTierRate(kind, tier: t, branches: branches, perYear: perYear, value)
             }
             metrics.values[plan.layout.inputs[k]] = value
         }
+        if plan.hasShareInputs { drawTierCounts() }
     }
 
     // MARK: - Keyed draws

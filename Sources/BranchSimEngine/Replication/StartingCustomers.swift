@@ -84,7 +84,7 @@ extension Replicator {
                 continue
             }
             for t in 0..<tiers {
-                let n = plan.tierCounts[b][t]
+                let n = drawn.counts[b][t]  // the plan's counts, or drawn from uncertain shares
                 if starts.countable[b * tiers + t] {
                     countStaticSet(branch: b, tier: t, count: n, branchBase: branchBase)
                 } else {
@@ -136,7 +136,7 @@ extension Replicator {
             let offbank = hasOffbank ? im.offbank[row] : .nan
             customers.offbank[c] = offbank.isNaN ? spec.offbank * total : offbank
             let reach = hasReachable ? im.reachable[row] : -1
-            customers.reachable[c] = reach >= 0 ? reach == 1 : keyedUnit(RandomKey.mix(ck, Purpose.reachable)) < spec.reachable
+            customers.reachable[c] = reach >= 0 ? reach == 1 : keyedUnit(RandomKey.mix(ck, Purpose.reachable)) < drawn.reachable[b * tiers + t]
             if let bits = im.segments {
                 var seg: UInt64 = 0
                 for i in 0..<plan.segmentKey.count where plan.importedSegment[i] >= 0 {
@@ -333,7 +333,7 @@ extension Replicator {
             d &+= n
         }
         do {
-            let reach = customers.reachable.base + c0, p = spec.reachable
+            let reach = customers.reachable.base + c0, p = drawn.reachable[k]
             let done = bs_keyed_below(keys, n, Purpose.reachable, p, UnsafeMutableRawPointer(reach).assumingMemoryBound(to: UInt8.self))
             for i in done..<n { reach[i] = Self.drawUnit(RandomKey.mix(keys[i], Purpose.reachable)) < p }
             d &+= n
@@ -472,7 +472,7 @@ extension Replicator {
         customers.total[c] = x
         customers.startTotal[c] = isNew ? 0 : x
         customers.offbank[c] = spec.offbank * x
-        customers.reachable[c] = keyedUnit(RandomKey.mix(ck, Purpose.reachable)) < spec.reachable
+        customers.reachable[c] = keyedUnit(RandomKey.mix(ck, Purpose.reachable)) < drawn.reachable[b * tiers + t]
         customers.segments[c] = drawnSegments(key: ck, tier: t)
         place(c, branch: b, tier: t, key: ck, balance: x)
     }
