@@ -245,6 +245,10 @@ public final class RowStore: @unchecked Sendable {
     /// Replication indices in row order.
     public var indices: [Int] { ranges.flatMap { Array($0) } }
 
+    /// Replication indices in row order, as runs of consecutive indices (one for a run or a
+    /// slice, whatever its rows).
+    public var indexRanges: [Range<Int>] { ranges }
+
     /// The index of the first row (nil when empty).
     public var firstIndex: Int? { ranges.first?.lowerBound }
 
