@@ -127,11 +127,14 @@ struct RowsFileReader {
     struct WrongFormat: Error { var format: String }
 
     private let fd: Int32
+    /// The in-memory budget of the stores the rows go to.
+    private let budget: Int
     private var buffer = [UInt8](repeating: 0, count: 1 << 20)
     private var position = 0
     private var end = 0
 
-    init?(path: String) {
+    init?(path: String, budget: Int = RowStore.defaultBudget) {
+        self.budget = budget
         fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { return nil }
     }
@@ -347,7 +350,7 @@ struct RowsFileReader {
                     }
                     guard let index else { throw Malformed() }
                     if let width {
-                        if store == nil { store = RowStore(width: width) }
+                        if store == nil { store = RowStore(width: width, budget: r.budget) }
                         store!.append(index: index, values: values, series: series)
                     } else {
                         early.append(ReplicationRecord(index: index, values: values, series: series))
@@ -363,7 +366,7 @@ struct RowsFileReader {
         }
         guard sawRows, let header = try? RowsFile.decoder().decode(RunResult.self, from: Self.closed(fields, emptyArray: "replications"))
         else { throw Malformed() }
-        let rows = store ?? RowStore(width: header.metrics.count, records: early)
+        let rows = store ?? RowStore(width: header.metrics.count, records: early, budget: budget)
         return header.withRows(rows)
     }
 

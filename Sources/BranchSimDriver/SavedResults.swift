@@ -203,12 +203,14 @@ public struct SavedResults: Codable, Sendable, Equatable {
     /// its slice, and its rows match the checksum written with them. The file is read a
     /// buffer at a time and its rows kept in `RowStore`s (in memory up to their budget, beyond
     /// it in temporary files), so reading does not grow with the rows.
-    public static func read(from path: String) throws(ReadError) -> SavedResults {
+    /// - Parameter budget: the in-memory budget of each run's store (`merge` reads slices
+    ///   with `sliceBudget`: their rows are copied into the joined run's stores).
+    public static func read(from path: String, budget: Int = RowStore.defaultBudget) throws(ReadError) -> SavedResults {
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
             throw ReadError(description: "cannot read '\(path)': it is a folder")
         }
-        guard var reader = RowsFileReader(path: path) else {
+        guard var reader = RowsFileReader(path: path, budget: budget) else {
             throw ReadError(description: "cannot read '\(path)': \(String(cString: strerror(errno)))")
         }
         defer { reader.close() }
@@ -245,6 +247,10 @@ public struct SavedResults: Codable, Sendable, Equatable {
         }
         return saved
     }
+
+    /// The in-memory budget of a slice's rows while `merge` checks or copies them (1 MiB: the
+    /// rest waits in a temporary file).
+    public static let sliceBudget = 1_048_576
 
     /// What `merge` keeps of a slice until every slice is known to belong with the others:
     /// `read(from:)`'s result without its rows (merging reads the file again for them).
@@ -320,7 +326,7 @@ public struct SavedResults: Codable, Sendable, Equatable {
         let stores = first.runs.map { RowStore(width: $0.metrics.count) }
         for f in sorted {
             let again: SavedResults
-            do { again = try read(from: f.path) } catch { throw MergeError(description: "\(error)") }
+            do { again = try read(from: f.path, budget: sliceBudget) } catch { throw MergeError(description: "\(error)") }
             guard again.checksums == f.saved.checksums, again.lower == f.saved.lower, again.upper == f.saved.upper,
                   again.runs.count == stores.count else {
                 throw MergeError(description: "'\(f.path)' changed while the slices were merged. Merge again")

@@ -265,7 +265,9 @@ public struct RunResult: Sendable, Codable, Equatable {
         guard a.label == b.label, a.title == b.title, a.seed == b.seed, a.steps == b.steps, a.stepUnit == b.stepUnit,
               a.metrics == b.metrics, a.series == b.series, a.availableFTE == b.availableFTE,
               a.stopping == b.stopping, a.count == b.count else { return false }
-        return a.replications == b.replications
+        // A `report` after a `compare` asks whether the last run is one of the comparison's:
+        // the same store, most often; otherwise compared a column at a time.
+        return a.rows.sameRows(as: b.rows)
     }
 
     public var count: Int { rows.count }

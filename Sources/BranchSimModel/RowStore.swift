@@ -30,6 +30,9 @@ public final class RowStore: @unchecked Sendable {
     /// province's (524 metrics) after 4,000, hub-and-satellites' after about 15,000.
     public static let defaultBudget = 16 * 1_048_576
 
+    /// Bytes of spilled rows `forEachRow` reads back at a time.
+    public static let readChunkBytes = 1_048_576
+
     /// Metric values per row.
     public let width: Int
     /// Rows per segment: the rows of `budget` bytes, at least one.
@@ -215,14 +218,24 @@ public final class RowStore: @unchecked Sendable {
             return
         }
         if segments > 0 {
-            var block = [Double](repeating: 0, count: segmentRows * width)
+            // A chunk of rows at a time (each column's part of it one read): a whole segment
+            // would hold another budget's worth of memory while the rows are read back.
+            let chunk = max(1, min(segmentRows, Self.readChunkBytes / (8 * width)))
+            var block = [Double](repeating: 0, count: chunk * width)
             for s in 0..<segments where row < end {
-                block.withUnsafeMutableBufferPointer { b in
-                    read(b.baseAddress!, count: segmentRows * width, at: s * segmentRows * width)
-                }
-                for r in 0..<segmentRows where row < end {
-                    for j in 0..<width { values[j] = block[j * segmentRows + r] }
-                    try emit(values)
+                var first = 0
+                while first < segmentRows && row < end {
+                    let n = min(chunk, segmentRows - first)
+                    block.withUnsafeMutableBufferPointer { b in
+                        for j in 0..<width {
+                            read(b.baseAddress! + j * n, count: n, at: s * segmentRows * width + j * segmentRows + first)
+                        }
+                    }
+                    for r in 0..<n where row < end {
+                        for j in 0..<width { values[j] = block[j * n + r] }
+                        try emit(values)
+                    }
+                    first += n
                 }
             }
         }
@@ -251,6 +264,20 @@ public final class RowStore: @unchecked Sendable {
 
     /// The index of the first row (nil when empty).
     public var firstIndex: Int? { ranges.first?.lowerBound }
+
+    /// Whether `other` holds the same rows as `records` would say (indices, values, series),
+    /// compared a column at a time instead of as records (which hold every row in memory).
+    public func sameRows(as other: RowStore) -> Bool {
+        if self === other { return true }
+        guard width == other.width, count == other.count, ranges == other.ranges else { return false }
+        // Rows of another width (damaged files): as records, as they are kept.
+        if !oddRows.isEmpty || !other.oddRows.isEmpty { return records == other.records }
+        for r in 0..<max(seriesRows.count, other.seriesRows.count) where series(ofRow: r) != other.series(ofRow: r) {
+            return false
+        }
+        for j in 0..<width where column(j) != other.column(j) { return false }
+        return true
+    }
 
     /// The series of row `r` (empty when it kept none).
     public func series(ofRow r: Int) -> [Double] { r < seriesRows.count ? seriesRows[r] : [] }

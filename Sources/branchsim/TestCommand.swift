@@ -139,7 +139,7 @@ struct MergeCommand: ParsableCommand {
         var parts: [(path: String, saved: SavedResults)] = []
         for f in slices {
             // Checked whole now, rows dropped: merging reads them again, one slice at a time.
-            do { parts.append((f, try SavedResults.read(from: f).withoutRows)) } catch { fail("\(error)") }
+            do { parts.append((f, try SavedResults.read(from: f, budget: SavedResults.sliceBudget).withoutRows)) } catch { fail("\(error)") }
         }
         var merged: SavedResults
         // Slices of several points of one sweep (`--point K`) join into the whole sweep.
