@@ -335,7 +335,10 @@ public struct SavedResults: Codable, Sendable, Equatable {
                 run.forEachReplication { index, values, series in stores[i].append(index: index, values: values, series: series) }
             }
         }
-        for i in whole.runs.indices { whole.runs[i] = whole.runs[i].withRows(stores[i]) }
+        for i in whole.runs.indices {
+            stores[i].seal()
+            whole.runs[i] = whole.runs[i].withRows(stores[i])
+        }
         whole.checksums = whole.runs.map(checksum)
         return whole
     }

@@ -63,6 +63,30 @@ import Testing
         #expect(n == recs.count)
     }
 
+    /// A sealed store writes its rows in memory out as a shorter last segment and gives
+    /// their memory back; every read gives what it gave before.
+    @Test func aSealedStoreKeepsNoRowsInMemoryAndReadsTheSame() throws {
+        let recs = Self.records(2_621 + 1_400, width: 100, withSeries: 5)
+        let memory = RowStore(width: 100, records: recs)
+        let store = RowStore(width: 100, records: recs, budget: 2 * 1_048_576)
+        #expect(store.spilledRows == 2_621 && store.retainedBytes >= 1_400 * 800)
+        store.seal()
+        #expect(store.spilledRows == recs.count)
+        #expect(store.retainedBytes < 1_000)
+        for j in [0, 1, 57, 99] { #expect(store.column(j).map(\.bitPattern) == memory.column(j).map(\.bitPattern)) }
+        #expect(store.matrix(3..<9).map(\.bitPattern) == memory.matrix(3..<9).map(\.bitPattern))
+        var n = 0
+        store.forEachRow { index, values, series in
+            #expect(index == recs[n].index && series == recs[n].series && values.map(\.bitPattern) == recs[n].values.map(\.bitPattern))
+            n += 1
+        }
+        #expect(n == recs.count)
+        // Fewer rows than `sealMinimumBytes` stay in memory.
+        let small = RowStore(width: 100, records: Array(recs.prefix(20)))
+        small.seal()
+        #expect(small.spilledRows == 0 && small.records.count == 20)
+    }
+
     @Test func spilledRowsReadBackAsTheRowsInMemory() throws {
         let recs = Self.records(257, width: 6, withSeries: 40)
         let memory = RowStore(width: 6, records: recs)
