@@ -31,6 +31,15 @@ public enum AtomicFile {
 
     /// `write(_:to:overwrite:)` for bytes.
     public static func write(bytes: [UInt8], to path: String, overwrite: Bool) throws(WriteError) {
+        try write(to: path, overwrite: overwrite) { try $0.write(bytes) }
+    }
+
+    /// Writes what `produce` gives the sink, a buffer at a time, so that a file larger than
+    /// memory (a long run's saved rows) is never held whole. Atomic as the others: until
+    /// `produce` returns, the bytes go to a temporary file; if it throws, or a write fails, the
+    /// temporary file is removed and the file at `path` is left as it was.
+    public static func write(to path: String, overwrite: Bool,
+                             _ produce: (StreamSink) throws -> Void) throws(WriteError) {
         var info = stat()
         // An existing file keeps its permissions; a symbolic link keeps pointing at its file,
         // which is the one replaced.
@@ -48,18 +57,18 @@ public enum AtomicFile {
             case S_IFDIR: throw .cannotWrite(path, reason: "it is a folder")
             default:
                 if !overwrite { throw .exists(path) }
-                try writeInPlace(bytes, to: path)
+                try writeInPlace(produce, to: path)
                 return
             }
         }
         if !overwrite, FileManager.default.fileExists(atPath: path) { throw .exists(path) }
-        try replace(target, shownAs: path, with: bytes, mode: mode, overwrite: overwrite)
+        try replace(target, shownAs: path, with: produce, mode: mode, overwrite: overwrite)
     }
 
     /// Writes a temporary file beside `path` and renames (or, without `overwrite`, links) it
     /// into place.
-    private static func replace(_ path: String, shownAs shown: String, with bytes: [UInt8], mode: mode_t,
-                                overwrite: Bool) throws(WriteError) {
+    private static func replace(_ path: String, shownAs shown: String, with produce: (StreamSink) throws -> Void,
+                                mode: mode_t, overwrite: Bool) throws(WriteError) {
         let folder = (path as NSString).deletingLastPathComponent
         let dir = folder.isEmpty ? "." : folder
         var isDir: ObjCBool = false
@@ -81,7 +90,7 @@ public enum AtomicFile {
         }
         defer { TemporaryFiles.unregister(slot) }
         guard fd >= 0 else { throw .cannotWrite(shown, reason: String(cString: strerror(errno))) }
-        if let reason = writeAll(bytes, to: fd) {
+        if let reason = StreamSink.run(produce, to: fd) {
             close(fd)
             unlink(temp)
             throw .cannotWrite(shown, reason: reason)
@@ -123,10 +132,10 @@ public enum AtomicFile {
     }
 
     /// Writes into an existing non-regular file (a terminal, pipe or device) without replacing it.
-    private static func writeInPlace(_ bytes: [UInt8], to path: String) throws(WriteError) {
+    private static func writeInPlace(_ produce: (StreamSink) throws -> Void, to path: String) throws(WriteError) {
         let fd = open(path, O_WRONLY | O_TRUNC)
         guard fd >= 0 else { throw .cannotWrite(path, reason: String(cString: strerror(errno))) }
-        if let reason = writeAll(bytes, to: fd) {
+        if let reason = StreamSink.run(produce, to: fd) {
             close(fd)
             throw .cannotWrite(path, reason: reason)
         }
@@ -134,10 +143,10 @@ public enum AtomicFile {
     }
 
     /// Writes every byte to `fd`; the reason when it cannot.
-    private static func writeAll(_ bytes: [UInt8], to fd: Int32) -> String? {
+    static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32) -> String? {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            let n = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
                 return String(cString: strerror(errno))
@@ -145,6 +154,66 @@ public enum AtomicFile {
             offset += n
         }
         return nil
+    }
+}
+
+/// Where `AtomicFile.write(to:overwrite:_:)`'s producer writes: bytes gathered in a buffer of
+/// `capacity` and written out to the file each time it fills.
+public final class StreamSink {
+    /// Bytes gathered before a write to the file.
+    public static let capacity = 1 << 20
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+    /// Bytes written to the file so far (not counting the buffer).
+    public private(set) var written = 0
+
+    /// A write to the file failed: the producer stops, and the save with it.
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    init(fd: Int32) {
+        self.fd = fd
+        buffer.reserveCapacity(Self.capacity)
+    }
+
+    /// Runs `produce` on a sink writing to `fd` and flushes it; the reason when it fails.
+    static func run(_ produce: (StreamSink) throws -> Void, to fd: Int32) -> String? {
+        let sink = StreamSink(fd: fd)
+        do {
+            try produce(sink)
+            try sink.flush()
+        } catch let f as Failure {
+            return f.description
+        } catch {
+            return "\(error)"
+        }
+        return nil
+    }
+
+    public func write(_ bytes: [UInt8]) throws(Failure) {
+        if buffer.count + bytes.count > Self.capacity { try flush() }
+        if bytes.count >= Self.capacity {
+            if let reason = bytes.withUnsafeBytes({ AtomicFile.writeAll($0, to: fd) }) { throw Failure(description: reason) }
+            written += bytes.count
+        } else {
+            buffer.append(contentsOf: bytes)
+        }
+    }
+
+    public func write(_ text: String) throws(Failure) { try write(Array(text.utf8)) }
+
+    /// The sink's buffer, for a producer that formats in place (`ensure` bytes free first).
+    public func append(ensuring n: Int, _ body: (inout [UInt8]) -> Void) throws(Failure) {
+        if buffer.count + n > Self.capacity { try flush() }
+        body(&buffer)
+    }
+
+    func flush() throws(Failure) {
+        guard !buffer.isEmpty else { return }
+        if let reason = buffer.withUnsafeBytes({ AtomicFile.writeAll($0, to: fd) }) { throw Failure(description: reason) }
+        written += buffer.count
+        buffer.removeAll(keepingCapacity: true)
     }
 }
 

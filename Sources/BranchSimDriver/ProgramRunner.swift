@@ -347,6 +347,8 @@ public final class ProgramRunner {
         defer { timings.simulate += (clock.now - start).seconds }
         do {
             let result = try Engine.run(scenario, label: label, options: options)
+            // Finished: a run held beside others (a compare's, a sweep's) keeps no rows in memory.
+            result.rows.seal()
             timings.replications += result.count
             if recordsResults { recorded.append((result, planned)) }
             return result

@@ -184,15 +184,15 @@ public struct SavedResults: Codable, Sendable, Equatable {
         min(lower, planned[i])..<min(upper, planned[i])
     }
 
+    /// Writes the file atomically, a row at a time from the runs' stores (`RowsFile`): the
+    /// same bytes as `encodedWhole`, without holding them.
     public func write(to path: String) throws(AtomicFile.WriteError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let data: Data
-        do { data = try encoder.encode(self) } catch {
-            throw .cannotWrite(path, reason: "the results cannot be encoded: \(error)")
-        }
-        try AtomicFile.write(bytes: Array(data), to: path, overwrite: true)
+        try AtomicFile.write(to: path, overwrite: true) { try RowsFile.write(self, to: $0) }
+    }
+
+    /// The file's bytes, encoded whole by `JSONEncoder`: what `write` streams (for tests).
+    public func encodedWhole() throws -> [UInt8] {
+        [UInt8](try RowsFile.encoder().encode(self))
     }
 
     public struct ReadError: Error, CustomStringConvertible {
@@ -200,21 +200,25 @@ public struct SavedResults: Codable, Sendable, Equatable {
     }
 
     /// Reads a rows file and checks it is whole: every run holds exactly the replications of
-    /// its slice, and its rows match the checksum written with them.
-    public static func read(from path: String) throws(ReadError) -> SavedResults {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ReadError(description: "cannot read '\(path)': \(error.localizedDescription)")
+    /// its slice, and its rows match the checksum written with them. The file is read a
+    /// buffer at a time and its rows kept in `RowStore`s (in memory up to their budget, beyond
+    /// it in temporary files), so reading does not grow with the rows.
+    /// - Parameter budget: the in-memory budget of each run's store (`merge` reads slices
+    ///   with `sliceBudget`: their rows are copied into the joined run's stores).
+    public static func read(from path: String, budget: Int = RowStore.defaultBudget) throws(ReadError) -> SavedResults {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+            throw ReadError(description: "cannot read '\(path)': it is a folder")
         }
-        struct Header: Decodable { var format: String? }
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        if let header = try? decoder.decode(Header.self, from: data), let f = header.format, f != format {
-            throw ReadError(description: "'\(path)' has format '\(f)'; this branchsim reads '\(format)': "
-                + "run that slice again with this branchsim")
+        guard var reader = RowsFileReader(path: path, budget: budget) else {
+            throw ReadError(description: "cannot read '\(path)': \(String(cString: strerror(errno)))")
         }
+        defer { reader.close() }
         let saved: SavedResults
-        do { saved = try decoder.decode(SavedResults.self, from: data) } catch {
+        do { saved = try reader.savedResults() } catch let e as RowsFileReader.WrongFormat {
+            throw ReadError(description: "'\(path)' has format '\(e.format)'; this branchsim reads '\(format)': "
+                + "run that slice again with this branchsim")
+        } catch {
             throw ReadError(description: "'\(path)' is not a file written by `branchsim run --save`")
         }
         let again = "Write it again with `branchsim run --save`"
@@ -227,11 +231,12 @@ public struct SavedResults: Codable, Sendable, Equatable {
                 throw ReadError(description: "'\(path)' is damaged: in run '\(run.label)', \(problem). \(again)")
             }
             let want = saved.range(ofRun: i)
-            let have = run.rows.indices
-            if have != Array(want) {
-                let missing = want.first { !have.contains($0) }
+            // Rows hold `want` in order exactly when their runs of consecutive indices are `want`.
+            let have = run.rows.indexRanges
+            if have != (want.isEmpty ? [] : [want]) {
+                let missing = want.first { i in !have.contains { $0.contains(i) } }
                 let detail = missing.map { "replication \($0) is missing" }
-                    ?? "it holds \(have.count) rows, not replications \(want.lowerBound)..<\(want.upperBound)"
+                    ?? "it holds \(run.count) rows, not replications \(want.lowerBound)..<\(want.upperBound)"
                 throw ReadError(description: "'\(path)' is damaged: run '\(run.label)' should hold replications "
                     + "\(want.lowerBound)..<\(want.upperBound), but \(detail). \(again)")
             }
@@ -243,12 +248,28 @@ public struct SavedResults: Codable, Sendable, Equatable {
         return saved
     }
 
+    /// The in-memory budget of a slice's rows while `merge` checks or copies them (1 MiB: the
+    /// rest waits in a temporary file).
+    public static let sliceBudget = 1_048_576
+
+    /// What `merge` keeps of a slice until every slice is known to belong with the others:
+    /// `read(from:)`'s result without its rows (merging reads the file again for them).
+    public var withoutRows: SavedResults {
+        var s = self
+        s.runs = runs.map { $0.withRows(RowStore(width: $0.metrics.count)) }
+        return s
+    }
+
     public struct MergeError: Error, CustomStringConvertible {
         public var description: String
     }
 
     /// Joins slices of one unit of one run into the whole: they must have the same digest,
     /// unit and runs, and their replications must cover the whole run with no gap or overlap.
+    /// The slices' rows are not taken from `files` (`read(from:)`'s results, kept `withoutRows`
+    /// by `merge`) but read again from each path once the slices are known to belong together,
+    /// one file at a time into one store per run, each checked against its checksum again:
+    /// memory does not grow with the replications, nor with the number of slices.
     /// - Returns: the joined rows (one slice covering every replication).
     public static func merged(_ files: [(path: String, saved: SavedResults)]) throws(MergeError) -> SavedResults {
         guard let (firstPath, first) = files.first else { throw MergeError(description: "nothing to merge") }
@@ -293,13 +314,30 @@ public struct SavedResults: Codable, Sendable, Equatable {
             throw MergeError(description: "replications \(covered)..<\(total) are in no slice: the run makes \(total) "
                 + "and the last slice \(previous.map(name) ?? "") ends at \(covered). Run the missing slice and merge again")
         }
-        var whole = first
+        var whole = first.withoutRows
         whole.lower = 0
         whole.upper = max(total, covered)
+        // Every slice's runs describe the same rows (no rows yet: this checks the descriptions).
         for i in first.runs.indices {
-            do { whole.runs[i] = try RunResult.merged(sorted.map { $0.saved.runs[i] }) } catch {
+            do { _ = try RunResult.merged(sorted.map { $0.saved.runs[i].withRows(RowStore(width: $0.saved.runs[i].metrics.count)) }) } catch {
                 throw MergeError(description: "\(error)")
             }
+        }
+        let stores = first.runs.map { RowStore(width: $0.metrics.count) }
+        for f in sorted {
+            let again: SavedResults
+            do { again = try read(from: f.path, budget: sliceBudget) } catch { throw MergeError(description: "\(error)") }
+            guard again.checksums == f.saved.checksums, again.lower == f.saved.lower, again.upper == f.saved.upper,
+                  again.runs.count == stores.count else {
+                throw MergeError(description: "'\(f.path)' changed while the slices were merged. Merge again")
+            }
+            for (i, run) in again.runs.enumerated() {
+                run.forEachReplication { index, values, series in stores[i].append(index: index, values: values, series: series) }
+            }
+        }
+        for i in whole.runs.indices {
+            stores[i].seal()
+            whole.runs[i] = whole.runs[i].withRows(stores[i])
         }
         whole.checksums = whole.runs.map(checksum)
         return whole

@@ -44,15 +44,25 @@ public struct OutletRanking: Sendable, Equatable {
     /// better; tied outlets share the best rank of the tie (1, 2, 2, 4).
     /// - Complexity: O(R x N log N) for R replications of N outlets.
     public init(metric: String, label: String, echelons: Int, outlets: [String], values: [[Double]]) {
+        self.init(metric: metric, label: label, echelons: echelons, outlets: outlets) { add in
+            for row in values { add(row) }
+        }
+    }
+
+    /// Ranks the rows `rows` gives, one replication at a time: only the counts and sums are
+    /// kept (N x N counts and N sums for N outlets), not the rows, so a ranking's memory does
+    /// not grow with `runs`.
+    public init(metric: String, label: String, echelons: Int, outlets: [String],
+                rows: ((_ add: ([Double]) -> Void) -> Void)) {
         self.metric = metric
         self.label = label
         self.echelons = echelons
         self.outlets = outlets
         let n = outlets.count
-        replications = values.count
         var counts = Array(repeating: Array(repeating: 0, count: n), count: n)
         var sums = Array(repeating: 0.0, count: n)
-        for row in values {
+        var r = 0
+        rows { row in
             precondition(row.count == n, "a replication's values do not match the outlets")
             let order = (0..<n).sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }
             var rank = 0
@@ -61,9 +71,10 @@ public struct OutletRanking: Sendable, Equatable {
                 counts[o][rank] += 1
                 sums[o] += row[o]
             }
+            r += 1
         }
+        replications = r
         rankCounts = counts
-        let r = values.count
         meanValue = sums.map { r > 0 ? $0 / Double(r) : .nan }
     }
 
@@ -102,13 +113,12 @@ extension OutletRanking {
         var index: [String: Int] = [:]
         for (i, m) in r.metrics.enumerated() { index[m.key] = i }
         for o in request.outlets { for p in o.expression.metrics where index[p.metric] == nil { return nil } }
-        var values: [[Double]] = []
-        values.reserveCapacity(r.count)
-        r.forEachReplication { _, row, _ in
-            values.append(request.outlets.map { o in o.expression.evaluate { row[index[$0.metric]!] } ?? .nan })
-        }
         self.init(metric: request.metric, label: r.label, echelons: request.echelons,
-                  outlets: request.outlets.map(\.outlet), values: values)
+                  outlets: request.outlets.map(\.outlet)) { add in
+            r.forEachReplication { _, row, _ in
+                add(request.outlets.map { o in o.expression.evaluate { row[index[$0.metric]!] } ?? .nan })
+            }
+        }
         unit = request.outlets.first?.expression.unit { p in index[p.metric].map { r.metrics[$0].unit } } ?? .ratio
     }
 }

@@ -235,7 +235,14 @@ public struct RunResult: Sendable, Codable, Equatable {
         metrics = try c.decode([MetricDescriptor].self, forKey: .metrics)
         metricPositions = Self.positions(of: metrics)
         series = try c.decode([String].self, forKey: .series)
-        rows = RowStore(width: metrics.count, records: try c.decode(DecodedRows.self, forKey: .replications).records)
+        // The rows decoded one at a time into a store.
+        var records = try c.nestedUnkeyedContainer(forKey: .replications)
+        let store = RowStore(width: metrics.count)
+        while !records.isAtEnd {
+            let r = try records.decode(ReplicationRecord.self)
+            store.append(index: r.index, values: r.values, series: r.series)
+        }
+        rows = store
         availableFTE = try c.decode([String: Double].self, forKey: .availableFTE)
         stopping = try c.decode(Stopping.self, forKey: .stopping)
     }
@@ -258,7 +265,9 @@ public struct RunResult: Sendable, Codable, Equatable {
         guard a.label == b.label, a.title == b.title, a.seed == b.seed, a.steps == b.steps, a.stepUnit == b.stepUnit,
               a.metrics == b.metrics, a.series == b.series, a.availableFTE == b.availableFTE,
               a.stopping == b.stopping, a.count == b.count else { return false }
-        return a.replications == b.replications
+        // A `report` after a `compare` asks whether the last run is one of the comparison's:
+        // the same store, most often; otherwise compared a column at a time.
+        return a.rows.sameRows(as: b.rows)
     }
 
     public var count: Int { rows.count }
@@ -385,22 +394,47 @@ public struct RunResult: Sendable, Codable, Equatable {
         return matrix.withUnsafeBufferPointer { MetricSummary.columns($0.baseAddress, rows: n, columns: steps) }
     }
 
-    /// Joins slices of one run (`--replications 0..<500` and `500..<1000`) into the whole run.
+    /// This result's description (label, metrics, series...) over other rows.
+    public func withRows(_ rows: RowStore) -> RunResult {
+        var r = self
+        r.rows = rows
+        return r
+    }
+
+    /// Joins slices of one run (`--replications 0..<500` and `500..<1000`) into the whole run,
+    /// a row at a time into a new store (so memory does not grow with the rows: `RowStore`).
     public static func merged(_ parts: [RunResult]) throws(MergeError) -> RunResult {
-        guard var whole = parts.first else { throw .empty }
-        var all = whole.replications
+        guard let whole = parts.first else { throw .empty }
         for p in parts.dropFirst() {
             guard p.metrics == whole.metrics, p.series == whole.series, p.seed == whole.seed,
                   p.steps == whole.steps, p.label == whole.label, p.title == whole.title
             else { throw .incompatible(p.label) }
-            all += p.replications
         }
-        all.sort { $0.index < $1.index }
-        for (a, b) in zip(all, all.dropFirst()) where a.index == b.index {
-            throw .overlap(a.index)
+        // Slices one after another: rows in order, each index past the last.
+        let ordered = parts.sorted { ($0.rows.firstIndex ?? .max) < ($1.rows.firstIndex ?? .max) }
+        let store = RowStore(width: whole.metrics.count)
+        var last = Int.min
+        struct OutOfOrder: Error { var index: Int }
+        do {
+            for p in ordered {
+                try p.forEachReplication { index, values, series in
+                    guard index > last else { throw OutOfOrder(index: index) }
+                    store.append(index: index, values: values, series: series)
+                    last = index
+                }
+            }
+        } catch let e as OutOfOrder where e.index == last {
+            throw .overlap(e.index)
+        } catch {
+            // Interleaved slices (not what `--replications` makes): sorted in memory.
+            var all = ordered.flatMap(\.replications)
+            all.sort { $0.index < $1.index }
+            for (a, b) in zip(all, all.dropFirst()) where a.index == b.index {
+                throw .overlap(a.index)
+            }
+            return whole.withRows(RowStore(width: whole.metrics.count, records: all))
         }
-        whole.replications = all
-        return whole
+        return whole.withRows(store)
     }
 }
 

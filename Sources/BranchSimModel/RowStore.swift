@@ -30,6 +30,9 @@ public final class RowStore: @unchecked Sendable {
     /// province's (524 metrics) after 4,000, hub-and-satellites' after about 15,000.
     public static let defaultBudget = 16 * 1_048_576
 
+    /// Bytes of spilled rows `forEachRow` reads back at a time.
+    public static let readChunkBytes = 1_048_576
+
     /// Metric values per row.
     public let width: Int
     /// Rows per segment: the rows of `budget` bytes, at least one.
@@ -43,6 +46,8 @@ public final class RowStore: @unchecked Sendable {
     private var seriesRows: [[Double]] = []
     /// Segments written to `file`, each `segmentRows * width` values, column by column.
     private var segments = 0
+    /// Rows of the last segment when `seal` wrote it shorter than the others (else 0).
+    private var shortRows = 0
     private var file: Int32 = -1
 
     public init(width: Int, budget: Int = RowStore.defaultBudget) {
@@ -61,7 +66,25 @@ public final class RowStore: @unchecked Sendable {
     }
 
     /// Rows written out to the temporary file so far.
-    public var spilledRows: Int { segments * segmentRows }
+    public var spilledRows: Int { segments == 0 ? 0 : (segments - 1) * segmentRows + rows(inSegment: segments - 1) }
+
+    /// Rows of segment `s`: `segmentRows`, but for a last one `seal` wrote shorter.
+    private func rows(inSegment s: Int) -> Int { s == segments - 1 && shortRows > 0 ? shortRows : segmentRows }
+
+    /// Bytes of rows in memory from which `seal` writes them out.
+    public static let sealMinimumBytes = 1_048_576
+
+    /// Says no more rows come: the rows in memory, if they reach `sealMinimumBytes`, are
+    /// written out as a last, shorter segment and their memory given back. A finished run
+    /// held beside others (the variants of a `compare`, the points of a `sweep`) then keeps
+    /// only its series in memory, not up to a budget of rows each. Reads are unchanged.
+    public func seal() {
+        let n = width > 0 ? tail.count / width : 0
+        guard shortRows == 0, n * width * 8 >= Self.sealMinimumBytes else { return }
+        writeSegment(rows: n)
+        shortRows = n
+        tail = []
+    }
 
     /// Bytes this store holds in memory for its metric rows: the rows not written out, and
     /// the index ranges (the series are counted apart, `seriesBytes`). At most the budget
@@ -78,6 +101,7 @@ public final class RowStore: @unchecked Sendable {
     /// file) are padded with NaN or cut in the columns and kept as given besides, so that
     /// `RunResult.shapeProblem` reports them.
     public func append(index: Int, values: [Double], series: [Double]) {
+        precondition(shortRows == 0, "a row appended to a sealed store")
         if let last = ranges.last, last.upperBound == index {
             ranges[ranges.count - 1] = last.lowerBound..<(index + 1)
         } else {
@@ -107,27 +131,30 @@ public final class RowStore: @unchecked Sendable {
 
     /// Writes the rows in memory out as a segment, column by column.
     private func spill() {
+        writeSegment(rows: segmentRows)
+        tail.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes the first `n` rows in memory out as the next segment, one column after another
+    /// (a column's values gathered at a time: not a second copy of the rows).
+    private func writeSegment(rows n: Int) {
         if file < 0 { file = Self.openTemporary() }
-        let n = segmentRows
-        var block = [Double](repeating: 0, count: n * width)
+        let base = off_t(segments) * off_t(segmentRows * width * 8)
+        var column = [Double](repeating: 0, count: n)
         tail.withUnsafeBufferPointer { t in
-            block.withUnsafeMutableBufferPointer { b in
-                for r in 0..<n {
-                    for j in 0..<width { b[j * n + r] = t[r * width + j] }
+            for j in 0..<width {
+                for r in 0..<n { column[r] = t[r * width + j] }
+                column.withUnsafeBytes { raw in
+                    var done = 0
+                    while done < raw.count {
+                        let w = pwrite(file, raw.baseAddress! + done, raw.count - done, base + off_t(j * n * 8 + done))
+                        precondition(w > 0, "cannot write the run's rows to a temporary file (errno \(errno)); free disk space in \(NSTemporaryDirectory())")
+                        done += w
+                    }
                 }
             }
         }
-        let offset = off_t(segments) * off_t(n * width * 8)
-        block.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let w = pwrite(file, raw.baseAddress! + done, raw.count - done, offset + off_t(done))
-                precondition(w > 0, "cannot write the run's rows to a temporary file (errno \(errno)); free disk space in \(NSTemporaryDirectory())")
-                done += w
-            }
-        }
         segments += 1
-        tail.removeAll(keepingCapacity: true)
     }
 
     private static func openTemporary() -> Int32 {
@@ -184,9 +211,10 @@ public final class RowStore: @unchecked Sendable {
         if segments > 0 {
             var buffer = [Double](repeating: 0, count: segmentRows)
             for s in 0..<segments {
+                let k = rows(inSegment: s)
                 buffer.withUnsafeMutableBufferPointer { b in
-                    read(b.baseAddress!, count: segmentRows, at: s * segmentRows * width + j * segmentRows)
-                    body((s * segmentRows)..<((s + 1) * segmentRows), UnsafeBufferPointer(b))
+                    read(b.baseAddress!, count: k, at: s * segmentRows * width + j * k)
+                    body((s * segmentRows)..<(s * segmentRows + k), UnsafeBufferPointer(rebasing: b[0..<k]))
                 }
             }
         }
@@ -215,14 +243,25 @@ public final class RowStore: @unchecked Sendable {
             return
         }
         if segments > 0 {
-            var block = [Double](repeating: 0, count: segmentRows * width)
+            // A chunk of rows at a time (each column's part of it one read): a whole segment
+            // would hold another budget's worth of memory while the rows are read back.
+            let chunk = max(1, min(segmentRows, Self.readChunkBytes / (8 * width)))
+            var block = [Double](repeating: 0, count: chunk * width)
             for s in 0..<segments where row < end {
-                block.withUnsafeMutableBufferPointer { b in
-                    read(b.baseAddress!, count: segmentRows * width, at: s * segmentRows * width)
-                }
-                for r in 0..<segmentRows where row < end {
-                    for j in 0..<width { values[j] = block[j * segmentRows + r] }
-                    try emit(values)
+                var first = 0
+                let k = rows(inSegment: s)
+                while first < k && row < end {
+                    let n = min(chunk, k - first)
+                    block.withUnsafeMutableBufferPointer { b in
+                        for j in 0..<width {
+                            read(b.baseAddress! + j * n, count: n, at: s * segmentRows * width + j * k + first)
+                        }
+                    }
+                    for r in 0..<n where row < end {
+                        for j in 0..<width { values[j] = block[j * n + r] }
+                        try emit(values)
+                    }
+                    first += n
                 }
             }
         }
@@ -245,8 +284,26 @@ public final class RowStore: @unchecked Sendable {
     /// Replication indices in row order.
     public var indices: [Int] { ranges.flatMap { Array($0) } }
 
+    /// Replication indices in row order, as runs of consecutive indices (one for a run or a
+    /// slice, whatever its rows).
+    public var indexRanges: [Range<Int>] { ranges }
+
     /// The index of the first row (nil when empty).
     public var firstIndex: Int? { ranges.first?.lowerBound }
+
+    /// Whether `other` holds the same rows as `records` would say (indices, values, series),
+    /// compared a column at a time instead of as records (which hold every row in memory).
+    public func sameRows(as other: RowStore) -> Bool {
+        if self === other { return true }
+        guard width == other.width, count == other.count, ranges == other.ranges else { return false }
+        // Rows of another width (damaged files): as records, as they are kept.
+        if !oddRows.isEmpty || !other.oddRows.isEmpty { return records == other.records }
+        for r in 0..<max(seriesRows.count, other.seriesRows.count) where series(ofRow: r) != other.series(ofRow: r) {
+            return false
+        }
+        for j in 0..<width where column(j) != other.column(j) { return false }
+        return true
+    }
 
     /// The series of row `r` (empty when it kept none).
     public func series(ofRow r: Int) -> [Double] { r < seriesRows.count ? seriesRows[r] : [] }

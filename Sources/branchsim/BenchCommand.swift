@@ -55,6 +55,15 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "With --outlets N: print the generated province scenario of N outlets instead of measuring it.")
     var printProvince = false
 
+    @Option(help: ArgumentHelp(
+        "Run the memory-in-runs series instead: for each of these replication counts (e.g. 1000,10000,50000), the peak memory of `run`, `run --save` and `merge` of slices of FILE (default scenarios/potential-upgrade.bsim).",
+        discussion: "Shows that memory does not grow with `runs` (docs/performance.md, \"Memory\"); also checks that the merged rows file equals the whole run's byte for byte.",
+        valueName: "counts"))
+    var runsSeries: String?
+
+    @Option(help: "Slices merged in the --runs-series series.")
+    var slices: Int = 4
+
     @Option(help: ArgumentHelp("Instead of running scenarios, time loading this many generated customer rows through a scenario's `customers from` (`customers from`, docs/data.md).",
                                valueName: "rows"))
     var data: Int?
@@ -66,6 +75,18 @@ struct BenchCommand: ParsableCommand {
         }
         if outletCustomers < 10 { throw ValidationError("--outlet-customers must be at least 10") }
         if networkOutlets < 1 { throw ValidationError("--network-outlets must be at least 1") }
+        if let runsSeries, Self.runCounts(runsSeries) == nil {
+            throw ValidationError("--runs-series wants replication counts from 2 to \(LanguageDefaults.runsMaximum) separated by commas, "
+                + "e.g. 1000,10000,50000 (got '\(runsSeries)')")
+        }
+        if slices < 1 { throw ValidationError("--slices must be at least 1") }
+        if runsSeries != nil && files.count > 1 { throw ValidationError("--runs-series measures one file; give one") }
+    }
+
+    static func runCounts(_ text: String) -> [Int]? {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) >= 2 && ($0 ?? 0) <= LanguageDefaults.runsMaximum }) else { return nil }
+        return parts.map { $0! }
     }
 
     static func outletCounts(_ text: String) -> [Int]? {
@@ -85,6 +106,9 @@ struct BenchCommand: ParsableCommand {
         if let data { return try benchData(rows: data) }
         let cores = threads ?? ProcessInfo.processInfo.activeProcessorCount
         let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        if let runsSeries, let counts = Self.runCounts(runsSeries) {
+            return try runMemorySeries(counts, file: files.first ?? Self.runsSeriesScenario, cores: cores, exe: exe)
+        }
         if let outlets, let counts = Self.outletCounts(outlets) {
             if printProvince {
                 StandardStreams.write(Self.province(outlets: counts[0], customers: outletCustomers, runs: runs ?? Self.provinceRuns(outlets: counts[0]),
@@ -346,7 +370,7 @@ struct BenchCommand: ParsableCommand {
 
     /// Starts `copies` children of `exe args` at once and waits for all of them: each one's
     /// sample (its `seconds` is the batch's), and the seconds until the last one finished.
-    func measureTogether(_ exe: String, _ args: [String], copies: Int) throws -> (samples: [Sample], seconds: Double) {
+    func measureTogether(_ exe: String, _ args: [String], copies: Int, timed: Bool = true) throws -> (samples: [Sample], seconds: Double) {
         let errPaths = (0..<copies).map { i in
             FileManager.default.temporaryDirectory
                 .appendingPathComponent("branchsim-bench-\(getpid())-\(i)-\(UInt64.random(in: 0...UInt64.max)).err").path
@@ -391,7 +415,7 @@ struct BenchCommand: ParsableCommand {
                 throw ValidationError("`branchsim \(args.joined(separator: " "))` failed (exit \(exit)); run it to see why")
             }
             let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-            guard let simulate = Self.simulateSeconds(inTimings: err) else {
+            guard let simulate = timed ? Self.simulateSeconds(inTimings: err) : 0 else {
                 throw ValidationError("`branchsim \(args.joined(separator: " "))` printed no `timings:` line; no figure reported")
             }
             samples.append(Sample(seconds: seconds, maxRSSKiB: Int(usage.ru_maxrss), simulateSeconds: simulate))
@@ -413,6 +437,54 @@ struct BenchCommand: ParsableCommand {
     }
 
     func fmt(_ x: Double, _ d: Int) -> String { NumberFormat.grouped(x, decimals: d) }
+
+    // MARK: - Memory in runs
+
+    static let runsSeriesScenario = "scenarios/potential-upgrade.bsim"
+
+    /// For each replication count: `run FILE --runs N`, the same with `--save`, and `merge` of
+    /// `slices` slices saved apart (not measured), on `cores` threads, `--repeat` rounds,
+    /// medians of the peak resident set and wall time; and whether the merged rows file equals
+    /// the whole run's byte for byte.
+    func runMemorySeries(_ counts: [Int], file: String, cores: Int, exe: String) throws {
+        guard FileManager.default.fileExists(atPath: file) else { throw ValidationError("--runs-series: no file '\(file)'") }
+        var table = TextTable(columns: [
+            .init("runs"), .init("run peak MB"), .init("run s"), .init("run --save peak MB"), .init("run --save s"),
+            .init("rows file MB"), .init("merge peak MB"), .init("merge s"), .init("merged = whole"),
+        ])
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("branchsim-bench-runs-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let threads = ["--threads", "\(cores)"]
+        for n in counts {
+            let whole = dir.appendingPathComponent("whole.rows").path, merged = dir.appendingPathComponent("merged.rows").path
+            let run = ["run", file, "--runs", "\(n)", "--timings"] + threads
+            let k = min(slices, n)
+            var parts: [String] = []
+            for i in 0..<k {
+                let part = dir.appendingPathComponent("slice-\(i).rows").path
+                _ = try measure(exe, run + ["--replications", "\(i * n / k)..<\((i + 1) * n / k)", "--save", part])
+                parts.append(part)
+            }
+            var plain: [Sample] = [], saving: [Sample] = [], merging: [Sample] = []
+            for _ in 0..<`repeat` {
+                plain.append(try measure(exe, run))
+                saving.append(try measure(exe, run + ["--save", whole]))
+                merging.append(try measureTogether(exe, ["merge", file] + parts + ["--save", merged] + threads, copies: 1, timed: false).samples[0])
+            }
+            let same = FileManager.default.contentsEqual(atPath: whole, andPath: merged)
+            let size = Double((try? FileManager.default.attributesOfItem(atPath: whole)[.size] as? Int) ?? 0) / 1_048_576
+            func mb(_ xs: [Sample]) -> String { fmt(median(xs.map { Double($0.maxRSSKiB) }) / 1024, 1) }
+            func secs(_ xs: [Sample]) -> String { fmt(median(xs.map(\.seconds)), 2) }
+            table.add(["\(n)", mb(plain), secs(plain), mb(saving), secs(saving), fmt(size, 1), mb(merging), secs(merging),
+                       same ? "yes" : "NO"])
+            StandardStreams.writeError("bench: \(n) runs done\n")
+            if !same { throw ValidationError("--runs-series: at \(n) runs the merged rows file differs from the whole run's") }
+        }
+        StandardStreams.write(table.render() + "\n")
+        StandardStreams.write("medians of \(`repeat`) rounds of \(file) on \(cores) threads; peak = maximum resident set of the child; "
+            + "merge joins \(slices) slices saved apart with `--replications`; docs/performance.md, \"Memory\"\n")
+    }
 
     // MARK: - Province scale series
 

@@ -138,7 +138,8 @@ struct MergeCommand: ParsableCommand {
         guard !slices.isEmpty else { fail("no slices to merge: branchsim merge \(file) SLICE...") }
         var parts: [(path: String, saved: SavedResults)] = []
         for f in slices {
-            do { parts.append((f, try SavedResults.read(from: f))) } catch { fail("\(error)") }
+            // Checked whole now, rows dropped: merging reads them again, one slice at a time.
+            do { parts.append((f, try SavedResults.read(from: f, budget: SavedResults.sliceBudget).withoutRows)) } catch { fail("\(error)") }
         }
         var merged: SavedResults
         // Slices of several points of one sweep (`--point K`) join into the whole sweep.

@@ -26,6 +26,67 @@ import Testing
         }
     }
 
+    /// `RunResult ==` (a `report` after a `compare` asks it) compares stores a column at a
+    /// time: the same answer as comparing every row as records, spilled or not.
+    @Test func storesCompareAsTheirRecordsWould() throws {
+        let recs = Self.records(90, width: 5, withSeries: 30).map { r in
+            ReplicationRecord(index: r.index, values: r.values.map { $0.isNaN ? 0 : $0 }, series: r.series)
+        }
+        let memory = RowStore(width: 5, records: recs)
+        #expect(memory.sameRows(as: RowStore(width: 5, records: recs, budget: 7 * 5 * 8)))
+        func changed(_ change: (inout [ReplicationRecord]) -> Void) -> RowStore {
+            var copy = recs
+            change(&copy)
+            return RowStore(width: 5, records: copy, budget: 7 * 5 * 8)
+        }
+        let variations = [changed { $0[89].values[4] += 1 }, changed { $0[3].values[0] = -1 }, changed { $0[29].series[1] += 1 },
+                          changed { $0[30].series = [1, 2] }, changed { $0[50].index = 5 }, changed { $0.removeLast() }]
+        for other in variations {
+            #expect(other.records != recs)
+            #expect(!memory.sameRows(as: other) && !other.sameRows(as: memory))
+        }
+    }
+
+    /// Spilled segments larger than `readChunkBytes` are read back a chunk of rows at a time
+    /// (here 1,310 rows of a 2,621-row segment, and a last chunk of one row).
+    @Test func largeSegmentsReadBackInChunks() throws {
+        let recs = Self.records(2 * 2_621 + 37, width: 100, withSeries: 3)
+        let spilled = RowStore(width: 100, records: recs, budget: 2 * 1_048_576)
+        #expect(spilled.segmentRows == 2_621 && spilled.spilledRows == 2 * 2_621)
+        #expect(RowStore.readChunkBytes / (8 * 100) == 1_310)
+        var n = 0
+        spilled.forEachRow { index, values, series in
+            let r = recs[n]
+            #expect(index == r.index && series == r.series && values.map(\.bitPattern) == r.values.map(\.bitPattern))
+            n += 1
+        }
+        #expect(n == recs.count)
+    }
+
+    /// A sealed store writes its rows in memory out as a shorter last segment and gives
+    /// their memory back; every read gives what it gave before.
+    @Test func aSealedStoreKeepsNoRowsInMemoryAndReadsTheSame() throws {
+        let recs = Self.records(2_621 + 1_400, width: 100, withSeries: 5)
+        let memory = RowStore(width: 100, records: recs)
+        let store = RowStore(width: 100, records: recs, budget: 2 * 1_048_576)
+        #expect(store.spilledRows == 2_621 && store.retainedBytes >= 1_400 * 800)
+        store.seal()
+        #expect(store.spilledRows == recs.count)
+        #expect(store.retainedBytes < 1_000)
+        for j in [0, 1, 57, 99] { #expect(store.column(j).map(\.bitPattern) == memory.column(j).map(\.bitPattern)) }
+        #expect(store.matrix(3..<9).map(\.bitPattern) == memory.matrix(3..<9).map(\.bitPattern))
+        var n = 0
+        store.forEachRow { index, values, series in
+            #expect(index == recs[n].index && series == recs[n].series && values.map(\.bitPattern) == recs[n].values.map(\.bitPattern))
+            n += 1
+        }
+        #expect(n == recs.count)
+        // Fewer rows than `sealMinimumBytes` stay in memory.
+        let small = RowStore(width: 100, records: Array(recs.prefix(20)))
+        small.seal()
+        #expect(small.spilledRows == 0 && small.records.count == 20)
+    }
+
     @Test func spilledRowsReadBackAsTheRowsInMemory() throws {
         let recs = Self.records(257, width: 6, withSeries: 40)
         let memory = RowStore(width: 6, records: recs)

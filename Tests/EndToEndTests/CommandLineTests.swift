@@ -271,6 +271,24 @@ import Testing
         #expect(refused.status != 0 && refused.stderr.contains("--outlets wants outlet counts"), "\(refused.stderr)")
     }
 
+    /// `bench --runs-series`: peak memory and time of `run`, `run --save` and `merge` of
+    /// slices per replication count, and whether the merged rows file is the whole run's.
+    @Test func benchRunsTheMemoryInRunsSeries() throws {
+        let f = try write(Self.small)
+        let r = try Binary.run(["bench", "--runs-series", "6,30", f.path, "--slices", "3", "--repeat", "1", "--threads", "2"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = r.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        #expect(rows.first?.first == "runs", "\(r.stdout)")
+        for n in ["6", "30"] {
+            let row = try #require(rows.first { $0.first == n }, "\(r.stdout)")
+            #expect(row.count == 9 && row.last == "yes", "\(row)")
+            #expect(row[1...7].allSatisfy { Double($0) != nil }, "\(row)")
+        }
+        #expect(r.stdout.contains("merge joins 3 slices"), "\(r.stdout)")
+        let refused = try Binary.run(["bench", "--runs-series", "10,1"])
+        #expect(refused.status != 0 && refused.stderr.contains("--runs-series wants replication counts"), "\(refused.stderr)")
+    }
+
     /// Inputs a fuzzing pass found that trapped, overflowed the stack or ran without end;
     /// each now stops with a message (the checker's cases are in DiagnosticCases.swift).
     @Test func fuzzedInputsStopCleanly() throws {

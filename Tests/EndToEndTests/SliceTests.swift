@@ -61,6 +61,28 @@ import Testing
         #expect(try Data(contentsOf: f.dir.appendingPathComponent("last.json")) == wholeExport)
     }
 
+    /// Past the replications that keep their series (2,000) and in uneven slices: the rows
+    /// file `merge --save` writes (streamed from its stores, the slices read a buffer at a
+    /// time) is the one `run --save` writes in one process, byte for byte, and so is the report.
+    @Test func aLargerSavedRunAndItsMergedSlicesAreTheSameFile() throws {
+        let f = try fixture(CommandLineTests.small)
+        let whole = try Binary.run(["run", f.file.path, "--runs", "2100", "--format", "json", "--save", f.path("whole.rows")], in: f.dir)
+        #expect(whole.status == 0, "\(whole.stderr)")
+        let parts = try slices(f, ["0..<1999", "1999..<2001", "2001..<2100"], extra: ["--runs", "2100"])
+        let merged = try Binary.run(["merge", f.file.path, parts[2], parts[1], parts[0], "--format", "json",
+                                     "--save", f.path("merged.rows")], in: f.dir)
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(merged.stdout == whole.stdout)
+        let wholeRows = try Data(contentsOf: URL(fileURLWithPath: f.path("whole.rows")))
+        #expect(wholeRows.count > 1_000_000)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: f.path("merged.rows"))) == wholeRows)
+        // A merge that is refused leaves the rows file it would have replaced as it was.
+        let refused = try Binary.run(["merge", f.file.path, parts[0], parts[2], "--save", f.path("merged.rows")], in: f.dir)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("replications 1999..<2001 are in no slice"), "\(refused.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: f.path("merged.rows"))) == wholeRows)
+    }
+
     @Test func aFailedExpectationExitsOneAfterMergeToo() throws {
         let f = try fixture(Self.plan + "expect uplift.mean < 0\n")
         let whole = try Binary.run(["run", f.file.path], in: f.dir)
