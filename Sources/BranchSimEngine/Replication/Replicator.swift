@@ -168,7 +168,11 @@ struct Replicator: ~Copyable {
         self.metrics = metrics
         let stepMajor = reference.contains(.stepMajor) || groups.count == 1
         self.metrics.prepareBlocks(stepMajor ? groups.count : 1)
-        reserveCustomers(stepMajor ? starts.storedCustomers : groups.branches.map { starts.storedCustomers(of: $0) }.max() ?? 0)
+        if stepMajor {
+            reserveCustomers(starts.storedCustomers)
+        } else {
+            reserveCustomers(groups.branches.map { starts.storedCustomers(of: $0) }.max() ?? 0, sets: false)
+        }
     }
 
     deinit {
@@ -199,10 +203,12 @@ struct Replicator: ~Copyable {
             if g > 0 { resetPopulation() }
             point(at: metrics.block(0))
             let branches = groups.branches[g]
+            reserveSets(branches: branches)
             addStartingCustomers(branches: branches)
             for step in 0..<plan.steps { runStep(step, group: g) }
             finishGroup(g)
             metrics.fold(0)
+            releaseLists(branches: branches)
         }
     }
 
