@@ -18,6 +18,14 @@ struct Column<Element: BitwiseCopyable>: Sequence {
         #endif
     }
 
+    /// A column over `count` elements of storage it does not own: never grown, never freed
+    /// (a replicator's view of one outlet group's block, `GroupBlocks`).
+    init(viewing base: UnsafeMutablePointer<Element>, count: Int) {
+        self.base = base
+        self.count = count
+        capacity = count
+    }
+
     /// A column holding `values`.
     init(_ values: [Element]) {
         self.init(capacity: values.count)
@@ -33,6 +41,8 @@ struct Column<Element: BitwiseCopyable>: Sequence {
     }
 
     var isEmpty: Bool { count == 0 }
+    /// Elements it has room for without growing.
+    var reserved: Int { capacity }
     var indices: Range<Int> { 0..<count }
 
     @inline(__always)

@@ -208,7 +208,7 @@ public enum Engine {
         let low = range.lowerBound
         let capReached = LockedValue(false)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            var worker = Replicator(plan: plan, seed: seed, salt: salt, noiseSalt: noiseSalt)
+            var worker = Replicator(plan: plan, seed: seed, salt: salt, noiseSalt: noiseSalt, reference: Self.referencePaths)
             while let part = queue.next() {
                 var finished = 0
                 for i in part {
@@ -241,6 +241,12 @@ public enum Engine {
             throw .cancelled(completed: done + completed)
         }
     }
+
+    /// The reference paths runs take: none, but `BRANCHSIM_STEP_MAJOR` (any value) makes every
+    /// replication run step by step over every outlet instead of outlet group by outlet group
+    /// (`ReferencePaths.stepMajor`), for the end-to-end tests that compare the two byte for byte.
+    static let referencePaths: ReferencePaths =
+        ProcessInfo.processInfo.environment["BRANCHSIM_STEP_MAJOR"] != nil ? .stepMajor : []
 
     /// How far past the first unfinished replication a worker may start one: room for every
     /// worker's chunk several times over, so that workers never wait on each other unless one

@@ -3,9 +3,9 @@ import Foundation
 /// Attrition: customers leave, taking their balances.
 extension Replicator {
     /// Leavers per (branch, tier): a binomial count with the step's leaving probability
-    /// `1 - (1 - p)^(step months)`, chosen uniformly without replacement.
-    mutating func applyAttrition(step: Int) {
-        for b in 0..<plan.scenario.branches.count {
+    /// `1 - (1 - p)^(step months)`, chosen uniformly without replacement; at the outlets `branches`.
+    mutating func applyAttrition(step: Int, branches: [Int]) {
+        for b in branches {
             for t in 0..<tiers {
                 let k = b * tiers + t
                 let p = drawn.attrition[k]  // the plan's rate, or an uncertain one's draw

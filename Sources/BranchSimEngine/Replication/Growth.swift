@@ -54,9 +54,9 @@ struct GrowthSchedule {
 }
 
 extension Replicator {
-    /// One growth step.
-    mutating func applyGrowthStep() {
-        if growth.lazy { growLazily() } else { growEveryone() }
+    /// One growth step of the outlets `branches` (every customer held is theirs).
+    mutating func applyGrowthStep(branches: [Int]) {
+        if growth.lazy { growLazily(branches: branches) } else { growEveryone() }
     }
 
     /// Brings customer `c`'s balances, total and points up to the growth steps applied so
@@ -130,9 +130,11 @@ extension Replicator {
     /// this step brought current and re-evaluated, in ascending order (the moves and list
     /// changes `growEveryone` makes, in its order; customers crossing nothing would change
     /// nothing there).
-    mutating func growLazily() {
+    mutating func growLazily(branches: [Int]) {
         growth.phase += 1
-        for k in 0..<setCount where growth.factor[k] != 1 { sets.aum[k] *= growth.factor[k] }
+        for b in branches {
+            for k in b * tiers..<(b + 1) * tiers where growth.factor[k] != 1 { sets.aum[k] *= growth.factor[k] }
+        }
         let phase = growth.phase
         guard phase < growth.due.count else { return }
         dueScratch.removeAll()

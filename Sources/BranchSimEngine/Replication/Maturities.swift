@@ -73,7 +73,8 @@ extension Replicator {
     /// Only the customers listed under this step (`Maturities.due`) can have a maturity in it;
     /// they are taken in ascending order, once each, so the draws, moves and sums are those of
     /// a pass over every customer (`ReferencePaths.maturityPasses`).
-    mutating func matureTerms() {
+    /// At the outlets `branches`.
+    mutating func matureTerms(branches: [Int]) {
         let end = now + plan.stepTicks
         if reference.contains(.maturityPasses) {
             for c in 0..<customers.count where customers.alive[c] { matureCustomer(c, end: end) }
@@ -82,7 +83,7 @@ extension Replicator {
         let b = now / plan.stepTicks
         dueScratch.removeAll()
         for slot in 0..<terms.termCount {
-            for branch in 0..<terms.branches {
+            for branch in branches {
                 let l = terms.list(slot: slot, step: b, branch: branch)
                 dueScratch.append(contentsOf: terms.due[l])
                 terms.due.base[l].removeAll()

@@ -87,14 +87,11 @@ extension Replicator {
     /// each (branch, tier) set for its starting customers, before the first replication: the
     /// columns then never grow by doubling (at 500 outlets the first replication would copy
     /// every column several times and fault its pages in twice, on every worker).
-    mutating func reserveCustomers(_ n: Int) {
+    /// With `sets` false the sets' lists are left for `reserveSets` (one outlet group's at a time).
+    mutating func reserveCustomers(_ n: Int, sets reserveSets: Bool = true) {
         customers.reserve(n)
         sets.pos.reserveCapacity(n)
-        for b in 0..<plan.scenario.branches.count {
-            for t in 0..<tiers where !starts.countable[b * tiers + t] {
-                sets.members.base[b * tiers + t].reserveCapacity(plan.tierCounts[b][t])
-            }
-        }
+        if reserveSets { self.reserveSets(branches: 0..<plan.scenario.branches.count) }
         terms.maturity.reserveCapacity(n * terms.termCount)
         cooldowns.lastContact.reserveCapacity(n * cooldowns.slots)
         policy.times.reserveCapacity(n * policy.max)
@@ -104,6 +101,46 @@ extension Replicator {
         ready.entries.reserveCapacity(n * ready.count)
         growth.grownTo.reserveCapacity(n)
         growth.check.reserveCapacity(n)
+    }
+
+    /// Makes room in the (branch, tier) sets of the outlets `branches` for their starting customers.
+    mutating func reserveSets<S: Sequence<Int>>(branches: S) {
+        for b in branches {
+            for t in 0..<tiers where !starts.countable[b * tiers + t] {
+                sets.members.base[b * tiers + t].reserveCapacity(plan.tierCounts[b][t])
+            }
+        }
+    }
+
+    /// Gives back the storage of the lists kept per outlet (sets, ready lists, bands,
+    /// maturities by step, event logs) of the outlets `branches`, once their group is done:
+    /// each would otherwise keep the capacity its outlet's customers grew it to, and a worker
+    /// would hold every group's lists in the end.
+    mutating func releaseLists(branches: [Int]) {
+        func release<T>(_ lists: Column<Column<T>>, _ i: Int) {
+            guard lists[i].reserved > 64 else { return }
+            lists[i].free()
+            lists.base[i] = Column(capacity: 16)
+        }
+        let setCount = self.setCount
+        for b in branches {
+            for t in 0..<tiers {
+                let k = b * tiers + t
+                release(sets.members, k)
+                for slot in 0..<ready.count {
+                    release(ready.ids, slot * setCount + k)
+                    release(ready.keys, slot * setCount + k)
+                }
+                for band in 0..<bands.count { release(bands.candidates, band * setCount + k) }
+            }
+            for slot in 0..<terms.termCount {
+                for step in 0..<terms.dueSteps { release(terms.due, terms.list(slot: slot, step: step, branch: b)) }
+            }
+            for slot in 0..<history.slots {
+                release(history.logIds, slot * history.branches + b)
+                release(history.logTicks, slot * history.branches + b)
+            }
+        }
     }
 
     /// Adds `n` customers at the end of the population and of every per-customer index, and

@@ -45,6 +45,9 @@ struct ReferencePaths: OptionSet {
     /// A network's selection by the keyed priorities of its whole pool (as before issue 18),
     /// not split over its sets (`selectAcrossOutlets`): the same law, other customers.
     static let wholeNetworkPool = ReferencePaths(rawValue: 8)
+    /// A replication step by step over every outlet (every group's customers held at once),
+    /// not outlet group by outlet group (`OutletGroups`).
+    static let stepMajor = ReferencePaths(rawValue: 16)
 }
 
 /// One worker's simulation state, reused from one replication to the next: the population,
@@ -52,9 +55,11 @@ struct ReferencePaths: OptionSet {
 /// each a value type of its own stored inline (columns, no object per customer, nothing
 /// retained in the hot loops).
 ///
-/// A replication (`run(replication:)`) fills the starting population, then runs its steps;
-/// a step (`runStep`) runs the campaigns' occurrences, then the maturities, attrition and
-/// growth, then records the step's series. Every change to a customer goes through
+/// A replication (`run(replication:)`) runs outlet group by outlet group (`OutletGroups`):
+/// it fills the group's starting population, then runs its steps; a step (`runStep`) runs
+/// the campaigns' occurrences at the group's hosts, then the maturities, attrition and
+/// growth, then records the step's series. The group's sums are then added to the
+/// replication's (`ReplicationMetrics`), and the next group starts from an empty population. Every change to a customer goes through
 /// `reevaluate`, which brings its tier and every derived index in line (docs/architecture.md).
 struct Replicator: ~Copyable {
     let plan: SimulationPlan
@@ -73,6 +78,8 @@ struct Replicator: ~Copyable {
     /// (branch, tier) sets: `branch * tiers + tier`.
     let setCount: Int
     let reference: ReferencePaths
+    /// The outlets that interact, in groups.
+    let groups: OutletGroups
 
     // The population and the indexes derived from it (`reevaluate` keeps them in line).
     var customers: Population
@@ -112,6 +119,9 @@ struct Replicator: ~Copyable {
     /// Entries of the hand-off logs that hand-off selections read in the current replication
     /// (a work count for tests: it grows with the pools' events, not the outlets).
     var handOffVisits = 0
+    /// The most customers held at once in the current replication (one outlet group's, with
+    /// the new customers it gained; a count for tests).
+    var heldPeak = 0
     /// New customers referrals may still add in this replication (`referralCap`).
     var referralRoom = 0
     /// Set when referrals wanted to add more than `referralCap` customers in a replication:
@@ -141,6 +151,7 @@ struct Replicator: ~Copyable {
         products = plan.productCount
         roles = plan.roleCount
         setCount = plan.scenario.branches.count * plan.tierCount
+        groups = OutletGroups(plan)
         customers = Population(products: plan.productCount, branches: plan.scenario.branches.count)
         sets = TierSets(count: setCount)
         bands = BandLists(plan)
@@ -154,15 +165,22 @@ struct Replicator: ~Copyable {
         drawn = DrawnRates(plan)
         history = History(plan)
         occurrence = OccurrenceScratch(plan)
-        staffing = Staffing(plan)
-        metrics = ReplicationMetrics(plan)
-        money = MoneyAccounts(plan)
-        reserveCustomers(starts.storedCustomers)
+        let metrics = ReplicationMetrics(plan)
+        staffing = Staffing(plan, metrics: metrics)
+        money = MoneyAccounts(plan, metrics: metrics)
+        self.metrics = metrics
+        let stepMajor = reference.contains(.stepMajor) || groups.count == 1
+        self.metrics.prepareBlocks(stepMajor ? groups.count : 1)
+        if stepMajor {
+            reserveCustomers(starts.storedCustomers)
+        } else {
+            reserveCustomers(groups.branches.map { starts.storedCustomers(of: $0) }.max() ?? 0, sets: false)
+        }
     }
 
     deinit {
         customers.free(); sets.free(); bands.free(); ready.free(); cooldowns.free(); policy.free()
-        terms.free(); growth.free(); starts.free(); occurrence.free(); staffing.free(); metrics.free(); money.free()
+        terms.free(); growth.free(); starts.free(); occurrence.free(); staffing.free(); metrics.free()
         dueScratch.free(); history.free(); split.positions.free(); split.table.free()
     }
 
@@ -171,48 +189,133 @@ struct Replicator: ~Copyable {
     /// Runs replication `index` and returns its record; `draws` holds the draws it made.
     mutating func run(replication index: Int) -> ReplicationRecord {
         reset()
+        pointAtTotal()
         repKey = RandomKey.mix(rootKey, UInt64(index))
         if !plan.inputs.isEmpty { drawInputs() }
         if noiseSalt != 0 { repKey = RandomKey.mix(repKey, noiseSalt) }
-        addStartingCustomers()
         referralRoom = Self.referralCap(startingCustomers: plan.scenario.totalCustomers)
         referralCapReached = false
-        for step in 0..<plan.steps { runStep(step) }
+        if groups.count == 1 || reference.contains(.stepMajor) { runStepMajor() } else { runByGroup() }
         return finishReplication(index)
     }
 
-    /// One step: the campaigns' occurrences, then what happens without them (maturities,
-    /// leavers, growth), then the step's series.
-    mutating func runStep(_ step: Int) {
-        now = step * plan.stepTicks
-        staffing.beginStep()
-        metrics.stepCost = 0
-        runCampaigns(step: step)
-        if terms.termCount > 0 { matureTerms() }
-        if plan.hasAttrition { applyAttrition(step: step) }
-        if plan.hasGrowth { applyGrowthStep() }
-        recordStep(step)
-        if plan.earns { closeMoneyStep(step) }
+    /// Outlet group by outlet group: each group's customers, all its steps, its sums added to
+    /// the replication's; then an empty population for the next.
+    mutating func runByGroup() {
+        for g in 0..<groups.count {
+            if g > 0 { resetPopulation() }
+            point(at: metrics.block(0))
+            let branches = groups.branches[g]
+            reserveSets(branches: branches)
+            addStartingCustomers(branches: branches)
+            for step in 0..<plan.steps { runStep(step, group: g) }
+            finishGroup(g)
+            metrics.fold(0)
+            releaseLists(branches: branches)
+        }
     }
 
-    /// The occurrences this step holds, campaign by campaign, host by host.
-    mutating func runCampaigns(step: Int) {
+    /// One step of group `g`: the campaigns' occurrences at its hosts, then what happens
+    /// without them (maturities, leavers, growth), then the step's series.
+    mutating func runStep(_ step: Int, group g: Int) {
+        let branches = groups.branches[g]
+        now = step * plan.stepTicks
+        staffing.beginStep(branches: branches)
+        metrics.stepCost = 0
         let stepDuration = plan.scenario.settings.step.duration
+        let hosts = groups.hosts[g]
         for ci in 0..<campaigns.count {
             // Through the reference: binding the plan would copy it (a retain and a release
             // for each of its arrays, every step).
             let ref = campaigns[ci]
-            guard step >= ref.plan.firstStep, now < ref.plan.endTick else { continue }
-            fixedCosts(campaign: ci, step: step)
+            guard step >= ref.plan.firstStep, now < ref.plan.endTick, groups.touches(campaign: ci, group: g) else { continue }
+            fixedCosts(campaign: ci, step: step, group: g)
             let k = ref.plan.frequency.occurrences(inStep: step - ref.plan.firstStep, step: stepDuration)
             guard k > 0 else { continue }
-            for h in 0..<ref.plan.hosts.count {
+            for h in hosts[ci] {
                 for _ in 0..<k { runOccurrence(ci, host: h) }
             }
         }
+        if terms.termCount > 0 { matureTerms(branches: branches) }
+        if plan.hasAttrition { applyAttrition(step: step, branches: branches) }
+        if plan.hasGrowth { applyGrowthStep(branches: branches) }
+        recordStep(step, branches: branches)
+        if plan.earns { closeMoneyStep(step, branches: branches) }
     }
 
-    private mutating func reset() {
+    /// The reference order (and the order of a scenario whose outlets form one group): step
+    /// by step over every outlet, campaign by campaign, host by host, each group's sums in
+    /// its own block.
+    mutating func runStepMajor() {
+        let all = Array(0..<plan.scenario.branches.count)
+        let G = groups.count
+        point(at: metrics.block(0))
+        addStartingCustomers(branches: all)
+        let stepDuration = plan.scenario.settings.step.duration
+        for step in 0..<plan.steps {
+            now = step * plan.stepTicks
+            for g in 0..<G {
+                enterGroup(g)
+                staffing.beginStep(branches: groups.branches[g])
+                metrics.stepCost = 0
+            }
+            for ci in 0..<campaigns.count {
+                let ref = campaigns[ci]
+                guard step >= ref.plan.firstStep, now < ref.plan.endTick else { continue }
+                for g in 0..<G where groups.touches(campaign: ci, group: g) {
+                    enterGroup(g)
+                    fixedCosts(campaign: ci, step: step, group: g)
+                }
+                let k = ref.plan.frequency.occurrences(inStep: step - ref.plan.firstStep, step: stepDuration)
+                guard k > 0 else { continue }
+                for h in 0..<ref.plan.hosts.count {
+                    enterGroup(groups.groupOf[ref.plan.hosts[h]])
+                    for _ in 0..<k { runOccurrence(ci, host: h) }
+                }
+            }
+            if terms.termCount > 0 { matureTerms(branches: all) }
+            if plan.hasAttrition {
+                for g in 0..<G {
+                    enterGroup(g)
+                    applyAttrition(step: step, branches: groups.branches[g])
+                }
+            }
+            if plan.hasGrowth { applyGrowthStep(branches: all) }
+            for g in 0..<G {
+                enterGroup(g)
+                recordStep(step, branches: groups.branches[g])
+                if plan.earns { closeMoneyStep(step, branches: groups.branches[g]) }
+            }
+        }
+        for g in 0..<G {
+            enterGroup(g)
+            finishGroup(g)
+        }
+        for g in 0..<G { metrics.fold(g) }
+    }
+
+    /// Points the views of the metrics, money and staffing at group `g`'s block (the
+    /// step-major path keeps one per group).
+    @inline(__always)
+    mutating func enterGroup(_ g: Int) {
+        if groups.count > 1 { point(at: metrics.block(g)) }
+    }
+
+    mutating func pointAtTotal() { point(at: metrics.total.base) }
+
+    mutating func point(at p: UnsafeMutablePointer<Double>) {
+        guard metrics.values.base != p else { return }
+        metrics.values = Column(viewing: p, count: metrics.valuesCount)
+        metrics.series = Column(viewing: p + metrics.series0, count: metrics.seriesCount)
+        metrics.scalars = p + metrics.scalar0
+        metrics.snapshots = p + metrics.snap0
+        money.marginRate = Column(viewing: p + metrics.margin0, count: metrics.marginCount)
+        money.scalars = metrics.scalars
+        staffing.stepHours = Column(viewing: p + metrics.hours0, count: metrics.roles)
+    }
+
+    /// Empties the population and what is derived from it, for the next outlet group.
+    private mutating func resetPopulation() {
         customers.removeAll()
         sets.removeAll()
         bands.removeAll()
@@ -223,14 +326,19 @@ struct Replicator: ~Copyable {
         growth.removeAll()
         starts.removeAll()
         history.removeAll()
+        now = 0
+    }
+
+    private mutating func reset() {
+        resetPopulation()
         occurrence.removeAll()
         staffing.removeAll()
         metrics.removeAll()
         money.removeAll()
-        now = 0
         draws = 0
         maturingVisits = 0
         handOffVisits = 0
+        heldPeak = 0
     }
 
     // MARK: - Uncertain inputs

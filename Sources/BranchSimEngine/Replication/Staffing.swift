@@ -3,19 +3,14 @@
 /// the replication.
 struct Staffing {
     let roles: Int
-    /// Hours used so far this step: `used[branch * roles + role]`, and per role.
+    /// Hours used so far this step: `used[branch * roles + role]`, and per role in the
+    /// current outlet group (a view of its block: `ReplicationMetrics`).
     var used = Column<Double>()
-    var stepHours = Column<Double>()
+    var stepHours: Column<Double>
     /// The current occurrence's hours per role.
     var occurrenceHours = Column<Double>()
     /// FTE of each role's managed customers in the current step.
     var managedStep = Column<Double>()
-    /// Per role over the replication: hours, the sum and peak of the steps' FTE, and the sum
-    /// of the managed FTE.
-    var hoursTotal = Column<Double>()
-    var fteSum = Column<Double>()
-    var ftePeak = Column<Double>()
-    var managedSum = Column<Double>()
     /// The same per outlet and role, `[branch * roles + role]`: the managed FTE of the
     /// current step, and over the replication the hours, the sum and peak of the steps' FTE
     /// and the sum of the managed FTE.
@@ -25,11 +20,12 @@ struct Staffing {
     var outletFTEPeak = Column<Double>()
     var outletManagedSum = Column<Double>()
 
-    init(_ plan: SimulationPlan) {
+    init(_ plan: SimulationPlan, metrics: ReplicationMetrics) {
         roles = plan.roleCount
+        stepHours = Column(viewing: metrics.total.base + metrics.hours0, count: metrics.roles)
         let cells = plan.scenario.branches.count * plan.roleCount
         used.append(repeating: 0, count: cells)
-        for c in [\Staffing.stepHours, \.occurrenceHours, \.managedStep, \.hoursTotal, \.fteSum, \.ftePeak, \.managedSum] {
+        for c in [\Staffing.occurrenceHours, \.managedStep] {
             self[keyPath: c].append(repeating: 0, count: plan.roleCount)
         }
         for c in [\Staffing.outletManagedStep, \.outletHoursTotal, \.outletFTESum, \.outletFTEPeak, \.outletManagedSum] {
@@ -37,18 +33,13 @@ struct Staffing {
         }
     }
 
-    mutating func beginStep() {
-        for i in used.indices { used[i] = 0 }
+    /// A step of the outlets `branches` begins (the current group's step hours with it).
+    func beginStep(branches: [Int]) {
+        for b in branches { for r in 0..<roles { used[b * roles + r] = 0 } }
         for i in stepHours.indices { stepHours[i] = 0 }
     }
 
     mutating func removeAll() {
-        for r in 0..<roles {
-            hoursTotal[r] = 0
-            fteSum[r] = 0
-            ftePeak[r] = 0
-            managedSum[r] = 0
-        }
         for i in outletHoursTotal.indices {
             outletHoursTotal[i] = 0
             outletFTESum[i] = 0
@@ -58,8 +49,7 @@ struct Staffing {
     }
 
     func free() {
-        used.free(); stepHours.free(); occurrenceHours.free(); managedStep.free()
-        hoursTotal.free(); fteSum.free(); ftePeak.free(); managedSum.free()
+        used.free(); occurrenceHours.free(); managedStep.free()
         outletManagedStep.free(); outletHoursTotal.free(); outletFTESum.free(); outletFTEPeak.free(); outletManagedSum.free()
     }
 }

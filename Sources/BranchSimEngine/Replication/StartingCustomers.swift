@@ -20,8 +20,12 @@ struct StartingCustomers {
     /// Starting customers held one by one (those of the sets that are not `countable`): the
     /// room a worker reserves before its first replication.
     let storedCustomers: Int
-    /// Running sum of the starting balances, in creation order: the replication's start AUM.
+    /// The same per outlet.
+    let storedByBranch: [Int]
+    /// Running sum of the starting balances of the outlet being filled, in creation order,
+    /// and each outlet's (their sum in outlet order is the replication's start AUM).
     var aum = 0.0
+    var branchAum: [Double]
     /// Per-product scratch balances for the points of an aggregated customer.
     var scratchBalance = Column<Double>()
     /// Keys and starting balances of a set's starting customers (`addSet`).
@@ -48,11 +52,16 @@ struct StartingCustomers {
             let lo = plan.tierLow[k % plan.tierCount] / spec.coefficient
             return staticSet[k] && spec.aum == nil && spec.flatStart == spec.flatEnd && spec.coefficient > 0 && lo.isFinite
         }
-        var stored = 0
-        for k in 0..<setCount where !countable[k] { stored += plan.tierCounts[k / plan.tierCount][k % plan.tierCount] }
-        storedCustomers = stored
+        var byBranch = Array(repeating: 0, count: plan.scenario.branches.count)
+        for k in 0..<setCount where !countable[k] { byBranch[k / plan.tierCount] += plan.tierCounts[k / plan.tierCount][k % plan.tierCount] }
+        storedByBranch = byBranch
+        storedCustomers = byBranch.reduce(0, +)
+        branchAum = Array(repeating: 0, count: plan.scenario.branches.count)
         scratchBalance.append(repeating: 0, count: plan.productCount)
     }
+
+    /// Starting customers held one by one at the outlets `branches`.
+    func storedCustomers(of branches: [Int]) -> Int { branches.reduce(0) { $0 + storedByBranch[$1] } }
 
     mutating func removeAll() { aum = 0 }
 
@@ -75,9 +84,11 @@ struct StartingCustomers {
 ///   it is untouched (a customer may be counted) or the test's reference path asks;
 /// - a customer who joins later (a referral) is added alone (`addCustomer(branch:tier:isNew:)`).
 extension Replicator {
-    /// Fills the replication's starting population, branch by branch, tier by tier.
-    mutating func addStartingCustomers() {
-        for b in 0..<plan.scenario.branches.count {
+    /// Fills the starting population of the outlets `branches`, branch by branch, tier by tier.
+    mutating func addStartingCustomers(branches: [Int]) {
+        for b in branches {
+            starts.aum = 0
+            defer { starts.branchAum[b] = starts.aum }
             let branchBase = RandomKey.mix(repKey, plan.branchKey[b])
             if !plan.importedRows[b].isEmpty {
                 addImportedCustomers(branch: b, branchBase: branchBase)
