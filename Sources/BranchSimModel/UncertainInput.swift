@@ -197,7 +197,7 @@ extension Scenario {
     /// order share, reachable, attrition, growth.
     var tierInputs: [UncertainInput] {
         var out: [UncertainInput] = []
-        for (t, tier) in tiers.enumerated() {
+        for (t, tier) in tiers.enumerated() where !tier.uncertain.isEmpty {
             for kind in TierInputKind.allCases {
                 guard let input = tier.uncertain[kind] else { continue }
                 let at = branches.indices.filter { b in
@@ -209,7 +209,8 @@ extension Scenario {
             }
         }
         for (b, branch) in branches.enumerated() {
-            for (t, tier) in branch.tiers.enumerated() {
+            // A province has thousands of outlets: one test per tier when nothing is uncertain.
+            for (t, tier) in branch.tiers.enumerated() where !tier.uncertain.isEmpty {
                 for kind in TierInputKind.allCases {
                     guard let input = tier.uncertain[kind], input.atBranch else { continue }
                     out.append(UncertainInput(path: "\(branch.name).\(tier.name).\(kind.rawValue)", distribution: input.distribution,
