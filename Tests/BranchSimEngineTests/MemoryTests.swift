@@ -57,7 +57,10 @@ import Testing
         let large = try Engine.run(s, label: "base", options: tiny)
         #expect(large.rows.spilledRows >= 117 && large.rows.spilledRows > small.rows.spilledRows)
         #expect(large.rows.retainedBytes <= 3 * 8 * width + 64)
-        #expect(large.rows.retainedBytes == small.rows.retainedBytes)
+        // Four times the runs, the same memory: equal up to the allocator's rounding (an
+        // array's capacity is what malloc gave, which may be a 16-byte granule more on one run).
+        #expect(abs(large.rows.retainedBytes - small.rows.retainedBytes) <= 32,
+                "\(large.rows.retainedBytes) bytes at 120 runs against \(small.rows.retainedBytes) at 30")
 
         for threads in [1, 2] {
             let whole = try Engine.run(s, label: "base", options: RunOptions(runs: .fixed(120), threads: threads))
