@@ -14,10 +14,12 @@ public enum LanguageDefaults {
     /// The branch used when a file declares none.
     public static let branchName = "main"
     public static let runsUntilCap = 10_000
-    /// The most replications a run may ask for: each replication's row of metric values is
-    /// kept (exact quantiles, paired differences), so memory grows with `runs`.
-    public static let runsMaximum = 50_000
-    static let runsMaximumHelp = "each replication's results are kept in memory; 50000 replications give quantiles to well under 1%"
+    /// The most replications one run may ask for. Memory no longer grows with `runs` (rows
+    /// spill to a file past their budget; docs/performance.md, "Memory"): the limit is time,
+    /// a million replications of a one-outlet plan are minutes, of a province hours, and a
+    /// larger job is slices on a cluster (`--replications`, `branchsim merge`).
+    public static let runsMaximum = 1_000_000
+    static let runsMaximumHelp = "a million replications give quantiles to well under 0.1%; for more, run slices (--replications A..<B) and join them with `branchsim merge`"
     /// The longest horizon: plans run over months and years, and every step of every series is
     /// kept for up to `RunResult.seriesReplications` replications.
     public static let horizonMaximum = CalendarDuration.weeks(RunResult.maximumSteps)

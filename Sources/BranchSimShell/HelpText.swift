@@ -47,7 +47,7 @@ public enum HelpText {
           metric NAME = EXPR [as UNIT]            a metric computed in each run, e.g. metric score = 40% * uplift / 1万 + 60% * conversions
                                                   (as share prints a percentage; also money, count, hours, fte, ratio)
           variant NAME { statements, drop KIND NAME, campaign X { overrides } }
-          run [runs N] [variant V]                simulate and print the default report (N at most 50000)
+          run [runs N] [variant V]                simulate and print the default report (N at most 1000000)
           report METRIC, ...                      tables for the last run
           compare A, B on METRIC, ...             paired runs of variants (base = no variant)
           sweep PATH over V1, V2, ... | from A to B step S

@@ -23,7 +23,7 @@ struct SimulationOptions: ParsableArguments {
     func validate() throws {
         if let runs, runs < 1 { throw ValidationError("--runs must be at least 1") }
         if let runs, runs > LanguageDefaults.runsMaximum {
-            throw ValidationError("--runs must be at most \(LanguageDefaults.runsMaximum): each replication's results are kept in memory")
+            throw ValidationError("--runs must be at most \(LanguageDefaults.runsMaximum): for more, run slices (--replications A..<B) and join them with `branchsim merge`")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
@@ -182,7 +182,7 @@ struct RunCommand: ParsableCommand {
             guard let range = parseReplicationRange(replications) else {
                 throw ValidationError("--replications takes a range such as 0..<500 or 500..999")
             }
-            // Each replication's row is kept in memory, as with --runs.
+            // At most a run's worth of replications, as with --runs.
             if range.count > LanguageDefaults.runsMaximum {
                 throw ValidationError("--replications covers \(range.count) replications; a run takes at most "
                     + "\(LanguageDefaults.runsMaximum): run slices of that size and join them with `branchsim merge`")
