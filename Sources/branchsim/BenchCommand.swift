@@ -489,8 +489,10 @@ struct BenchCommand: ParsableCommand {
     // MARK: - Province scale series
 
     /// Replications of the province series at `outlets` outlets: about the same work at every
-    /// size (a few seconds), at least 4 so the first replication's share shows.
-    static func provinceRuns(outlets: Int) -> Int { max(4, 4_000 / outlets) }
+    /// size (a few seconds), and at least 20, so that the threads' speedup is that of the
+    /// engine: with 8 replications of a quarter second on 2 threads, the last one alone
+    /// took 10% of the time (1.65-1.77x where 40 replications gave 2.06x, 2026-12-03).
+    static func provinceRuns(outlets: Int) -> Int { max(20, 4_000 / outlets) }
 
     /// The province series: for each outlet count, a generated province (`Self.province`) run
     /// as `run` runs it, 1 thread and `cores` threads, interleaved with `cores` 1-thread runs
@@ -499,7 +501,7 @@ struct BenchCommand: ParsableCommand {
         var table = TextTable(columns: [
             .init("outlets"), .init("customers"), .init("reps"), .init("1 thread s"), .init("ms/outlet/rep"),
             .init("vs \(counts.first { $0 >= 10 } ?? counts[0])"), .init("\(cores) threads s"), .init("speedup"),
-            .init("host ceiling"), .init("peak MB 1t"), .init("peak MB \(cores)t"), .init("memory \(cores)t/1t"),
+            .init("engine speedup"), .init("host ceiling"), .init("peak MB 1t"), .init("peak MB \(cores)t"), .init("memory \(cores)t/1t"),
         ])
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("branchsim-bench-province-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -523,6 +525,7 @@ struct BenchCommand: ParsableCommand {
             table.add([
                 "\(n)", NumberFormat.grouped(Double(n * outletCustomers), decimals: 0), "\(reps)", fmt(t1, 3), fmt(perOutlet, 3),
                 reference.map { fmt(perOutlet / $0, 2) + "x" } ?? "-", fmt(tn, 3), fmt(t1 / tn, 2) + "x",
+                fmt(median(one.map(\.simulateSeconds)) / median(many.map(\.simulateSeconds)), 2) + "x",
                 fmt(Double(cores) * t1 / median(together), 2) + "x", fmt(rss1, 1), fmt(rssN, 1), fmt(rssN / rss1, 2) + "x",
             ])
             StandardStreams.writeError("bench: \(n) outlets done\n")
@@ -532,7 +535,8 @@ struct BenchCommand: ParsableCommand {
               + "\(outletCustomers) customers an outlet: themed events for the network's customers, a hub salon, a weekly call and a "
               + "'where maturing' follow-up at every outlet, a contact policy (`branchsim bench --outlets N --print-province` prints it); "
               + "ms/outlet/rep = the engine's time (`--timings`' simulate, 1 thread) per outlet and replication; vs = its ratio to that size's; "
-              + "host ceiling as in the scenario table; peak = maximum resident set of the run\n")
+              + "speedup = 1-thread wall time / \(cores)-thread (start-up, checking and the report included); engine speedup = the same for "
+              + "the engine's part alone; host ceiling as in the scenario table; peak = maximum resident set of the run\n")
     }
 
     /// A province of `outlets` outlets of `customers` customers, in networks of

@@ -248,16 +248,19 @@ import Testing
     }
 
     /// `bench --outlets`: the province series, one row per size, time per outlet and
-    /// replication, its ratio to the first size of 10 or more, memory at 1 and 2 threads.
+    /// replication, its ratio to the first size of 10 or more, the speedups (wall and
+    /// engine), memory at 1 and 2 threads.
     @Test func benchRunsTheProvinceSeries() throws {
         let r = try Binary.run(["bench", "--outlets", "1,10", "--outlet-customers", "300", "--runs", "4", "--repeat", "1", "--threads", "2"])
         #expect(r.status == 0, "\(r.stderr)")
         let rows = r.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
         let one = try #require(rows.first { $0.first == "1" }, "\(r.stdout)")
         let ten = try #require(rows.first { $0.first == "10" }, "\(r.stdout)")
-        #expect(one.count == 12 && ten.count == 12, "\(r.stdout)")
+        #expect(one.count == 13 && ten.count == 13, "\(r.stdout)")
         #expect(ten[1] == "3,000" && ten[2] == "4", "customers and replications: \(ten)")
         #expect(ten[5] == "1.00x", "10 outlets is the reference: \(ten)")
+        // The speedup of the wall time, and of the engine's part alone.
+        #expect(r.stdout.contains("engine speedup") && ten[8].hasSuffix("x") && Double(ten[8].dropLast()).map { $0 > 0 } == true, "\(ten)")
         let printed = try Binary.run(["bench", "--outlets", "7", "--print-province", "--outlet-customers", "100"])
         #expect(printed.status == 0)
         #expect(printed.stdout.contains("branch o6 { customers 100"), "\(printed.stdout)")
