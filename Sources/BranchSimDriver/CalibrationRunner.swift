@@ -57,9 +57,12 @@ extension ProgramRunner {
         var rows: [[DecisionResult.Cell]] = []
         var values: [(key: String, value: Double)] = []
         var notes: [String] = []
+        // The unit `expect` prints each value in (DecisionResult.units).
+        var valueUnits: [String: MetricUnit] = [:]
         for (j, path) in q.paths.enumerated() {
             // `let NAME` is read back as `calibrate.NAME`.
             let key = "calibrate." + (path.hasPrefix("let ") ? String(path.dropFirst(4)) : path)
+            for k in [key, "\(key).low", "\(key).high"] { valueUnits[k] = DecisionResult.parameterUnit(label: candidates[best].values[j]) }
             let levels = Set(numbers.map { $0[j] })
             let searched = "\(candidates.min { $0.numbers[j] < $1.numbers[j] }!.values[j])..\(candidates.max { $0.numbers[j] < $1.numbers[j] }!.values[j]) (\(levels.count) values)"
             var range = "none"
@@ -99,6 +102,7 @@ extension ProgramRunner {
                                .interval(c.low, c.high, u), .text(NumberFormat.general((c.z * 100).rounded() / 100)),
                                .text(c.meets ? "yes" : "no")])
             let p = "calibrate.observed.\(o.metric)"
+            for k in [p, "\(p).ci_low", "\(p).ci_high", "\(p).low", "\(p).high"] { valueUnits[k] = u }
             values += [(p, c.mean), ("\(p).ci_low", c.ciLow), ("\(p).ci_high", c.ciHigh), ("\(p).low", c.low), ("\(p).high", c.high),
                        ("\(p).z", c.z), ("\(p).meets", c.meets ? 1 : 0)]
         }
@@ -157,14 +161,7 @@ extension ProgramRunner {
         ]
         result.settings = zip(q.paths, candidates[best].values).map { ($0, $1) }
         result.figures = figures
-        for (path, label) in zip(q.paths, candidates[best].values) {
-            let key = "calibrate." + (path.hasPrefix("let ") ? String(path.dropFirst(4)) : path)
-            for k in [key, "\(key).low", "\(key).high"] { result.units[k] = DecisionResult.parameterUnit(label: label) }
-        }
-        for (o, u) in zip(q.observations, units) {
-            let p = "calibrate.observed.\(o.metric)"
-            for k in [p, "\(p).ci_low", "\(p).ci_high", "\(p).low", "\(p).high"] { result.units[k] = u }
-        }
+        result.units = valueUnits
         return result
     }
 

@@ -371,19 +371,33 @@ extension ProgramChecker {
         }
     }
 
+    /// Why the plan at a grid point could not be built: setting a path failed, or the values
+    /// make the scenario invalid (with the scenario checker's diagnostics).
+    enum PlanFailure: Error {
+        case edit(Edits.Failure)
+        case invalid(labels: [String], diagnostics: [Diagnostic])
+    }
+
+    /// The plan at one point of a grid: the scenario with `paths` set to the row's levels.
+    static func buildPlan(at row: [Int], paths: [String], levels: [[Term]], decls: [Statement],
+                          sources: [String: SourceFile]) -> Result<OptimizeRequest.Candidate, PlanFailure> {
+        var edited = decls
+        let terms = zip(levels, row).map { $0[$1] }
+        for (path, term) in zip(paths, terms) {
+            do { try Edits.set(path: path, value: [term], in: &edited) } catch { return .failure(.edit(error)) }
+        }
+        let labels = terms.map { Formatter.terms([$0]) }
+        let scratch = ScenarioChecker(sink: DiagnosticSink(sources: sources))
+        guard let sc = scratch.build(edited) else { return .failure(.invalid(labels: labels, diagnostics: scratch.sink.diagnostics)) }
+        let numbers = terms.map { t -> Double in if case .number(let x, _, _, _) = t { return x } else { return .nan } }
+        return .success(.init(values: labels, numbers: numbers, scenario: sc))
+    }
+
     /// The plan at one point of a grid, built after checking (no diagnostics: nil when the
     /// values make the scenario invalid). `planCandidates` builds the points it checks.
     static func plan(at row: [Int], paths: [String], levels: [[Term]], decls: [Statement],
                      sources: [String: SourceFile]) -> OptimizeRequest.Candidate? {
-        var edited = decls
-        let terms = zip(levels, row).map { $0[$1] }
-        for (path, term) in zip(paths, terms) {
-            do { try Edits.set(path: path, value: [term], in: &edited) } catch { return nil }
-        }
-        let scratch = ScenarioChecker(sink: DiagnosticSink(sources: sources))
-        guard let sc = scratch.build(edited) else { return nil }
-        let numbers = terms.map { t -> Double in if case .number(let x, _, _, _) = t { return x } else { return .nan } }
-        return .init(values: terms.map { Formatter.terms([$0]) }, numbers: numbers, scenario: sc)
+        try? buildPlan(at: row, paths: paths, levels: levels, decls: decls, sources: sources).get()
     }
 
     /// Each row's plan: the scenario with `paths` set to the row's levels (nil after an error).
@@ -391,23 +405,17 @@ extension ProgramChecker {
                                  anchor: SourceRange) -> [OptimizeRequest.Candidate]? {
         var candidates: [OptimizeRequest.Candidate] = []
         for row in rows {
-            var edited = decls
-            let terms = zip(levels, row).map { $0[$1] }
-            for (path, term) in zip(paths, terms) {
-                do { try Edits.set(path: path, value: [term], in: &edited) } catch {
-                    sink.error(error.id, error.message, anchor, error.notes)
-                    return nil
-                }
-            }
-            let labels = terms.map { Formatter.terms([$0]) }
-            let scratch = ScenarioChecker(sink: DiagnosticSink(sources: sink.sources))
-            guard let sc = scratch.build(edited) else {
+            switch Self.buildPlan(at: row, paths: paths, levels: levels, decls: decls, sources: sink.sources) {
+            case .success(let c):
+                candidates.append(c)
+            case .failure(.edit(let error)):
+                sink.error(error.id, error.message, anchor, error.notes)
+                return nil
+            case .failure(.invalid(let labels, let diagnostics)):
                 sink.error(.decisionValueInvalid, "'\(paths.joined(separator: ", "))' at \(labels.joined(separator: ", ")) makes the scenario invalid",
-                           anchor, scratch.sink.diagnostics.filter(\.isError).prefix(3).map { .note("\($0.description)") })
+                           anchor, diagnostics.filter(\.isError).prefix(3).map { .note("\($0.description)") })
                 return nil
             }
-            let numbers = terms.map { t -> Double in if case .number(let x, _, _, _) = t { return x } else { return .nan } }
-            candidates.append(.init(values: labels, numbers: numbers, scenario: sc))
         }
         return candidates
     }
